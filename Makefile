@@ -1,0 +1,42 @@
+# phxdeploy — see README.md.
+GO ?= go
+BIN := bin/phxdeploy
+DEMO_DIR := _demo/shop
+
+.PHONY: build demo test golden bench vet clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/phxdeploy
+
+# Renders every target into a fresh copy of the bundled Phoenix 1.8 example and shows the result.
+demo: build
+	rm -rf $(DEMO_DIR) && mkdir -p $(dir $(DEMO_DIR)) && cp -R testdata/phx18_postgres $(DEMO_DIR)
+	./$(BIN) init --dir $(DEMO_DIR) --target fly,docker,systemd,k8s \
+		--image registry.example.com/shop:1.0.0 --host shop.example.com --yes; \
+		code=$$?; echo "(exit code $$code: 3 means done except the edits listed as manual)"; \
+		[ $$code -eq 0 ] || [ $$code -eq 3 ]
+	@echo; echo "Files written into $(DEMO_DIR):"
+	@cd $(DEMO_DIR) && find Dockerfile .dockerignore compose.yaml fly.toml rel deploy lib -newer mix.exs -type f | sort
+	@echo; echo "--- $(DEMO_DIR)/fly.toml"; cat $(DEMO_DIR)/fly.toml
+	@echo; echo "A second run changes nothing:"
+	./$(BIN) init --dir $(DEMO_DIR) --target fly,docker,systemd,k8s \
+		--image registry.example.com/shop:1.0.0 --host shop.example.com --yes | grep -c identical | sed 's/$$/ files identical/'; true
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+
+# Everything: unit, golden, CLI and validator tests. Tests that need elixir, shellcheck or
+# systemd-analyze skip loudly when the tool is missing (PHXDEPLOY_REQUIRE_TOOLS=1 makes that fail).
+test: vet
+	$(GO) test -count=1 ./...
+
+# Regenerate the golden files; read `git diff golden/` before committing.
+golden:
+	$(GO) test ./generator -run TestGolden -update
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./cmd/phxdeploy ./generator/...
+
+clean:
+	rm -rf bin _demo

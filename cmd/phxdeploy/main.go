@@ -1,0 +1,19 @@
+// Command phxdeploy makes an existing Phoenix project deployable on Fly.io, Docker, systemd and
+// Kubernetes.
+package main
+
+import (
+	"os"
+
+	"golang.org/x/term"
+)
+
+func main() {
+	io := &IOStreams{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		Getenv: os.Getenv,
+	}
+	os.Exit(Execute(os.Args[1:], io))
+}

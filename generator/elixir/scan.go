@@ -1,0 +1,433 @@
+// Package elixir scans Elixir source well enough to tell code from comments, strings, heredocs,
+// sigils and charlists, and to follow do/end, fn/end and bracket nesting. It does not evaluate
+// anything; it exists so that detection and patching never mistake text inside a comment or a
+// string for code.
+package elixir
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind classifies a token.
+type Kind int
+
+const (
+	Comment    Kind = iota
+	String          // "..." and """...""" (Text is the raw source, quotes included)
+	Charlist        // '...' and '''...'''
+	Sigil           // ~x...  (any delimiter, modifiers included)
+	Atom            // :name, :"quoted", :Alias
+	KeywordKey      // name: (the key of a keyword pair; Text excludes the colon)
+	Ident           // identifiers, including do, end, fn, true, nil
+	Alias           // Capitalized names such as Phoenix.PubSub (dots included)
+	Number          // 1, 1_000, 0x1F, 1.5
+	Char            // ?a, ?\n
+	Punct           // operators and brackets
+	Newline         // a line break outside of strings and comments
+)
+
+func (k Kind) String() string {
+	return [...]string{"comment", "string", "charlist", "sigil", "atom", "keyword", "ident", "alias",
+		"number", "char", "punct", "newline"}[k]
+}
+
+// Token is one lexical element; Start and End are byte offsets into the scanned source.
+type Token struct {
+	Kind       Kind
+	Text       string
+	Start, End int
+	Line       int
+}
+
+// Is reports whether the token is code (not a comment or newline) with the given text.
+func (t Token) Is(text string) bool {
+	return (t.Kind == Ident || t.Kind == Punct || t.Kind == Alias) && t.Text == text
+}
+
+// Error describes source the scanner cannot follow (an unterminated string, for instance).
+type Error struct {
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+type scanner struct {
+	src  string
+	pos  int
+	line int
+	toks []Token
+}
+
+// Scan tokenizes src. It returns an error for input it cannot follow to the end.
+func Scan(src string) ([]Token, error) {
+	s := &scanner{src: src, line: 1}
+	if err := s.code(false); err != nil {
+		return s.toks, err
+	}
+	return s.toks, nil
+}
+
+func (s *scanner) fail(format string, args ...any) error {
+	return &Error{Line: s.line, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (s *scanner) emit(k Kind, start int, line int) {
+	s.toks = append(s.toks, Token{Kind: k, Text: s.src[start:s.pos], Start: start, End: s.pos, Line: line})
+}
+
+func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 0x80 }
+func isIdentChar(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// threeCharOps and twoCharOps are matched longest first so that "|>" or "->" stay one token.
+var threeCharOps = []string{"===", "!==", "...", "<<<", ">>>", "|||", "&&&", "^^^", "~~~", "<~>", "<|>", "<<~", "~>>", "::"}
+var twoCharOps = []string{"==", "!=", "<=", ">=", "&&", "||", "|>", "->", "<-", "++", "--", "<>", "=~", "\\\\", "..", "<<", ">>", "=>", "**", "//"}
+
+// code scans code until the end of input, or, inside an interpolation, until the closing brace.
+func (s *scanner) code(interp bool) error {
+	depth := 0
+	for s.pos < len(s.src) {
+		c := s.src[s.pos]
+		start, line := s.pos, s.line
+		switch {
+		case c == '\n':
+			s.pos++
+			s.emit(Newline, start, line)
+			s.line++
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f':
+			s.pos++
+		case c == '\\' && s.pos+1 < len(s.src) && (s.src[s.pos+1] == '\n' || s.src[s.pos+1] == '\r'):
+			// line continuation
+			s.pos++
+		case c == '#':
+			for s.pos < len(s.src) && s.src[s.pos] != '\n' {
+				s.pos++
+			}
+			s.emit(Comment, start, line)
+		case c == '"' || c == '\'':
+			kind := String
+			if c == '\'' {
+				kind = Charlist
+			}
+			if err := s.quoted(c, true); err != nil {
+				return err
+			}
+			s.emit(kind, start, line)
+			s.keywordAfterQuote()
+		case c == '~' && s.pos+1 < len(s.src) && (isIdentStart(s.src[s.pos+1]) && s.src[s.pos+1] < 0x80 || isUpper(s.src[s.pos+1])):
+			if err := s.sigil(); err != nil {
+				return err
+			}
+			s.emit(Sigil, start, line)
+		case c == '?' && s.pos+1 < len(s.src) && s.src[s.pos+1] != ' ' && s.src[s.pos+1] != '\n':
+			s.pos++
+			if s.src[s.pos] == '\\' {
+				s.pos++
+			}
+			s.pos++ // the character itself (multi-byte runes: continue over continuation bytes)
+			for s.pos < len(s.src) && s.src[s.pos]&0xC0 == 0x80 {
+				s.pos++
+			}
+			s.emit(Char, start, line)
+		case c == ':' && s.pos+1 < len(s.src) && s.src[s.pos+1] == ':':
+			s.pos += 2
+			s.emit(Punct, start, line)
+		case c == ':' && s.pos+1 < len(s.src) && (s.src[s.pos+1] == '"' || s.src[s.pos+1] == '\''):
+			s.pos++
+			if err := s.quoted(s.src[s.pos], false); err != nil {
+				return err
+			}
+			s.emit(Atom, start, line)
+		case c == ':' && s.pos+1 < len(s.src) && (isIdentStart(s.src[s.pos+1]) || isUpper(s.src[s.pos+1])):
+			s.pos++
+			for s.pos < len(s.src) && (isIdentChar(s.src[s.pos]) || s.src[s.pos] == '.' && s.pos+1 < len(s.src) && isUpper(s.src[s.pos+1])) {
+				s.pos++
+			}
+			if s.pos < len(s.src) && (s.src[s.pos] == '?' || s.src[s.pos] == '!') {
+				s.pos++
+			}
+			s.emit(Atom, start, line)
+		case c == ':' && s.pos+1 < len(s.src) && strings.ContainsRune("+-*/<>=!&|@.^~%\\", rune(s.src[s.pos+1])):
+			// operator atoms such as :+ or :<<>>; take the operator run
+			s.pos++
+			for s.pos < len(s.src) && strings.ContainsRune("+-*/<>=!&|@.^~%\\", rune(s.src[s.pos])) {
+				s.pos++
+			}
+			s.emit(Atom, start, line)
+		case isIdentStart(c):
+			for s.pos < len(s.src) && isIdentChar(s.src[s.pos]) {
+				s.pos++
+			}
+			if s.pos < len(s.src) && (s.src[s.pos] == '?' || s.src[s.pos] == '!') {
+				s.pos++
+			}
+			if s.isKeywordColon() {
+				s.emit(KeywordKey, start, line)
+				s.pos++
+			} else {
+				s.emit(Ident, start, line)
+			}
+		case isUpper(c):
+			for s.pos < len(s.src) && (isIdentChar(s.src[s.pos]) || s.src[s.pos] == '.' && s.pos+1 < len(s.src) && isUpper(s.src[s.pos+1])) {
+				s.pos++
+			}
+			if s.isKeywordColon() {
+				s.emit(KeywordKey, start, line)
+				s.pos++
+			} else {
+				s.emit(Alias, start, line)
+			}
+		case isDigit(c):
+			for s.pos < len(s.src) && (isIdentChar(s.src[s.pos]) || s.src[s.pos] == '.' && s.pos+1 < len(s.src) && isDigit(s.src[s.pos+1])) {
+				s.pos++
+			}
+			s.emit(Number, start, line)
+		default:
+			if interp && c == '}' && depth == 0 {
+				return nil
+			}
+			switch c {
+			case '{', '[', '(':
+				depth++
+			case '}', ']', ')':
+				depth--
+			}
+			s.pos += opLen(s.src[s.pos:])
+			s.emit(Punct, start, line)
+		}
+	}
+	if interp {
+		return s.fail("unterminated interpolation #{...}")
+	}
+	return nil
+}
+
+func opLen(rest string) int {
+	for _, op := range threeCharOps {
+		if strings.HasPrefix(rest, op) {
+			return len(op)
+		}
+	}
+	for _, op := range twoCharOps {
+		if strings.HasPrefix(rest, op) {
+			return len(op)
+		}
+	}
+	return 1
+}
+
+// isKeywordColon reports whether the identifier just scanned is a keyword key ("name: value").
+func (s *scanner) isKeywordColon() bool {
+	return s.pos+1 < len(s.src) && s.src[s.pos] == ':' && (s.src[s.pos+1] == ' ' || s.src[s.pos+1] == '\n' || s.src[s.pos+1] == '\t' || s.src[s.pos+1] == '\r') ||
+		s.pos+1 == len(s.src) && s.src[s.pos] == ':'
+}
+
+// keywordAfterQuote turns "key": into a keyword key.
+func (s *scanner) keywordAfterQuote() {
+	if s.isKeywordColon() {
+		s.toks[len(s.toks)-1].Kind = KeywordKey
+		s.pos++
+		s.toks[len(s.toks)-1].End = s.pos
+	}
+}
+
+// quoted scans a string, charlist or quoted atom starting at the opening quote, heredocs included.
+func (s *scanner) quoted(q byte, allowHeredoc bool) error {
+	if allowHeredoc && strings.HasPrefix(s.src[s.pos:], strings.Repeat(string(q), 3)) {
+		return s.heredoc(string(q), true)
+	}
+	s.pos++
+	return s.body(q, true)
+}
+
+// body scans up to and including the closing delimiter close.
+func (s *scanner) body(close byte, interpolate bool) error {
+	open := opening(close)
+	nest := 0
+	startLine := s.line
+	for s.pos < len(s.src) {
+		c := s.src[s.pos]
+		switch {
+		case c == '\\':
+			s.pos++
+			if s.pos < len(s.src) && s.src[s.pos] == '\n' {
+				s.line++
+			}
+			s.pos++
+			continue
+		case c == '\n':
+			s.line++
+		case interpolate && c == '#' && s.pos+1 < len(s.src) && s.src[s.pos+1] == '{':
+			s.pos += 2
+			if err := s.interpolation(); err != nil {
+				return err
+			}
+			continue
+		case open != 0 && c == open:
+			nest++
+		case c == close:
+			if nest == 0 {
+				s.pos++
+				return nil
+			}
+			nest--
+		}
+		s.pos++
+	}
+	s.line = startLine
+	return s.fail("unterminated %c...%c", orDefault(open, close), close)
+}
+
+func orDefault(a, b byte) byte {
+	if a == 0 {
+		return b
+	}
+	return a
+}
+
+// interpolation scans the code inside #{...}; the tokens it finds are discarded, only the
+// position matters.
+func (s *scanner) interpolation() error {
+	saved := len(s.toks)
+	if err := s.code(true); err != nil {
+		return err
+	}
+	s.toks = s.toks[:saved]
+	s.pos++ // the closing brace
+	return nil
+}
+
+func (s *scanner) heredoc(delim string, interpolate bool) error {
+	s.pos += 3
+	startLine := s.line
+	// the rest of the opening line must be blank
+	for s.pos < len(s.src) && s.src[s.pos] != '\n' {
+		s.pos++
+	}
+	for s.pos < len(s.src) {
+		c := s.src[s.pos]
+		if c == '\n' {
+			s.line++
+			s.pos++
+			// closing delimiter: optional indentation then the three quotes
+			p := s.pos
+			for p < len(s.src) && (s.src[p] == ' ' || s.src[p] == '\t') {
+				p++
+			}
+			if strings.HasPrefix(s.src[p:], delim) {
+				s.pos = p + 3
+				return nil
+			}
+			continue
+		}
+		if c == '\\' {
+			s.pos += 2
+			continue
+		}
+		if interpolate && c == '#' && s.pos+1 < len(s.src) && s.src[s.pos+1] == '{' {
+			s.pos += 2
+			if err := s.interpolation(); err != nil {
+				return err
+			}
+			continue
+		}
+		s.pos++
+	}
+	s.line = startLine
+	return s.fail("unterminated heredoc %s", delim)
+}
+
+func opening(close byte) byte {
+	switch close {
+	case ')':
+		return '('
+	case ']':
+		return '['
+	case '}':
+		return '{'
+	case '>':
+		return '<'
+	}
+	return 0
+}
+
+func closing(open byte) byte {
+	switch open {
+	case '(':
+		return ')'
+	case '[':
+		return ']'
+	case '{':
+		return '}'
+	case '<':
+		return '>'
+	}
+	return open
+}
+
+func (s *scanner) sigil() error {
+	s.pos++ // ~
+	lower := !isUpper(s.src[s.pos])
+	for s.pos < len(s.src) && (isIdentChar(s.src[s.pos])) {
+		s.pos++
+	}
+	if s.pos >= len(s.src) {
+		return s.fail("sigil without delimiter")
+	}
+	d := s.src[s.pos]
+	if !strings.ContainsRune("/|\"'([{<", rune(d)) {
+		return s.fail("unknown sigil delimiter %q", d)
+	}
+	var err error
+	if (d == '"' || d == '\'') && strings.HasPrefix(s.src[s.pos:], strings.Repeat(string(d), 3)) {
+		err = s.heredoc(strings.Repeat(string(d), 3), lower)
+	} else {
+		s.pos++
+		err = s.body(closing(d), lower)
+	}
+	if err != nil {
+		return err
+	}
+	for s.pos < len(s.src) && (s.src[s.pos] >= 'a' && s.src[s.pos] <= 'z' || s.src[s.pos] >= 'A' && s.src[s.pos] <= 'Z') {
+		s.pos++
+	}
+	return nil
+}
+
+// Code returns the tokens that are code: comments and newlines removed.
+func Code(toks []Token) []Token {
+	out := make([]Token, 0, len(toks))
+	for _, t := range toks {
+		if t.Kind != Comment && t.Kind != Newline {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Unquote returns the contents of a simple string token ("abc" -> abc). Escapes are kept as they
+// are; interpolated or heredoc strings are returned without their quotes.
+func Unquote(t Token) string {
+	s := t.Text
+	switch {
+	case strings.HasPrefix(s, `"""`) && len(s) >= 6:
+		return strings.TrimSpace(s[3 : len(s)-3])
+	case len(s) >= 2 && (s[0] == '"' || s[0] == '\''):
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// AtomName returns the name of an atom token without its colon (":my_app" -> "my_app").
+func AtomName(t Token) string {
+	s := strings.TrimPrefix(t.Text, ":")
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') {
+		return s[1 : len(s)-1]
+	}
+	return s
+}

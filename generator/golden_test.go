@@ -1,0 +1,236 @@
+package generator_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/sebdah/goldie/v2"
+	"gopkg.in/yaml.v3"
+
+	"github.com/phxdeploy/phxdeploy/generator"
+	"github.com/phxdeploy/phxdeploy/generator/validate"
+	"github.com/phxdeploy/phxdeploy/internal/testtools"
+	"github.com/phxdeploy/phxdeploy/templates"
+)
+
+// scenario is a fixture project, an optional change to a copy of it, and the flags given.
+type scenario struct {
+	name    string
+	fixture string
+	mutate  func(t *testing.T, dir string)
+	answers map[string]string
+}
+
+func without(paths ...string) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		for _, p := range paths {
+			if err := os.RemoveAll(filepath.Join(dir, p)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// renamed rewrites the app name everywhere in a copy (file contents and paths), so that
+// templates meet names far longer than the fixtures'.
+func renamed(app, module string, then func(*testing.T, string)) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		var paths []string
+		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			paths = append(paths, p)
+			if d.IsDir() {
+				return nil
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			s := strings.ReplaceAll(strings.ReplaceAll(string(b), "Shop", module), "shop", app)
+			return os.WriteFile(p, []byte(s), 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Rename deepest paths first so that parents still exist.
+		for i := len(paths) - 1; i >= 0; i-- {
+			base := filepath.Base(paths[i])
+			if strings.Contains(base, "shop") {
+				if err := os.Rename(paths[i], filepath.Join(filepath.Dir(paths[i]), strings.ReplaceAll(base, "shop", app))); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if then != nil {
+			then(t, dir)
+		}
+	}
+}
+
+var allTargets = map[string]string{
+	"target": "fly,docker,systemd,k8s", "image": "registry.example.com/shop:1.4.2", "host": "shop.example.com",
+}
+
+func with(base map[string]string, kv ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
+// scenarios is the golden matrix: every target, for each database × {assets, no assets}, plus
+// the 1.7 shape, an umbrella, and an older project without runtime.exs.
+var scenarios = []scenario{
+	{name: "postgres_assets", fixture: "phx18_postgres", answers: allTargets},
+	{name: "postgres_no_assets", fixture: "phx18_postgres", mutate: without("assets"), answers: allTargets},
+	{name: "mysql_assets", fixture: "phx16_mysql", answers: allTargets},
+	{name: "mysql_no_assets", fixture: "phx16_mysql", mutate: without("assets"), answers: allTargets},
+	{name: "sqlite_assets", fixture: "phx18_sqlite", answers: allTargets},
+	{name: "sqlite_no_assets", fixture: "phx18_sqlite", mutate: without("assets"), answers: allTargets},
+	{name: "no_ecto_assets_npm", fixture: "phx18_noecto", answers: allTargets},
+	{name: "no_ecto_no_assets", fixture: "phx18_noecto", mutate: without("assets", "priv"), answers: allTargets},
+	{name: "phx17_postgres", fixture: "phx17_postgres", answers: allTargets},
+	{name: "umbrella", fixture: "umbrella17", answers: with(allTargets, "image", "registry.example.com/market:2.0.0", "host", "market.example.com")},
+	{name: "no_runtime_exs", fixture: "phx16_mysql", mutate: without("config/runtime.exs"), answers: with(allTargets, "clustering", "false")},
+	{name: "long_names", fixture: "phx16_mysql",
+		mutate:  renamed("warehouse_inventory_management_platform", "WarehouseInventoryManagementPlatform", without("config/runtime.exs")),
+		answers: with(allTargets, "name", "warehouse-inventory")},
+	{name: "fly_only", fixture: "phx18_postgres", answers: map[string]string{"target": "fly"}},
+}
+
+// copyTree copies a fixture into a fresh directory so that scenarios can change it.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func planScenario(t *testing.T, sc scenario) (string, *generator.Project, *generator.Settings, *generator.Values, []generator.Change) {
+	t.Helper()
+	dir := copyTree(t, filepath.Join(testtools.RepoRoot(), "testdata", sc.fixture))
+	if sc.mutate != nil {
+		sc.mutate(t, dir)
+	}
+	p, err := generator.Detect(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := generator.NewValues()
+	for k, val := range sc.answers {
+		v.Set(k, val, generator.SourceFlag)
+	}
+	if err := generator.Complete(p, v); err != nil {
+		t.Fatal(err)
+	}
+	s := generator.Resolve(v)
+	changes, err := generator.Plan(p, s, generator.NewEngine(templates.FS), os.DirFS(dir), generator.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, p, s, v, changes
+}
+
+func TestGolden(t *testing.T) {
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			dir, p, s, v, changes := planScenario(t, sc)
+			g := goldie.New(t, goldie.WithFixtureDir(filepath.Join(testtools.RepoRoot(), "golden")), goldie.WithNameSuffix(".golden"))
+			for _, c := range changes {
+				if c.Action == generator.Manual {
+					continue
+				}
+				if c.Action != generator.Create {
+					t.Errorf("%s: fixture copy already has it (%s); scenarios must start without phxdeploy's files", c.Path, c.Action)
+				}
+				g.Assert(t, sc.name+"/"+c.Path, c.Content)
+			}
+			var report bytes.Buffer
+			generator.NewReport(p, v, s, changes, false).WriteText(&report)
+			g.Assert(t, sc.name+"/_report", report.Bytes())
+			// Validate the project as it is once the files are written: a Dockerfile COPY of rel/
+			// is right because rel/ is written too.
+			if err := generator.Apply(dir, changes); err != nil {
+				t.Fatal(err)
+			}
+			validateOutput(t, dir, p, s, changes)
+		})
+	}
+}
+
+// validateOutput checks every rendered file with the platform's own parser or linter.
+func validateOutput(t *testing.T, dir string, p *generator.Project, s *generator.Settings, changes []generator.Change) {
+	t.Helper()
+	d := generator.NewData(p, s)
+	k8s := map[string][]byte{}
+	var elixirFiles []string
+	for _, c := range changes {
+		if c.Action == generator.Manual {
+			continue
+		}
+		switch {
+		case c.Path == "Dockerfile":
+			for _, problem := range validate.Dockerfile(c.Content, os.DirFS(dir)) {
+				t.Error(problem)
+			}
+		case c.Path == "fly.toml":
+			for _, problem := range validate.Fly(c.Content, validate.FlyExpectations{
+				SQLite: d.Database == "sqlite", Migrations: d.NetworkDatabase, HealthPath: d.HealthPath, ProbeHeaders: p.ForceSSL, Port: d.Port,
+			}) {
+				t.Error(problem)
+			}
+		case strings.HasPrefix(c.Path, "deploy/k8s/"):
+			k8s[strings.TrimPrefix(c.Path, "deploy/k8s/")] = c.Content
+		case c.Path == "compose.yaml":
+			var doc map[string]any
+			dec := yaml.NewDecoder(bytes.NewReader(c.Content))
+			dec.KnownFields(true)
+			if err := dec.Decode(&doc); err != nil {
+				t.Errorf("compose.yaml: %v", err)
+			}
+		case strings.HasSuffix(c.Path, ".ex") || strings.HasSuffix(c.Path, ".exs"):
+			elixirFiles = append(elixirFiles, c.Path)
+		case strings.HasPrefix(c.Path, "rel/overlays/bin/"):
+			if c.Mode != 0o755 {
+				t.Errorf("%s: mode %o, want 0755", c.Path, c.Mode)
+			}
+			testtools.CheckShell(t, c.Path, c.Content)
+		case c.Path == "rel/env.sh.eex":
+			testtools.CheckShell(t, c.Path, testtools.RenderEEx(c.Content, d.Release, "0.1.0"))
+		}
+	}
+	if len(k8s) > 0 {
+		if _, problems := validate.K8s(k8s); len(problems) > 0 {
+			t.Error(strings.Join(problems, "\n"))
+		}
+	}
+	sort.Strings(elixirFiles)
+	testtools.CheckElixir(t, dir, elixirFiles)
+}

@@ -1,0 +1,210 @@
+package validate
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"sigs.k8s.io/yaml"
+)
+
+// Kustomization is the subset of kustomize's config phxdeploy writes; unknown keys are errors.
+type Kustomization struct {
+	APIVersion string   `json:"apiVersion"`
+	Kind       string   `json:"kind"`
+	Namespace  string   `json:"namespace,omitempty"`
+	Resources  []string `json:"resources"`
+	Labels     []any    `json:"labels,omitempty"`
+	Images     []any    `json:"images,omitempty"`
+	Patches    []any    `json:"patches,omitempty"`
+}
+
+type typeMeta struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+}
+
+// K8sSet is a decoded deploy/k8s directory.
+type K8sSet struct {
+	Kustomization *Kustomization
+	Deployments   []*appsv1.Deployment
+	Services      []*corev1.Service
+	PDBs          []*policyv1.PodDisruptionBudget
+	Policies      []*networkingv1.NetworkPolicy
+	Claims        []*corev1.PersistentVolumeClaim
+}
+
+// K8s decodes every manifest (file name -> content) strictly into the k8s.io/api type of its
+// kind, then checks that the pieces fit together: selectors match the pod labels, every named port
+// that a probe, Service or NetworkPolicy uses exists, and the kustomization lists every file.
+func K8s(files map[string][]byte) (*K8sSet, []string) {
+	set := &K8sSet{}
+	var problems []string
+	bad := func(file, format string, args ...any) {
+		problems = append(problems, file+": "+fmt.Sprintf(format, args...))
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for i, doc := range splitYAML(files[name]) {
+			var tm typeMeta
+			if err := yaml.Unmarshal(doc, &tm); err != nil {
+				bad(name, "document %d: %v", i+1, err)
+				continue
+			}
+			var target any
+			switch tm.Kind {
+			case "Kustomization":
+				set.Kustomization = &Kustomization{}
+				target = set.Kustomization
+			case "Deployment":
+				d := &appsv1.Deployment{}
+				set.Deployments = append(set.Deployments, d)
+				target = d
+			case "Service":
+				s := &corev1.Service{}
+				set.Services = append(set.Services, s)
+				target = s
+			case "PodDisruptionBudget":
+				p := &policyv1.PodDisruptionBudget{}
+				set.PDBs = append(set.PDBs, p)
+				target = p
+			case "NetworkPolicy":
+				p := &networkingv1.NetworkPolicy{}
+				set.Policies = append(set.Policies, p)
+				target = p
+			case "PersistentVolumeClaim":
+				c := &corev1.PersistentVolumeClaim{}
+				set.Claims = append(set.Claims, c)
+				target = c
+			default:
+				bad(name, "document %d: unexpected kind %q", i+1, tm.Kind)
+				continue
+			}
+			if err := yaml.UnmarshalStrict(doc, target); err != nil {
+				bad(name, "document %d (%s): %v", i+1, tm.Kind, err)
+			}
+		}
+	}
+	problems = append(problems, set.crossCheck(files)...)
+	return set, problems
+}
+
+func splitYAML(b []byte) [][]byte {
+	var out [][]byte
+	for _, part := range strings.Split("\n"+string(b), "\n---") {
+		if strings.TrimSpace(stripComments(part)) != "" {
+			out = append(out, []byte(part))
+		}
+	}
+	return out
+}
+
+func stripComments(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+func selects(selector, labels map[string]string) bool {
+	if len(selector) == 0 {
+		return false
+	}
+	for k, v := range selector {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func (set *K8sSet) crossCheck(files map[string][]byte) []string {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if set.Kustomization == nil {
+		bad("kustomization.yaml: missing")
+	} else {
+		listed := map[string]bool{}
+		for _, r := range set.Kustomization.Resources {
+			listed[r] = true
+			if _, ok := files[r]; !ok {
+				bad("kustomization.yaml: lists %s, which does not exist", r)
+			}
+		}
+		for name := range files {
+			if name != "kustomization.yaml" && !listed[path.Base(name)] {
+				bad("kustomization.yaml: does not list %s", name)
+			}
+		}
+	}
+	if len(set.Deployments) != 1 {
+		bad("expected one Deployment, found %d", len(set.Deployments))
+		return problems
+	}
+	d := set.Deployments[0]
+	podLabels := d.Spec.Template.Labels
+	if d.Spec.Selector == nil || !selects(d.Spec.Selector.MatchLabels, podLabels) {
+		bad("Deployment %s: selector does not match the pod template's labels", d.Name)
+	}
+	ports := map[string]bool{}
+	for _, c := range d.Spec.Template.Spec.Containers {
+		for _, p := range c.Ports {
+			ports[p.Name] = true
+		}
+	}
+	checkPort := func(where string, p intstr.IntOrString) {
+		if p.Type == intstr.String && !ports[p.StrVal] {
+			bad("%s: named port %q is not declared by any container", where, p.StrVal)
+		}
+	}
+	for _, c := range d.Spec.Template.Spec.Containers {
+		for what, probe := range map[string]*corev1.Probe{"startupProbe": c.StartupProbe, "livenessProbe": c.LivenessProbe, "readinessProbe": c.ReadinessProbe} {
+			if probe == nil {
+				bad("Deployment %s: container %s has no %s", d.Name, c.Name, what)
+				continue
+			}
+			if probe.HTTPGet != nil {
+				checkPort(fmt.Sprintf("Deployment %s: container %s: %s", d.Name, c.Name, what), probe.HTTPGet.Port)
+			}
+		}
+	}
+	for _, s := range set.Services {
+		if !selects(s.Spec.Selector, podLabels) {
+			bad("Service %s: selector does not match the Deployment's pods", s.Name)
+		}
+		for _, p := range s.Spec.Ports {
+			checkPort("Service "+s.Name, p.TargetPort)
+		}
+	}
+	for _, p := range set.PDBs {
+		if p.Spec.Selector == nil || !selects(p.Spec.Selector.MatchLabels, podLabels) {
+			bad("PodDisruptionBudget %s: selector does not match the Deployment's pods", p.Name)
+		}
+	}
+	for _, np := range set.Policies {
+		if !selects(np.Spec.PodSelector.MatchLabels, podLabels) {
+			bad("NetworkPolicy %s: podSelector does not match the Deployment's pods", np.Name)
+		}
+		for _, rule := range np.Spec.Ingress {
+			for _, p := range rule.Ports {
+				if p.Port != nil {
+					checkPort("NetworkPolicy "+np.Name, *p.Port)
+				}
+			}
+		}
+	}
+	return problems
+}

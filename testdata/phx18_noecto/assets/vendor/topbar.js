@@ -1,0 +1,1 @@
+/* topbar 3.0.0 (vendored) */
