@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"strings"
 
 	"github.com/charmbracelet/huh"
 )
@@ -25,9 +26,15 @@ type huhPrompter struct {
 }
 
 func (p *huhPrompter) run(field huh.Field) error {
+	in := p.in
+	if p.accessible {
+		// huh's accessible mode makes a new bufio.Scanner for every prompt; handing it one line
+		// per read keeps one prompt from swallowing the answers to the next ones.
+		in = &lineReader{r: p.in}
+	}
 	err := huh.NewForm(huh.NewGroup(field)).
 		WithAccessible(p.accessible).
-		WithInput(p.in).
+		WithInput(in).
 		WithOutput(p.out).
 		WithShowHelp(true).
 		Run()
@@ -45,14 +52,41 @@ func (p *huhPrompter) MultiSelect(title string, options, defaults []string) ([]s
 		opts[i] = huh.NewOption(o, o).Selected(contains(defaults, o))
 	}
 	var out []string
+	refusals := 0
 	err := p.run(huh.NewMultiSelect[string]().Title(title).Options(opts...).Value(&out).
 		Validate(func(v []string) error {
-			if len(v) == 0 {
+			// huh re-prompts until this accepts; at the end of the input it would re-prompt
+			// forever, so after a few refusals the empty choice goes back to the caller.
+			if len(v) == 0 && refusals < maxRefusals {
+				refusals++
 				return errors.New("choose at least one")
 			}
 			return nil
 		}))
+	if err == nil && len(out) == 0 {
+		return nil, errors.New("no choice made")
+	}
 	return out, err
+}
+
+const maxRefusals = 3
+
+// lineReader returns at most one line per Read.
+type lineReader struct{ r io.Reader }
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := l.r.Read(p[n : n+1])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		if m == 1 && p[n-1] == '\n' {
+			break
+		}
+	}
+	return n, nil
 }
 
 func (p *huhPrompter) Select(title string, options []string, def string) (string, error) {
@@ -63,7 +97,17 @@ func (p *huhPrompter) Select(title string, options []string, def string) (string
 
 func (p *huhPrompter) Input(title, def string, validate func(string) error) (string, error) {
 	out := def
-	err := p.run(huh.NewInput().Title(title).Value(&out).Validate(validate))
+	err := p.run(huh.NewInput().Title(title).Value(&out).Validate(func(s string) error {
+		// An empty line keeps the pre-filled default (huh's accessible mode validates the raw
+		// line before it falls back to the default).
+		if strings.TrimSpace(s) == "" && def != "" {
+			return nil
+		}
+		return validate(s)
+	}))
+	if strings.TrimSpace(out) == "" {
+		out = def
+	}
 	return out, err
 }
 
