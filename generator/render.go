@@ -34,6 +34,10 @@ func baseFuncs() template.FuncMap {
 	return funcs
 }
 
+// Funcs returns the functions templates can call (sprig's, less env/expandenv/getHostByName,
+// plus phxdeploy's own); include and required are added per template.
+func (e *Engine) Funcs() template.FuncMap { return baseFuncs() }
+
 // Render executes template name with data. Partials (files named _*.tmpl) in the same directory
 // are parsed alongside it, so that it can include them.
 func (e *Engine) Render(name string, data any) ([]byte, error) {

@@ -118,7 +118,7 @@ func (s *scanner) code(interp bool) error {
 				return err
 			}
 			s.emit(kind, start, line)
-			s.keywordAfterQuote()
+			s.keywordAfterQuote(start, line)
 		case c == '~' && s.pos+1 < len(s.src) && (isIdentStart(s.src[s.pos+1]) && s.src[s.pos+1] < 0x80 || isUpper(s.src[s.pos+1])):
 			if err := s.sigil(); err != nil {
 				return err
@@ -167,8 +167,7 @@ func (s *scanner) code(interp bool) error {
 				s.pos++
 			}
 			if s.isKeywordColon() {
-				s.emit(KeywordKey, start, line)
-				s.pos++
+				s.emitKeyword(start, line)
 			} else {
 				s.emit(Ident, start, line)
 			}
@@ -177,8 +176,7 @@ func (s *scanner) code(interp bool) error {
 				s.pos++
 			}
 			if s.isKeywordColon() {
-				s.emit(KeywordKey, start, line)
-				s.pos++
+				s.emitKeyword(start, line)
 			} else {
 				s.emit(Alias, start, line)
 			}
@@ -221,6 +219,13 @@ func opLen(rest string) int {
 	return 1
 }
 
+// emitKeyword emits a keyword key: Text is the key, the token's span includes the colon.
+func (s *scanner) emitKeyword(start, line int) {
+	s.emit(KeywordKey, start, line)
+	s.pos++
+	s.toks[len(s.toks)-1].End = s.pos
+}
+
 // isKeywordColon reports whether the identifier just scanned is a keyword key ("name: value").
 func (s *scanner) isKeywordColon() bool {
 	return s.pos+1 < len(s.src) && s.src[s.pos] == ':' && (s.src[s.pos+1] == ' ' || s.src[s.pos+1] == '\n' || s.src[s.pos+1] == '\t' || s.src[s.pos+1] == '\r') ||
@@ -228,11 +233,10 @@ func (s *scanner) isKeywordColon() bool {
 }
 
 // keywordAfterQuote turns "key": into a keyword key.
-func (s *scanner) keywordAfterQuote() {
+func (s *scanner) keywordAfterQuote(start, line int) {
 	if s.isKeywordColon() {
-		s.toks[len(s.toks)-1].Kind = KeywordKey
-		s.pos++
-		s.toks[len(s.toks)-1].End = s.pos
+		s.toks = s.toks[:len(s.toks)-1]
+		s.emitKeyword(start, line)
 	}
 }
 

@@ -1,0 +1,91 @@
+package elixir
+
+import (
+	"strings"
+	"testing"
+)
+
+func kinds(t *testing.T, src string) []string {
+	t.Helper()
+	toks, err := Scan(src)
+	if err != nil {
+		t.Fatalf("Scan(%q): %v", src, err)
+	}
+	var out []string
+	for _, tok := range toks {
+		if tok.Kind != Newline {
+			out = append(out, tok.Kind.String()+":"+tok.Text)
+		}
+	}
+	return out
+}
+
+func TestScanSeparatesCodeFromTextThatLooksLikeCode(t *testing.T) {
+	cases := []struct {
+		src  string
+		want string
+	}{
+		{`{:phoenix, "~> 1.7"}`, `punct:{ atom::phoenix punct:, string:"~> 1.7" punct:}`},
+		{`# {:phoenix, "~> 1.7"}`, `comment:# {:phoenix, "~> 1.7"}`},
+		{`x = "a # not a comment" # a comment`, `ident:x punct:= string:"a # not a comment" comment:# a comment`},
+		{`"#{"nested #{:deep} }"} end"`, `string:"#{"nested #{:deep} }"} end"`},
+		{"@doc \"\"\"\n  do end {:phoenix, \"x\"}\n  \"\"\"\nfoo", "punct:@ ident:doc string:\"\"\"\n  do end {:phoenix, \"x\"}\n  \"\"\" ident:foo"},
+		{"'''\ncharlist \"heredoc\"\n'''", "charlist:'''\ncharlist \"heredoc\"\n'''"},
+		{`~s(a (nested) "q" end)`, `sigil:~s(a (nested) "q" end)`},
+		{`~r/a\/b#c/iu`, `sigil:~r/a\/b#c/iu`},
+		{`~S"no #{interp"`, `sigil:~S"no #{interp"`},
+		{"~H\"\"\"\n<div>{@x}</div>\n\"\"\"", "sigil:~H\"\"\"\n<div>{@x}</div>\n\"\"\""},
+		{`?" ?# ?\s`, `char:?" char:?# char:?\s`},
+		{`[app: :shop, "assets.deploy": ["a"]]`, `punct:[ keyword:app atom::shop punct:, keyword:"assets.deploy" punct:[ string:"a" punct:] punct:]`},
+		{`:"quoted atom" :ok? Foo.Bar.baz()`, `atom::"quoted atom" atom::ok? alias:Foo.Bar punct:. ident:baz punct:( punct:)`},
+		{`a |> b(&1) && c != d`, `ident:a punct:|> ident:b punct:( punct:& number:1 punct:) punct:&& ident:c punct:!= ident:d`},
+		{`x::binary-size(4)`, `ident:x punct::: ident:binary punct:- ident:size punct:( number:4 punct:)`},
+		{`1_000.5 0x1F`, `number:1_000.5 number:0x1F`},
+	}
+	for _, c := range cases {
+		got := strings.Join(kinds(t, c.src), " ")
+		if got != c.want {
+			t.Errorf("Scan(%q)\n got: %s\nwant: %s", c.src, got, c.want)
+		}
+	}
+}
+
+func TestScanReportsUnterminatedInput(t *testing.T) {
+	for _, src := range []string{`"open`, "\"\"\"\nnever closed", `~s(open`, `"#{ unterminated"`, "'''\nx"} {
+		if _, err := Scan(src); err == nil {
+			t.Errorf("Scan(%q): no error for unterminated input", src)
+		}
+	}
+}
+
+func TestScanKeepsLineNumbers(t *testing.T) {
+	toks, err := Scan("a\n\"two\nlines\"\nb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := Code(toks)
+	if code[2].Text != "b" || code[2].Line != 4 {
+		t.Errorf("b at line %d, want 4 (%+v)", code[2].Line, code)
+	}
+}
+
+func TestScanCoversEveryByte(t *testing.T) {
+	src := "defmodule A do\n  # c\n  def f(x), do: x <> \"s\" # t\nend\n"
+	toks, err := Scan(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	last := 0
+	for _, tok := range toks {
+		if tok.Start < last {
+			t.Fatalf("tokens overlap at %d", tok.Start)
+		}
+		b.WriteString(strings.Repeat(" ", tok.Start-last))
+		b.WriteString(src[tok.Start:tok.End])
+		last = tok.End
+	}
+	if strings.ReplaceAll(b.String(), " ", "") != strings.ReplaceAll(src, " ", "") {
+		t.Errorf("tokens do not cover the source:\n%s", b.String())
+	}
+}
