@@ -17,11 +17,12 @@ const maxIncludeDepth = 32
 
 // Engine renders templates from a file system, by their slash-separated relative name.
 type Engine struct {
-	fsys fs.FS
+	fsys  fs.FS
+	funcs template.FuncMap // built once: sprig's map is large
 }
 
 // NewEngine returns an engine over fsys (the embedded templates, or a layered file system).
-func NewEngine(fsys fs.FS) *Engine { return &Engine{fsys: fsys} }
+func NewEngine(fsys fs.FS) *Engine { return &Engine{fsys: fsys, funcs: baseFuncs()} }
 
 // baseFuncs is sprig's text function map without the functions that read the environment or the
 // network: templates must render the same everywhere.
@@ -36,7 +37,7 @@ func baseFuncs() template.FuncMap {
 
 // Funcs returns the functions templates can call (sprig's, less env/expandenv/getHostByName,
 // plus phxdeploy's own); include and required are added per template.
-func (e *Engine) Funcs() template.FuncMap { return baseFuncs() }
+func (e *Engine) Funcs() template.FuncMap { return e.funcs }
 
 // Render executes template name with data. Partials (files named _*.tmpl) in the same directory
 // are parsed alongside it, so that it can include them.
@@ -59,7 +60,10 @@ func (e *Engine) parse(name string) (*template.Template, error) {
 	}
 	t := template.New(path.Base(name)).Option("missingkey=error")
 	depth := 0
-	funcs := baseFuncs()
+	funcs := make(template.FuncMap, len(e.funcs)+2)
+	for k, v := range e.funcs {
+		funcs[k] = v
+	}
 	funcs["include"] = func(partial string, data any) (string, error) {
 		depth++
 		defer func() { depth-- }()
