@@ -336,7 +336,7 @@ func Detect(dir string, release string) (*Project, error) {
 			p.Aliases = web.aliases()
 		}
 	}
-	p.ForceSSL = forceSSL(filepath.Join(abs, "config", "prod.exs"))
+	p.ForceSSL = forceSSL(filepath.Join(abs, "config", "prod.exs")) || plugsSSL(filepath.Join(abs, filepath.FromSlash(p.WebLib()), "endpoint.ex"))
 
 	p.ElixirVersion, p.OTPVersion, p.VersionSource = detectVersions(abs)
 
@@ -497,6 +497,25 @@ func forceSSL(path string) bool {
 	}
 	for _, t := range elixir.Code(toks) {
 		if t.Kind == elixir.KeywordKey && t.Text == "force_ssl" {
+			return true
+		}
+	}
+	return false
+}
+
+// plugsSSL reports whether the endpoint plugs Plug.SSL itself (in code, not in a comment).
+func plugsSSL(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	toks, err := elixir.Scan(string(b))
+	if err != nil {
+		return false
+	}
+	code := elixir.Code(toks)
+	for i := 0; i+1 < len(code); i++ {
+		if code[i].Is("plug") && code[i+1].Kind == elixir.Alias && code[i+1].Text == "Plug.SSL" {
 			return true
 		}
 	}

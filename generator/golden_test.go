@@ -73,6 +73,31 @@ func renamed(app, module string, then func(*testing.T, string)) func(*testing.T,
 	}
 }
 
+// edited replaces text in a file of the copy; the test fails if the text is not there.
+func edited(file, old, new string) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		p := filepath.Join(dir, file)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), old) {
+			t.Fatalf("%s does not contain %q", file, old)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func both(fs ...func(*testing.T, string)) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		for _, f := range fs {
+			f(t, dir)
+		}
+	}
+}
+
 var allTargets = map[string]string{
 	"target": "fly,docker,systemd,k8s", "image": "registry.example.com/shop:1.4.2", "host": "shop.example.com",
 }
@@ -105,6 +130,15 @@ var scenarios = []scenario{
 	{name: "long_names", fixture: "phx16_mysql",
 		mutate:  renamed("warehouse_inventory_management_platform", "WarehouseInventoryManagementPlatform", without("config/runtime.exs")),
 		answers: with(allTargets, "name", "warehouse-inventory")},
+	{name: "libcluster", fixture: "phx17_postgres",
+		mutate: both(
+			edited("mix.exs", `{:dns_cluster, "~> 0.1.1"}`, `{:libcluster, "~> 3.4"}`),
+			edited("lib/shop/application.ex", "{DNSCluster, query: Application.get_env(:shop, :dns_cluster_query) || :ignore}",
+				"{Cluster.Supervisor, [Application.get_env(:libcluster, :topologies, []), [name: Shop.ClusterSupervisor]]}")),
+		answers: allTargets},
+	{name: "umbrella_without_releases", fixture: "umbrella17",
+		mutate:  edited("mix.exs", "      aliases: aliases(),\n      releases: [\n        market: [\n          applications: [market: :permanent, market_web: :permanent]\n        ]\n      ]\n", "      aliases: aliases()\n"),
+		answers: map[string]string{"target": "docker"}},
 	{name: "fly_only", fixture: "phx18_postgres", answers: map[string]string{"target": "fly"}},
 }
 

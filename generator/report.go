@@ -120,6 +120,9 @@ func NextSteps(p *Project, s *Settings) []Step {
 		out = append(out, Step{Target: target, Text: fmt.Sprintf(format, args...)})
 	}
 	for _, t := range s.Targets {
+		if d.Clustering && d.Libcluster {
+			add(t, "libcluster stays as it is: %s", libclusterHint(t, d))
+		}
 		switch t {
 		case "fly":
 			add(t, "fly apps create %s", d.Name)
@@ -169,4 +172,16 @@ func releaseArg(d *Data) string {
 		return " " + d.Release
 	}
 	return ""
+}
+
+// libclusterHint names the libcluster strategy that fits a target's node naming.
+func libclusterHint(target string, d *Data) string {
+	switch target {
+	case "fly":
+		return fmt.Sprintf(`use Cluster.Strategy.DNSPoll with query: "%s.internal" and node_basename: "%s" (the node name rel/env.sh.eex sets once RELEASE_COOKIE is a secret)`, d.Name, d.Name)
+	case "k8s":
+		return fmt.Sprintf(`use Cluster.Strategy.Kubernetes.DNS with service: "%s-headless", application_name: "%s"`, d.Name, d.Release)
+	default:
+		return fmt.Sprintf("list the nodes (%s@<host>) with Cluster.Strategy.Epmd, or use DNSPoll", d.Release)
+	}
 }
