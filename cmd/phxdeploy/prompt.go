@@ -55,13 +55,17 @@ func (p *huhPrompter) MultiSelect(title string, options, defaults []string) ([]s
 	refusals := 0
 	err := p.run(huh.NewMultiSelect[string]().Title(title).Options(opts...).Value(&out).
 		Validate(func(v []string) error {
-			// huh re-prompts until this accepts; at the end of the input it would re-prompt
-			// forever, so after a few refusals the empty choice goes back to the caller.
-			if len(v) == 0 && refusals < maxRefusals {
-				refusals++
-				return errors.New("choose at least one")
+			// In accessible mode huh re-prompts until this accepts, and at the end of the input
+			// it would re-prompt forever: after a few refusals the empty choice goes back to the
+			// caller. (The full-screen form validates on every keystroke; it is never bounded.)
+			if len(v) > 0 {
+				return nil
 			}
-			return nil
+			if p.accessible && refusals >= maxRefusals {
+				return nil
+			}
+			refusals++
+			return errors.New("choose at least one")
 		}))
 	if err == nil && len(out) == 0 {
 		return nil, errors.New("no choice made")
