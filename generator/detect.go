@@ -462,15 +462,7 @@ func camelize(app string) string {
 
 // configNamespace finds `config :app, namespace: Mod` (also inside a longer keyword list).
 func configNamespace(path, app string) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	toks, err := elixir.Scan(string(b))
-	if err != nil {
-		return ""
-	}
-	code := elixir.Code(toks)
+	code, _ := fileCode(path)
 	for i := 0; i+2 < len(code); i++ {
 		if !code[i].Is("config") || code[i+1].Kind != elixir.Atom || elixir.AtomName(code[i+1]) != app {
 			continue
@@ -485,17 +477,27 @@ func configNamespace(path, app string) string {
 	return ""
 }
 
-// forceSSL reports whether config/prod.exs sets force_ssl in code (not in a comment).
-func forceSSL(path string) bool {
+// fileCode reads and scans an Elixir file; ok is false when it is missing or cannot be scanned.
+func fileCode(path string) (code []elixir.Token, ok bool) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return false
+		return nil, false
 	}
+	return scanCode(b)
+}
+
+func scanCode(b []byte) ([]elixir.Token, bool) {
 	toks, err := elixir.Scan(string(b))
 	if err != nil {
-		return false
+		return nil, false
 	}
-	for _, t := range elixir.Code(toks) {
+	return elixir.Code(toks), true
+}
+
+// forceSSL reports whether config/prod.exs sets force_ssl in code (not in a comment).
+func forceSSL(path string) bool {
+	code, _ := fileCode(path)
+	for _, t := range code {
 		if t.Kind == elixir.KeywordKey && t.Text == "force_ssl" {
 			return true
 		}
@@ -505,15 +507,7 @@ func forceSSL(path string) bool {
 
 // plugsSSL reports whether the endpoint plugs Plug.SSL itself (in code, not in a comment).
 func plugsSSL(path string) bool {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	toks, err := elixir.Scan(string(b))
-	if err != nil {
-		return false
-	}
-	code := elixir.Code(toks)
+	code, _ := fileCode(path)
 	for i := 0; i+1 < len(code); i++ {
 		if code[i].Is("plug") && code[i+1].Kind == elixir.Alias && code[i+1].Text == "Plug.SSL" {
 			return true

@@ -163,11 +163,7 @@ func codeTokens(root fs.FS, rel string) ([]elixir.Token, bool) {
 	if err != nil {
 		return nil, false
 	}
-	toks, err := elixir.Scan(string(b))
-	if err != nil {
-		return nil, false
-	}
-	return elixir.Code(toks), true
+	return scanCode(b)
 }
 
 // mentions reports whether code contains a string literal or an alias/identifier equal to one of
