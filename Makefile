@@ -13,7 +13,7 @@ demo: build
 	rm -rf $(DEMO_DIR) && mkdir -p $(dir $(DEMO_DIR)) && cp -R testdata/phx18_postgres $(DEMO_DIR)
 	./$(BIN) init --dir $(DEMO_DIR) --target fly,docker,systemd,k8s \
 		--image registry.example.com/shop:1.0.0 --host shop.example.com --yes; \
-		code=$$?; echo "(exit code $$code: 3 means done except the edits listed as manual)"; \
+		code=$$?; echo "(exit code $$code: 3 means done except conflicts or edits listed as manual)"; \
 		[ $$code -eq 0 ] || [ $$code -eq 3 ]
 	@echo; echo "Files written into $(DEMO_DIR):"
 	@cd $(DEMO_DIR) && find Dockerfile .dockerignore compose.yaml fly.toml rel deploy lib -newer mix.exs -type f | sort

@@ -9,11 +9,12 @@ import (
 // templates: add fields freely, but renaming or removing one breaks overrides.
 type Data struct {
 	// Project names.
-	App       string // OTP app that owns the Repo and the Release module
-	WebApp    string // OTP app that owns the Endpoint
-	Base      string // base module, e.g. MyApp
-	WebModule string // web module, e.g. MyAppWeb
-	Release   string // release name
+	App       string   // OTP app that owns the Repo and the Release module
+	WebApp    string   // OTP app that owns the Endpoint
+	Base      string   // base module, e.g. MyApp
+	Repos     []string // Ecto repos from :ecto_repos, e.g. [MyApp.Repo]
+	WebModule string   // web module, e.g. MyAppWeb
+	Release   string   // release name
 	Umbrella  bool
 	AppsPath  string
 	Apps      []UmbrellaApp
@@ -64,6 +65,7 @@ type Data struct {
 	DataDir              string // where SQLite keeps its database in containers
 	VolumeName           string // Fly volume name
 	DatabaseURLExample   string
+	HealthController     bool // phxdeploy adds its health controller (the project has no health check)
 	HealthPath           string
 	LivePath             string
 	HealthTimeoutMs      int
@@ -101,7 +103,7 @@ var databaseURLExamples = map[string]string{
 // NewData combines project facts and settings into the template data.
 func NewData(p *Project, s *Settings) *Data {
 	d := &Data{
-		App: p.App, WebApp: p.WebApp, Base: p.Base, WebModule: p.WebModule, Release: p.Release,
+		App: p.App, WebApp: p.WebApp, Base: p.Base, Repos: p.Repos, WebModule: p.WebModule, Release: p.Release,
 		Umbrella: p.Umbrella, AppsPath: strings.TrimPrefix(p.AppsPath, "./"), Apps: p.Apps,
 		AppDir: p.AppDir(), WebDir: p.WebDir(), WebLib: p.WebLib(),
 		Assets: p.Assets, AssetsNpm: p.AssetsNpm, AssetsSetup: p.Aliases["assets.setup"], AssetsDeploy: p.Aliases["assets.deploy"],
@@ -121,6 +123,13 @@ func NewData(p *Project, s *Settings) *Data {
 		PreStopSeconds: preStopSeconds, DrainSeconds: drainSeconds,
 		DataDir: "/data", SecretName: s.Name, Targets: s.Targets, runtimeExists: p.RuntimeExs,
 		EnvFile: "/etc/" + s.Name + "/" + s.Name + ".env",
+	}
+	if len(d.Repos) == 0 {
+		d.Repos = []string{d.Base + ".Repo"}
+	}
+	d.HealthController = p.ExistingHealthPath == ""
+	if !d.HealthController {
+		d.HealthPath, d.LivePath = p.ExistingHealthPath, p.ExistingHealthPath
 	}
 	d.AssetsDir = path.Join(d.WebDir, "assets")
 	d.NetworkDatabase = d.Ecto && d.Database != "sqlite"

@@ -22,8 +22,9 @@ type Project struct {
 	App               string   `json:"app"`         // OTP app that owns the Repo and the Release module
 	WebApp            string   `json:"web_app"`     // OTP app that owns the Endpoint and the router
 	Base              string   `json:"base_module"` // MyApp
-	WebModule         string   `json:"web_module"`  // MyAppWeb
-	Release           string   `json:"release"`     // release name for `mix release`
+	Repos             []string `json:"repos,omitempty"`
+	WebModule         string   `json:"web_module"` // MyAppWeb
+	Release           string   `json:"release"`    // release name for `mix release`
 	Releases          []string `json:"releases,omitempty"`
 	HasReleasesConfig bool     `json:"has_releases_config"`
 
@@ -45,6 +46,15 @@ type Project struct {
 	PackageLock    bool            `json:"package_lock"`
 	Aliases        map[string]bool `json:"-"`
 	CompileConfigs []string        `json:"compile_configs"`
+
+	// Files phxdeploy edits, relative to the root ("" when not found).
+	ApplicationFile string `json:"application_file"`
+	RouterFile      string `json:"router_file"`
+	EndpointFile    string `json:"endpoint_file"`
+	// ExistingHealthPath is the path of a health check the project already has (a route or an
+	// endpoint plug); phxdeploy then points the platforms at it instead of adding its own.
+	ExistingHealthPath string `json:"existing_health_path,omitempty"`
+	PlugVersion        string `json:"plug_version,omitempty"`
 
 	RuntimeExs bool `json:"runtime_exs"`
 	ForceSSL   bool `json:"force_ssl"`
@@ -315,6 +325,7 @@ func Detect(dir string, release string) (*Project, error) {
 		p.Base = ns
 	}
 	p.WebModule = p.Base + "Web"
+	p.Repos = configRepos(filepath.Join(abs, "config", "config.exs"), p.App)
 	if p.Umbrella {
 		p.WebModule = camelize(p.WebApp)
 		if ns := configNamespace(filepath.Join(abs, "config", "config.exs"), p.WebApp); ns != "" {
@@ -336,9 +347,12 @@ func Detect(dir string, release string) (*Project, error) {
 			p.Aliases = web.aliases()
 		}
 	}
-	p.ForceSSL = forceSSL(filepath.Join(abs, "config", "prod.exs")) || plugsSSL(filepath.Join(abs, filepath.FromSlash(p.WebLib()), "endpoint.ex"))
+	p.ForceSSL = forceSSL(filepath.Join(abs, "config", "prod.exs"))
 
 	p.ElixirVersion, p.OTPVersion, p.VersionSource = detectVersions(abs)
+	p.PlugVersion = readLockVersion(filepath.Join(abs, "mix.lock"), "plug")
+	p.detectFiles(abs)
+	p.ForceSSL = p.ForceSSL || p.EndpointFile != "" && plugsSSL(filepath.Join(abs, filepath.FromSlash(p.EndpointFile)))
 
 	if err := p.chooseRelease(release, rootMix); err != nil {
 		return nil, err
@@ -494,11 +508,113 @@ func scanCode(b []byte) ([]elixir.Token, bool) {
 	return elixir.Code(toks), true
 }
 
+// configRepos reads `ecto_repos: [A.Repo, ...]` from `config :app, ...`.
+func configRepos(path, app string) []string {
+	code, _ := fileCode(path)
+	for i := 0; i+2 < len(code); i++ {
+		if !code[i].Is("config") || code[i+1].Kind != elixir.Atom || elixir.AtomName(code[i+1]) != app {
+			continue
+		}
+		for j := i + 2; j+1 < len(code) && !code[j].Is("config"); j++ {
+			if code[j].Kind == elixir.KeywordKey && code[j].Text == "ecto_repos" && code[j+1].Is("[") {
+				var repos []string
+				for k := j + 2; k < len(code) && !code[k].Is("]"); k++ {
+					if code[k].Kind == elixir.Alias {
+						repos = append(repos, code[k].Text)
+					}
+				}
+				return repos
+			}
+		}
+	}
+	return nil
+}
+
 // forceSSL reports whether config/prod.exs sets force_ssl in code (not in a comment).
 func forceSSL(path string) bool {
 	code, _ := fileCode(path)
 	for _, t := range code {
 		if t.Kind == elixir.KeywordKey && t.Text == "force_ssl" {
+			return true
+		}
+	}
+	return false
+}
+
+// detectFiles finds the application module, the router and the endpoint, and a health check
+// the project already answers.
+func (p *Project) detectFiles(abs string) {
+	rel := func(full string) string {
+		r, _ := filepath.Rel(abs, full)
+		return filepath.ToSlash(r)
+	}
+	// The application module is the one mix.exs names in mod: {Module, args}.
+	appDir := filepath.Join(abs, filepath.FromSlash(p.AppDir()))
+	mod := p.Base + ".Application"
+	if m, err := readMix(filepath.Join(appDir, "mix.exs")); err == nil {
+		if v, ok := m.keywordValue("mod"); ok && v.Is("{") {
+			for i, t := range m.code {
+				if t.Kind == elixir.KeywordKey && t.Text == "mod" && i+2 < len(m.code) && m.code[i+2].Kind == elixir.Alias {
+					mod = m.code[i+2].Text
+					break
+				}
+			}
+		}
+	}
+	if f := findModuleFile(filepath.Join(appDir, "lib"), mod); f != "" {
+		p.ApplicationFile = rel(f)
+	}
+	webLib := filepath.Join(abs, filepath.FromSlash(p.WebLib()))
+	if f := findModuleFile(webLib, p.WebModule+".Router"); f != "" {
+		p.RouterFile = rel(f)
+	}
+	if f := findModuleFile(webLib, p.WebModule+".Endpoint"); f != "" {
+		p.EndpointFile = rel(f)
+	}
+	for _, f := range []string{p.RouterFile, p.EndpointFile} {
+		if f == "" {
+			continue
+		}
+		if b, err := os.ReadFile(filepath.Join(abs, filepath.FromSlash(f))); err == nil {
+			if hp := existingHealthPath(string(b)); hp != "" {
+				p.ExistingHealthPath = hp
+				return
+			}
+		}
+	}
+}
+
+// findModuleFile returns the .ex file under dir that defines module (the conventional path
+// first), or "".
+func findModuleFile(dir, module string) string {
+	conventional := filepath.Join(dir, filepath.FromSlash(underscore(module))+".ex")
+	parts := strings.Split(underscore(module), "/")
+	short := filepath.Join(dir, filepath.Join(parts[1:]...)+".ex") // lib/my_app_web + router.ex
+	for _, c := range []string{short, conventional} {
+		if definesModule(c, module) {
+			return c
+		}
+	}
+	found := ""
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || found != "" || d.IsDir() || !strings.HasSuffix(path, ".ex") {
+			return nil
+		}
+		if definesModule(path, module) {
+			found = path
+		}
+		return nil
+	})
+	return found
+}
+
+func definesModule(path, module string) bool {
+	code, ok := fileCode(path)
+	if !ok {
+		return false
+	}
+	for i := 0; i+1 < len(code); i++ {
+		if code[i].Is("defmodule") && code[i+1].Kind == elixir.Alias && code[i+1].Text == module {
 			return true
 		}
 	}

@@ -173,6 +173,11 @@ func planScenario(t *testing.T, sc scenario) (string, *generator.Project, *gener
 	if sc.mutate != nil {
 		sc.mutate(t, dir)
 	}
+	return planDir(t, dir, sc)
+}
+
+func planDir(t *testing.T, dir string, sc scenario) (string, *generator.Project, *generator.Settings, *generator.Values, []generator.Change) {
+	t.Helper()
 	p, err := generator.Detect(dir, "")
 	if err != nil {
 		t.Fatal(err)
@@ -197,26 +202,47 @@ func TestGolden(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			dir, p, s, v, changes := planScenario(t, sc)
 			g := goldie.New(t, goldie.WithFixtureDir(filepath.Join(testtools.RepoRoot(), "golden")), goldie.WithNameSuffix(".golden"))
+			var patched []string
 			for _, c := range changes {
-				if c.Action == generator.Manual {
-					continue
+				switch c.Action {
+				case generator.Create, generator.Patch:
+					g.Assert(t, sc.name+"/"+c.Path, c.Content)
+				case generator.Conflict, generator.Overwrite:
+					t.Errorf("%s: %s; scenarios must not conflict", c.Path, c.Action)
 				}
-				if c.Action != generator.Create {
-					t.Errorf("%s: fixture copy already has it (%s); scenarios must start without phxdeploy's files", c.Path, c.Action)
+				if c.Action == generator.Patch && isElixir(c.Path) {
+					patched = append(patched, c.Path)
 				}
-				g.Assert(t, sc.name+"/"+c.Path, c.Content)
 			}
 			var report bytes.Buffer
 			generator.NewReport(p, v, s, changes, false).WriteText(&report)
 			g.Assert(t, sc.name+"/_report", report.Bytes())
+			wasUnformatted := testtools.Unformatted(t, dir, patched)
 			// Validate the project as it is once the files are written: a Dockerfile COPY of rel/
 			// is right because rel/ is written too.
 			if err := generator.Apply(dir, changes); err != nil {
 				t.Fatal(err)
 			}
 			validateOutput(t, dir, p, s, changes)
+			// Files that were formatted stay formatted.
+			for f := range testtools.Unformatted(t, dir, patched) {
+				if !wasUnformatted[f] {
+					t.Errorf("%s was mix format clean before phxdeploy edited it, and is not after", f)
+				}
+			}
+			// A second run changes nothing.
+			_, _, _, _, again := planDir(t, dir, sc)
+			for _, c := range again {
+				if c.Action != generator.Identical && c.Action != generator.Manual {
+					t.Errorf("second run: %s %s", c.Action, c.Path)
+				}
+			}
 		})
 	}
+}
+
+func isElixir(path string) bool {
+	return strings.HasSuffix(path, ".ex") || strings.HasSuffix(path, ".exs")
 }
 
 // validateOutput checks every rendered file with the platform's own parser or linter.
@@ -249,7 +275,7 @@ func validateOutput(t *testing.T, dir string, p *generator.Project, s *generator
 			if err := dec.Decode(&doc); err != nil {
 				t.Errorf("compose.yaml: %v", err)
 			}
-		case strings.HasSuffix(c.Path, ".ex") || strings.HasSuffix(c.Path, ".exs"):
+		case isElixir(c.Path) && c.Action != generator.Identical:
 			elixirFiles = append(elixirFiles, c.Path)
 		case strings.HasPrefix(c.Path, "rel/overlays/bin/"):
 			if c.Mode != 0o755 {

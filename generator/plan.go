@@ -44,12 +44,14 @@ type PlanOptions struct {
 	Force bool // replace differing files instead of reporting a conflict
 }
 
-// fileSpec is one rendered file: its template, where it goes, and when it applies.
+// fileSpec is one rendered file: its template, where it goes, and when it applies. A file with
+// a patch function is edited in place when it exists instead of being compared as a whole.
 type fileSpec struct {
-	tmpl string
-	dest func(d *Data) string
-	when func(d *Data) bool
-	mode fs.FileMode
+	tmpl  string
+	dest  func(d *Data) string
+	when  func(d *Data) bool
+	mode  fs.FileMode
+	patch func(existing string, rendered []byte, d *Data) (string, error)
 }
 
 func always(*Data) bool { return true }
@@ -75,28 +77,79 @@ func k8sFile(name string) fileSpec {
 
 // files is the full list of rendered files, in report order.
 var files = []fileSpec{
-	{"common/runtime.exs.tmpl", fixedPath("config/runtime.exs"), func(d *Data) bool { return !d.runtimeExists }, 0o644},
-	{"common/release.ex.tmpl", func(d *Data) string { return path.Join(d.AppDir, "lib", d.App, "release.ex") }, func(d *Data) bool { return d.Ecto }, 0o644},
+	{"common/runtime.exs.tmpl", fixedPath("config/runtime.exs"), always, 0o644,
+		func(existing string, _ []byte, d *Data) (string, error) { return patchRuntime(existing, d) }},
+	{"common/release.ex.tmpl", func(d *Data) string { return path.Join(d.AppDir, "lib", d.App, "release.ex") }, func(d *Data) bool { return d.Ecto }, 0o644, nil},
 	{"common/health_controller.ex.tmpl", func(d *Data) string {
 		return path.Join(d.WebLib, "controllers", "health_controller.ex")
-	}, always, 0o644},
-	{"common/env.sh.eex.tmpl", fixedPath("rel/env.sh.eex"), always, 0o644},
-	{"common/server.sh.tmpl", fixedPath("rel/overlays/bin/server"), always, 0o755},
-	{"common/migrate.sh.tmpl", fixedPath("rel/overlays/bin/migrate"), func(d *Data) bool { return d.Ecto }, 0o755},
-	{"docker/Dockerfile.tmpl", fixedPath("Dockerfile"), imageBuilding, 0o644},
-	{"docker/dockerignore.tmpl", fixedPath(".dockerignore"), imageBuilding, 0o644},
-	{"docker/compose.yaml.tmpl", fixedPath("compose.yaml"), forTarget("docker"), 0o644},
-	{"docker/env.prod.example.tmpl", fixedPath(".env.prod.example"), forTarget("docker"), 0o644},
-	{"fly/fly.toml.tmpl", fixedPath("fly.toml"), forTarget("fly"), 0o644},
-	{"systemd/unit.service.tmpl", func(d *Data) string { return "deploy/systemd/" + d.Name + ".service" }, forTarget("systemd"), 0o644},
-	{"systemd/env.example.tmpl", func(d *Data) string { return "deploy/systemd/" + d.Name + ".env.example" }, forTarget("systemd"), 0o644},
+	}, func(d *Data) bool { return d.HealthController }, 0o644, nil},
+	{"common/env.sh.eex.tmpl", fixedPath("rel/env.sh.eex"), always, 0o644,
+		func(existing string, rendered []byte, _ *Data) (string, error) {
+			return patchEnvSh(existing, string(rendered))
+		}},
+	{"common/server.sh.tmpl", fixedPath("rel/overlays/bin/server"), always, 0o755, nil},
+	{"common/migrate.sh.tmpl", fixedPath("rel/overlays/bin/migrate"), func(d *Data) bool { return d.Ecto }, 0o755, nil},
+	{"docker/Dockerfile.tmpl", fixedPath("Dockerfile"), imageBuilding, 0o644, nil},
+	{"docker/dockerignore.tmpl", fixedPath(".dockerignore"), imageBuilding, 0o644, nil},
+	{"docker/compose.yaml.tmpl", fixedPath("compose.yaml"), forTarget("docker"), 0o644, nil},
+	{"docker/env.prod.example.tmpl", fixedPath(".env.prod.example"), forTarget("docker"), 0o644, nil},
+	{"fly/fly.toml.tmpl", fixedPath("fly.toml"), forTarget("fly"), 0o644, nil},
+	{"systemd/unit.service.tmpl", func(d *Data) string { return "deploy/systemd/" + d.Name + ".service" }, forTarget("systemd"), 0o644, nil},
+	{"systemd/env.example.tmpl", func(d *Data) string { return "deploy/systemd/" + d.Name + ".env.example" }, forTarget("systemd"), 0o644, nil},
 	k8sFile("kustomization.yaml"),
 	k8sFile("deployment.yaml"),
 	k8sFile("service.yaml"),
-	{"k8s/service-headless.yaml.tmpl", fixedPath("deploy/k8s/service-headless.yaml"), func(d *Data) bool { return contains(d.Targets, "k8s") && d.Clustering }, 0o644},
+	{"k8s/service-headless.yaml.tmpl", fixedPath("deploy/k8s/service-headless.yaml"), func(d *Data) bool { return contains(d.Targets, "k8s") && d.Clustering }, 0o644, nil},
 	k8sFile("pdb.yaml"),
 	k8sFile("networkpolicy.yaml"),
-	{"k8s/pvc.yaml.tmpl", fixedPath("deploy/k8s/pvc.yaml"), func(d *Data) bool { return contains(d.Targets, "k8s") && d.Database == "sqlite" }, 0o644},
+	{"k8s/pvc.yaml.tmpl", fixedPath("deploy/k8s/pvc.yaml"), func(d *Data) bool { return contains(d.Targets, "k8s") && d.Database == "sqlite" }, 0o644, nil},
+}
+
+// editSpec is an edit to a file the project already has and phxdeploy never writes whole.
+type editSpec struct {
+	path  func(p *Project, d *Data) string
+	when  func(p *Project, d *Data) bool
+	patch func(src, file string, p *Project, d *Data) (string, error)
+	// missing is the reason and snippet reported when the file cannot be found.
+	missing func(d *Data) (string, string)
+}
+
+var edits = []editSpec{
+	{ // the dns_cluster dependency, in the app that starts the supervisor
+		path: func(_ *Project, d *Data) string { return path.Join(d.AppDir, "mix.exs") },
+		when: func(p *Project, d *Data) bool { return d.DNSClusterQuery && !p.DNSCluster },
+		patch: func(src, file string, _ *Project, _ *Data) (string, error) {
+			return patchDeps(src, file, `{:dns_cluster, "~> 0.2.0"}`, "dns_cluster")
+		},
+	},
+	{ // the DNSCluster child, before Phoenix.PubSub
+		path: func(p *Project, _ *Data) string { return p.ApplicationFile },
+		when: func(_ *Project, d *Data) bool { return d.DNSClusterQuery },
+		patch: func(src, file string, _ *Project, d *Data) (string, error) {
+			return patchChildren(src, file, d)
+		},
+		missing: func(d *Data) (string, string) {
+			return "the application module was not found; start DNSCluster before Phoenix.PubSub",
+				fmt.Sprintf("{DNSCluster, query: Application.get_env(:%s, :dns_cluster_query) || :ignore},\n", d.App)
+		},
+	},
+	{ // the health routes
+		path: func(p *Project, _ *Data) string { return p.RouterFile },
+		when: func(_ *Project, d *Data) bool { return d.HealthController },
+		patch: func(src, file string, _ *Project, d *Data) (string, error) {
+			return patchRouter(src, file, d)
+		},
+		missing: func(d *Data) (string, string) {
+			return "the router was not found; add the health routes before its first scope", routerSnippet(d) + "\n"
+		},
+	},
+	{ // health probes must not be redirected by force_ssl
+		path: func(*Project, *Data) string { return "config/prod.exs" },
+		when: func(p *Project, _ *Data) bool { return p.ForceSSL },
+		patch: func(src, file string, p *Project, d *Data) (string, error) {
+			return patchForceSSL(src, file, d, p.PlugVersion)
+		},
+	},
 }
 
 // Plan renders every file the chosen targets need and compares it with what the project has.
@@ -112,17 +165,78 @@ func Plan(p *Project, s *Settings, engine *Engine, root fs.FS, opts PlanOptions)
 		if err != nil {
 			return nil, err
 		}
-		c, err := compare(root, f.dest(d), content, f.mode, opts)
+		dest := f.dest(d)
+		old, err := fs.ReadFile(root, dest)
+		if f.patch != nil && err == nil {
+			changes = append(changes, patchChange(dest, old, func(src string) (string, error) { return f.patch(src, content, d) }))
+			continue
+		}
+		c, err := compare(root, dest, content, f.mode, opts)
 		if err != nil {
 			return nil, err
 		}
 		changes = append(changes, c)
 	}
-	manual, err := manualEdits(p, d, root)
-	if err != nil {
-		return nil, err
+	for _, e := range edits {
+		if !e.when(p, d) {
+			continue
+		}
+		file := e.path(p, d)
+		var old []byte
+		var err error
+		if file != "" {
+			old, err = fs.ReadFile(root, file)
+		}
+		if file == "" || err != nil {
+			if e.missing != nil {
+				reason, snippet := e.missing(d)
+				changes = append(changes, Change{Path: orDefault(file, "(not found)"), Action: Manual, Reason: reason, Snippet: snippet})
+			}
+			continue
+		}
+		changes = append(changes, patchChange(file, old, func(src string) (string, error) { return e.patch(src, file, p, d) }))
 	}
-	return append(changes, manual...), nil
+	return append(changes, manualEdits(p, d)...), nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// patchChange runs a patcher and checks its work: an Elixir file must still parse, and running
+// the patcher again on its own output must change nothing. Anything else is reported as a
+// manual change and the file is left as it is.
+func patchChange(file string, old []byte, patch func(string) (string, error)) Change {
+	c := Change{Path: file, Old: old, Mode: 0o644}
+	out, err := patch(string(old))
+	var me *manualError
+	switch {
+	case errors.As(err, &me):
+		c.Action, c.Reason, c.Snippet = Manual, me.reason, me.snippet
+		return c
+	case err != nil:
+		c.Action, c.Reason = Manual, err.Error()
+		return c
+	}
+	if out == string(old) {
+		c.Action, c.Content = Identical, old
+		return c
+	}
+	if strings.HasSuffix(file, ".ex") || strings.HasSuffix(file, ".exs") {
+		if !elixir.Balanced(out) {
+			c.Action, c.Reason = Manual, "phxdeploy's edit would not parse; the file was left as it is (please report this)"
+			return c
+		}
+	}
+	if again, err := patch(out); err != nil || again != out {
+		c.Action, c.Reason = Manual, "phxdeploy's edit is not stable; the file was left as it is (please report this)"
+		return c
+	}
+	c.Action, c.Content = Patch, []byte(out)
+	return c
 }
 
 func compare(root fs.FS, rel string, content []byte, mode fs.FileMode, opts PlanOptions) (Change, error) {
@@ -157,104 +271,16 @@ func Counts(changes []Change) map[Action]int {
 	return out
 }
 
-// codeTokens scans an Elixir file of the project; ok is false when it is missing or unreadable.
-func codeTokens(root fs.FS, rel string) ([]elixir.Token, bool) {
-	b, err := fs.ReadFile(root, rel)
-	if err != nil {
-		return nil, false
-	}
-	return scanCode(b)
-}
-
-// mentions reports whether code contains a string literal or an alias/identifier equal to one of
-// names. Comments never count.
-func mentions(code []elixir.Token, names ...string) bool {
-	for _, t := range code {
-		for _, n := range names {
-			switch t.Kind {
-			case elixir.String:
-				if elixir.Unquote(t) == n {
-					return true
-				}
-			case elixir.Alias, elixir.Ident:
-				if t.Text == n || strings.HasSuffix(t.Text, "."+n) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// manualEdits lists the edits to existing Elixir files the targets need, each with the exact
-// snippet to paste. Files that already contain the setting (in any form phxdeploy recognizes)
-// need nothing.
-func manualEdits(p *Project, d *Data, root fs.FS) ([]Change, error) {
+// manualEdits lists what phxdeploy does not edit itself.
+func manualEdits(p *Project, d *Data) []Change {
 	var out []Change
-	add := func(file, reason, snippet string) {
-		out = append(out, Change{Path: file, Action: Manual, Reason: reason, Snippet: snippet})
-	}
-
-	router := path.Join(d.WebLib, "router.ex")
-	if code, ok := codeTokens(root, router); !ok || !mentions(code, "HealthController") {
-		add(router, "add the health routes before the first scope, outside any pipeline that uses sessions or CSRF",
-			fmt.Sprintf("  scope %q, %s do\n    get \"/\", HealthController, :readiness\n    get \"/live\", HealthController, :liveness\n  end\n", d.HealthPath, d.WebModule))
-	}
-
-	if p.RuntimeExs {
-		code, _ := codeTokens(root, "config/runtime.exs")
-		var lines []string
-		need := func(env, snippet string) {
-			if !mentions(code, env) {
-				lines = append(lines, snippet)
-			}
-		}
-		need("PHX_SERVER", fmt.Sprintf("if System.get_env(\"PHX_SERVER\") do\n  config :%s, %s.Endpoint, server: true\nend", d.WebApp, d.WebModule))
-		need("PORT", fmt.Sprintf("config :%s, %s.Endpoint,\n  http: [port: String.to_integer(System.get_env(\"PORT\", \"4000\"))]", d.WebApp, d.WebModule))
-		var prod []string
-		needProd := func(env, snippet string) {
-			if !mentions(code, env) {
-				prod = append(prod, snippet)
-			}
-		}
-		switch {
-		case d.Database == "sqlite":
-			needProd("DATABASE_PATH", fmt.Sprintf("  config :%s, %s.Repo,\n    database: System.get_env(\"DATABASE_PATH\") || raise(\"environment variable DATABASE_PATH is missing\")", d.App, d.Base))
-		case d.NetworkDatabase:
-			needProd("DATABASE_URL", fmt.Sprintf("  config :%s, %s.Repo,\n    url: System.get_env(\"DATABASE_URL\") || raise(\"environment variable DATABASE_URL is missing\"),\n    socket_options: if(System.get_env(\"ECTO_IPV6\") in ~w(true 1), do: [:inet6], else: [])", d.App, d.Base))
-		}
-		needProd("SECRET_KEY_BASE", fmt.Sprintf("  config :%s, %s.Endpoint,\n    secret_key_base: System.get_env(\"SECRET_KEY_BASE\") || raise(\"environment variable SECRET_KEY_BASE is missing\")", d.WebApp, d.WebModule))
-		needProd("PHX_HOST", fmt.Sprintf("  config :%s, %s.Endpoint,\n    url: [host: System.get_env(\"PHX_HOST\") || \"example.com\", port: 443, scheme: \"https\"]", d.WebApp, d.WebModule))
-		if d.DNSClusterQuery {
-			needProd("DNS_CLUSTER_QUERY", fmt.Sprintf("  config :%s, :dns_cluster_query, System.get_env(\"DNS_CLUSTER_QUERY\")", d.App))
-		}
-		if len(prod) > 0 {
-			lines = append(lines, "if config_env() == :prod do\n"+strings.Join(prod, "\n\n")+"\nend")
-		}
-		if len(lines) > 0 {
-			add("config/runtime.exs", "read these settings from the environment at boot (inside your existing prod block where there is one)",
-				strings.Join(lines, "\n\n")+"\n")
-		}
-	}
-
-	if d.DNSClusterQuery && !p.DNSCluster {
-		mixPath := path.Join(d.AppDir, "mix.exs")
-		add(mixPath, "add dns_cluster to deps/0 so that nodes find each other", "      {:dns_cluster, \"~> 0.2.0\"},\n")
-	}
-	if d.DNSClusterQuery {
-		appFile := path.Join(d.AppDir, "lib", d.App, "application.ex")
-		if code, ok := codeTokens(root, appFile); !ok || !mentions(code, "DNSCluster") {
-			add(appFile, "start DNSCluster in the children list, before Phoenix.PubSub",
-				fmt.Sprintf("      {DNSCluster, query: Application.get_env(:%s, :dns_cluster_query) || :ignore},\n", d.App))
-		}
-	}
 	if p.Umbrella && !p.HasReleasesConfig {
 		var apps []string
 		for _, a := range p.Apps {
 			apps = append(apps, a.Name+": :permanent")
 		}
-		add("mix.exs", "umbrella projects need a release definition in project/0 for `mix release`",
-			fmt.Sprintf("      releases: [\n        %s: [applications: [%s]]\n      ],\n", d.Release, strings.Join(apps, ", ")))
+		out = append(out, Change{Path: "mix.exs", Action: Manual, Reason: "umbrella projects need a release definition in project/0 for `mix release`",
+			Snippet: fmt.Sprintf("      releases: [\n        %s: [applications: [%s]]\n      ],\n", d.Release, strings.Join(apps, ", "))})
 	}
-	return out, nil
+	return out
 }

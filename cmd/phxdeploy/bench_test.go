@@ -21,7 +21,7 @@ func BenchmarkInitDryRun(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		ios := &IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard, Getenv: func(string) string { return "" }}
-		if code := Execute(benchArgs, ios); code != 3 {
+		if code := Execute(benchArgs, ios); code != 0 {
 			b.Fatalf("exit %d", code)
 		}
 	}
@@ -41,7 +41,7 @@ func BenchmarkInitDryRunProcess(b *testing.B) {
 		cmd := exec.Command(bin, benchArgs...)
 		cmd.Stdout = &out
 		err := cmd.Run()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 {
+		if err != nil {
 			b.Fatalf("exit: %v", err)
 		}
 	}

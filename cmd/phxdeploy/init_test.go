@@ -91,12 +91,11 @@ func TestInitFlagsOnlyWritesEverythingThenIsIdentical(t *testing.T) {
 	dir := fixture(t, "phx18_postgres")
 	args := append([]string{"init", "--dir", dir}, k8sFlags...)
 	first := run(t, "", args...)
-	// The router needs the health routes: a manual edit, so the run ends with 3.
-	if first.code != 3 {
-		t.Fatalf("exit %d, want 3\n%s%s", first.code, first.stdout, first.stderr)
+	if first.code != 0 {
+		t.Fatalf("exit %d, want 0\n%s%s", first.code, first.stdout, first.stderr)
 	}
 	for _, want := range []string{"create  Dockerfile", "create  fly.toml", "create  deploy/k8s/deployment.yaml",
-		"create  deploy/systemd/shop.service", "manual  lib/shop_web/router.ex", "Next steps:", "fly secrets set"} {
+		"create  deploy/systemd/shop.service", "patch  lib/shop_web/router.ex", "identical  config/runtime.exs", "Next steps:", "fly secrets set"} {
 		if !strings.Contains(first.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, first.stdout)
 		}
@@ -107,36 +106,39 @@ func TestInitFlagsOnlyWritesEverythingThenIsIdentical(t *testing.T) {
 	}
 	before := snapshot(t, dir)
 	second := run(t, "", args...)
-	if second.code != 3 {
+	if second.code != 0 {
 		t.Fatalf("second run: exit %d\n%s", second.code, second.stderr)
 	}
-	if strings.Contains(second.stdout, "create  ") || strings.Contains(second.stdout, "conflict  ") {
+	if strings.Contains(second.stdout, "create  ") || strings.Contains(second.stdout, "conflict  ") || strings.Contains(second.stdout, "patch  ") {
 		t.Errorf("second run changed something:\n%s", second.stdout)
 	}
-	if n := strings.Count(second.stdout, "identical  "); n != 18 {
-		t.Errorf("second run: %d identical files, want 18:\n%s", n, second.stdout)
+	if n := strings.Count(second.stdout, "identical  "); n != 22 {
+		t.Errorf("second run: %d identical files, want 22:\n%s", n, second.stdout)
 	}
 	sameTree(t, before, snapshot(t, dir))
 }
 
-func TestInitExitsZeroWhenNothingIsLeftToDo(t *testing.T) {
+func TestInitExitsThreeWhenAnEditIsLeftToTheUser(t *testing.T) {
 	dir := fixture(t, "phx18_postgres")
+	// A router written on one line cannot take a new scope safely.
 	router := filepath.Join(dir, "lib/shop_web/router.ex")
-	b, _ := os.ReadFile(router)
-	routes := "  scope \"/health\", ShopWeb do\n    get \"/\", HealthController, :readiness\n    get \"/live\", HealthController, :liveness\n  end\n\n  scope \"/\", ShopWeb do"
-	if err := os.WriteFile(router, []byte(strings.Replace(string(b), "  scope \"/\", ShopWeb do", routes, 1)), 0o644); err != nil {
+	oneLine := "defmodule ShopWeb.Router do use ShopWeb, :router; scope \"/\", ShopWeb do get \"/\", PageController, :home end end\n"
+	if err := os.WriteFile(router, []byte(oneLine), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes")
-	if r.code != 0 {
-		t.Fatalf("exit %d, want 0\n%s%s", r.code, r.stdout, r.stderr)
+	if r.code != 3 || !strings.Contains(r.stdout, "manual  lib/shop_web/router.ex") || !strings.Contains(r.stdout, `scope "/health", ShopWeb do`) {
+		t.Fatalf("exit %d, want 3 with a manual router edit and its snippet\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if b, _ := os.ReadFile(router); string(b) != oneLine {
+		t.Error("the router was changed although the edit was left to the user")
 	}
 }
 
 func TestInitJSON(t *testing.T) {
 	dir := fixture(t, "phx18_sqlite")
 	r := run(t, "", "init", "--dir", dir, "--target", "fly", "--json", "--region", "fra")
-	if r.code != 3 {
+	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	var got struct {
@@ -162,7 +164,7 @@ func TestInitJSON(t *testing.T) {
 	for _, c := range got.Changes {
 		actions[c.Path] = c.Action
 	}
-	if actions["fly.toml"] != "create" || actions["Dockerfile"] != "create" || actions["lib/shop_web/router.ex"] != "manual" {
+	if actions["fly.toml"] != "create" || actions["Dockerfile"] != "create" || actions["lib/shop_web/router.ex"] != "patch" || actions["config/runtime.exs"] != "identical" {
 		t.Errorf("changes: %v", actions)
 	}
 	sources := map[string]string{}
@@ -185,11 +187,12 @@ func TestInitDryRunWritesNothingAndShowsDiffs(t *testing.T) {
 	dir := fixture(t, "phx17_postgres")
 	before := snapshot(t, dir)
 	r := run(t, "", append([]string{"init", "--dir", dir, "--dry-run"}, k8sFlags...)...)
-	if r.code != 3 {
+	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	sameTree(t, before, snapshot(t, dir))
-	for _, want := range []string{"--- /dev/null\n+++ b/fly.toml\n", "+app = \"shop\"", "would create  Dockerfile"} {
+	for _, want := range []string{"--- /dev/null\n+++ b/fly.toml\n", "+app = \"shop\"", "would create  Dockerfile",
+		"--- a/lib/shop_web/router.ex\n+++ b/lib/shop_web/router.ex\n", "+  scope \"/health\", ShopWeb do\n", "would patch  lib/shop_web/router.ex"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("dry run output lacks %q", want)
 		}

@@ -95,3 +95,33 @@ func RenderEEx(content []byte, release, version string) []byte {
 	s = strings.ReplaceAll(s, "<%= @release.version %>", version)
 	return []byte(s)
 }
+
+// Unformatted returns the files (relative to dir) that `mix format --check-formatted` would
+// change, using the Phoenix-aware formatter file.
+func Unformatted(t testing.TB, dir string, files []string) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	if len(files) == 0 {
+		return out
+	}
+	Require(t, "mix", "elixir")
+	args := append([]string{"format", "--check-formatted", "--dot-formatter", FormatterFile()}, files...)
+	cmd := exec.Command("mix", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "MIX_HOME="+t.TempDir())
+	b, err := cmd.CombinedOutput()
+	if err == nil {
+		return out
+	}
+	found := false
+	for _, line := range strings.Split(string(b), "\n") {
+		if f, ok := strings.CutPrefix(strings.TrimSpace(line), "* "); ok {
+			out[f] = true
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("mix format failed without listing files: %v\n%s", err, b)
+	}
+	return out
+}

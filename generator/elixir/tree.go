@@ -1,0 +1,115 @@
+package elixir
+
+import "fmt"
+
+// Node is a nested region of code: a do/end or fn/end block, or a bracketed group. Open and
+// Close index the code tokens (comments and newlines removed) that open and close it.
+type Node struct {
+	Kind     string // "do", "fn", "(", "[", "{", "<<", or "" for the root
+	Open     int
+	Close    int
+	Parent   *Node
+	Children []*Node
+}
+
+// Tree is a scanned source with its nesting.
+type Tree struct {
+	Src  string
+	Code []Token // code tokens
+	Root *Node
+}
+
+var closers = map[string]string{"(": ")", "[": "]", "{": "}", "<<": ">>"}
+
+// Parse scans src and builds its nesting. It fails when a block or bracket does not close, or
+// closes with the wrong token: such a file is not edited.
+func Parse(src string) (*Tree, error) {
+	toks, err := Scan(src)
+	if err != nil {
+		return nil, err
+	}
+	code := Code(toks)
+	root := &Node{Open: -1, Close: len(code)}
+	cur := root
+	for i, t := range code {
+		switch {
+		case t.Kind == Ident && (t.Text == "do" || t.Text == "fn"):
+			n := &Node{Kind: t.Text, Open: i, Parent: cur}
+			cur.Children = append(cur.Children, n)
+			cur = n
+		case t.Kind == Ident && t.Text == "end":
+			if cur.Kind != "do" && cur.Kind != "fn" {
+				return nil, &Error{Line: t.Line, Msg: fmt.Sprintf("unexpected end (open: %s)", describe(cur, code))}
+			}
+			cur.Close = i
+			cur = cur.Parent
+		case t.Kind == Punct && closers[t.Text] != "":
+			n := &Node{Kind: t.Text, Open: i, Parent: cur}
+			cur.Children = append(cur.Children, n)
+			cur = n
+		case t.Kind == Punct && (t.Text == ")" || t.Text == "]" || t.Text == "}" || t.Text == ">>"):
+			if closers[cur.Kind] != t.Text {
+				return nil, &Error{Line: t.Line, Msg: fmt.Sprintf("unexpected %s (open: %s)", t.Text, describe(cur, code))}
+			}
+			cur.Close = i
+			cur = cur.Parent
+		}
+	}
+	if cur != root {
+		return nil, &Error{Line: code[cur.Open].Line, Msg: fmt.Sprintf("%s is never closed", describe(cur, code))}
+	}
+	return &Tree{Src: src, Code: code, Root: root}, nil
+}
+
+func describe(n *Node, code []Token) string {
+	if n.Open < 0 {
+		return "nothing"
+	}
+	return fmt.Sprintf("%q on line %d", n.Kind, code[n.Open].Line)
+}
+
+// Balanced reports whether src scans and every block and bracket closes.
+func Balanced(src string) bool {
+	_, err := Parse(src)
+	return err == nil
+}
+
+// Inner returns the child nodes of n whose opening token is in [from, to).
+func (n *Node) Inner(from, to int) []*Node {
+	var out []*Node
+	for _, c := range n.Children {
+		if c.Open >= from && c.Open < to {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ChildAt returns the child that opens at token i, if any.
+func (n *Node) ChildAt(i int) *Node {
+	for _, c := range n.Children {
+		if c.Open == i {
+			return c
+		}
+	}
+	return nil
+}
+
+// Walk visits n and every node below it, depth first.
+func (n *Node) Walk(f func(*Node)) {
+	f(n)
+	for _, c := range n.Children {
+		c.Walk(f)
+	}
+}
+
+// Direct reports, for a token index inside n, whether it belongs to n itself rather than to a
+// nested child.
+func (n *Node) Direct(i int) bool {
+	for _, c := range n.Children {
+		if i >= c.Open && i <= c.Close {
+			return false
+		}
+	}
+	return i > n.Open && i < n.Close
+}

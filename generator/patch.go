@@ -1,0 +1,235 @@
+package generator
+
+import (
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+)
+
+// errManual makes a patcher step back: the file is left as it is and the change is reported as
+// manual, with the snippet to paste.
+var errManual = errors.New("cannot be edited safely")
+
+// manualError carries why a file cannot be edited and what to paste instead.
+type manualError struct {
+	reason  string
+	snippet string
+}
+
+func (e *manualError) Error() string { return e.reason }
+func (e *manualError) Unwrap() error { return errManual }
+
+func stepBack(reason, snippet string) error { return &manualError{reason: reason, snippet: snippet} }
+
+// edit replaces src[from:to] with text (an insertion when from == to).
+type edit struct {
+	from, to int
+	text     string
+}
+
+// source is a file being edited: its scanned tree, its line ending, and pending edits. Inserted
+// text is written with "\n" and converted to the file's own line ending.
+type source struct {
+	tree  *elixir.Tree
+	src   string
+	eol   string
+	edits []edit
+}
+
+func newSource(src string) (*source, error) {
+	tree, err := elixir.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	eol := "\n"
+	if n := strings.Count(src, "\n"); n > 0 && strings.Count(src, "\r\n") == n {
+		eol = "\r\n"
+	}
+	return &source{tree: tree, src: src, eol: eol}, nil
+}
+
+func (s *source) code() []elixir.Token { return s.tree.Code }
+
+func (s *source) insert(at int, text string) { s.replace(at, at, text) }
+
+func (s *source) replace(from, to int, text string) {
+	if s.eol != "\n" {
+		text = strings.ReplaceAll(text, "\n", s.eol)
+	}
+	s.edits = append(s.edits, edit{from, to, text})
+}
+
+// result applies the edits (sorted by position; insertions at the same place keep their order).
+func (s *source) result() string {
+	edits := append([]edit(nil), s.edits...)
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
+	var b strings.Builder
+	last := 0
+	for _, e := range edits {
+		b.WriteString(s.src[last:e.from])
+		b.WriteString(e.text)
+		last = e.to
+	}
+	b.WriteString(s.src[last:])
+	return b.String()
+}
+
+// lineStart is the offset of the first byte of the line holding off.
+func (s *source) lineStart(off int) int { return strings.LastIndexByte(s.src[:off], '\n') + 1 }
+
+// lineEnd is the offset of the line break ending the line holding off (or the end of the file).
+func (s *source) lineEnd(off int) int {
+	i := strings.IndexByte(s.src[off:], '\n')
+	if i < 0 {
+		return len(s.src)
+	}
+	end := off + i
+	if end > 0 && s.src[end-1] == '\r' {
+		end--
+	}
+	return end
+}
+
+// nextLine is the offset just after the line break ending the line holding off.
+func (s *source) nextLine(off int) int {
+	i := strings.IndexByte(s.src[off:], '\n')
+	if i < 0 {
+		return len(s.src)
+	}
+	return off + i + 1
+}
+
+// indentOf returns the leading whitespace of the line holding off.
+func (s *source) indentOf(off int) string {
+	start := s.lineStart(off)
+	end := start
+	for end < len(s.src) && (s.src[end] == ' ' || s.src[end] == '\t') {
+		end++
+	}
+	return s.src[start:end]
+}
+
+// lineText returns the line holding off, without its line break.
+func (s *source) lineText(off int) string { return s.src[s.lineStart(off):s.lineEnd(off)] }
+
+// startOfComments moves back from the line holding off over the comment-only lines directly
+// above it, so that an insertion does not separate a comment from the code it describes.
+func (s *source) startOfComments(off int) int {
+	start := s.lineStart(off)
+	for start > 0 {
+		prev := s.lineStart(start - 1)
+		if !strings.HasPrefix(strings.TrimSpace(s.src[prev:start]), "#") {
+			break
+		}
+		start = prev
+	}
+	return start
+}
+
+// isBlankLineBefore reports whether the line before the one starting at lineStart is blank.
+func (s *source) isBlankLineBefore(lineStart int) bool {
+	if lineStart == 0 {
+		return true
+	}
+	prev := s.lineStart(lineStart - 1)
+	return strings.TrimSpace(s.src[prev:lineStart]) == ""
+}
+
+// indentBlock prefixes every non-empty line of text with indent.
+func indentBlock(text, indent string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = indent + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// listElements splits the direct contents of a bracket node into elements: for each, the index
+// of its first and last code token.
+func listElements(code []elixir.Token, n *elixir.Node) [][2]int {
+	var out [][2]int
+	start := -1
+	for i := n.Open + 1; i < n.Close; i++ {
+		if child := n.ChildAt(i); child != nil {
+			if start < 0 {
+				start = i
+			}
+			i = child.Close
+			continue
+		}
+		if code[i].Is(",") {
+			if start >= 0 {
+				out = append(out, [2]int{start, i - 1})
+			}
+			start = -1
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, n.Close - 1})
+	}
+	return out
+}
+
+// insertElement adds element to the list node n, before the element at index before (or at
+// the end when before is len(elements)). A list written one element per line gets a new line;
+// a list on one line gets the element inline, provided the line still fits in 98 columns.
+func (s *source) insertElement(n *elixir.Node, element string, before int) error {
+	code := s.code()
+	elems := listElements(code, n)
+	openTok, closeTok := code[n.Open], code[n.Close]
+	multiline := openTok.Line != closeTok.Line
+	if !multiline {
+		var line string
+		switch {
+		case len(elems) == 0:
+			s.insert(openTok.End, element)
+			line = s.src[s.lineStart(openTok.End):openTok.End] + element + s.src[openTok.End:s.lineEnd(openTok.End)]
+		case before < len(elems):
+			at := code[elems[before][0]].Start
+			s.insert(at, element+", ")
+			line = s.src[s.lineStart(at):at] + element + ", " + s.src[at:s.lineEnd(at)]
+		default:
+			at := code[elems[len(elems)-1][1]].End
+			s.insert(at, ", "+element)
+			line = s.src[s.lineStart(at):at] + ", " + element + s.src[at:s.lineEnd(at)]
+		}
+		if len(line) > elixirLineLength {
+			return errManual
+		}
+		return nil
+	}
+	if len(elems) == 0 {
+		return errManual
+	}
+	if before < len(elems) {
+		first := code[elems[before][0]]
+		if first.Line == openTok.Line {
+			return errManual // the element shares a line with the bracket: not one per line
+		}
+		indent := s.indentOf(first.Start)
+		if len(indent)+len(element)+1 > elixirLineLength {
+			return errManual
+		}
+		s.insert(s.startOfComments(first.Start), indent+element+",\n")
+		return nil
+	}
+	last := code[elems[len(elems)-1][1]]
+	if last.Line == closeTok.Line {
+		return errManual
+	}
+	indent := s.indentOf(code[elems[len(elems)-1][0]].Start)
+	if len(indent)+len(element) > elixirLineLength {
+		return errManual
+	}
+	s.insert(last.End, ",")
+	s.insert(s.lineEnd(last.End), "\n"+indent+element)
+	return nil
+}
