@@ -90,6 +90,35 @@ func edited(file, old, new string) func(*testing.T, string) {
 	}
 }
 
+// withFile replaces a file of the copy (creating it if needed).
+func withFile(file, content string) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		p := filepath.Join(dir, file)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// crlf converts files of the copy to CRLF line endings.
+func crlf(files ...string) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		for _, f := range files {
+			p := filepath.Join(dir, f)
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(strings.ReplaceAll(string(b), "\n", "\r\n")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 func both(fs ...func(*testing.T, string)) func(*testing.T, string) {
 	return func(t *testing.T, dir string) {
 		for _, f := range fs {
@@ -138,6 +167,103 @@ var scenarios = []scenario{
 		answers: allTargets},
 	{name: "umbrella_without_releases", fixture: "umbrella17",
 		mutate:  edited("mix.exs", "      aliases: aliases(),\n      releases: [\n        market: [\n          applications: [market: :permanent, market_web: :permanent]\n        ]\n      ]\n", "      aliases: aliases()\n"),
+		answers: map[string]string{"target": "docker"}},
+	{name: "phx17_before_dns_cluster", fixture: "phx17_postgres",
+		mutate: both(
+			edited("mix.exs", "      {:dns_cluster, \"~> 0.1.1\"},\n", ""),
+			edited("lib/shop/application.ex", "      {DNSCluster, query: Application.get_env(:shop, :dns_cluster_query) || :ignore},\n", ""),
+			edited("config/runtime.exs", "\n  config :shop, :dns_cluster_query, System.get_env(\"DNS_CLUSTER_QUERY\")\n", "")),
+		answers: map[string]string{"target": "fly"}},
+	{name: "runtime_fetch_env_and_other_names", fixture: "phx16_mysql",
+		mutate: both(
+			withFile("config/runtime.exs", `import Config
+
+fetch! = fn name -> System.fetch_env!(name) end
+
+if System.get_env("PHX_SERVER") do
+  config :shop, ShopWeb.Endpoint, server: true
+end
+
+if config_env() == :prod do
+  config :shop, Shop.Repo,
+    url: System.fetch_env!("APP_DATABASE_URL"),
+    pool_size: String.to_integer(System.get_env("DB_POOL_SIZE", "10")),
+    socket_options: if(System.get_env("DATABASE_INET6") == "true", do: [:inet6], else: [])
+
+  config :shop, ShopWeb.Endpoint,
+    url: [host: System.get_env("HOST"), port: 443, scheme: "https"],
+    http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}, port: String.to_integer(System.get_env("PHX_HTTP_PORT", "4000"))],
+    secret_key_base: fetch!.("SECRET_KEY_BASE")
+
+  config :shop, :dns_cluster_query, System.get_env("CLUSTER_DNS")
+end
+`)),
+		answers: map[string]string{"target": "k8s", "image": "registry.example.com/shop:1.4.2", "host": "shop.example.com"}},
+	{name: "children_joined_with_workers", fixture: "phx18_postgres",
+		mutate: both(
+			edited("mix.exs", "      {:dns_cluster, \"~> 0.2.0\"},\n", ""),
+			edited("config/runtime.exs", "  config :shop, :dns_cluster_query, System.get_env(\"DNS_CLUSTER_QUERY\")\n\n", ""),
+			withFile("lib/shop/application.ex", `defmodule Shop.Application do
+  @moduledoc false
+
+  use Application
+
+  @impl true
+  def start(_type, _args) do
+    children =
+      [
+        ShopWeb.Telemetry,
+        Shop.Repo,
+        # the PubSub system
+        {Phoenix.PubSub, name: Shop.PubSub},
+        ShopWeb.Endpoint
+      ] ++ workers()
+
+    Supervisor.start_link(children, strategy: :one_for_one, name: Shop.Supervisor)
+  end
+
+  defp workers do
+    case Application.get_env(:shop, :role) do
+      :worker -> [Shop.Worker]
+      _ -> []
+    end
+  end
+end
+`)),
+		answers: map[string]string{"target": "fly"}},
+	{name: "anchors_in_comments_and_heredocs", fixture: "phx16_mysql",
+		mutate: both(
+			edited("mix.exs", "  defp deps do\n    [\n", "  defp deps do\n    # {:dns_cluster, \"~> 0.2.0\"} -- one day\n    [\n"),
+			edited("lib/shop/application.ex", "      # Start the Ecto repository\n", "      # {DNSCluster, query: Application.get_env(:shop, :dns_cluster_query) || :ignore},\n      # Start the Ecto repository\n"),
+			edited("lib/shop_web/router.ex", "  use ShopWeb, :router\n", "  use ShopWeb, :router\n\n  @moduledoc \"\"\"\n  Routes. Health checks used to live here:\n\n      scope \"/health\", ShopWeb do\n        get \"/\", HealthController, :readiness\n      end\n  \"\"\"\n"),
+			edited("config/runtime.exs", "import Config\n", "import Config\n\n_notes = \"\"\"\nif config_env() == :prod do\n  config :shop, :dns_cluster_query, System.get_env(\"DNS_CLUSTER_QUERY\")\nend\n\"\"\"\n")),
+		answers: map[string]string{"target": "fly"}},
+	{name: "crlf_files", fixture: "phx16_mysql",
+		mutate:  crlf("config/runtime.exs", "mix.exs", "lib/shop/application.ex", "lib/shop_web/router.ex"),
+		answers: map[string]string{"target": "fly"}},
+	{name: "runtime_without_prod_block", fixture: "phx18_noecto",
+		mutate:  withFile("config/runtime.exs", "import Config\n\nif System.get_env(\"PHX_SERVER\") do\n  config :shop, ShopWeb.Endpoint, server: true\nend\n"),
+		answers: map[string]string{"target": "docker"}},
+	{name: "force_ssl_plug_1_19", fixture: "phx18_postgres",
+		mutate:  edited("mix.lock", `:plug, "1.18.1"`, `:plug, "1.19.0"`),
+		answers: map[string]string{"target": "fly"}},
+	{name: "force_ssl_old_host_list", fixture: "phx16_mysql",
+		mutate: both(
+			edited("mix.lock", `"bandit"`, `"plug": {:hex, :plug, "1.19.1", "0000000000000000000000000000000000000000000000000000000000000000", [:mix], [], "hexpm", "0000000000000000000000000000000000000000000000000000000000000000"},
+  "bandit"`),
+			edited("config/prod.exs", `config :shop, ShopWeb.Endpoint, cache_static_manifest: "priv/static/cache_manifest.json"`,
+				`config :shop, ShopWeb.Endpoint,
+  cache_static_manifest: "priv/static/cache_manifest.json",
+  force_ssl: [hsts: true, exclude: ["localhost", "shop.internal"]]`)),
+		answers: map[string]string{"target": "k8s", "image": "registry.example.com/shop:1.4.2", "host": "shop.example.com"}},
+	{name: "existing_health_check", fixture: "phx18_postgres",
+		mutate:  edited("lib/shop_web/router.ex", "    get \"/\", PageController, :home\n", "    get \"/\", PageController, :home\n    get \"/healthz\", PageController, :healthz\n"),
+		answers: map[string]string{"target": "fly,k8s", "image": "registry.example.com/shop:1.4.2"}},
+	{name: "env_sh_of_the_user", fixture: "phx18_postgres",
+		mutate:  withFile("rel/env.sh.eex", "#!/bin/sh\n# the team's own settings\nexport ERL_MAX_PORTS=65536\n"),
+		answers: map[string]string{"target": "docker"}},
+	{name: "env_sh_names_nodes_itself", fixture: "phx18_postgres",
+		mutate:  withFile("rel/env.sh.eex", "#!/bin/sh\nexport RELEASE_DISTRIBUTION=name\nexport RELEASE_NODE=<%= @release.name %>@$(hostname -i)\n"),
 		answers: map[string]string{"target": "docker"}},
 	{name: "fly_only", fixture: "phx18_postgres", answers: map[string]string{"target": "fly"}},
 }
@@ -213,6 +339,11 @@ func TestGolden(t *testing.T) {
 				if c.Action == generator.Patch && isElixir(c.Path) {
 					patched = append(patched, c.Path)
 				}
+				if c.Action == generator.Patch && bytes.Count(c.Old, []byte("\r\n")) == bytes.Count(c.Old, []byte("\n")) && bytes.Contains(c.Old, []byte("\r\n")) {
+					if bytes.Count(c.Content, []byte("\r\n")) != bytes.Count(c.Content, []byte("\n")) {
+						t.Errorf("%s: CRLF file got LF line endings", c.Path)
+					}
+				}
 			}
 			var report bytes.Buffer
 			generator.NewReport(p, v, s, changes, false).WriteText(&report)
@@ -250,10 +381,10 @@ func validateOutput(t *testing.T, dir string, p *generator.Project, s *generator
 	t.Helper()
 	d := generator.NewData(p, s)
 	k8s := map[string][]byte{}
-	var elixirFiles []string
+	var elixirFiles, patchedElixir []string
 	for _, c := range changes {
-		if c.Action == generator.Manual {
-			continue
+		if c.Action == generator.Manual || c.Action == generator.Identical {
+			continue // phxdeploy wrote nothing there
 		}
 		switch {
 		case c.Path == "Dockerfile":
@@ -275,7 +406,9 @@ func validateOutput(t *testing.T, dir string, p *generator.Project, s *generator
 			if err := dec.Decode(&doc); err != nil {
 				t.Errorf("compose.yaml: %v", err)
 			}
-		case isElixir(c.Path) && c.Action != generator.Identical:
+		case isElixir(c.Path) && c.Action == generator.Patch:
+			patchedElixir = append(patchedElixir, c.Path)
+		case isElixir(c.Path):
 			elixirFiles = append(elixirFiles, c.Path)
 		case strings.HasPrefix(c.Path, "rel/overlays/bin/"):
 			if c.Mode != 0o755 {
@@ -293,4 +426,5 @@ func validateOutput(t *testing.T, dir string, p *generator.Project, s *generator
 	}
 	sort.Strings(elixirFiles)
 	testtools.CheckElixir(t, dir, elixirFiles)
+	testtools.CheckElixirParses(t, dir, patchedElixir)
 }

@@ -179,7 +179,9 @@ func prodBlock(t *elixir.Tree) *elixir.Node {
 // setting is one thing runtime.exs must provide.
 type setting struct {
 	present func(f *runtimeFacts) bool
-	snippet string // formatted at column 0
+	// snippet returns the code laid out for the column it will stand at (mix format's line
+	// length decides the layout), with that indentation removed.
+	snippet func(indent int) string
 	where   string // "prod-start", "prod-end", "top"
 }
 
@@ -188,6 +190,7 @@ func runtimeSettings(d *Data) []setting {
 	endpoint := []string{d.WebModule + ".Endpoint"}
 	repos := d.Repos
 	repo := repos[0]
+	// call lays out `config ...` for column indent and returns it relative to that column.
 	call := func(indent int, args []string, kws ...string) string {
 		a := make([]any, len(args))
 		for i, x := range args {
@@ -198,20 +201,24 @@ func runtimeSettings(d *Data) []setting {
 			k[i] = x
 		}
 		s, _ := exCall(indent, "config", a, k)
-		return strings.TrimLeft(s, " ")
+		return dedent(s, indent)
 	}
 	var out []setting
 	out = append(out, setting{
 		present: func(f *runtimeFacts) bool { return f.reads("PHX_SERVER") || f.sets(endpoint, "server") },
-		snippet: "if System.get_env(\"PHX_SERVER\") do\n  " + call(2, []string{web, endpoint[0]}, "server: true") + "\nend",
-		where:   "top",
+		snippet: func(int) string {
+			return "if System.get_env(\"PHX_SERVER\") do\n" + indentBlock(call(2, []string{web, endpoint[0]}, "server: true"), "  ") + "\nend"
+		},
+		where: "top",
 	})
 	switch {
 	case d.Database == "sqlite":
 		out = append(out, setting{
 			present: func(f *runtimeFacts) bool { return f.reads("DATABASE_PATH") || f.sets(repos, "database") },
-			snippet: "database_path =\n  System.get_env(\"DATABASE_PATH\") ||\n    raise \"\"\"\n    environment variable DATABASE_PATH is missing.\n    For example: /data/" + d.App + ".db\n    \"\"\"\n\n" +
-				call(0, []string{app, repo}, "database: database_path"),
+			snippet: func(in int) string {
+				return "database_path =\n  System.get_env(\"DATABASE_PATH\") ||\n    raise \"\"\"\n    environment variable DATABASE_PATH is missing.\n    For example: /data/" + d.App + ".db\n    \"\"\"\n\n" +
+					call(in, []string{app, repo}, "database: database_path")
+			},
 			where: "prod-start",
 		})
 	case d.NetworkDatabase:
@@ -219,13 +226,17 @@ func runtimeSettings(d *Data) []setting {
 			present: func(f *runtimeFacts) bool {
 				return f.reads("DATABASE_URL") || f.sets(repos, "url") || f.sets(repos, "hostname") || f.sets(repos, "database")
 			},
-			snippet: "database_url =\n  System.get_env(\"DATABASE_URL\") ||\n    raise \"\"\"\n    environment variable DATABASE_URL is missing.\n    For example: " + d.DatabaseURLExample + "\n    \"\"\"\n\n" +
-				call(0, []string{app, repo}, "url: database_url"),
+			snippet: func(in int) string {
+				return "database_url =\n  System.get_env(\"DATABASE_URL\") ||\n    raise \"\"\"\n    environment variable DATABASE_URL is missing.\n    For example: " + d.DatabaseURLExample + "\n    \"\"\"\n\n" +
+					call(in, []string{app, repo}, "url: database_url")
+			},
 			where: "prod-start",
 		}, setting{
 			present: func(f *runtimeFacts) bool { return f.reads("ECTO_IPV6") || f.sets(repos, "socket_options") },
-			snippet: "maybe_ipv6 = if System.get_env(\"ECTO_IPV6\") in ~w(true 1), do: [:inet6], else: []\n\n" +
-				call(0, []string{app, repo}, "socket_options: maybe_ipv6"),
+			snippet: func(in int) string {
+				return "maybe_ipv6 = if System.get_env(\"ECTO_IPV6\") in ~w(true 1), do: [:inet6], else: []\n\n" +
+					call(in, []string{app, repo}, "socket_options: maybe_ipv6")
+			},
 			where: "prod-start",
 		})
 	}
@@ -236,29 +247,39 @@ func runtimeSettings(d *Data) []setting {
 		}
 		out = append(out, setting{
 			present: func(f *runtimeFacts) bool { return f.reads("POOL_SIZE") || f.sets(repos, "pool_size") },
-			snippet: call(0, []string{app, repo}, fmt.Sprintf("pool_size: String.to_integer(System.get_env(\"POOL_SIZE\") || %q)", def)),
-			where:   "prod-start",
+			snippet: func(in int) string {
+				return call(in, []string{app, repo}, fmt.Sprintf("pool_size: String.to_integer(System.get_env(\"POOL_SIZE\") || %q)", def))
+			},
+			where: "prod-start",
 		})
 	}
 	out = append(out, setting{
 		present: func(f *runtimeFacts) bool { return f.reads("SECRET_KEY_BASE") || f.sets(endpoint, "secret_key_base") },
-		snippet: "secret_key_base =\n  System.get_env(\"SECRET_KEY_BASE\") ||\n    raise \"\"\"\n    environment variable SECRET_KEY_BASE is missing.\n    You can generate one by calling: mix phx.gen.secret\n    \"\"\"\n\n" +
-			call(0, []string{web, endpoint[0]}, "secret_key_base: secret_key_base"),
+		snippet: func(in int) string {
+			return "secret_key_base =\n  System.get_env(\"SECRET_KEY_BASE\") ||\n    raise \"\"\"\n    environment variable SECRET_KEY_BASE is missing.\n    You can generate one by calling: mix phx.gen.secret\n    \"\"\"\n\n" +
+				call(in, []string{web, endpoint[0]}, "secret_key_base: secret_key_base")
+		},
 		where: "prod-end",
 	}, setting{
 		present: func(f *runtimeFacts) bool { return f.reads("PHX_HOST") || f.sets(endpoint, "url.host") },
-		snippet: call(2, []string{web, endpoint[0]}, `url: [host: System.get_env("PHX_HOST") || "example.com", port: 443, scheme: "https"]`),
-		where:   "prod-end",
+		snippet: func(in int) string {
+			return call(in, []string{web, endpoint[0]}, `url: [host: System.get_env("PHX_HOST") || "example.com", port: 443, scheme: "https"]`)
+		},
+		where: "prod-end",
 	}, setting{
 		present: func(f *runtimeFacts) bool { return f.reads("PORT") || f.sets(endpoint, "http.port") },
-		snippet: call(2, []string{web, endpoint[0]}, `http: [port: String.to_integer(System.get_env("PORT") || "4000")]`),
-		where:   "prod-end",
+		snippet: func(in int) string {
+			return call(in, []string{web, endpoint[0]}, `http: [port: String.to_integer(System.get_env("PORT") || "4000")]`)
+		},
+		where: "prod-end",
 	})
 	if d.DNSClusterQuery {
 		out = append(out, setting{
 			present: func(f *runtimeFacts) bool { return f.reads("DNS_CLUSTER_QUERY") || f.atoms["dns_cluster_query"] },
-			snippet: call(2, []string{app, ":dns_cluster_query", `System.get_env("DNS_CLUSTER_QUERY")`}),
-			where:   "prod-end",
+			snippet: func(in int) string {
+				return call(in, []string{app, ":dns_cluster_query", `System.get_env("DNS_CLUSTER_QUERY")`})
+			},
+			where: "prod-end",
 		})
 	}
 	return out
@@ -289,18 +310,23 @@ func patchRuntime(src string, d *Data) (string, error) {
 	if len(missing) == 0 {
 		return src, nil
 	}
+	code := s.code()
+	block := prodBlock(s.tree)
+	prodIndent := "  "
+	if block != nil {
+		prodIndent = s.indentOf(code[block.Open].Start) + "  "
+	}
 	var top, start, end []string
 	for _, st := range missing {
 		switch st.where {
 		case "top":
-			top = append(top, st.snippet)
+			top = append(top, st.snippet(0))
 		case "prod-start":
-			start = append(start, st.snippet)
+			start = append(start, st.snippet(len(prodIndent)))
 		default:
-			end = append(end, st.snippet)
+			end = append(end, st.snippet(len(prodIndent)))
 		}
 	}
-	code := s.code()
 	if len(top) > 0 {
 		at := 0
 		for i, tok := range code {
@@ -318,9 +344,8 @@ func patchRuntime(src string, d *Data) (string, error) {
 	if len(prodSnippets) == 0 {
 		return s.result(), nil
 	}
-	block := prodBlock(s.tree)
 	if block == nil {
-		text := "if config_env() == :prod do\n" + indentBlock(strings.Join(prodSnippets, "\n\n"), "  ") + "\nend\n"
+		text := "if config_env() == :prod do\n" + indentBlock(strings.Join(prodSnippets, "\n\n"), prodIndent) + "\nend\n"
 		if !strings.HasSuffix(src, "\n") {
 			text = "\n" + text
 		}
@@ -331,7 +356,7 @@ func patchRuntime(src string, d *Data) (string, error) {
 	if doTok.Line == endTok.Line {
 		return "", stepBack("the prod block of config/runtime.exs is written on one line", runtimeSnippet(missing))
 	}
-	indent := s.indentOf(doTok.Start) + "  "
+	indent := prodIndent
 	bodyStart := s.nextLine(doTok.Start)
 	endLine := s.lineStart(endTok.Start)
 	empty := bodyStart >= endLine || strings.TrimSpace(s.src[bodyStart:endLine]) == ""
@@ -358,9 +383,9 @@ func runtimeSnippet(settings []setting) string {
 	var top, prod []string
 	for _, st := range settings {
 		if st.where == "top" {
-			top = append(top, st.snippet)
+			top = append(top, st.snippet(0))
 		} else {
-			prod = append(prod, st.snippet)
+			prod = append(prod, st.snippet(2))
 		}
 	}
 	out := strings.Join(top, "\n\n")
@@ -371,4 +396,14 @@ func runtimeSnippet(settings []setting) string {
 		out += "if config_env() == :prod do\n" + indentBlock(strings.Join(prod, "\n\n"), "  ") + "\nend"
 	}
 	return out + "\n"
+}
+
+// dedent removes n leading spaces from every line that has them.
+func dedent(text string, n int) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, pad)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -191,7 +191,7 @@ func patchForceSSL(src, file string, d *Data, plugVersion string) (string, error
 		}
 		return s.result(), nil
 	}
-	if err := s.insertElement(value, "paths: ["+paths+"]", 0); err != nil {
+	if err := s.insertElement(value, "paths: ["+paths+"]", len(listElements(code, value))); err != nil {
 		return "", stepBack(file+": force_ssl's :exclude cannot be extended on its line", "paths: ["+paths+"]")
 	}
 	return s.result(), nil

@@ -215,7 +215,7 @@ func patchChange(file string, old []byte, patch func(string) (string, error)) Ch
 	var me *manualError
 	switch {
 	case errors.As(err, &me):
-		c.Action, c.Reason, c.Snippet = Manual, me.reason, me.snippet
+		c.Action, c.Reason, c.Snippet = Manual, strings.TrimPrefix(me.reason, file+": "), me.snippet
 		return c
 	case err != nil:
 		c.Action, c.Reason = Manual, err.Error()
