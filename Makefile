@@ -3,7 +3,7 @@ GO ?= go
 BIN := bin/phxdeploy
 DEMO_DIR := _demo/shop
 
-.PHONY: build demo test golden bench vet clean
+.PHONY: build demo test golden bench vet clean fuzz
 
 build:
 	$(GO) build -o $(BIN) ./cmd/phxdeploy
@@ -40,3 +40,12 @@ bench:
 
 clean:
 	rm -rf bin _demo
+
+# Fuzz the Elixir scanner and every patcher for FUZZTIME each (bounded; CI runs it briefly).
+FUZZTIME ?= 10s
+FUZZ_GENERATOR := FuzzPatchRuntime FuzzPatchDeps FuzzPatchChildren FuzzPatchRouter FuzzPatchForceSSL FuzzPatchEnvSh
+fuzz:
+	$(GO) test ./generator/elixir -run '^$$' -fuzz '^FuzzScan$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	set -e; for f in $(FUZZ_GENERATOR); do \
+		$(GO) test ./generator -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 200x; \
+	done

@@ -51,7 +51,7 @@ func TestScanSeparatesCodeFromTextThatLooksLikeCode(t *testing.T) {
 }
 
 func TestScanReportsUnterminatedInput(t *testing.T) {
-	for _, src := range []string{`"open`, "\"\"\"\nnever closed", `~s(open`, `"#{ unterminated"`, "'''\nx"} {
+	for _, src := range []string{`"open`, "\"\"\"\nnever closed", "\"\"\"\n\"", `~s(open`, `"#{ unterminated"`, "'''\nx"} {
 		if _, err := Scan(src); err == nil {
 			t.Errorf("Scan(%q): no error for unterminated input", src)
 		}

@@ -1,6 +1,9 @@
 package elixir
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+)
 
 // Node is a nested region of code: a do/end or fn/end block, or a bracketed group. Open and
 // Close index the code tokens (comments and newlines removed) that open and close it.
@@ -85,12 +88,12 @@ func (n *Node) Inner(from, to int) []*Node {
 	return out
 }
 
-// ChildAt returns the child that opens at token i, if any.
+// ChildAt returns the child that opens at token i, if any. Children are in source order, so
+// this is a binary search: patchers call it for every token of large blocks.
 func (n *Node) ChildAt(i int) *Node {
-	for _, c := range n.Children {
-		if c.Open == i {
-			return c
-		}
+	k := sort.Search(len(n.Children), func(k int) bool { return n.Children[k].Open >= i })
+	if k < len(n.Children) && n.Children[k].Open == i {
+		return n.Children[k]
 	}
 	return nil
 }
@@ -106,10 +109,10 @@ func (n *Node) Walk(f func(*Node)) {
 // Direct reports, for a token index inside n, whether it belongs to n itself rather than to a
 // nested child.
 func (n *Node) Direct(i int) bool {
-	for _, c := range n.Children {
-		if i >= c.Open && i <= c.Close {
-			return false
-		}
+	if i <= n.Open || i >= n.Close {
+		return false
 	}
-	return i > n.Open && i < n.Close
+	// the last child opening at or before i is the only one that can hold it
+	k := sort.Search(len(n.Children), func(k int) bool { return n.Children[k].Open > i })
+	return k == 0 || n.Children[k-1].Close < i
 }
