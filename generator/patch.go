@@ -36,6 +36,9 @@ type source struct {
 	src   string
 	eol   string
 	edits []edit
+	// unsafe is set when an edit would land inside a token (a string spanning lines, a
+	// comment): such an edit is never written, the file is reported as manual instead.
+	unsafe bool
 }
 
 func newSource(src string) (*source, error) {
@@ -55,10 +58,21 @@ func (s *source) code() []elixir.Token { return s.tree.Code }
 func (s *source) insert(at int, text string) { s.replace(at, at, text) }
 
 func (s *source) replace(from, to int, text string) {
+	if s.tree.Inside(from) || s.tree.Inside(to) {
+		s.unsafe = true
+	}
 	if s.eol != "\n" {
 		text = strings.ReplaceAll(text, "\n", s.eol)
 	}
 	s.edits = append(s.edits, edit{from, to, text})
+}
+
+// done returns the edited text; when an edit was unsafe it steps back with snippet instead.
+func (s *source) done(snippet string) (string, error) {
+	if s.unsafe {
+		return "", stepBack("the place to edit is inside a string or comment that spans lines", snippet)
+	}
+	return s.result(), nil
 }
 
 // result applies the edits (sorted by position; insertions at the same place keep their order).

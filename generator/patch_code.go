@@ -78,7 +78,7 @@ func patchDeps(src, file, dep, name string) (string, error) {
 	if err := s.insertElement(list, dep, len(listElements(s.code(), list))); err != nil {
 		return "", stepBack(file+": the deps list is not written one dependency per line", snippet)
 	}
-	return s.result(), nil
+	return s.done(snippet)
 }
 
 // patchChildren adds the DNSCluster child before Phoenix.PubSub in every children list of the
@@ -118,7 +118,7 @@ func patchChildren(src, file string, d *Data) (string, error) {
 	if patched == 0 {
 		return "", stepBack(file+": no children list that starts Phoenix.PubSub was found", snippet)
 	}
-	return s.result(), nil
+	return s.done(snippet)
 }
 
 // mentionsPubSub reports whether a list element is a PubSub child: Phoenix.PubSub or a module

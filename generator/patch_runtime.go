@@ -342,7 +342,7 @@ func patchRuntime(src string, d *Data) (string, error) {
 	}
 	prodSnippets := append(append([]string{}, start...), end...)
 	if len(prodSnippets) == 0 {
-		return s.result(), nil
+		return s.done(runtimeSnippet(missing))
 	}
 	if block == nil {
 		text := "if config_env() == :prod do\n" + indentBlock(strings.Join(prodSnippets, "\n\n"), prodIndent) + "\nend\n"
@@ -350,7 +350,7 @@ func patchRuntime(src string, d *Data) (string, error) {
 			text = "\n" + text
 		}
 		s.insert(len(src), "\n"+text)
-		return s.result(), nil
+		return s.done(runtimeSnippet(missing))
 	}
 	doTok, endTok := code[block.Open], code[block.Close]
 	if doTok.Line == endTok.Line {
@@ -375,7 +375,7 @@ func patchRuntime(src string, d *Data) (string, error) {
 			s.insert(endLine, "\n"+indentBlock(strings.Join(end, "\n\n"), indent)+"\n")
 		}
 	}
-	return s.result(), nil
+	return s.done(runtimeSnippet(missing))
 }
 
 // runtimeSnippet is the paste-ready text for settings phxdeploy could not add itself.

@@ -75,7 +75,7 @@ func patchRouter(src, file string, d *Data) (string, error) {
 			at := s.startOfComments(code[i].Start)
 			indent := s.indentOf(code[i].Start)
 			s.insert(at, indentBlock(routerSnippet(d), indent)+"\n\n")
-			return s.result(), nil
+			return s.done(snippet)
 		}
 	}
 	// No scope at all: add it before the module's end.
@@ -85,7 +85,7 @@ func patchRouter(src, file string, d *Data) (string, error) {
 	}
 	indent := s.indentOf(code[mod.Open].Start) + "  "
 	s.insert(s.lineStart(endTok.Start), "\n"+indentBlock(routerSnippet(d), indent)+"\n")
-	return s.result(), nil
+	return s.done(snippet)
 }
 
 var plugVersionRe = regexp.MustCompile(`^(\d+)\.(\d+)`)
@@ -111,6 +111,7 @@ func patchForceSSL(src, file string, d *Data, plugVersion string) (string, error
 	if d.HealthPath == d.LivePath {
 		paths = fmt.Sprintf("%q", d.HealthPath)
 	}
+	snippet := "exclude the health paths from force_ssl:\n    exclude: [paths: [" + paths + "], hosts: [\"localhost\", \"127.0.0.1\"]]"
 	s, err := newSource(src)
 	if err != nil {
 		return "", stepBack(file+" cannot be read as Elixir ("+err.Error()+")", "force_ssl: [exclude: [paths: ["+paths+"], hosts: [\"localhost\"]]]")
@@ -149,7 +150,7 @@ func patchForceSSL(src, file string, d *Data, plugVersion string) (string, error
 		if err := s.insertElement(list, "exclude: [paths: ["+paths+"], hosts: [\"localhost\", \"127.0.0.1\"]]", len(listElements(code, list))); err != nil {
 			return "", stepBack(file+": force_ssl is not written one option per line", "add to force_ssl:\n    exclude: [paths: ["+paths+"], hosts: [\"localhost\", \"127.0.0.1\"]]")
 		}
-		return s.result(), nil
+		return s.done(snippet)
 	}
 	value := nodeAt(s.tree, ex+1)
 	if value == nil || value.Kind != "[" {
@@ -168,7 +169,7 @@ func patchForceSSL(src, file string, d *Data, plugVersion string) (string, error
 		if len(s.lineText(code[value.Open].Start))+len("[paths: ["+paths+"], hosts: ]") > elixirLineLength {
 			return "", stepBack(file+": force_ssl's :exclude is too long to rewrite on one line", "exclude: [paths: ["+paths+"], hosts: "+hosts+"]")
 		}
-		return s.result(), nil
+		return s.done(snippet)
 	}
 	if p, ok := inner["paths"]; ok {
 		pl := nodeAt(s.tree, p+1)
@@ -189,12 +190,12 @@ func patchForceSSL(src, file string, d *Data, plugVersion string) (string, error
 		if multiline && len(add) > 1 || s.insertElement(pl, strings.Join(add, ", "), len(listElements(code, pl))) != nil {
 			return "", stepBack(file+": force_ssl's exclude paths cannot be extended safely", "paths: ["+paths+"]")
 		}
-		return s.result(), nil
+		return s.done(snippet)
 	}
 	if err := s.insertElement(value, "paths: ["+paths+"]", len(listElements(code, value))); err != nil {
 		return "", stepBack(file+": force_ssl's :exclude cannot be extended on its line", "paths: ["+paths+"]")
 	}
-	return s.result(), nil
+	return s.done(snippet)
 }
 
 func orUnknown(v string) string {

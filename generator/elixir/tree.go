@@ -18,6 +18,7 @@ type Node struct {
 // Tree is a scanned source with its nesting.
 type Tree struct {
 	Src  string
+	All  []Token // every token, comments included
 	Code []Token // code tokens
 	Root *Node
 }
@@ -61,7 +62,7 @@ func Parse(src string) (*Tree, error) {
 	if cur != root {
 		return nil, &Error{Line: code[cur.Open].Line, Msg: fmt.Sprintf("%s is never closed", describe(cur, code))}
 	}
-	return &Tree{Src: src, Code: code, Root: root}, nil
+	return &Tree{Src: src, All: toks, Code: code, Root: root}, nil
 }
 
 func describe(n *Node, code []Token) string {
@@ -69,6 +70,13 @@ func describe(n *Node, code []Token) string {
 		return "nothing"
 	}
 	return fmt.Sprintf("%q on line %d", n.Kind, code[n.Open].Line)
+}
+
+// Inside reports whether byte offset off falls strictly inside a token (in the middle of a
+// string, a heredoc, a comment or a name): text inserted there would change that token.
+func (t *Tree) Inside(off int) bool {
+	k := sort.Search(len(t.All), func(k int) bool { return t.All[k].End > off })
+	return k < len(t.All) && t.All[k].Start < off
 }
 
 // Balanced reports whether src scans and every block and bracket closes.
