@@ -65,6 +65,7 @@ type Data struct {
 	DataDir              string // where SQLite keeps its database in containers
 	VolumeName           string // Fly volume name
 	DatabaseURLExample   string
+	DatabasePort         int  // the network database's default port
 	HealthController     bool // phxdeploy adds its health controller (the project has no health check)
 	HealthPath           string
 	LivePath             string
@@ -77,6 +78,9 @@ type Data struct {
 	GraceSeconds         int
 	KillTimeoutSeconds   int
 	SecretName           string
+	StatefulSet          bool   // Kubernetes runs a StatefulSet (SQLite) instead of a Deployment
+	WorkloadFile         string // deployment.yaml or statefulset.yaml
+	HeadlessService      bool   // the headless Service is needed (clustering, or the StatefulSet)
 	EnvFile              string
 	RunnerPackages       []string
 
@@ -139,6 +143,10 @@ func NewData(p *Project, s *Settings) *Data {
 	d.ProbeHeaders = p.ForceSSL
 	d.VolumeName = strings.ReplaceAll(s.Name, "-", "_") + "_data"
 	d.DatabaseURLExample = databaseURLExamples[d.Database]
+	d.StatefulSet = d.Database == "sqlite"
+	d.WorkloadFile = map[bool]string{true: "statefulset.yaml", false: "deployment.yaml"}[d.StatefulSet]
+	d.HeadlessService = d.Clustering || d.StatefulSet
+	d.DatabasePort = map[string]int{"postgres": 5432, "mysql": 3306, "mssql": 1433}[d.Database]
 	d.GraceSeconds = preStopSeconds + drainSeconds + 10
 	d.KillTimeoutSeconds = drainSeconds + 15
 	return d

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -326,6 +327,7 @@ func planDir(t *testing.T, dir string, sc scenario) (string, *generator.Project,
 func TestGolden(t *testing.T) {
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
 			dir, p, s, v, changes := planScenario(t, sc)
 			g := goldie.New(t, goldie.WithFixtureDir(filepath.Join(testtools.RepoRoot(), "golden")), goldie.WithNameSuffix(".golden"))
 			var patched []string
@@ -415,6 +417,15 @@ func validateOutput(t *testing.T, dir string, p *generator.Project, s *generator
 				t.Errorf("%s: mode %o, want 0755", c.Path, c.Mode)
 			}
 			testtools.CheckShell(t, c.Path, c.Content)
+		case strings.HasPrefix(c.Path, "deploy/systemd/") && strings.HasSuffix(c.Path, ".service"):
+			if regexp.MustCompile(`(?m)^MemoryDenyWriteExecute\s*=`).Match(c.Content) {
+				t.Errorf("%s sets MemoryDenyWriteExecute, which the BEAM's JIT cannot run under", c.Path)
+			}
+			score := testtools.CheckSystemdUnit(t, filepath.Base(c.Path), c.Content, d.InstallDir)
+			t.Logf("%s: systemd-analyze security exposure %.1f", c.Path, score)
+			if score > 1.5 {
+				t.Errorf("%s: exposure %.1f, want 1.5 or lower", c.Path, score)
+			}
 		case c.Path == "rel/env.sh.eex":
 			testtools.CheckShell(t, c.Path, testtools.RenderEEx(c.Content, d.Release, "0.1.0"))
 		}
@@ -423,6 +434,14 @@ func validateOutput(t *testing.T, dir string, p *generator.Project, s *generator
 		if _, problems := validate.K8s(k8s); len(problems) > 0 {
 			t.Error(strings.Join(problems, "\n"))
 		}
+		var manifests []string
+		for name := range k8s {
+			if name != "kustomization.yaml" {
+				manifests = append(manifests, filepath.Join(dir, "deploy", "k8s", name))
+			}
+		}
+		sort.Strings(manifests)
+		testtools.CheckKubeScore(t, manifests)
 	}
 	sort.Strings(elixirFiles)
 	testtools.CheckElixir(t, dir, elixirFiles)

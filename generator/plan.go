@@ -97,12 +97,11 @@ var files = []fileSpec{
 	{"systemd/unit.service.tmpl", func(d *Data) string { return "deploy/systemd/" + d.Name + ".service" }, forTarget("systemd"), 0o644, nil},
 	{"systemd/env.example.tmpl", func(d *Data) string { return "deploy/systemd/" + d.Name + ".env.example" }, forTarget("systemd"), 0o644, nil},
 	k8sFile("kustomization.yaml"),
-	k8sFile("deployment.yaml"),
+	{"k8s/workload.yaml.tmpl", func(d *Data) string { return "deploy/k8s/" + d.WorkloadFile }, forTarget("k8s"), 0o644, nil},
 	k8sFile("service.yaml"),
-	{"k8s/service-headless.yaml.tmpl", fixedPath("deploy/k8s/service-headless.yaml"), func(d *Data) bool { return contains(d.Targets, "k8s") && d.Clustering }, 0o644, nil},
+	{"k8s/service-headless.yaml.tmpl", fixedPath("deploy/k8s/service-headless.yaml"), func(d *Data) bool { return contains(d.Targets, "k8s") && d.HeadlessService }, 0o644, nil},
 	k8sFile("pdb.yaml"),
 	k8sFile("networkpolicy.yaml"),
-	{"k8s/pvc.yaml.tmpl", fixedPath("deploy/k8s/pvc.yaml"), func(d *Data) bool { return contains(d.Targets, "k8s") && d.Database == "sqlite" }, 0o644, nil},
 }
 
 // editSpec is an edit to a file the project already has and phxdeploy never writes whole.

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/yaml"
 )
@@ -34,6 +35,7 @@ type typeMeta struct {
 type K8sSet struct {
 	Kustomization *Kustomization
 	Deployments   []*appsv1.Deployment
+	StatefulSets  []*appsv1.StatefulSet
 	Services      []*corev1.Service
 	PDBs          []*policyv1.PodDisruptionBudget
 	Policies      []*networkingv1.NetworkPolicy
@@ -69,6 +71,10 @@ func K8s(files map[string][]byte) (*K8sSet, []string) {
 			case "Deployment":
 				d := &appsv1.Deployment{}
 				set.Deployments = append(set.Deployments, d)
+				target = d
+			case "StatefulSet":
+				d := &appsv1.StatefulSet{}
+				set.StatefulSets = append(set.StatefulSets, d)
 				target = d
 			case "Service":
 				s := &corev1.Service{}
@@ -150,17 +156,33 @@ func (set *K8sSet) crossCheck(files map[string][]byte) []string {
 			}
 		}
 	}
-	if len(set.Deployments) != 1 {
-		bad("expected one Deployment, found %d", len(set.Deployments))
+	var name string
+	var selector *metav1.LabelSelector
+	var tmpl corev1.PodTemplateSpec
+	switch {
+	case len(set.Deployments) == 1 && len(set.StatefulSets) == 0:
+		d := set.Deployments[0]
+		name, selector, tmpl = "Deployment "+d.Name, d.Spec.Selector, d.Spec.Template
+	case len(set.StatefulSets) == 1 && len(set.Deployments) == 0:
+		st := set.StatefulSets[0]
+		name, selector, tmpl = "StatefulSet "+st.Name, st.Spec.Selector, st.Spec.Template
+		found := false
+		for _, svc := range set.Services {
+			found = found || svc.Name == st.Spec.ServiceName && svc.Spec.ClusterIP == corev1.ClusterIPNone
+		}
+		if !found {
+			bad("%s: serviceName %q is not a headless Service of the set", name, st.Spec.ServiceName)
+		}
+	default:
+		bad("expected one Deployment or StatefulSet, found %d and %d", len(set.Deployments), len(set.StatefulSets))
 		return problems
 	}
-	d := set.Deployments[0]
-	podLabels := d.Spec.Template.Labels
-	if d.Spec.Selector == nil || !selects(d.Spec.Selector.MatchLabels, podLabels) {
-		bad("Deployment %s: selector does not match the pod template's labels", d.Name)
+	podLabels := tmpl.Labels
+	if selector == nil || !selects(selector.MatchLabels, podLabels) {
+		bad("%s: selector does not match the pod template's labels", name)
 	}
 	ports := map[string]bool{}
-	for _, c := range d.Spec.Template.Spec.Containers {
+	for _, c := range tmpl.Spec.Containers {
 		for _, p := range c.Ports {
 			ports[p.Name] = true
 		}
@@ -170,20 +192,23 @@ func (set *K8sSet) crossCheck(files map[string][]byte) []string {
 			bad("%s: named port %q is not declared by any container", where, p.StrVal)
 		}
 	}
-	for _, c := range d.Spec.Template.Spec.Containers {
+	for _, c := range tmpl.Spec.Containers {
 		for what, probe := range map[string]*corev1.Probe{"startupProbe": c.StartupProbe, "livenessProbe": c.LivenessProbe, "readinessProbe": c.ReadinessProbe} {
 			if probe == nil {
-				bad("Deployment %s: container %s has no %s", d.Name, c.Name, what)
+				bad("%s: container %s has no %s", name, c.Name, what)
 				continue
 			}
 			if probe.HTTPGet != nil {
-				checkPort(fmt.Sprintf("Deployment %s: container %s: %s", d.Name, c.Name, what), probe.HTTPGet.Port)
+				checkPort(fmt.Sprintf("%s: container %s: %s", name, c.Name, what), probe.HTTPGet.Port)
+			}
+			if probe.TCPSocket != nil {
+				checkPort(fmt.Sprintf("%s: container %s: %s", name, c.Name, what), probe.TCPSocket.Port)
 			}
 		}
 	}
 	for _, s := range set.Services {
 		if !selects(s.Spec.Selector, podLabels) {
-			bad("Service %s: selector does not match the Deployment's pods", s.Name)
+			bad("Service %s: selector does not match the %s pods", s.Name, name)
 		}
 		for _, p := range s.Spec.Ports {
 			checkPort("Service "+s.Name, p.TargetPort)
@@ -191,12 +216,12 @@ func (set *K8sSet) crossCheck(files map[string][]byte) []string {
 	}
 	for _, p := range set.PDBs {
 		if p.Spec.Selector == nil || !selects(p.Spec.Selector.MatchLabels, podLabels) {
-			bad("PodDisruptionBudget %s: selector does not match the Deployment's pods", p.Name)
+			bad("PodDisruptionBudget %s: selector does not match the %s pods", p.Name, name)
 		}
 	}
 	for _, np := range set.Policies {
 		if !selects(np.Spec.PodSelector.MatchLabels, podLabels) {
-			bad("NetworkPolicy %s: podSelector does not match the Deployment's pods", np.Name)
+			bad("NetworkPolicy %s: podSelector does not match the %s pods", np.Name, name)
 		}
 		for _, rule := range np.Spec.Ingress {
 			for _, p := range rule.Ports {

@@ -5,11 +5,15 @@ package testtools
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -136,4 +140,89 @@ func Unformatted(t testing.TB, dir string, files []string) map[string]bool {
 		t.Fatalf("mix format failed without listing files: %v\n%s", err, b)
 	}
 	return out
+}
+
+var (
+	kubeScoreOnce sync.Once
+	kubeScorePath string
+	kubeScoreErr  error
+)
+
+// KubeScore builds the kube-score pinned in tools/go.mod once and returns its path.
+func KubeScore(t testing.TB) string {
+	t.Helper()
+	Require(t, "go", "golang")
+	kubeScoreOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "phxdeploy-tools-")
+		if err != nil {
+			kubeScoreErr = err
+			return
+		}
+		kubeScorePath = filepath.Join(dir, "kube-score")
+		cmd := exec.Command("go", "build", "-o", kubeScorePath, "github.com/zegl/kube-score/cmd/kube-score")
+		cmd.Dir = filepath.Join(RepoRoot(), "tools")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			kubeScoreErr = fmt.Errorf("building kube-score: %v\n%s", err, out)
+		}
+	})
+	if kubeScoreErr != nil {
+		t.Fatal(kubeScoreErr)
+	}
+	return kubeScorePath
+}
+
+// CheckKubeScore runs kube-score with its default checks on the manifests and fails on any
+// CRITICAL or WARNING.
+func CheckKubeScore(t testing.TB, manifests []string) {
+	t.Helper()
+	bin := KubeScore(t)
+	cmd := exec.Command(bin, append([]string{"score", "--output-format", "ci"}, manifests...)...)
+	out, _ := cmd.CombinedOutput() // exits non-zero when it finds anything; the lines say what
+	var bad []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "[CRITICAL]") || strings.HasPrefix(line, "[WARNING]") {
+			bad = append(bad, line)
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("kube-score:\n%s", strings.Join(bad, "\n"))
+	}
+	if !strings.Contains(string(out), "[OK]") {
+		t.Errorf("kube-score checked nothing:\n%s", out)
+	}
+}
+
+var exposureRe = regexp.MustCompile(`Overall exposure level for \S+: ([0-9.]+)`)
+
+// CheckSystemdUnit runs systemd-analyze verify (any output is a failure: it exits 0 on unknown
+// keys and bad values) and security --offline=true, and returns the exposure score. installDir
+// is the unit's install directory; the check runs on a copy pointed at a temporary tree that has
+// the executables, so that verify can check them.
+func CheckSystemdUnit(t testing.TB, name string, unit []byte, installDir string) float64 {
+	t.Helper()
+	Require(t, "systemd-analyze", "systemd")
+	root := t.TempDir()
+	fakeInstall := filepath.Join(root, strings.TrimPrefix(installDir, "/"))
+	if err := os.MkdirAll(filepath.Join(fakeInstall, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, exe := range []string{"server", "migrate"} {
+		if err := os.WriteFile(filepath.Join(fakeInstall, "bin", exe), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(root, name)
+	if err := os.WriteFile(path, bytes.ReplaceAll(unit, []byte(installDir+"/"), []byte(fakeInstall+"/")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("systemd-analyze", "verify", path).CombinedOutput(); err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Errorf("systemd-analyze verify %s: %v\n%s", name, err, out)
+	}
+	out, _ := exec.Command("systemd-analyze", "security", "--offline=true", path).CombinedOutput()
+	m := exposureRe.FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("systemd-analyze security printed no exposure level:\n%s", out)
+	}
+	score, _ := strconv.ParseFloat(string(m[1]), 64)
+	return score
 }
