@@ -328,17 +328,28 @@ func patchRuntime(src string, d *Data) (string, error) {
 		}
 	}
 	if len(top) > 0 {
-		at := 0
-		for i, tok := range code {
-			if tok.Is("import") && i+1 < len(code) && code[i+1].Text == "Config" {
-				at = s.nextLine(tok.Start)
-				break
+		// Top-level settings go just before the prod block (with the comments above it), as
+		// Phoenix writes them; without a prod block, after `import Config`.
+		var at int
+		if block != nil {
+			ifTok := block.Open - 1
+			for ifTok > 0 && !code[ifTok].Is("if") {
+				ifTok--
 			}
+			at = s.startOfComments(code[ifTok].Start)
+			s.insert(at, strings.Join(top, "\n\n")+"\n\n")
+		} else {
+			for i, tok := range code {
+				if tok.Is("import") && i+1 < len(code) && code[i+1].Text == "Config" {
+					at = s.nextLine(tok.Start)
+					break
+				}
+			}
+			if at == 0 {
+				return "", stepBack("config/runtime.exs has no `import Config` line to add settings after", runtimeSnippet(missing))
+			}
+			s.insert(at, "\n"+strings.Join(top, "\n\n")+"\n")
 		}
-		if at == 0 {
-			return "", stepBack("config/runtime.exs has no `import Config` line to add settings after", runtimeSnippet(missing))
-		}
-		s.insert(at, "\n"+strings.Join(top, "\n\n")+"\n")
 	}
 	prodSnippets := append(append([]string{}, start...), end...)
 	if len(prodSnippets) == 0 {
