@@ -65,11 +65,31 @@ func (q *Question) Needed(p *Project, v *Values) bool {
 type Values struct {
 	raw    map[string]string
 	source map[string]string
+	// fallback holds saved answers and organization defaults: they replace a question's
+	// built-in default, but flags and prompts win over them.
+	fallback map[string][2]string
 }
 
 // NewValues returns an empty set of answers.
 func NewValues() *Values {
-	return &Values{raw: map[string]string{}, source: map[string]string{}}
+	return &Values{raw: map[string]string{}, source: map[string]string{}, fallback: map[string][2]string{}}
+}
+
+// SetFallback records a default from a saved answer or an organization; the first one recorded
+// for a key wins.
+func (v *Values) SetFallback(key, value, source string) {
+	if _, ok := v.fallback[key]; !ok {
+		v.fallback[key] = [2]string{value, source}
+	}
+}
+
+// DefaultFor returns the value a question gets when nobody answers it: a saved answer or an
+// organization default when there is one, else the built-in default.
+func (v *Values) DefaultFor(q *Question, p *Project) (value, source string, ok bool) {
+	if f, ok := v.fallback[q.Key]; ok {
+		return f[0], f[1], true
+	}
+	return q.Default(p, v)
 }
 
 // Set records an answer and where it came from.
@@ -168,7 +188,21 @@ func validateTargets(s string) error {
 	return nil
 }
 
+var packageRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+$`)
+
+func validatePackages(s string) error {
+	for _, p := range splitList(s) {
+		if !packageRe.MatchString(p) {
+			return fmt.Errorf("%q is not a Debian package name", p)
+		}
+	}
+	return nil
+}
+
+// validateImage checks an image reference; "{name}" stands for the deploy name (organization
+// defaults use it as a pattern, such as registry.acme.com/{name}:1.0.0).
 func validateImage(s string) error {
+	s = strings.ReplaceAll(s, "{name}", "name")
 	if err := matches(imageRe, "image reference (registry/name:tag)")(s); err != nil {
 		return err
 	}
@@ -256,6 +290,8 @@ var Questions = []*Question{
 			n, _ := v.Get("name")
 			return n, SourceDefault, true
 		}, Validate: matches(userRe, "user name")},
+	{Key: "extra-packages", Title: "Extra Debian packages for the runner image (comma-separated)", Help: "Debian packages to add to the runner image, comma-separated", Kind: KindList, Targets: imageTargets,
+		Default: fixed(""), Validate: validatePackages},
 	{Key: "elixir-version", Title: "Elixir version of the builder image", Help: "Elixir version for the builder image (default: from .tool-versions/mise.toml/.elixir-version)", Kind: KindString, Targets: imageTargets,
 		Default: versionDefault(func(p *Project) string { return p.ElixirVersion }, DefaultElixir), Validate: matches(versionRe, "version")},
 	{Key: "otp-version", Title: "Erlang/OTP version of the builder image", Help: "Erlang/OTP version for the builder image", Kind: KindString, Targets: imageTargets,
@@ -307,7 +343,7 @@ func Complete(p *Project, v *Values) error {
 		if _, ok := v.Get(q.Key); ok || !q.Needed(p, v) {
 			continue
 		}
-		val, src, ok := q.Default(p, v)
+		val, src, ok := v.DefaultFor(q, p)
 		if !ok {
 			missing = append(missing, q.Key)
 			for _, t := range q.Targets {
@@ -361,6 +397,7 @@ type Settings struct {
 	ElixirVersion string
 	OTPVersion    string
 	DebianVersion string
+	ExtraPackages []string
 }
 
 // Resolve turns completed answers into Settings.
@@ -371,9 +408,10 @@ func Resolve(v *Values) *Settings {
 		Targets: v.TargetList(), Name: get("name"), Host: get("host"), Port: num("port"),
 		Database: get("database"), Clustering: get("clustering") == "true",
 		Region: get("region"), VMSize: get("vm-size"), VMMemory: get("vm-memory"), VolumeSize: num("volume-size"),
-		Image: get("image"), Namespace: get("namespace"), Replicas: num("replicas"),
+		Image: strings.ReplaceAll(get("image"), "{name}", get("name")), Namespace: get("namespace"), Replicas: num("replicas"),
 		InstallDir: get("install-dir"), ServiceUser: get("service-user"),
 		ElixirVersion: get("elixir-version"), OTPVersion: get("otp-version"), DebianVersion: get("debian-version"),
+		ExtraPackages: splitList(get("extra-packages")),
 	}
 }
 

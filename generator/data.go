@@ -126,7 +126,7 @@ func NewData(p *Project, s *Settings) *Data {
 		UID: containerUID, DistPort: distPort,
 		PreStopSeconds: preStopSeconds, DrainSeconds: drainSeconds,
 		DataDir: "/data", SecretName: s.Name, Targets: s.Targets, runtimeExists: p.RuntimeExs,
-		EnvFile: "/etc/" + s.Name + "/" + s.Name + ".env",
+		EnvFile: "/etc/" + s.Name + "/" + s.Name + ".env", RunnerPackages: s.ExtraPackages,
 	}
 	if len(d.Repos) == 0 {
 		d.Repos = []string{d.Base + ".Repo"}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"sort"
 	"strings"
 	"text/template"
 
@@ -15,14 +16,22 @@ import (
 // with a clear error instead of exhausting the stack.
 const maxIncludeDepth = 32
 
-// Engine renders templates from a file system, by their slash-separated relative name.
+// Engine renders templates from layers of template files, by their slash-separated relative
+// name (for example "docker/Dockerfile.tmpl").
 type Engine struct {
-	fsys  fs.FS
-	funcs template.FuncMap // built once: sprig's map is large
+	layers []Layer
+	funcs  template.FuncMap // built once: sprig's map is large
 }
 
-// NewEngine returns an engine over fsys (the embedded templates, or a layered file system).
-func NewEngine(fsys fs.FS) *Engine { return &Engine{fsys: fsys, funcs: baseFuncs()} }
+// NewEngine returns an engine over a single file system (the embedded templates).
+func NewEngine(fsys fs.FS) *Engine {
+	return NewLayeredEngine([]Layer{{Name: "embedded", FS: fsys}})
+}
+
+// NewLayeredEngine returns an engine that looks templates up in layers, first layer first.
+func NewLayeredEngine(layers []Layer) *Engine {
+	return &Engine{layers: layers, funcs: baseFuncs()}
+}
 
 // baseFuncs is sprig's text function map without the functions that read the environment or the
 // network: templates must render the same everywhere.
@@ -40,25 +49,26 @@ func baseFuncs() template.FuncMap {
 func (e *Engine) Funcs() template.FuncMap { return e.funcs }
 
 // Render executes template name with data. Partials (files named _*.tmpl) in the same directory
-// are parsed alongside it, so that it can include them.
+// are parsed alongside it, so that it can include them; block-only overrides from higher layers
+// replace the blocks they define.
 func (e *Engine) Render(name string, data any) ([]byte, error) {
 	t, err := e.parse(name)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, path.Base(name), data); err != nil {
+	if err := t.Execute(&buf, data); err != nil {
 		return nil, &TemplateError{Name: name, Err: err}
 	}
 	return buf.Bytes(), nil
 }
 
 func (e *Engine) parse(name string) (*template.Template, error) {
-	body, err := fs.ReadFile(e.fsys, name)
+	base, overrides, err := e.resolve(name)
 	if err != nil {
-		return nil, &TemplateError{Name: name, Err: err}
+		return nil, err
 	}
-	t := template.New(path.Base(name)).Option("missingkey=error")
+	t := template.New(base.layer.display(name)).Option("missingkey=error")
 	depth := 0
 	funcs := make(template.FuncMap, len(e.funcs)+2)
 	for k, v := range e.funcs {
@@ -81,24 +91,50 @@ func (e *Engine) parse(name string) (*template.Template, error) {
 		return v, nil
 	}
 	t.Funcs(funcs)
-	partials, err := fs.Glob(e.fsys, path.Join(path.Dir(name), "_*.tmpl"))
+	partials, err := e.partials(path.Dir(name))
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range partials {
-		b, err := fs.ReadFile(e.fsys, p)
+		pb, po, err := e.resolve(p)
 		if err != nil {
-			return nil, &TemplateError{Name: p, Err: err}
+			return nil, err
 		}
-		if _, err := t.New(path.Base(p)).Parse(string(b)); err != nil {
-			return nil, &TemplateError{Name: p, Err: err}
+		if _, err := t.New(pb.layer.display(p)).Parse(pb.body); err != nil {
+			return nil, &TemplateError{Name: pb.layer.display(p), Err: err}
 		}
+		overrides = append(po, overrides...)
 	}
-	// The main template is parsed last so that its blocks override a partial's defaults.
-	if _, err := t.New(path.Base(name)).Parse(string(body)); err != nil {
-		return nil, &TemplateError{Name: name, Err: err}
+	// The main template is parsed after the partials so that its blocks replace theirs.
+	if _, err := t.Parse(base.body); err != nil {
+		return nil, &TemplateError{Name: base.layer.display(name), Err: err}
+	}
+	// Block-only overrides last, lowest layer first, so that the highest layer wins.
+	for _, o := range overrides {
+		file := o.layer.display(o.name)
+		for _, b := range definedBlocks(o.body) {
+			if t.Lookup(b) == nil {
+				return nil, &TemplateError{Name: file, Err: fmt.Errorf("defines block %q, which %s does not have (its blocks: %s)",
+					b, name, strings.Join(blockNames(t), ", "))}
+			}
+		}
+		if _, err := t.New(file).Parse(o.body); err != nil {
+			return nil, &TemplateError{Name: file, Err: err}
+		}
 	}
 	return t, nil
+}
+
+// blockNames lists the named templates of a set other than the files themselves.
+func blockNames(t *template.Template) []string {
+	var out []string
+	for _, x := range t.Templates() {
+		if n := x.Name(); !strings.HasSuffix(n, ".tmpl") {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // TemplateError names the template that failed; text/template's own message carries the line,

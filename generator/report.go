@@ -68,6 +68,12 @@ func (r *Report) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "    %s\n", line)
 		}
 	}
+	if len(r.Answers) > 0 {
+		fmt.Fprintln(w, "\nAnswers:")
+		for _, a := range r.Answers {
+			fmt.Fprintf(w, "  %-16s %-36s (%s)\n", a.Key, orDefault(a.Value, `""`), a.Source)
+		}
+	}
 	conflicts := Counts(r.Changes)[Conflict]
 	if conflicts > 0 {
 		fmt.Fprintf(w, "\n%d file(s) differ from what phxdeploy would write and were left untouched. Review them with --dry-run; replace them with --force.\n", conflicts)
@@ -95,10 +101,7 @@ func WriteDiff(w io.Writer, changes []Change) error {
 		if c.Old == nil {
 			from = "/dev/null"
 		}
-		diff, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: difflib.SplitLines(string(c.Old)), B: difflib.SplitLines(string(c.Content)),
-			FromFile: from, ToFile: "b/" + c.Path, Context: 3,
-		})
+		diff, err := unifiedDiff(from, "b/"+c.Path, c.Old, c.Content)
 		if err != nil {
 			return err
 		}
@@ -110,6 +113,12 @@ func WriteDiff(w io.Writer, changes []Change) error {
 		}
 	}
 	return nil
+}
+
+func unifiedDiff(from, to string, a, b []byte) (string, error) {
+	return difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: difflib.SplitLines(string(a)), B: difflib.SplitLines(string(b)), FromFile: from, ToFile: to, Context: 3,
+	})
 }
 
 // NextSteps lists, per target, the secrets to set and the commands to run.

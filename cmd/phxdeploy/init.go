@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/phxdeploy/phxdeploy/generator"
-	"github.com/phxdeploy/phxdeploy/templates"
 )
 
 // InitOptions are the inputs of `phxdeploy init`.
@@ -19,6 +19,7 @@ type InitOptions struct {
 
 	Dir        string
 	Release    string
+	Templates  []string // organization template directories, first wins
 	Yes        bool
 	DryRun     bool
 	Force      bool
@@ -61,6 +62,7 @@ answers without a default must then be given as flags.`,
 	f.BoolVar(&opts.Force, "force", false, "overwrite files that differ from what phxdeploy would write")
 	f.BoolVar(&opts.JSON, "json", false, "print the result as one JSON object")
 	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
+	f.StringArrayVar(&opts.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: the PHXDEPLOY_TEMPLATES path list)")
 	for _, q := range generator.Questions {
 		switch q.Kind {
 		case generator.KindBool:
@@ -91,46 +93,81 @@ func givenAnswers(fs *pflag.FlagSet) map[string]string {
 	return out
 }
 
+// orgDirs returns the organization template directories: --templates, else PHXDEPLOY_TEMPLATES.
+func orgDirs(ios *IOStreams, given []string) []string {
+	if len(given) > 0 {
+		return given
+	}
+	get := ios.Getenv
+	if get == nil {
+		get = os.Getenv
+	}
+	var out []string
+	for _, d := range filepath.SplitList(get("PHXDEPLOY_TEMPLATES")) {
+		if d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func failed(err error) error { return &exitError{code: generator.ExitFailed, err: err} }
+
 func runInit(opts *InitOptions) error {
 	ios := opts.IO
 	project, err := generator.Detect(opts.Dir, opts.Release)
 	if err != nil {
-		return &exitError{code: generator.ExitFailed, err: err}
+		return failed(err)
+	}
+	dirs := orgDirs(ios, opts.Templates)
+	layers, err := generator.Layers(project.Dir, dirs)
+	if err != nil {
+		return &exitError{code: generator.ExitUsage, err: err}
 	}
 	values := generator.NewValues()
 	for k, v := range opts.Given {
 		values.Set(k, v, generator.SourceFlag)
 	}
+	if err := generator.LoadSaved(project.Dir, values); err != nil {
+		return failed(err)
+	}
+	if err := generator.LoadOrganizationDefaults(dirs, values); err != nil {
+		return failed(err)
+	}
 	if ios.Interactive() && !opts.Yes {
 		if err := promptAnswers(opts, project, values); err != nil {
-			if errors.Is(err, errAborted) {
-				return &exitError{code: generator.ExitFailed, err: err}
-			}
-			return &exitError{code: generator.ExitFailed, err: err}
+			return failed(err)
 		}
 	}
 	if err := generator.Complete(project, values); err != nil {
 		return &exitError{code: generator.ExitUsage, err: err}
 	}
 	settings := generator.Resolve(values)
-	engine := generator.NewEngine(templates.FS)
-	changes, err := generator.Plan(project, settings, engine, os.DirFS(project.Dir), generator.PlanOptions{Force: opts.Force})
+	engine := generator.NewLayeredEngine(layers)
+	for _, w := range engine.StaleOverrides() {
+		fmt.Fprintln(ios.ErrOut, "warning:", w)
+	}
+	root := os.DirFS(project.Dir)
+	changes, err := generator.Plan(project, settings, engine, root, generator.PlanOptions{Force: opts.Force})
 	if err != nil {
-		return &exitError{code: generator.ExitFailed, err: err}
+		return failed(err)
+	}
+	if c, ok := generator.AnswersChange(root, values); ok {
+		changes = append(changes, c)
 	}
 	if opts.DryRun {
 		if !opts.JSON {
 			if err := generator.WriteDiff(ios.Out, changes); err != nil {
-				return &exitError{code: generator.ExitFailed, err: err}
+				return failed(err)
 			}
 		}
 	} else if err := generator.Apply(project.Dir, changes); err != nil {
-		return &exitError{code: generator.ExitFailed, err: err}
+		return failed(err)
 	}
 	report := generator.NewReport(project, values, settings, changes, opts.DryRun)
 	if opts.JSON {
 		if err := report.WriteJSON(ios.Out); err != nil {
-			return &exitError{code: generator.ExitFailed, err: err}
+			return failed(err)
 		}
 	} else {
 		if opts.DryRun {
@@ -163,10 +200,18 @@ func promptAnswers(opts *InitOptions, p *generator.Project, v *generator.Values)
 		if _, given := v.Get(q.Key); given || (q.Key != "target" && !q.Needed(p, v)) {
 			continue
 		}
-		def, _, _ := q.Default(p, v)
+		def, _, _ := v.DefaultFor(q, p)
 		var answer string
 		switch q.Kind {
 		case generator.KindList:
+			if len(q.Options) == 0 {
+				s, err := pr.Input(q.Title, def, q.Validate)
+				if err != nil {
+					return err
+				}
+				answer = strings.TrimSpace(s)
+				break
+			}
 			sel, err := pr.MultiSelect(q.Title, q.Options, strings.Split(def, ","))
 			if err != nil {
 				return err

@@ -95,7 +95,8 @@ func TestInitFlagsOnlyWritesEverythingThenIsIdentical(t *testing.T) {
 		t.Fatalf("exit %d, want 0\n%s%s", first.code, first.stdout, first.stderr)
 	}
 	for _, want := range []string{"create  Dockerfile", "create  fly.toml", "create  deploy/k8s/deployment.yaml",
-		"create  deploy/systemd/shop.service", "patch  lib/shop_web/router.ex", "identical  config/runtime.exs", "Next steps:", "fly secrets set"} {
+		"create  deploy/systemd/shop.service", "patch  lib/shop_web/router.ex", "identical  config/runtime.exs", "create  .phxdeploy/answers.yaml",
+		"Answers:", "image            registry.example.com/shop:1.0.0", "(flag)", "port             4000", "(default)", "Next steps:", "fly secrets set"} {
 		if !strings.Contains(first.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, first.stdout)
 		}
@@ -112,8 +113,8 @@ func TestInitFlagsOnlyWritesEverythingThenIsIdentical(t *testing.T) {
 	if strings.Contains(second.stdout, "create  ") || strings.Contains(second.stdout, "conflict  ") || strings.Contains(second.stdout, "patch  ") {
 		t.Errorf("second run changed something:\n%s", second.stdout)
 	}
-	if n := strings.Count(second.stdout, "identical  "); n != 22 {
-		t.Errorf("second run: %d identical files, want 22:\n%s", n, second.stdout)
+	if n := strings.Count(second.stdout, "identical  "); n != 23 {
+		t.Errorf("second run: %d identical files, want 23:\n%s", n, second.stdout)
 	}
 	sameTree(t, before, snapshot(t, dir))
 }

@@ -1,0 +1,172 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Answer sources below prompts: answers a project saved on an earlier run, and an
+// organization's defaults.
+const (
+	SourceSaved        = "saved"
+	SourceOrganization = "organization"
+)
+
+// AnswersFile is where init keeps the answers it was given, for later runs.
+const AnswersFile = ".phxdeploy/answers.yaml"
+
+// DefaultsFile is the name of an organization directory's default answers.
+const DefaultsFile = "defaults.yaml"
+
+// AnswersError names a defaults or answers file that cannot be used, and the fix.
+type AnswersError struct {
+	File string
+	Msg  string
+	Fix  string
+}
+
+func (e *AnswersError) Error() string { return e.File + ": " + e.Msg + "\n  fix: " + e.Fix }
+
+// readAnswers reads a YAML mapping of question keys (init's long flag names) to values. An
+// unknown key or an invalid value is an error naming the file and the key.
+func readAnswers(file string, b []byte) (map[string]string, error) {
+	var raw map[string]any
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
+		return nil, &AnswersError{File: file, Msg: "not a YAML mapping: " + err.Error(), Fix: "write one `flag-name: value` per line"}
+	}
+	out := map[string]string{}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		q := QuestionByKey(k)
+		if q == nil {
+			return nil, &AnswersError{File: file, Msg: fmt.Sprintf("unknown key %q", k), Fix: "use the long name of one of init's flags: " + strings.Join(questionKeys(), ", ")}
+		}
+		var val string
+		switch v := raw[k].(type) {
+		case []any:
+			parts := make([]string, len(v))
+			for i, x := range v {
+				parts[i] = fmt.Sprint(x)
+			}
+			val = strings.Join(parts, ",")
+		case nil:
+			val = ""
+		default:
+			val = fmt.Sprint(v)
+		}
+		if err := q.Validate(val); err != nil {
+			return nil, &AnswersError{File: file, Msg: fmt.Sprintf("%s: %v", k, err), Fix: "correct the value of " + k}
+		}
+		out[k] = val
+	}
+	return out, nil
+}
+
+func questionKeys() []string {
+	out := make([]string, len(Questions))
+	for i, q := range Questions {
+		out[i] = q.Key
+	}
+	return out
+}
+
+// LoadSaved adds the answers the project saved on an earlier run as fallbacks (they rank
+// below flags and prompts and above organization defaults).
+func LoadSaved(projectDir string, v *Values) error {
+	file := filepath.Join(projectDir, filepath.FromSlash(AnswersFile))
+	b, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	answers, err := readAnswers(file, b)
+	if err != nil {
+		return err
+	}
+	for k, val := range answers {
+		v.SetFallback(k, val, SourceSaved)
+	}
+	return nil
+}
+
+// LoadOrganizationDefaults adds each organization directory's defaults.yaml as fallbacks; the
+// first directory given wins.
+func LoadOrganizationDefaults(dirs []string, v *Values) error {
+	for _, d := range dirs {
+		file := filepath.Join(d, DefaultsFile)
+		b, err := os.ReadFile(file)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		answers, err := readAnswers(file, b)
+		if err != nil {
+			return err
+		}
+		for k, val := range answers {
+			v.SetFallback(k, val, SourceOrganization+" ("+file+")")
+		}
+	}
+	return nil
+}
+
+// SavedAnswers renders the answers given by flags and prompts (and those saved before) for
+// AnswersFile. Defaults are not saved, so that a later phxdeploy's better defaults apply.
+func SavedAnswers(v *Values) []byte {
+	var b strings.Builder
+	b.WriteString("# The answers `phxdeploy init` was given (flags and prompts). Later runs reuse them;\n")
+	b.WriteString("# flags still win. Keys are init's long flag names.\n")
+	n := 0
+	for _, q := range Questions {
+		val, ok := v.Get(q.Key)
+		src := v.Source(q.Key)
+		if !ok || (src != SourceFlag && src != SourcePrompt && src != SourceSaved) {
+			continue
+		}
+		fmt.Fprintf(&b, "%s: %s\n", q.Key, strconv.Quote(val))
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	return []byte(b.String())
+}
+
+// AnswersChange is the change that saves the answers: created, kept identical, or updated in
+// place (the file is phxdeploy's own, never a conflict).
+func AnswersChange(root fs.FS, v *Values) (Change, bool) {
+	content := SavedAnswers(v)
+	if content == nil {
+		return Change{}, false
+	}
+	c := Change{Path: AnswersFile, Mode: 0o644, Content: content}
+	old, err := fs.ReadFile(root, AnswersFile)
+	switch {
+	case err != nil:
+		c.Action = Create
+	case bytes.Equal(old, content):
+		c.Action, c.Old = Identical, old
+	default:
+		c.Action, c.Old = Patch, old
+	}
+	return c, true
+}
