@@ -9,82 +9,82 @@ import (
 // templates: add fields freely, but renaming or removing one breaks overrides.
 type Data struct {
 	// Project names.
-	App       string   // OTP app that owns the Repo and the Release module
-	WebApp    string   // OTP app that owns the Endpoint
-	Base      string   // base module, e.g. MyApp
-	Repos     []string // Ecto repos from :ecto_repos, e.g. [MyApp.Repo]
-	WebModule string   // web module, e.g. MyAppWeb
-	Release   string   // release name
-	Umbrella  bool
-	AppsPath  string
-	Apps      []UmbrellaApp
-	AppDir    string // directory of the core app, "" for a regular project
-	WebDir    string // directory of the web app, "" for a regular project
-	WebLib    string // directory of the web module's files, e.g. lib/my_app_web
+	App       string        `doc:"OTP app that owns the Repo and the Release module"`
+	WebApp    string        `doc:"OTP app that owns the Endpoint"`
+	Base      string        `doc:"base module, e.g. MyApp"`
+	Repos     []string      `doc:"Ecto repos from :ecto_repos, e.g. [MyApp.Repo]"`
+	WebModule string        `doc:"web module, e.g. MyAppWeb"`
+	Release   string        `doc:"release name"`
+	Umbrella  bool          `doc:"the project is an umbrella"`
+	AppsPath  string        `doc:"the umbrella apps directory"`
+	Apps      []UmbrellaApp `doc:"the umbrella apps (Name, Dir)"`
+	AppDir    string        `doc:"directory of the core app, '' for a regular project"`
+	WebDir    string        `doc:"directory of the web app, '' for a regular project"`
+	WebLib    string        `doc:"directory of the web module's files, e.g. lib/my_app_web"`
 
 	// Project facts that shape the build.
-	Assets            bool
-	AssetsNpm         bool
-	AssetsDir         string // assets directory relative to the root
-	AssetsSetup       bool   // mix.exs defines an assets.setup alias
-	AssetsDeploy      bool   // mix.exs defines an assets.deploy alias
-	PackageLock       bool   // assets/package-lock.json exists
-	Priv              bool
-	MixLock           bool
-	CompileConfigs    []string // config files compile time needs, relative to the root
-	HasReleasesConfig bool
-	ForceSSL          bool
+	Assets            bool     `doc:"the web app has an assets/ directory"`
+	AssetsNpm         bool     `doc:"assets/package.json exists: the build needs Node"`
+	AssetsDir         string   `doc:"assets directory relative to the root"`
+	AssetsSetup       bool     `doc:"mix.exs defines an assets.setup alias"`
+	AssetsDeploy      bool     `doc:"mix.exs defines an assets.deploy alias"`
+	PackageLock       bool     `doc:"assets/package-lock.json exists"`
+	Priv              bool     `doc:"priv/ exists"`
+	MixLock           bool     `doc:"mix.lock exists"`
+	CompileConfigs    []string `doc:"config files compile time needs, relative to the root"`
+	HasReleasesConfig bool     `doc:"mix.exs defines releases:"`
+	ForceSSL          bool     `doc:"force_ssl is configured"`
 
 	// Answers.
-	Name          string
-	Host          string
-	Port          int
-	Database      string // postgres, mysql, sqlite, mssql or none
-	Ecto          bool   // a database is in use
-	Clustering    bool
-	Libcluster    bool // the project clusters with libcluster (kept as it is)
-	Region        string
-	VMSize        string
-	VMMemory      string
-	VolumeSize    int
-	Image         string
-	Namespace     string
-	Replicas      int
-	InstallDir    string
-	ServiceUser   string
-	ElixirVersion string
-	OTPVersion    string
-	DebianVersion string
+	Name          string `doc:"deploy name (Fly app, Kubernetes resources, systemd unit)"`
+	Host          string `doc:"public host (PHX_HOST)"`
+	Port          int    `doc:"HTTP port (PORT)"`
+	Database      string `doc:"postgres, mysql, sqlite, mssql or none"`
+	Ecto          bool   `doc:"a database is in use"`
+	Clustering    bool   `doc:"nodes cluster"`
+	Libcluster    bool   `doc:"the project clusters with libcluster (kept as it is)"`
+	Region        string `doc:"Fly primary region"`
+	VMSize        string `doc:"Fly machine size"`
+	VMMemory      string `doc:"Fly machine memory"`
+	VolumeSize    int    `doc:"SQLite volume size in GB"`
+	Image         string `doc:"image reference (Kubernetes)"`
+	Namespace     string `doc:"Kubernetes namespace"`
+	Replicas      int    `doc:"Kubernetes replicas"`
+	InstallDir    string `doc:"systemd install directory"`
+	ServiceUser   string `doc:"systemd user"`
+	ElixirVersion string `doc:"builder Elixir version"`
+	OTPVersion    string `doc:"builder Erlang/OTP version"`
+	DebianVersion string `doc:"Debian tag of builder and runner"`
 
 	// Derived values shared by several targets.
-	NetworkDatabase      bool   // the database is reached over the network (not SQLite)
-	DNSClusterQuery      bool   // the app reads DNS_CLUSTER_QUERY (dns_cluster, not libcluster)
-	ReleaseCommand       bool   // Fly runs migrations as a release command
-	FlyVolumeStage       bool   // the Dockerfile has a stage that hands a Fly volume to the app user
-	ProbeHeaders         bool   // health probes send headers that pass force_ssl
-	DataDir              string // where SQLite keeps its database in containers
-	VolumeName           string // Fly volume name
-	DatabaseURLExample   string
-	DatabasePort         int  // the network database's default port
-	HealthController     bool // phxdeploy adds its health controller (the project has no health check)
-	HealthPath           string
-	LivePath             string
-	HealthTimeoutMs      int
-	HealthTimeoutLiteral string // the same, as an Elixir literal (1_000)
-	UID                  int    // numeric user and group of the container
-	DistPort             int    // fixed Erlang distribution port
-	PreStopSeconds       int
-	DrainSeconds         int
-	GraceSeconds         int
-	KillTimeoutSeconds   int
-	SecretName           string
-	StatefulSet          bool   // Kubernetes runs a StatefulSet (SQLite) instead of a Deployment
-	WorkloadFile         string // deployment.yaml or statefulset.yaml
-	HeadlessService      bool   // the headless Service is needed (clustering, or the StatefulSet)
-	EnvFile              string
-	RunnerPackages       []string
+	NetworkDatabase      bool     `doc:"the database is reached over the network (not SQLite)"`
+	DNSClusterQuery      bool     `doc:"the app reads DNS_CLUSTER_QUERY (dns_cluster, not libcluster)"`
+	ReleaseCommand       bool     `doc:"Fly runs migrations as a release command"`
+	FlyVolumeStage       bool     `doc:"the Dockerfile has a stage that hands a Fly volume to the app user"`
+	ProbeHeaders         bool     `doc:"health probes send headers that pass force_ssl"`
+	DataDir              string   `doc:"where SQLite keeps its database in containers"`
+	VolumeName           string   `doc:"Fly volume name"`
+	DatabaseURLExample   string   `doc:"an example DATABASE_URL"`
+	DatabasePort         int      `doc:"the network database's default port"`
+	HealthController     bool     `doc:"phxdeploy adds its health controller (the project has no health check)"`
+	HealthPath           string   `doc:"readiness path"`
+	LivePath             string   `doc:"liveness path"`
+	HealthTimeoutMs      int      `doc:"readiness check timeout (ms)"`
+	HealthTimeoutLiteral string   `doc:"the same, as an Elixir literal (1_000)"`
+	UID                  int      `doc:"numeric user and group of the container"`
+	DistPort             int      `doc:"fixed Erlang distribution port"`
+	PreStopSeconds       int      `doc:"Kubernetes preStop pause"`
+	DrainSeconds         int      `doc:"time the endpoint drains after SIGTERM"`
+	GraceSeconds         int      `doc:"Kubernetes termination grace period"`
+	KillTimeoutSeconds   int      `doc:"Fly kill_timeout and systemd TimeoutStopSec"`
+	SecretName           string   `doc:"Kubernetes Secret with the app secrets"`
+	StatefulSet          bool     `doc:"Kubernetes runs a StatefulSet (SQLite) instead of a Deployment"`
+	WorkloadFile         string   `doc:"deployment.yaml or statefulset.yaml"`
+	HeadlessService      bool     `doc:"the headless Service is needed (clustering, or the StatefulSet)"`
+	EnvFile              string   `doc:"systemd EnvironmentFile"`
+	RunnerPackages       []string `doc:"extra runner packages (--extra-packages)"`
 
-	Targets []string // selected targets, e.g. ["fly", "k8s"]
+	Targets []string `doc:"selected targets, e.g. ['fly', 'k8s']"`
 
 	runtimeExists bool
 }

@@ -96,12 +96,12 @@ type layerFile struct {
 
 // isBlocksOnly reports whether a template file has no content of its own besides {{define}}
 // blocks (and blank text): it then overrides blocks of a lower layer's file of the same name.
-func isBlocksOnly(body string, funcs template.FuncMap) (bool, error) {
-	trees, err := parse.Parse("probe", body, "", "", funcs, builtinFuncs())
+func isBlocksOnly(file, body string, funcs template.FuncMap) (bool, error) {
+	trees, err := parse.Parse(file, body, "", "", funcs, builtinFuncs())
 	if err != nil {
 		return false, err
 	}
-	root := trees["probe"]
+	root := trees[file]
 	if root == nil || root.Root == nil {
 		return true, nil
 	}
@@ -138,7 +138,7 @@ func (e *Engine) resolve(name string) (base layerFile, overrides []layerFile, er
 		}
 		f := layerFile{layer: l, name: name, body: string(b)}
 		if l.Dir != "" { // embedded templates are always whole files
-			if f.blocksOnly, err = isBlocksOnly(f.body, e.funcs); err != nil {
+			if f.blocksOnly, err = isBlocksOnly(l.display(name), f.body, e.funcs); err != nil {
 				return base, nil, &TemplateError{Name: l.display(name), Err: err}
 			}
 		}

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/phxdeploy/phxdeploy/generator"
+)
+
+// TemplatesOptions are shared by the `templates` subcommands.
+type TemplatesOptions struct {
+	IO        *IOStreams
+	Dir       string
+	Templates []string
+	JSON      bool
+}
+
+// engine builds the layered engine for the project in --dir and the organization directories.
+func (o *TemplatesOptions) engine(extra ...string) (*generator.Engine, error) {
+	layers, err := generator.Layers(o.Dir, append(extra, orgDirs(o.IO, o.Templates)...))
+	if err != nil {
+		return nil, &exitError{code: generator.ExitUsage, err: err}
+	}
+	return generator.NewLayeredEngine(layers), nil
+}
+
+func (o *TemplatesOptions) warnStale(e *generator.Engine) {
+	for _, w := range e.StaleOverrides() {
+		fmt.Fprintln(o.IO.ErrOut, "warning:", w)
+	}
+}
+
+// NewTemplatesCmd groups the template tooling.
+func NewTemplatesCmd(ios *IOStreams) *cobra.Command {
+	o := &TemplatesOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "templates",
+		Short: "List, export, lint and inspect the templates and their overrides",
+		Long: `Templates are looked up by their relative name (for example docker/Dockerfile.tmpl) in the
+project's .phxdeploy/templates, then each --templates directory (or PHXDEPLOY_TEMPLATES), then
+phxdeploy's embedded templates; the first layer that has a file wins. A layer file that only
+defines blocks ({{define "runner_packages"}}...{{end}}) overrides those blocks and inherits the
+rest of the template.`,
+	}
+	cmd.PersistentFlags().StringVar(&o.Dir, "dir", ".", "project directory (its .phxdeploy/templates is the first layer)")
+	cmd.PersistentFlags().StringArrayVar(&o.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: PHXDEPLOY_TEMPLATES)")
+	cmd.PersistentFlags().BoolVar(&o.JSON, "json", false, "print JSON")
+	cmd.AddCommand(newTemplatesListCmd(o), newTemplatesExportCmd(o), newTemplatesLintCmd(o), newTemplatesVarsCmd(o), newTemplatesDiffCmd(o))
+	return cmd
+}
+
+func newTemplatesListCmd(o *TemplatesOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "Every template, the layer it resolves from, and its overridden blocks",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			e, err := o.engine()
+			if err != nil {
+				return err
+			}
+			names, err := e.TemplateNames()
+			if err != nil {
+				return failed(err)
+			}
+			var rows []generator.Resolution
+			for _, n := range names {
+				r, err := e.Resolve(n)
+				if err != nil {
+					return failed(err)
+				}
+				rows = append(rows, r)
+			}
+			if o.JSON {
+				return writeJSON(o.IO, rows)
+			}
+			for _, r := range rows {
+				fmt.Fprintf(o.IO.Out, "%-36s %-13s %s\n", r.Name, r.Layer, map[bool]string{true: r.File, false: ""}[r.Layer != "embedded"])
+				for _, ov := range r.Overrides {
+					fmt.Fprintf(o.IO.Out, "%-36s   block %s\n", "", ov)
+				}
+				if r.Stale != "" {
+					fmt.Fprintf(o.IO.Out, "%-36s   warning: %s\n", "", r.Stale)
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func newTemplatesExportCmd(o *TemplatesOptions) *cobra.Command {
+	var to string
+	cmd := &cobra.Command{
+		Use:   "export NAME... --to DIR",
+		Short: "Copy embedded templates into DIR as a starting point for overrides",
+		Long: `Copies embedded templates into DIR under the same relative names. NAME may be a template
+name (docker/Dockerfile.tmpl) or a target directory (docker). Each copy records the embedded
+version it came from, so that init, list and lint warn when phxdeploy's template changes, and
+templates diff shows what changed.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if to == "" {
+				return usageError("--to DIR is required")
+			}
+			all, err := generator.NewLayeredEngine([]generator.Layer{generator.Embedded()}).TemplateNames()
+			if err != nil {
+				return failed(err)
+			}
+			var names []string
+			for _, a := range args {
+				n := len(names)
+				for _, t := range all {
+					if t == a || strings.HasPrefix(t, strings.TrimSuffix(a, "/")+"/") {
+						names = append(names, t)
+					}
+				}
+				if len(names) == n {
+					return usageError("%s: no such embedded template or directory (see `phxdeploy templates list`)", a)
+				}
+			}
+			written, err := generator.Export(names, to)
+			for _, w := range written {
+				fmt.Fprintf(o.IO.Out, "%16s  %s\n", "export", w)
+			}
+			if err != nil {
+				return failed(err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "directory to copy the templates into")
+	return cmd
+}
+
+func newTemplatesLintCmd(o *TemplatesOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "lint [DIR]",
+		Short: "Parse, render and validate every template in the layers",
+		Long: `Parses every template in the layers (DIR first, when given), renders them against
+phxdeploy's bundled project shapes for every target, and validates the output with the checks the
+test suite uses: BuildKit's Dockerfile linter, strict fly.toml and Kubernetes decoding, YAML,
+sh -n, and elixir, shellcheck and systemd-analyze where installed. Exits 1 when it finds a
+problem.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			e, err := o.engine(args...)
+			if err != nil {
+				return err
+			}
+			o.warnStale(e)
+			problems, skipped := generator.Lint(e)
+			if o.JSON {
+				if err := writeJSON(o.IO, map[string]any{"problems": problems, "skipped_tools": skipped}); err != nil {
+					return err
+				}
+			} else {
+				for _, p := range problems {
+					where := p.File
+					if p.Case != "" {
+						where += " [" + p.Case + "]"
+					}
+					fmt.Fprintf(o.IO.Out, "%s: %s\n", where, p.Problem)
+				}
+				for _, s := range skipped {
+					fmt.Fprintf(o.IO.ErrOut, "note: %s is not installed; its checks were skipped\n", s)
+				}
+				if len(problems) == 0 {
+					fmt.Fprintln(o.IO.Out, "templates lint: no problems")
+				}
+			}
+			if len(problems) > 0 {
+				return &exitError{code: generator.ExitFailed, err: fmt.Errorf("templates lint found %d problem(s)", len(problems))}
+			}
+			return nil
+		},
+	}
+}
+
+// VarDoc documents one field of the data templates receive.
+type VarDoc struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	Doc     string `json:"doc"`
+	Example string `json:"example"`
+}
+
+// TemplateVars documents the data every template receives, with an example from the bundled
+// Phoenix 1.8 project shape. This is a contract with organization templates.
+func TemplateVars() []VarDoc {
+	c := generator.LintCases()[0]
+	v := generator.NewValues()
+	for k, val := range c.Answers {
+		v.Set(k, val, generator.SourceFlag)
+	}
+	_ = generator.Complete(c.Project, v)
+	d := generator.NewData(c.Project, generator.Resolve(v))
+	rv := reflect.ValueOf(d).Elem()
+	rt := rv.Type()
+	var out []VarDoc
+	for i := 0; i < rt.NumField(); i++ {
+		f := rt.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		example, _ := json.Marshal(rv.Field(i).Interface())
+		out = append(out, VarDoc{Name: "." + f.Name, Type: f.Type.String(), Doc: f.Tag.Get("doc"), Example: string(example)})
+	}
+	return out
+}
+
+func newTemplatesVarsCmd(o *TemplatesOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "vars",
+		Short: "The data every template receives, with types and an example",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			vars := TemplateVars()
+			if o.JSON {
+				return writeJSON(o.IO, vars)
+			}
+			fmt.Fprintln(o.IO.Out, "Every template receives these fields (a contract: renaming or removing one is a breaking change).")
+			fmt.Fprintln(o.IO.Out, "Functions: sprig's (without env, expandenv, getHostByName), include, required, exCall.")
+			fmt.Fprintln(o.IO.Out)
+			for _, v := range vars {
+				fmt.Fprintf(o.IO.Out, "%-22s %-24s %s\n%-22s %-24s e.g. %s\n", v.Name, v.Type, v.Doc, "", "", v.Example)
+			}
+			return nil
+		},
+	}
+}
+
+func newTemplatesDiffCmd(o *TemplatesOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "diff NAME",
+		Short: "Show how an embedded template changed since an override was exported from it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			e, err := o.engine()
+			if err != nil {
+				return err
+			}
+			diff, err := e.UpstreamDiff(filepath.ToSlash(args[0]))
+			if err != nil {
+				return failed(err)
+			}
+			if diff == "" {
+				fmt.Fprintf(o.IO.Out, "%s has not changed since it was exported\n", args[0])
+				return nil
+			}
+			fmt.Fprint(o.IO.Out, diff)
+			return nil
+		},
+	}
+}
+
+func writeJSON(ios *IOStreams, v any) error {
+	enc := json.NewEncoder(ios.Out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return failed(err)
+	}
+	return nil
+}

@@ -1,0 +1,152 @@
+package generator
+
+import (
+	"bytes"
+	"path"
+	"sort"
+	"strings"
+	"testing/fstest"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/phxdeploy/phxdeploy/generator/validate"
+)
+
+// LintCase is a project shape templates are rendered against by `templates lint`.
+type LintCase struct {
+	Name    string
+	Project *Project
+	Answers map[string]string
+}
+
+func lintProject(mut func(p *Project)) *Project {
+	p := &Project{App: "shop", WebApp: "shop", Base: "Shop", WebModule: "ShopWeb", Release: "shop",
+		PhoenixMinor: "1.8", Database: "postgres", EctoSQL: true, DNSCluster: true, Bandit: true,
+		Assets: true, Priv: true, MixLock: true, RuntimeExs: false, ForceSSL: true, PlugVersion: "1.18.1",
+		CompileConfigs: []string{"config/config.exs", "config/prod.exs"},
+		Aliases:        map[string]bool{"assets.setup": true, "assets.deploy": true}}
+	if mut != nil {
+		mut(p)
+	}
+	return p
+}
+
+// LintCases are the bundled project shapes: Phoenix 1.8 with Postgres and assets, SQLite,
+// MySQL without assets, no Ecto with npm-built assets, and an umbrella.
+func LintCases() []LintCase {
+	all := map[string]string{"target": strings.Join(Targets, ","), "image": "registry.example.com/shop:1.0.0", "host": "shop.example.com"}
+	return []LintCase{
+		{"phoenix 1.8, Postgres, assets", lintProject(nil), all},
+		{"SQLite", lintProject(func(p *Project) { p.Database = "sqlite" }), all},
+		{"MySQL, no assets", lintProject(func(p *Project) { p.Database, p.Assets, p.PhoenixMinor, p.ForceSSL = "mysql", false, "1.6", false }), all},
+		{"no Ecto, npm assets", lintProject(func(p *Project) { p.Database, p.EctoSQL, p.AssetsNpm = "none", false, true }), all},
+		{"umbrella", lintProject(func(p *Project) {
+			p.Umbrella, p.AppsPath, p.WebApp, p.WebModule = true, "apps", "shop_web", "ShopWeb"
+			p.Apps = []UmbrellaApp{{Name: "shop", Dir: "apps/shop"}, {Name: "shop_web", Dir: "apps/shop_web"}}
+			p.HasReleasesConfig = true
+		}), all},
+	}
+}
+
+// LintProblem is one thing `templates lint` found.
+type LintProblem struct {
+	Case    string `json:"case,omitempty"`
+	File    string `json:"file"`
+	Problem string `json:"problem"`
+}
+
+// Lint parses every template in the layers, renders them against the bundled project shapes
+// for every target, and validates the output with the checks the test suite uses (external tools
+// only when installed; skipped names which were not found).
+func Lint(e *Engine) (problems []LintProblem, skipped []string) {
+	names, err := e.TemplateNames()
+	if err != nil {
+		return []LintProblem{{File: "(layers)", Problem: err.Error()}}, nil
+	}
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "_") {
+			continue // partials are parsed with the templates that include them
+		}
+		if _, err := e.parse(n); err != nil {
+			problems = append(problems, LintProblem{File: n, Problem: err.Error()})
+		}
+	}
+	if len(problems) > 0 {
+		return problems, nil
+	}
+	for _, tool := range []string{"elixir", "shellcheck", "systemd-analyze"} {
+		if !validate.Have(tool) {
+			skipped = append(skipped, tool)
+		}
+	}
+	for _, c := range LintCases() {
+		v := NewValues()
+		for k, val := range c.Answers {
+			v.Set(k, val, SourceFlag)
+		}
+		if err := Complete(c.Project, v); err != nil {
+			problems = append(problems, LintProblem{Case: c.Name, File: "(answers)", Problem: err.Error()})
+			continue
+		}
+		s := Resolve(v)
+		changes, err := Plan(c.Project, s, e, fstest.MapFS{}, PlanOptions{})
+		if err != nil {
+			problems = append(problems, LintProblem{Case: c.Name, File: "(render)", Problem: err.Error()})
+			continue
+		}
+		for _, msg := range validateChanges(c.Project, s, changes) {
+			problems = append(problems, LintProblem{Case: c.Name, File: msg[0], Problem: msg[1]})
+		}
+	}
+	return problems, skipped
+}
+
+// validateChanges checks rendered files with the platforms' own parsers and linters.
+func validateChanges(p *Project, s *Settings, changes []Change) [][2]string {
+	d := NewData(p, s)
+	var out [][2]string
+	add := func(file string, msgs ...string) {
+		for _, m := range msgs {
+			out = append(out, [2]string{file, m})
+		}
+	}
+	k8s := map[string][]byte{}
+	elixirFiles := map[string][]byte{}
+	for _, c := range changes {
+		if c.Content == nil || c.Action == Manual {
+			continue
+		}
+		switch {
+		case c.Path == "Dockerfile":
+			add(c.Path, validate.Dockerfile(c.Content, nil)...)
+		case c.Path == "fly.toml":
+			add(c.Path, validate.Fly(c.Content, validate.FlyExpectations{SQLite: d.Database == "sqlite", Migrations: d.NetworkDatabase,
+				HealthPath: d.HealthPath, ProbeHeaders: p.ForceSSL, Port: d.Port})...)
+		case strings.HasPrefix(c.Path, "deploy/k8s/"):
+			k8s[strings.TrimPrefix(c.Path, "deploy/k8s/")] = c.Content
+		case c.Path == "compose.yaml":
+			var doc map[string]any
+			dec := yaml.NewDecoder(bytes.NewReader(c.Content))
+			dec.KnownFields(true)
+			if err := dec.Decode(&doc); err != nil {
+				add(c.Path, err.Error())
+			}
+		case strings.HasSuffix(c.Path, ".ex") || strings.HasSuffix(c.Path, ".exs"):
+			elixirFiles[c.Path] = c.Content
+		case strings.HasPrefix(c.Path, "rel/overlays/bin/"):
+			add(c.Path, validate.Shell(c.Path, c.Content)...)
+		case c.Path == "rel/env.sh.eex":
+			add(c.Path, validate.Shell(c.Path, validate.RenderEEx(c.Content, d.Release, "0.1.0"))...)
+		case strings.HasPrefix(c.Path, "deploy/systemd/") && strings.HasSuffix(c.Path, ".service"):
+			_, problems := validate.SystemdUnit(path.Base(c.Path), c.Content, d.InstallDir)
+			add(c.Path, problems...)
+		}
+	}
+	if len(k8s) > 0 {
+		_, problems := validate.K8s(k8s)
+		add("deploy/k8s", problems...)
+	}
+	add("(elixir)", validate.ElixirParses(elixirFiles)...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
+}
