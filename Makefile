@@ -6,7 +6,7 @@ DEMO_DIR := _demo/shop
 .PHONY: build demo test golden bench vet clean fuzz
 
 build:
-	$(GO) build -o $(BIN) ./cmd/phxdeploy
+	$(GO) build -o bin/ ./cmd/phxdeploy ./cmd/phxdeploy-lint
 
 # Renders every target into a fresh copy of the bundled Phoenix 1.8 example and shows the result.
 demo: build

@@ -151,3 +151,18 @@ func NewData(p *Project, s *Settings) *Data {
 	d.KillTimeoutSeconds = drainSeconds + 15
 	return d
 }
+
+// SampleProject is a Phoenix 1.8 project with Postgres, assets and force_ssl, made of facts
+// alone (no files): the example for `templates vars` and the base of lint's project shapes.
+func SampleProject() *Project {
+	return &Project{App: "shop", WebApp: "shop", Base: "Shop", WebModule: "ShopWeb", Release: "shop",
+		PhoenixMinor: "1.8", Database: "postgres", EctoSQL: true, DNSCluster: true, Bandit: true,
+		Assets: true, Priv: true, MixLock: true, ForceSSL: true, PlugVersion: "1.18.1",
+		CompileConfigs: []string{"config/config.exs", "config/prod.exs"},
+		Aliases:        map[string]bool{"assets.setup": true, "assets.deploy": true}}
+}
+
+// SampleAnswers selects every target for SampleProject.
+func SampleAnswers() map[string]string {
+	return map[string]string{"target": strings.Join(Targets, ","), "image": "registry.example.com/shop:1.0.0", "host": "shop.example.com"}
+}

@@ -63,6 +63,12 @@ func (e *Engine) Render(name string, data any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Check parses template name with its partials and overrides, without rendering it.
+func (e *Engine) Check(name string) error {
+	_, err := e.parse(name)
+	return err
+}
+
 func (e *Engine) parse(name string) (*template.Template, error) {
 	base, overrides, err := e.resolve(name)
 	if err != nil {

@@ -46,10 +46,13 @@ type result struct {
 func run(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	ios := &IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut, Getenv: func(string) string { return "" }}
+	ios := &IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut, Getenv: func(k string) string { return testEnv[k] }}
 	code := Execute(args, ios)
 	return result{code, out.String(), errOut.String()}
 }
+
+// testEnv is the environment commands see in tests (nothing from the real one).
+var testEnv = map[string]string{}
 
 // snapshot returns every file under dir with its content, to prove that nothing changed.
 func snapshot(t *testing.T, dir string) map[string]string {

@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -145,40 +148,58 @@ func newTemplatesLintCmd(o *TemplatesOptions) *cobra.Command {
 phxdeploy's bundled project shapes for every target, and validates the output with the checks the
 test suite uses: BuildKit's Dockerfile linter, strict fly.toml and Kubernetes decoding, YAML,
 sh -n, and elixir, shellcheck and systemd-analyze where installed. Exits 1 when it finds a
-problem.`,
+problem.
+
+The validators live in a companion program, phxdeploy-lint, so that their weight never slows
+phxdeploy init. It is found through PHXDEPLOY_LINT, beside phxdeploy, or on PATH; install it
+with: go install github.com/phxdeploy/phxdeploy/cmd/phxdeploy-lint@latest`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			e, err := o.engine(args...)
+			bin, err := findLint(o.IO)
 			if err != nil {
-				return err
+				return failed(err)
 			}
-			o.warnStale(e)
-			problems, skipped := generator.Lint(e)
+			lintArgs := []string{"--dir", o.Dir}
+			for _, t := range orgDirs(o.IO, o.Templates) {
+				lintArgs = append(lintArgs, "--templates", t)
+			}
 			if o.JSON {
-				if err := writeJSON(o.IO, map[string]any{"problems": problems, "skipped_tools": skipped}); err != nil {
-					return err
-				}
-			} else {
-				for _, p := range problems {
-					where := p.File
-					if p.Case != "" {
-						where += " [" + p.Case + "]"
-					}
-					fmt.Fprintf(o.IO.Out, "%s: %s\n", where, p.Problem)
-				}
-				for _, s := range skipped {
-					fmt.Fprintf(o.IO.ErrOut, "note: %s is not installed; its checks were skipped\n", s)
-				}
-				if len(problems) == 0 {
-					fmt.Fprintln(o.IO.Out, "templates lint: no problems")
-				}
+				lintArgs = append(lintArgs, "--json")
 			}
-			if len(problems) > 0 {
-				return &exitError{code: generator.ExitFailed, err: fmt.Errorf("templates lint found %d problem(s)", len(problems))}
+			cmd := exec.Command(bin, append(lintArgs, args...)...)
+			cmd.Stdout, cmd.Stderr = o.IO.Out, o.IO.ErrOut
+			err = cmd.Run()
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				return &exitError{code: ee.ExitCode(), err: errors.New("")}
+			}
+			if err != nil {
+				return failed(err)
 			}
 			return nil
 		},
 	}
+}
+
+// findLint locates phxdeploy-lint: PHXDEPLOY_LINT, then beside this executable, then PATH.
+func findLint(ios *IOStreams) (string, error) {
+	get := ios.Getenv
+	if get == nil {
+		get = os.Getenv
+	}
+	if p := get("PHXDEPLOY_LINT"); p != "" {
+		return p, nil
+	}
+	if self, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(self), "phxdeploy-lint")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath("phxdeploy-lint"); err == nil {
+		return p, nil
+	}
+	return "", errors.New("phxdeploy-lint was not found (looked at PHXDEPLOY_LINT, beside phxdeploy, and on PATH)\n  fix: go install github.com/phxdeploy/phxdeploy/cmd/phxdeploy-lint@latest (or make build)")
 }
 
 // VarDoc documents one field of the data templates receive.
@@ -192,13 +213,13 @@ type VarDoc struct {
 // TemplateVars documents the data every template receives, with an example from the bundled
 // Phoenix 1.8 project shape. This is a contract with organization templates.
 func TemplateVars() []VarDoc {
-	c := generator.LintCases()[0]
+	p := generator.SampleProject()
 	v := generator.NewValues()
-	for k, val := range c.Answers {
+	for k, val := range generator.SampleAnswers() {
 		v.Set(k, val, generator.SourceFlag)
 	}
-	_ = generator.Complete(c.Project, v)
-	d := generator.NewData(c.Project, generator.Resolve(v))
+	_ = generator.Complete(p, v)
+	d := generator.NewData(p, generator.Resolve(v))
 	rv := reflect.ValueOf(d).Elem()
 	rt := rv.Type()
 	var out []VarDoc

@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sebdah/goldie/v2"
@@ -161,7 +164,47 @@ func TestTemplatesVarsIsAContract(t *testing.T) {
 	}
 }
 
+var (
+	lintOnce sync.Once
+	lintPath string
+	lintErr  error
+)
+
+// useLint builds phxdeploy-lint once and points `templates lint` at it.
+func useLint(t *testing.T) {
+	t.Helper()
+	lintOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "phxdeploy-lint-")
+		if err != nil {
+			lintErr = err
+			return
+		}
+		lintPath = filepath.Join(dir, "phxdeploy-lint")
+		out, err := exec.Command("go", "build", "-o", lintPath, "../phxdeploy-lint").CombinedOutput()
+		if err != nil {
+			lintErr = fmt.Errorf("building phxdeploy-lint: %v\n%s", err, out)
+		}
+	})
+	if lintErr != nil {
+		t.Fatal(lintErr)
+	}
+	testEnv["PHXDEPLOY_LINT"] = lintPath
+	t.Cleanup(func() { delete(testEnv, "PHXDEPLOY_LINT") })
+}
+
+func TestTemplatesLintWithoutTheCompanion(t *testing.T) {
+	testEnv["PHXDEPLOY_LINT"] = ""
+	if _, err := exec.LookPath("phxdeploy-lint"); err == nil {
+		t.Skip("phxdeploy-lint is on PATH")
+	}
+	r := run(t, "", "templates", "lint")
+	if r.code != 1 || !strings.Contains(r.stderr, "phxdeploy-lint was not found") || !strings.Contains(r.stderr, "go install github.com/phxdeploy/phxdeploy/cmd/phxdeploy-lint@latest") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
 func TestTemplatesLintCatchesBrokenOverrides(t *testing.T) {
+	useLint(t)
 	if r := run(t, "", "templates", "lint", orgDir(), "--dir", t.TempDir()); r.code != 0 {
 		t.Fatalf("the organization example should lint clean: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

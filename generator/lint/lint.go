@@ -1,4 +1,7 @@
-package generator
+// Package lint renders templates against bundled project shapes and validates the output with
+// the platforms' own parsers and linters. It is linked into phxdeploy-lint, not into phxdeploy,
+// so that the validators' weight never slows `phxdeploy init`.
+package lint
 
 import (
 	"bytes"
@@ -9,47 +12,46 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/phxdeploy/phxdeploy/generator"
 	"github.com/phxdeploy/phxdeploy/generator/validate"
 )
 
-// LintCase is a project shape templates are rendered against by `templates lint`.
-type LintCase struct {
+// Case is a project shape templates are rendered against by `templates lint`.
+type Case struct {
 	Name    string
-	Project *Project
+	Project *generator.Project
 	Answers map[string]string
 }
 
-func lintProject(mut func(p *Project)) *Project {
-	p := &Project{App: "shop", WebApp: "shop", Base: "Shop", WebModule: "ShopWeb", Release: "shop",
-		PhoenixMinor: "1.8", Database: "postgres", EctoSQL: true, DNSCluster: true, Bandit: true,
-		Assets: true, Priv: true, MixLock: true, RuntimeExs: false, ForceSSL: true, PlugVersion: "1.18.1",
-		CompileConfigs: []string{"config/config.exs", "config/prod.exs"},
-		Aliases:        map[string]bool{"assets.setup": true, "assets.deploy": true}}
+func lintProject(mut func(p *generator.Project)) *generator.Project {
+	p := generator.SampleProject()
 	if mut != nil {
 		mut(p)
 	}
 	return p
 }
 
-// LintCases are the bundled project shapes: Phoenix 1.8 with Postgres and assets, SQLite,
+// Cases are the bundled project shapes: Phoenix 1.8 with Postgres and assets, SQLite,
 // MySQL without assets, no Ecto with npm-built assets, and an umbrella.
-func LintCases() []LintCase {
-	all := map[string]string{"target": strings.Join(Targets, ","), "image": "registry.example.com/shop:1.0.0", "host": "shop.example.com"}
-	return []LintCase{
+func Cases() []Case {
+	all := generator.SampleAnswers()
+	return []Case{
 		{"phoenix 1.8, Postgres, assets", lintProject(nil), all},
-		{"SQLite", lintProject(func(p *Project) { p.Database = "sqlite" }), all},
-		{"MySQL, no assets", lintProject(func(p *Project) { p.Database, p.Assets, p.PhoenixMinor, p.ForceSSL = "mysql", false, "1.6", false }), all},
-		{"no Ecto, npm assets", lintProject(func(p *Project) { p.Database, p.EctoSQL, p.AssetsNpm = "none", false, true }), all},
-		{"umbrella", lintProject(func(p *Project) {
+		{"SQLite", lintProject(func(p *generator.Project) { p.Database = "sqlite" }), all},
+		{"MySQL, no assets", lintProject(func(p *generator.Project) {
+			p.Database, p.Assets, p.PhoenixMinor, p.ForceSSL = "mysql", false, "1.6", false
+		}), all},
+		{"no Ecto, npm assets", lintProject(func(p *generator.Project) { p.Database, p.EctoSQL, p.AssetsNpm = "none", false, true }), all},
+		{"umbrella", lintProject(func(p *generator.Project) {
 			p.Umbrella, p.AppsPath, p.WebApp, p.WebModule = true, "apps", "shop_web", "ShopWeb"
-			p.Apps = []UmbrellaApp{{Name: "shop", Dir: "apps/shop"}, {Name: "shop_web", Dir: "apps/shop_web"}}
+			p.Apps = []generator.UmbrellaApp{{Name: "shop", Dir: "apps/shop"}, {Name: "shop_web", Dir: "apps/shop_web"}}
 			p.HasReleasesConfig = true
 		}), all},
 	}
 }
 
-// LintProblem is one thing `templates lint` found.
-type LintProblem struct {
+// Problem is one thing `templates lint` found.
+type Problem struct {
 	Case    string `json:"case,omitempty"`
 	File    string `json:"file"`
 	Problem string `json:"problem"`
@@ -58,17 +60,17 @@ type LintProblem struct {
 // Lint parses every template in the layers, renders them against the bundled project shapes
 // for every target, and validates the output with the checks the test suite uses (external tools
 // only when installed; skipped names which were not found).
-func Lint(e *Engine) (problems []LintProblem, skipped []string) {
+func Run(e *generator.Engine) (problems []Problem, skipped []string) {
 	names, err := e.TemplateNames()
 	if err != nil {
-		return []LintProblem{{File: "(layers)", Problem: err.Error()}}, nil
+		return []Problem{{File: "(layers)", Problem: err.Error()}}, nil
 	}
 	for _, n := range names {
 		if strings.HasPrefix(path.Base(n), "_") {
 			continue // partials are parsed with the templates that include them
 		}
-		if _, err := e.parse(n); err != nil {
-			problems = append(problems, LintProblem{File: n, Problem: err.Error()})
+		if err := e.Check(n); err != nil {
+			problems = append(problems, Problem{File: n, Problem: err.Error()})
 		}
 	}
 	if len(problems) > 0 {
@@ -79,31 +81,31 @@ func Lint(e *Engine) (problems []LintProblem, skipped []string) {
 			skipped = append(skipped, tool)
 		}
 	}
-	for _, c := range LintCases() {
-		v := NewValues()
+	for _, c := range Cases() {
+		v := generator.NewValues()
 		for k, val := range c.Answers {
-			v.Set(k, val, SourceFlag)
+			v.Set(k, val, generator.SourceFlag)
 		}
-		if err := Complete(c.Project, v); err != nil {
-			problems = append(problems, LintProblem{Case: c.Name, File: "(answers)", Problem: err.Error()})
+		if err := generator.Complete(c.Project, v); err != nil {
+			problems = append(problems, Problem{Case: c.Name, File: "(answers)", Problem: err.Error()})
 			continue
 		}
-		s := Resolve(v)
-		changes, err := Plan(c.Project, s, e, fstest.MapFS{}, PlanOptions{})
+		s := generator.Resolve(v)
+		changes, err := generator.Plan(c.Project, s, e, fstest.MapFS{}, generator.PlanOptions{})
 		if err != nil {
-			problems = append(problems, LintProblem{Case: c.Name, File: "(render)", Problem: err.Error()})
+			problems = append(problems, Problem{Case: c.Name, File: "(render)", Problem: err.Error()})
 			continue
 		}
 		for _, msg := range validateChanges(c.Project, s, changes) {
-			problems = append(problems, LintProblem{Case: c.Name, File: msg[0], Problem: msg[1]})
+			problems = append(problems, Problem{Case: c.Name, File: msg[0], Problem: msg[1]})
 		}
 	}
 	return problems, skipped
 }
 
 // validateChanges checks rendered files with the platforms' own parsers and linters.
-func validateChanges(p *Project, s *Settings, changes []Change) [][2]string {
-	d := NewData(p, s)
+func validateChanges(p *generator.Project, s *generator.Settings, changes []generator.Change) [][2]string {
+	d := generator.NewData(p, s)
 	var out [][2]string
 	add := func(file string, msgs ...string) {
 		for _, m := range msgs {
@@ -113,7 +115,7 @@ func validateChanges(p *Project, s *Settings, changes []Change) [][2]string {
 	k8s := map[string][]byte{}
 	elixirFiles := map[string][]byte{}
 	for _, c := range changes {
-		if c.Content == nil || c.Action == Manual {
+		if c.Content == nil || c.Action == generator.Manual {
 			continue
 		}
 		switch {
