@@ -5,6 +5,7 @@ package lint
 
 import (
 	"bytes"
+	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -96,15 +97,17 @@ func Run(e *generator.Engine) (problems []Problem, skipped []string) {
 			problems = append(problems, Problem{Case: c.Name, File: "(render)", Problem: err.Error()})
 			continue
 		}
-		for _, msg := range validateChanges(c.Project, s, changes) {
+		for _, msg := range Validate(c.Project, s, changes, nil) {
 			problems = append(problems, Problem{Case: c.Name, File: msg[0], Problem: msg[1]})
 		}
 	}
 	return problems, skipped
 }
 
-// validateChanges checks rendered files with the platforms' own parsers and linters.
-func validateChanges(p *generator.Project, s *generator.Settings, changes []generator.Change) [][2]string {
+// Validate checks the files a plan writes with the platforms' own parsers and linters and
+// returns (file, problem) pairs. project, when not nil, is the project as it is once the plan is
+// applied: the Dockerfile's COPY sources are checked against it.
+func Validate(p *generator.Project, s *generator.Settings, changes []generator.Change, project fs.FS) [][2]string {
 	d := generator.NewData(p, s)
 	var out [][2]string
 	add := func(file string, msgs ...string) {
@@ -115,12 +118,12 @@ func validateChanges(p *generator.Project, s *generator.Settings, changes []gene
 	k8s := map[string][]byte{}
 	elixirFiles := map[string][]byte{}
 	for _, c := range changes {
-		if c.Content == nil || c.Action == generator.Manual {
+		if c.Content == nil || c.Action == generator.Manual || c.Action == generator.Identical {
 			continue
 		}
 		switch {
 		case c.Path == "Dockerfile":
-			add(c.Path, validate.Dockerfile(c.Content, nil)...)
+			add(c.Path, validate.Dockerfile(c.Content, project)...)
 		case c.Path == "fly.toml":
 			add(c.Path, validate.Fly(c.Content, validate.FlyExpectations{SQLite: d.Database == "sqlite", Migrations: d.NetworkDatabase,
 				HealthPath: d.HealthPath, ProbeHeaders: p.ForceSSL, Port: d.Port})...)

@@ -4,14 +4,11 @@
 package testtools
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -84,32 +81,6 @@ end`
 		return false
 	}
 	return true
-}
-
-// CheckShell runs `sh -n` and shellcheck on a script given as content.
-func CheckShell(t testing.TB, name string, content []byte) {
-	t.Helper()
-	var stderr bytes.Buffer
-	cmd := exec.Command("sh", "-n")
-	cmd.Stdin = bytes.NewReader(content)
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		t.Errorf("%s: sh -n: %v\n%s", name, err, stderr.String())
-	}
-	Require(t, "shellcheck", "shellcheck")
-	cmd = exec.Command("shellcheck", "--shell=sh", "--severity=style", "-")
-	cmd.Stdin = bytes.NewReader(content)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("%s: shellcheck:\n%s", name, out)
-	}
-}
-
-// RenderEEx renders the EEx tags of rel/env.sh.eex the way `mix release` does for a release
-// named release, so that the result can be checked as a shell script.
-func RenderEEx(content []byte, release, version string) []byte {
-	s := strings.ReplaceAll(string(content), "<%= @release.name %>", release)
-	s = strings.ReplaceAll(s, "<%= @release.version %>", version)
-	return []byte(s)
 }
 
 // Unformatted returns the files (relative to dir) that `mix format --check-formatted` would
@@ -190,39 +161,4 @@ func CheckKubeScore(t testing.TB, manifests []string) {
 	if !strings.Contains(string(out), "[OK]") {
 		t.Errorf("kube-score checked nothing:\n%s", out)
 	}
-}
-
-var exposureRe = regexp.MustCompile(`Overall exposure level for \S+: ([0-9.]+)`)
-
-// CheckSystemdUnit runs systemd-analyze verify (any output is a failure: it exits 0 on unknown
-// keys and bad values) and security --offline=true, and returns the exposure score. installDir
-// is the unit's install directory; the check runs on a copy pointed at a temporary tree that has
-// the executables, so that verify can check them.
-func CheckSystemdUnit(t testing.TB, name string, unit []byte, installDir string) float64 {
-	t.Helper()
-	Require(t, "systemd-analyze", "systemd")
-	root := t.TempDir()
-	fakeInstall := filepath.Join(root, strings.TrimPrefix(installDir, "/"))
-	if err := os.MkdirAll(filepath.Join(fakeInstall, "bin"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, exe := range []string{"server", "migrate"} {
-		if err := os.WriteFile(filepath.Join(fakeInstall, "bin", exe), []byte("#!/bin/sh\n"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := filepath.Join(root, name)
-	if err := os.WriteFile(path, bytes.ReplaceAll(unit, []byte(installDir+"/"), []byte(fakeInstall+"/")), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("systemd-analyze", "verify", path).CombinedOutput(); err != nil || len(bytes.TrimSpace(out)) > 0 {
-		t.Errorf("systemd-analyze verify %s: %v\n%s", name, err, out)
-	}
-	out, _ := exec.Command("systemd-analyze", "security", "--offline=true", path).CombinedOutput()
-	m := exposureRe.FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("systemd-analyze security printed no exposure level:\n%s", out)
-	}
-	score, _ := strconv.ParseFloat(string(m[1]), 64)
-	return score
 }
