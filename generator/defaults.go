@@ -88,7 +88,23 @@ func questionKeys() []string {
 // LoadSaved adds the answers the project saved on an earlier run as fallbacks (they rank
 // below flags and prompts and above organization defaults).
 func LoadSaved(projectDir string, v *Values) error {
-	file := filepath.Join(projectDir, filepath.FromSlash(AnswersFile))
+	return loadFallbacks(filepath.Join(projectDir, filepath.FromSlash(AnswersFile)), func(string) string { return SourceSaved }, v)
+}
+
+// LoadOrganizationDefaults adds each organization directory's defaults.yaml as fallbacks; the
+// first directory given wins.
+func LoadOrganizationDefaults(dirs []string, v *Values) error {
+	for _, d := range dirs {
+		source := func(file string) string { return SourceOrganization + " (" + file + ")" }
+		if err := loadFallbacks(filepath.Join(d, DefaultsFile), source, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadFallbacks reads an answers file, when it exists, into v's fallbacks.
+func loadFallbacks(file string, source func(file string) string, v *Values) error {
 	b, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -101,30 +117,7 @@ func LoadSaved(projectDir string, v *Values) error {
 		return err
 	}
 	for k, val := range answers {
-		v.SetFallback(k, val, SourceSaved)
-	}
-	return nil
-}
-
-// LoadOrganizationDefaults adds each organization directory's defaults.yaml as fallbacks; the
-// first directory given wins.
-func LoadOrganizationDefaults(dirs []string, v *Values) error {
-	for _, d := range dirs {
-		file := filepath.Join(d, DefaultsFile)
-		b, err := os.ReadFile(file)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		answers, err := readAnswers(file, b)
-		if err != nil {
-			return err
-		}
-		for k, val := range answers {
-			v.SetFallback(k, val, SourceOrganization+" ("+file+")")
-		}
+		v.SetFallback(k, val, source(file))
 	}
 	return nil
 }
