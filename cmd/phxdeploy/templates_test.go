@@ -245,6 +245,8 @@ func TestTemplateErrors(t *testing.T) {
 			"fly/fly.toml.tmpl:1: unexpected \"}\" in operand"},
 		{"missing value", map[string]string{"fly/fly.toml.tmpl": "app = \"{{ .Name }}\"\nregion = \"{{ .Regoin }}\"\n"}, nil, 1,
 			"fly/fly.toml.tmpl:2:13: executing \"" + "LAYER/fly/fly.toml.tmpl\" at <.Regoin>: can't evaluate field Regoin"},
+		{"no environment access", map[string]string{"fly/fly.toml.tmpl": "app = \"{{ env \"HOME\" }}\"\n"}, nil, 1,
+			`function "env" not defined`},
 		{"include loop", map[string]string{"k8s/_labels.tmpl": "{{ define \"extra_labels\" }}{{ include \"extra_labels\" . }}{{ end }}\n"}, []string{"--target", "k8s", "--image", "r.example.com/x:1", "--host", "x.example.com"}, 1,
 			"nested more than 32 deep"},
 	}
