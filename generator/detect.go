@@ -157,11 +157,25 @@ func readMix(path string) (*mixFile, error) {
 	return &mixFile{path: path, code: elixir.Code(toks)}, nil
 }
 
-// keywordValue returns the token after the first `key:` in the file.
+// keywordValue returns the token after the first `key:` in the file. A module attribute
+// (`app: @app`) is resolved to the value of its `@app :name` definition.
 func (m *mixFile) keywordValue(key string) (elixir.Token, bool) {
 	for i, t := range m.code {
 		if t.Kind == elixir.KeywordKey && t.Text == key && i+1 < len(m.code) {
+			if m.code[i+1].Is("@") && i+2 < len(m.code) && m.code[i+2].Kind == elixir.Ident {
+				return m.attribute(m.code[i+2].Text)
+			}
 			return m.code[i+1], true
+		}
+	}
+	return elixir.Token{}, false
+}
+
+// attribute returns the value of `@name value` in the file.
+func (m *mixFile) attribute(name string) (elixir.Token, bool) {
+	for i := 0; i+2 < len(m.code); i++ {
+		if m.code[i].Is("@") && m.code[i+1].Is(name) && m.code[i+1].Line == m.code[i+2].Line && m.code[i+2].Kind != elixir.Punct {
+			return m.code[i+2], true
 		}
 	}
 	return elixir.Token{}, false

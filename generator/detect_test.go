@@ -154,3 +154,14 @@ func TestUnderscore(t *testing.T) {
 		}
 	}
 }
+
+func TestDetectResolvesModuleAttributes(t *testing.T) {
+	mix := "defmodule Acme.MixProject do\n  use Mix.Project\n\n  @app :acme\n  @version \"1.2.0\"\n\n  def project do\n    [app: @app, version: @version, deps: deps()]\n  end\n\n  defp deps, do: [{:phoenix, \"~> 1.7.14\"}]\nend\n"
+	p, err := Detect(writeFiles(t, map[string]string{"mix.exs": mix}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.App != "acme" || p.Base != "Acme" || p.PhoenixMinor != "1.7" {
+		t.Errorf("got app %q base %q phoenix %q", p.App, p.Base, p.PhoenixMinor)
+	}
+}
