@@ -112,7 +112,7 @@ func NewData(p *Project, s *Settings) *Data {
 		AppDir: p.AppDir(), WebDir: p.WebDir(), WebLib: p.WebLib(),
 		Assets: p.Assets, AssetsNpm: p.AssetsNpm, AssetsSetup: p.Aliases["assets.setup"], AssetsDeploy: p.Aliases["assets.deploy"],
 		PackageLock: p.PackageLock, Priv: p.Priv, MixLock: p.MixLock, CompileConfigs: p.CompileConfigs,
-		HasReleasesConfig: p.HasReleasesConfig, ForceSSL: p.ForceSSL,
+		HasReleasesConfig: p.HasReleasesConfig || p.Umbrella, ForceSSL: p.ForceSSL,
 
 		Name: s.Name, Host: s.Host, Port: s.Port, Database: s.Database, Ecto: s.Database != "none",
 		Clustering: s.Clustering, Libcluster: p.Libcluster,
@@ -131,6 +131,8 @@ func NewData(p *Project, s *Settings) *Data {
 	if len(d.Repos) == 0 {
 		d.Repos = []string{d.Base + ".Repo"}
 	}
+	// An umbrella always ends up with a release definition: phxdeploy adds one (or the user does,
+	// from the manual snippet), so the Dockerfile names the release from the start.
 	d.HealthController = p.ExistingHealthPath == ""
 	if !d.HealthController {
 		d.HealthPath, d.LivePath = p.ExistingHealthPath, p.ExistingHealthPath

@@ -134,3 +134,27 @@ func mentionsPubSub(toks []elixir.Token) bool {
 	name := strings.TrimSuffix(head[0].Text, ".child_spec")
 	return name == "Phoenix.PubSub" || strings.HasSuffix(name, ".PubSub")
 }
+
+// patchProjectKeyword adds `key: value` to the keyword list project/0 returns (an umbrella's
+// release definition, for instance), unless the key is there already.
+func patchProjectKeyword(src, file, key, value string) (string, error) {
+	snippet := fmt.Sprintf("add to the list in project/0:\n      %s: %s", key, value)
+	s, err := newSource(src)
+	if err != nil {
+		return "", stepBack(file+" cannot be read as Elixir ("+err.Error()+")", snippet)
+	}
+	first, _, ok := defBody(s.tree, "project")
+	if !ok || !s.code()[first].Is("[") {
+		return "", stepBack(file+" has no project/0 returning a literal keyword list", snippet)
+	}
+	list := nodeAt(s.tree, first)
+	for i := list.Open + 1; i < list.Close; i++ {
+		if list.Direct(i) && s.code()[i].Kind == elixir.KeywordKey && s.code()[i].Text == key {
+			return src, nil
+		}
+	}
+	if err := s.insertElement(list, key+": "+value, len(listElements(s.code(), list))); err != nil {
+		return "", stepBack(file+": project/0 is not written one option per line", snippet)
+	}
+	return s.done(snippet)
+}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -264,4 +265,27 @@ func markedBlock(text string) (string, bool) {
 		return "", false
 	}
 	return text[from:to], true
+}
+
+// patchIgnore appends entry to a .gitignore that does not already ignore it (an entry covering it
+// with a wildcard, such as .env*, counts).
+func patchIgnore(src, entry string) (string, error) {
+	for _, line := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "!") {
+			continue
+		}
+		if ok, _ := path.Match(strings.TrimPrefix(line, "/"), entry); ok {
+			return src, nil
+		}
+	}
+	eol := "\n"
+	if strings.Contains(src, "\r\n") {
+		eol = "\r\n"
+	}
+	out := src
+	if out != "" && !strings.HasSuffix(out, "\n") {
+		out += eol
+	}
+	return out + "# secrets for docker compose (phxdeploy)" + eol + "/" + entry + eol, nil
 }

@@ -114,6 +114,20 @@ type editSpec struct {
 }
 
 var edits = []editSpec{
+	{ // an umbrella needs a release definition for `mix release`
+		path: func(*Project, *Data) string { return "mix.exs" },
+		when: func(p *Project, _ *Data) bool { return p.Umbrella && !p.HasReleasesConfig },
+		patch: func(src, file string, p *Project, d *Data) (string, error) {
+			return patchProjectKeyword(src, file, "releases", umbrellaRelease(p, d))
+		},
+	},
+	{ // compose's secrets stay out of git
+		path: func(*Project, *Data) string { return ".gitignore" },
+		when: func(_ *Project, d *Data) bool { return contains(d.Targets, "docker") },
+		patch: func(src, _ string, _ *Project, _ *Data) (string, error) {
+			return patchIgnore(src, ".env.prod")
+		},
+	},
 	{ // the dns_cluster dependency, in the app that starts the supervisor
 		path: func(_ *Project, d *Data) string { return path.Join(d.AppDir, "mix.exs") },
 		when: func(p *Project, d *Data) bool { return d.DNSClusterQuery && !p.DNSCluster },
@@ -195,7 +209,7 @@ func Plan(p *Project, s *Settings, engine *Engine, root fs.FS, opts PlanOptions)
 		}
 		changes = append(changes, patchChange(file, old, func(src string) (string, error) { return e.patch(src, file, p, d) }))
 	}
-	return append(changes, manualEdits(p, d)...), nil
+	return changes, nil
 }
 
 func orDefault(s, def string) string {
@@ -270,16 +284,11 @@ func Counts(changes []Change) map[Action]int {
 	return out
 }
 
-// manualEdits lists what phxdeploy does not edit itself.
-func manualEdits(p *Project, d *Data) []Change {
-	var out []Change
-	if p.Umbrella && !p.HasReleasesConfig {
-		var apps []string
-		for _, a := range p.Apps {
-			apps = append(apps, a.Name+": :permanent")
-		}
-		out = append(out, Change{Path: "mix.exs", Action: Manual, Reason: "umbrella projects need a release definition in project/0 for `mix release`",
-			Snippet: fmt.Sprintf("      releases: [\n        %s: [applications: [%s]]\n      ],\n", d.Release, strings.Join(apps, ", "))})
+// umbrellaRelease is the release definition an umbrella without one gets: every app, permanent.
+func umbrellaRelease(p *Project, d *Data) string {
+	var apps []string
+	for _, a := range p.Apps {
+		apps = append(apps, a.Name+": :permanent")
 	}
-	return out
+	return fmt.Sprintf("[%s: [applications: [%s]]]", d.Release, strings.Join(apps, ", "))
 }

@@ -152,7 +152,7 @@ func NextSteps(p *Project, s *Settings) []Step {
 				add(t, "fly deploy")
 			}
 		case "docker":
-			add(t, "cp .env.prod.example .env.prod, fill it in, and add .env.prod to .gitignore")
+			add(t, "cp .env.prod.example .env.prod and fill it in (it holds secrets: never commit it)")
 			add(t, "docker compose up --build")
 		case "systemd":
 			add(t, "MIX_ENV=prod mix release%s, then copy _build/prod/rel/%s to %s on the host", releaseArg(d), d.Release, d.InstallDir)

@@ -116,8 +116,8 @@ func TestInitFlagsOnlyWritesEverythingThenIsIdentical(t *testing.T) {
 	if strings.Contains(second.stdout, "create  ") || strings.Contains(second.stdout, "conflict  ") || strings.Contains(second.stdout, "patch  ") {
 		t.Errorf("second run changed something:\n%s", second.stdout)
 	}
-	if n := strings.Count(second.stdout, "identical  "); n != 23 {
-		t.Errorf("second run: %d identical files, want 23:\n%s", n, second.stdout)
+	if n := strings.Count(second.stdout, "identical  "); n != 24 {
+		t.Errorf("second run: %d identical files, want 24:\n%s", n, second.stdout)
 	}
 	sameTree(t, before, snapshot(t, dir))
 }
