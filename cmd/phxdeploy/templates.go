@@ -32,12 +32,6 @@ func (o *TemplatesOptions) engine(extra ...string) (*generator.Engine, error) {
 	return generator.NewLayeredEngine(layers), nil
 }
 
-func (o *TemplatesOptions) warnStale(e *generator.Engine) {
-	for _, w := range e.StaleOverrides() {
-		fmt.Fprintln(o.IO.ErrOut, "warning:", w)
-	}
-}
-
 // NewTemplatesCmd groups the template tooling.
 func NewTemplatesCmd(ios *IOStreams) *cobra.Command {
 	o := &TemplatesOptions{IO: ios}
