@@ -84,7 +84,8 @@ type Data struct {
 	EnvFile              string   `doc:"systemd EnvironmentFile"`
 	RunnerPackages       []string `doc:"extra runner packages (--extra-packages)"`
 
-	Targets []string `doc:"selected targets, e.g. ['fly', 'k8s']"`
+	Env     map[string]string `doc:"the project's names for DATABASE_URL, DATABASE_PATH, POOL_SIZE, ECTO_IPV6, SECRET_KEY_BASE, PHX_HOST, PORT, DNS_CLUSTER_QUERY"`
+	Targets []string          `doc:"selected targets, e.g. ['fly', 'k8s']"`
 
 	runtimeExists bool
 }
@@ -133,6 +134,13 @@ func NewData(p *Project, s *Settings) *Data {
 	}
 	// An umbrella always ends up with a release definition: phxdeploy adds one (or the user does,
 	// from the manual snippet), so the Dockerfile names the release from the start.
+	d.Env = map[string]string{}
+	for _, v := range EnvVars {
+		d.Env[v] = v
+		if n := p.Env[v]; n != "" {
+			d.Env[v] = n
+		}
+	}
 	d.HealthController = p.ExistingHealthPath == ""
 	if !d.HealthController {
 		d.HealthPath, d.LivePath = p.ExistingHealthPath, p.ExistingHealthPath

@@ -55,6 +55,9 @@ type Project struct {
 	// endpoint plug); phxdeploy then points the platforms at it instead of adding its own.
 	ExistingHealthPath string `json:"existing_health_path,omitempty"`
 	PlugVersion        string `json:"plug_version,omitempty"`
+	// Env maps the Phoenix names of the variables phxdeploy sets (DATABASE_URL, PHX_HOST, ...)
+	// to the names the project's runtime.exs reads them under.
+	Env map[string]string `json:"env"`
 
 	RuntimeExs bool `json:"runtime_exs"`
 	ForceSSL   bool `json:"force_ssl"`
@@ -366,6 +369,12 @@ func Detect(dir string, release string) (*Project, error) {
 	p.ElixirVersion, p.OTPVersion, p.VersionSource = detectVersions(abs)
 	p.PlugVersion = readLockVersion(filepath.Join(abs, "mix.lock"), "plug")
 	p.detectFiles(abs)
+	runtime, _ := os.ReadFile(filepath.Join(abs, "config", "runtime.exs"))
+	repos := p.Repos
+	if len(repos) == 0 {
+		repos = []string{p.Base + ".Repo"}
+	}
+	p.Env = envNames(string(runtime), repos, p.WebModule+".Endpoint")
 	p.ForceSSL = p.ForceSSL || p.EndpointFile != "" && plugsSSL(filepath.Join(abs, filepath.FromSlash(p.EndpointFile)))
 
 	if err := p.chooseRelease(release, rootMix); err != nil {

@@ -135,13 +135,13 @@ func NextSteps(p *Project, s *Settings) []Step {
 		switch t {
 		case "fly":
 			add(t, "fly apps create %s", d.Name)
-			secrets := "SECRET_KEY_BASE=$(mix phx.gen.secret)"
+			secrets := d.Env["SECRET_KEY_BASE"] + "=$(mix phx.gen.secret)"
 			if d.Clustering {
 				secrets += " RELEASE_COOKIE=$(mix phx.gen.secret 32)"
 			}
 			add(t, "fly secrets set --app %s %s", d.Name, secrets)
 			if d.NetworkDatabase {
-				add(t, "fly secrets set --app %s DATABASE_URL=<your database URL>", d.Name)
+				add(t, "fly secrets set --app %s %s=<your database URL>", d.Name, d.Env["DATABASE_URL"])
 			}
 			if d.Database == "sqlite" {
 				add(t, "fly volumes create %s --app %s --region %s --size %d", d.VolumeName, d.Name, d.Region, d.VolumeSize)
@@ -162,9 +162,9 @@ func NextSteps(p *Project, s *Settings) []Step {
 		case "k8s":
 			add(t, "docker build -t %s . && docker push %s", d.Image, d.Image)
 			add(t, "kubectl create namespace %s", d.Namespace)
-			secret := fmt.Sprintf("kubectl -n %s create secret generic %s --from-literal=SECRET_KEY_BASE=$(mix phx.gen.secret)", d.Namespace, d.SecretName)
+			secret := fmt.Sprintf("kubectl -n %s create secret generic %s --from-literal=%s=$(mix phx.gen.secret)", d.Namespace, d.SecretName, d.Env["SECRET_KEY_BASE"])
 			if d.NetworkDatabase {
-				secret += " --from-literal=DATABASE_URL=<your database URL>"
+				secret += " --from-literal=" + d.Env["DATABASE_URL"] + "=<your database URL>"
 			}
 			if d.Clustering {
 				secret += " --from-literal=RELEASE_COOKIE=$(mix phx.gen.secret 32)"

@@ -126,7 +126,8 @@ func Validate(p *generator.Project, s *generator.Settings, changes []generator.C
 			add(c.Path, validate.Dockerfile(c.Content, project)...)
 		case c.Path == "fly.toml":
 			add(c.Path, validate.Fly(c.Content, validate.FlyExpectations{SQLite: d.Database == "sqlite", Migrations: d.NetworkDatabase,
-				HealthPath: d.HealthPath, ProbeHeaders: p.ForceSSL, Port: d.Port})...)
+				HealthPath: d.HealthPath, ProbeHeaders: p.ForceSSL, Port: d.Port,
+				PortVar: d.Env["PORT"], DatabasePathVar: d.Env["DATABASE_PATH"]})...)
 		case strings.HasPrefix(c.Path, "deploy/k8s/"):
 			k8s[strings.TrimPrefix(c.Path, "deploy/k8s/")] = c.Content
 		case c.Path == "compose.yaml":

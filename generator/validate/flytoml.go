@@ -158,6 +158,8 @@ type FlyExpectations struct {
 	HealthPath   string
 	ProbeHeaders bool // force_ssl is on: the check must carry X-Forwarded-Proto
 	Port         int
+	// The names the app reads PORT and DATABASE_PATH under ("" means the Phoenix names).
+	PortVar, DatabasePathVar string
 }
 
 // Fly decodes fly.toml strictly and checks it against what the project needs.
@@ -186,8 +188,8 @@ func Fly(content []byte, want FlyExpectations) []string {
 	if want.SQLite {
 		if len(cfg.Mounts) != 1 {
 			bad("SQLite needs exactly one [[mounts]] volume, found %d", len(cfg.Mounts))
-		} else if path := cfg.Env["DATABASE_PATH"]; path == "" || !hasDirPrefix(path, cfg.Mounts[0].Destination) {
-			bad("DATABASE_PATH %q is not under the volume mounted at %q", path, cfg.Mounts[0].Destination)
+		} else if path := cfg.Env[orDefault(want.DatabasePathVar, "DATABASE_PATH")]; path == "" || !hasDirPrefix(path, cfg.Mounts[0].Destination) {
+			bad("%s %q is not under the volume mounted at %q", orDefault(want.DatabasePathVar, "DATABASE_PATH"), path, cfg.Mounts[0].Destination)
 		}
 	}
 	for k := range cfg.Env {
@@ -203,8 +205,8 @@ func Fly(content []byte, want FlyExpectations) []string {
 	if hs.InternalPort != want.Port {
 		bad("internal_port %d, but the app listens on %d", hs.InternalPort, want.Port)
 	}
-	if cfg.Env["PORT"] != fmt.Sprint(want.Port) {
-		bad("[env] PORT %q differs from internal_port %d", cfg.Env["PORT"], want.Port)
+	if portVar := orDefault(want.PortVar, "PORT"); cfg.Env[portVar] != fmt.Sprint(want.Port) {
+		bad("[env] %s %q differs from internal_port %d", portVar, cfg.Env[portVar], want.Port)
 	}
 	if len(hs.Checks) == 0 {
 		bad("no [[http_service.checks]]")
@@ -230,4 +232,11 @@ func isSecretName(k string) bool {
 		return true
 	}
 	return false
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
