@@ -26,10 +26,10 @@ end
 `
 	got := envNames(src, []string{"Shop.Repo"}, "ShopWeb.Endpoint")
 	want := map[string]string{
-		"DATABASE_URL":      "PG_URL",        // through the variable it is assigned to
-		"POOL_SIZE":         "POOL_SIZE",     // two candidates: no guess
-		"PHX_HOST":          "APP_HOST",      // through a helper
-		"PORT":              "PORT",          // read under its own name
+		"DATABASE_URL":      "PG_URL",    // through the variable it is assigned to
+		"POOL_SIZE":         "POOL_SIZE", // two candidates: no guess
+		"PHX_HOST":          "APP_HOST",  // through a helper
+		"PORT":              "PORT",      // read under its own name
 		"SECRET_KEY_BASE":   "SECRET_KEY_BASE",
 		"DNS_CLUSTER_QUERY": "CLUSTER_QUERY", // config :app, :dns_cluster_query, ...
 		"ECTO_IPV6":         "ECTO_IPV6",     // not configured: the Phoenix name
