@@ -31,6 +31,7 @@ type Data struct {
 	PackageLock       bool     `doc:"assets/package-lock.json exists"`
 	Priv              bool     `doc:"priv/ exists"`
 	MixLock           bool     `doc:"mix.lock exists"`
+	RuntimeConfig     string   `doc:"the runtime config file: config/runtime.exs, or config/releases.exs in projects from Elixir 1.9-1.10"`
 	CompileConfigs    []string `doc:"config files compile time needs, relative to the root"`
 	HasReleasesConfig bool     `doc:"mix.exs defines releases:"`
 	ForceSSL          bool     `doc:"force_ssl is configured"`
@@ -86,8 +87,6 @@ type Data struct {
 
 	Env     map[string]string `doc:"the project's names for DATABASE_URL, DATABASE_PATH, POOL_SIZE, ECTO_IPV6, SECRET_KEY_BASE, PHX_HOST, PORT, DNS_CLUSTER_QUERY"`
 	Targets []string          `doc:"selected targets, e.g. ['fly', 'k8s']"`
-
-	runtimeExists bool
 }
 
 // Fixed conventions. Bandit and Cowboy drain for up to 15 s by default after SIGTERM.
@@ -126,7 +125,7 @@ func NewData(p *Project, s *Settings) *Data {
 		HealthTimeoutMs: healthTimeout, HealthTimeoutLiteral: "1_000",
 		UID: containerUID, DistPort: distPort,
 		PreStopSeconds: preStopSeconds, DrainSeconds: drainSeconds,
-		DataDir: "/data", SecretName: s.Name, Targets: s.Targets, runtimeExists: p.RuntimeExs,
+		DataDir: "/data", SecretName: s.Name, Targets: s.Targets,
 		EnvFile: "/etc/" + s.Name + "/" + s.Name + ".env", RunnerPackages: s.ExtraPackages,
 	}
 	if len(d.Repos) == 0 {
@@ -134,6 +133,10 @@ func NewData(p *Project, s *Settings) *Data {
 	}
 	// An umbrella always ends up with a release definition: phxdeploy adds one (or the user does,
 	// from the manual snippet), so the Dockerfile names the release from the start.
+	d.RuntimeConfig = "config/runtime.exs"
+	if p.ReleasesExs {
+		d.RuntimeConfig = "config/releases.exs" // Mix still reads it when there is no runtime.exs
+	}
 	d.Env = map[string]string{}
 	for _, v := range EnvVars {
 		d.Env[v] = v

@@ -59,8 +59,9 @@ type Project struct {
 	// to the names the project's runtime.exs reads them under.
 	Env map[string]string `json:"env"`
 
-	RuntimeExs bool `json:"runtime_exs"`
-	ForceSSL   bool `json:"force_ssl"`
+	RuntimeExs  bool `json:"runtime_exs"`
+	ReleasesExs bool `json:"releases_exs"` // config/releases.exs (Elixir 1.9-1.10) and no runtime.exs
+	ForceSSL    bool `json:"force_ssl"`
 
 	ElixirVersion string `json:"elixir_version"`
 	OTPVersion    string `json:"otp_version"`
@@ -357,6 +358,7 @@ func Detect(dir string, release string) (*Project, error) {
 	p.PackageLock = isFile(filepath.Join(webDir, "assets", "package-lock.json"))
 	p.MixLock = isFile(filepath.Join(abs, "mix.lock"))
 	p.RuntimeExs = isFile(filepath.Join(abs, "config", "runtime.exs"))
+	p.ReleasesExs = !p.RuntimeExs && isFile(filepath.Join(abs, "config", "releases.exs"))
 	p.CompileConfigs = compileConfigs(filepath.Join(abs, "config"))
 	p.Aliases = root.aliases()
 	if p.Umbrella {
@@ -369,7 +371,11 @@ func Detect(dir string, release string) (*Project, error) {
 	p.ElixirVersion, p.OTPVersion, p.VersionSource = detectVersions(abs)
 	p.PlugVersion = readLockVersion(filepath.Join(abs, "mix.lock"), "plug")
 	p.detectFiles(abs)
-	runtime, _ := os.ReadFile(filepath.Join(abs, "config", "runtime.exs"))
+	runtimeFile := "runtime.exs"
+	if p.ReleasesExs {
+		runtimeFile = "releases.exs"
+	}
+	runtime, _ := os.ReadFile(filepath.Join(abs, "config", runtimeFile))
 	repos := p.Repos
 	if len(repos) == 0 {
 		repos = []string{p.Base + ".Repo"}

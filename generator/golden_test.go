@@ -120,6 +120,14 @@ func crlf(files ...string) func(*testing.T, string) {
 	}
 }
 
+func renameFile(from, to string) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		if err := os.Rename(filepath.Join(dir, from), filepath.Join(dir, to)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func both(fs ...func(*testing.T, string)) func(*testing.T, string) {
 	return func(t *testing.T, dir string) {
 		for _, f := range fs {
@@ -265,6 +273,9 @@ end
 		answers: map[string]string{"target": "docker"}},
 	{name: "env_sh_names_nodes_itself", fixture: "phx18_postgres",
 		mutate:  withFile("rel/env.sh.eex", "#!/bin/sh\nexport RELEASE_DISTRIBUTION=name\nexport RELEASE_NODE=<%= @release.name %>@$(hostname -i)\n"),
+		answers: map[string]string{"target": "docker"}},
+	{name: "releases_exs_of_elixir_1_9", fixture: "phx16_mysql",
+		mutate:  renameFile("config/runtime.exs", "config/releases.exs"),
 		answers: map[string]string{"target": "docker"}},
 	{name: "fly_only", fixture: "phx18_postgres", answers: map[string]string{"target": "fly"}},
 }

@@ -77,7 +77,7 @@ func k8sFile(name string) fileSpec {
 
 // files is the full list of rendered files, in report order.
 var files = []fileSpec{
-	{"common/runtime.exs.tmpl", fixedPath("config/runtime.exs"), always, 0o644,
+	{"common/runtime.exs.tmpl", func(d *Data) string { return d.RuntimeConfig }, always, 0o644,
 		func(existing string, _ []byte, d *Data) (string, error) { return patchRuntime(existing, d) }},
 	{"common/release.ex.tmpl", func(d *Data) string { return path.Join(d.AppDir, "lib", d.App, "release.ex") }, func(d *Data) bool { return d.Ecto }, 0o644, nil},
 	{"common/health_controller.ex.tmpl", func(d *Data) string {

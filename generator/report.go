@@ -128,6 +128,9 @@ func NextSteps(p *Project, s *Settings) []Step {
 	add := func(target, format string, args ...any) {
 		out = append(out, Step{Target: target, Text: fmt.Sprintf(format, args...)})
 	}
+	if p.ReleasesExs {
+		out = append(out, Step{Target: "all", Text: "config/releases.exs is the Elixir 1.9-1.10 name; phxdeploy edited it, and `git mv config/releases.exs config/runtime.exs` (then phxdeploy init again) brings it up to date"})
+	}
 	for _, t := range s.Targets {
 		if d.Clustering && d.Libcluster {
 			add(t, "libcluster stays as it is: %s", libclusterHint(t, d))
