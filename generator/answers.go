@@ -39,6 +39,9 @@ type Question struct {
 	Options []string // allowed values, when the set is closed
 	// Targets lists the targets that need the answer; empty means every target.
 	Targets []string
+	// RequiredFor lists the targets for which the question has no default (when that differs
+	// from Targets), so that the error can name them.
+	RequiredFor []string
 	// When further restricts the question (nil: whenever a target needs it).
 	When func(p *Project, v *Values) bool
 	// Default returns the default and where it came from; ok=false means there is no sensible
@@ -240,6 +243,7 @@ var Questions = []*Question{
 			return strings.ReplaceAll(p.Release, "_", "-"), SourceDetected, true
 		}, Validate: matches(dnsLabelRe, "name (lowercase letters, digits and dashes, 63 at most, starting with a letter)")},
 	{Key: "host", Title: "Public host name (PHX_HOST)", Help: "public host name the app is served on (PHX_HOST)", Kind: KindString,
+		RequiredFor: []string{"systemd", "k8s"},
 		Default: func(p *Project, v *Values) (string, string, bool) {
 			if v.HasTarget("fly") {
 				name, _ := v.Get("name")
@@ -346,16 +350,13 @@ func Complete(p *Project, v *Values) error {
 		val, src, ok := v.DefaultFor(q, p)
 		if !ok {
 			missing = append(missing, q.Key)
-			for _, t := range q.Targets {
+			required := q.RequiredFor
+			if len(required) == 0 {
+				required = q.Targets
+			}
+			for _, t := range required {
 				if v.HasTarget(t) && !contains(forTargets, t) {
 					forTargets = append(forTargets, t)
-				}
-			}
-			if q.Key == "host" {
-				for _, t := range []string{"systemd", "k8s"} {
-					if v.HasTarget(t) && !contains(forTargets, t) {
-						forTargets = append(forTargets, t)
-					}
 				}
 			}
 			if q.Key == "target" {
