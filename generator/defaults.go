@@ -151,15 +151,12 @@ func AnswersChange(root fs.FS, v *Values) (Change, bool) {
 	if content == nil {
 		return Change{}, false
 	}
-	c := Change{Path: AnswersFile, Mode: 0o644, Content: content}
 	old, err := fs.ReadFile(root, AnswersFile)
-	switch {
-	case err != nil:
-		c.Action = Create
-	case bytes.Equal(old, content):
-		c.Action, c.Old = Identical, old
-	default:
-		c.Action, c.Old = Patch, old
+	if err != nil {
+		c, err := compare(root, AnswersFile, content, 0o644, PlanOptions{})
+		return c, err == nil
 	}
+	// An existing answers file is updated in place, never left in conflict.
+	c := patchChange(AnswersFile, old, func(string) (string, error) { return string(content), nil })
 	return c, true
 }
