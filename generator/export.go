@@ -26,29 +26,29 @@ func shortHash(b []byte) string {
 // .phxdeploy-base/ so that later changes upstream can be shown.
 func Export(names []string, dir string) ([]string, error) {
 	emb := Embedded()
+	var changes []Change
 	var written []string
 	for _, name := range names {
 		body, err := fs.ReadFile(emb.FS, name)
 		if err != nil {
-			return written, fmt.Errorf("%s: no such embedded template (see `phxdeploy templates list`)", name)
+			return nil, fmt.Errorf("%s: no such embedded template (see `phxdeploy templates list`)", name)
 		}
 		dest := filepath.Join(dir, filepath.FromSlash(name))
 		if _, err := os.Stat(dest); err == nil {
-			return written, fmt.Errorf("%s already exists; phxdeploy does not overwrite an override", dest)
+			return nil, fmt.Errorf("%s already exists; phxdeploy does not overwrite an override", dest)
 		}
 		mark := fmt.Sprintf("{{/* phxdeploy export of %s sha256:%s */}}\n", name, shortHash(body))
-		for _, f := range []struct {
-			path string
-			body []byte
-		}{{dest, append([]byte(mark), body...)}, {filepath.Join(dir, exportBaseDir, filepath.FromSlash(name)), body}} {
-			if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
-				return written, err
-			}
-			if err := os.WriteFile(f.path, f.body, 0o644); err != nil {
-				return written, err
-			}
-		}
+		changes = append(changes,
+			Change{Path: name, Action: Create, Mode: 0o644, Content: append([]byte(mark), body...)},
+			Change{Path: exportBaseDir + "/" + name, Action: Overwrite, Mode: 0o644, Content: body})
 		written = append(written, dest)
+	}
+	// All or nothing, through the same safe writes as init.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := Apply(dir, changes); err != nil {
+		return nil, err
 	}
 	return written, nil
 }
