@@ -12,8 +12,8 @@ import (
 	"github.com/sebdah/goldie/v2"
 
 	"github.com/phxdeploy/phxdeploy/generator"
-	"github.com/phxdeploy/phxdeploy/generator/lint"
-	"github.com/phxdeploy/phxdeploy/generator/validate"
+	"github.com/phxdeploy/phxdeploy/internal/lint"
+	"github.com/phxdeploy/phxdeploy/internal/validate"
 	"github.com/phxdeploy/phxdeploy/internal/testtools"
 	"github.com/phxdeploy/phxdeploy/templates"
 )

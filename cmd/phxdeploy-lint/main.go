@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/phxdeploy/phxdeploy/generator"
-	"github.com/phxdeploy/phxdeploy/generator/lint"
+	"github.com/phxdeploy/phxdeploy/internal/lint"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

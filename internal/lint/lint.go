@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/phxdeploy/phxdeploy/generator"
-	"github.com/phxdeploy/phxdeploy/generator/validate"
+	"github.com/phxdeploy/phxdeploy/internal/validate"
 )
 
 // Case is a project shape templates are rendered against by `templates lint`.
