@@ -31,9 +31,10 @@ vet:
 test: vet
 	$(GO) test -count=1 ./...
 
-# Regenerate the golden files; read `git diff golden/` before committing.
+# Regenerate every golden file (the scenarios' and the CLI tests'); read `git diff golden/` before
+# committing.
 golden:
-	$(GO) test ./generator -run TestGolden -update
+	$(GO) test -count=1 ./generator ./cmd/phxdeploy -update
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./cmd/phxdeploy ./generator/...
@@ -47,5 +48,5 @@ FUZZ_GENERATOR := FuzzPatchRuntime FuzzPatchDeps FuzzPatchChildren FuzzPatchRout
 fuzz:
 	$(GO) test ./generator/elixir -run '^$$' -fuzz '^FuzzScan$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	set -e; for f in $(FUZZ_GENERATOR); do \
-		$(GO) test ./generator -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 200x; \
+		$(GO) test ./generator/patch -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 200x; \
 	done

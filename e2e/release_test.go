@@ -21,7 +21,6 @@ import (
 
 	"github.com/phxdeploy/phxdeploy/generator"
 	"github.com/phxdeploy/phxdeploy/internal/testtools"
-	"github.com/phxdeploy/phxdeploy/templates"
 )
 
 const cookie = "phxdeploy-e2e-cookie"
@@ -59,24 +58,9 @@ func build() (*release, error) {
 	if err := exec.Command("cp", "-R", filepath.Join(testtools.RepoRoot(), "testdata", "release_demo")+"/.", dir).Run(); err != nil {
 		return nil, err
 	}
-	p, err := generator.Detect(dir, "")
+	res, err := generator.Run(generator.Request{Dir: dir, Given: map[string]string{"target": "fly,systemd,k8s",
+		"image": "registry.example.com/demo:1.0.0", "host": "demo.example.com", "clustering": "false"}}, nil)
 	if err != nil {
-		return nil, err
-	}
-	v := generator.NewValues()
-	for k, val := range map[string]string{"target": "fly,systemd,k8s", "image": "registry.example.com/demo:1.0.0",
-		"host": "demo.example.com", "clustering": "false"} {
-		v.Set(k, val, generator.SourceFlag)
-	}
-	if err := generator.Complete(p, v); err != nil {
-		return nil, err
-	}
-	s := generator.Resolve(v)
-	changes, err := generator.Plan(p, s, generator.NewEngine(templates.FS), os.DirFS(dir), generator.PlanOptions{})
-	if err != nil {
-		return nil, err
-	}
-	if err := generator.Apply(dir, changes); err != nil {
 		return nil, err
 	}
 	cmd := exec.Command("mix", "release", "--overwrite")
@@ -87,7 +71,7 @@ func build() (*release, error) {
 	}
 	// The grace period the generated files declare: the shorter of systemd's stop timeout and
 	// Kubernetes' termination grace period.
-	d := generator.NewData(p, s)
+	d := res.Data
 	grace := time.Duration(min(d.KillTimeoutSeconds, d.GraceSeconds)) * time.Second
 	return &release{project: dir, root: filepath.Join(dir, "_build", "prod", "rel", "demo"), grace: grace}, nil
 }

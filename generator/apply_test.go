@@ -55,17 +55,3 @@ func TestApplyRollsBackWhenAWriteFails(t *testing.T) {
 		t.Errorf("temporary files left: %v", leftovers)
 	}
 }
-
-func TestPatchIgnore(t *testing.T) {
-	for _, kept := range []string{".env*\n", "/.env.prod\n", "# x\n.env.prod\n", "*.prod\n"} {
-		if out, _ := patchIgnore(kept, ".env.prod"); out != kept {
-			t.Errorf("%q already ignores .env.prod, got %q", kept, out)
-		}
-	}
-	if out, _ := patchIgnore("/_build/\r\n/deps/", ".env.prod"); out != "/_build/\r\n/deps/\r\n# secrets for docker compose (phxdeploy)\r\n/.env.prod\r\n" {
-		t.Errorf("CRLF, no final newline: %q", out)
-	}
-	if out, _ := patchIgnore("!.env.prod\n", ".env.prod"); out == "!.env.prod\n" {
-		t.Error("a negated entry does not ignore the file")
-	}
-}

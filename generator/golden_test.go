@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,9 +14,8 @@ import (
 
 	"github.com/phxdeploy/phxdeploy/generator"
 	"github.com/phxdeploy/phxdeploy/internal/lint"
-	"github.com/phxdeploy/phxdeploy/internal/validate"
 	"github.com/phxdeploy/phxdeploy/internal/testtools"
-	"github.com/phxdeploy/phxdeploy/templates"
+	"github.com/phxdeploy/phxdeploy/internal/validate"
 )
 
 // scenario is a fixture project, an optional change to a copy of it, and the flags given.
@@ -305,84 +305,127 @@ func copyTree(t *testing.T, src string) string {
 	return dst
 }
 
-func planScenario(t *testing.T, sc scenario) (string, *generator.Project, *generator.Settings, *generator.Values, []generator.Change) {
+// scenarioDir copies the scenario's fixture and applies its mutation.
+func scenarioDir(t *testing.T, sc scenario) string {
 	t.Helper()
 	dir := copyTree(t, filepath.Join(testtools.RepoRoot(), "testdata", sc.fixture))
 	if sc.mutate != nil {
 		sc.mutate(t, dir)
 	}
-	return planDir(t, dir, sc)
+	return dir
 }
 
-func planDir(t *testing.T, dir string, sc scenario) (string, *generator.Project, *generator.Settings, *generator.Values, []generator.Change) {
+// dryRun runs the whole pipeline on dir without writing.
+func dryRun(t *testing.T, dir string, given map[string]string) *generator.Result {
 	t.Helper()
-	p, err := generator.Detect(dir, "")
+	res, err := generator.Run(generator.Request{Dir: dir, Given: given, DryRun: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := generator.NewValues()
-	for k, val := range sc.answers {
-		v.Set(k, val, generator.SourceFlag)
-	}
-	if err := generator.Complete(p, v); err != nil {
-		t.Fatal(err)
-	}
-	s := generator.Resolve(v)
-	changes, err := generator.Plan(p, s, generator.NewEngine(templates.FS), os.DirFS(dir), generator.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir, p, s, v, changes
+	return res
 }
 
+// output is what one scenario renders: the report and every file created or patched.
+type output struct {
+	report []byte
+	files  []generator.Change
+}
+
+// TestGolden runs every scenario (in parallel), checks its output with the platforms' own tools,
+// applies it and runs again (which must change nothing), then compares the output with one golden
+// file per scenario. A file identical to the same file of an earlier scenario is named there
+// instead of repeated, so that a one-line template change shows once per distinct result.
 func TestGolden(t *testing.T) {
-	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			t.Parallel()
-			dir, p, s, v, changes := planScenario(t, sc)
-			g := goldie.New(t, goldie.WithFixtureDir(filepath.Join(testtools.RepoRoot(), "golden")), goldie.WithNameSuffix(".golden"))
-			var patched []string
-			for _, c := range changes {
-				switch c.Action {
-				case generator.Create, generator.Patch:
-					g.Assert(t, sc.name+"/"+c.Path, c.Content)
-				case generator.Conflict, generator.Overwrite:
-					t.Errorf("%s: %s; scenarios must not conflict", c.Path, c.Action)
-				}
-				if c.Action == generator.Patch && isElixir(c.Path) {
-					patched = append(patched, c.Path)
-				}
-				if c.Action == generator.Patch && bytes.Count(c.Old, []byte("\r\n")) == bytes.Count(c.Old, []byte("\n")) && bytes.Contains(c.Old, []byte("\r\n")) {
-					if bytes.Count(c.Content, []byte("\r\n")) != bytes.Count(c.Content, []byte("\n")) {
-						t.Errorf("%s: CRLF file got LF line endings", c.Path)
-					}
-				}
+	outputs := make([]*output, len(scenarios))
+	t.Run("run", func(t *testing.T) {
+		for i, sc := range scenarios {
+			t.Run(sc.name, func(t *testing.T) {
+				t.Parallel()
+				outputs[i] = runScenario(t, sc)
+			})
+		}
+	})
+	g := goldie.New(t, goldie.WithFixtureDir(filepath.Join(testtools.RepoRoot(), "golden")), goldie.WithNameSuffix(".golden"))
+	seen := map[string]map[string]string{} // path -> content -> first scenario with it
+	for i, sc := range scenarios {
+		if outputs[i] == nil {
+			continue // the scenario failed before it rendered anything
+		}
+		var b bytes.Buffer
+		fmt.Fprintf(&b, "phxdeploy init on testdata/%s, given %s\n", sc.fixture, flagList(sc.answers))
+		fmt.Fprintf(&b, "-- report --\n%s", outputs[i].report)
+		for _, c := range outputs[i].files {
+			if seen[c.Path] == nil {
+				seen[c.Path] = map[string]string{}
 			}
-			var report bytes.Buffer
-			generator.NewReport(p, v, s, changes, false).WriteText(&report)
-			g.Assert(t, sc.name+"/_report", report.Bytes())
-			wasUnformatted := testtools.Unformatted(t, dir, patched)
-			// Validate the project as it is once the files are written: a Dockerfile COPY of rel/
-			// is right because rel/ is written too.
-			if err := generator.Apply(dir, changes); err != nil {
-				t.Fatal(err)
+			if first, ok := seen[c.Path][string(c.Content)]; ok {
+				fmt.Fprintf(&b, "-- %s: %s, the same as in %s --\n", c.Path, c.Action, first)
+				continue
 			}
-			validateOutput(t, dir, p, s, changes)
-			// Files that were formatted stay formatted.
-			for f := range testtools.Unformatted(t, dir, patched) {
-				if !wasUnformatted[f] {
-					t.Errorf("%s was mix format clean before phxdeploy edited it, and is not after", f)
-				}
+			seen[c.Path][string(c.Content)] = sc.name
+			fmt.Fprintf(&b, "-- %s: %s --\n%s", c.Path, c.Action, c.Content)
+			if len(c.Content) > 0 && !bytes.HasSuffix(c.Content, []byte("\n")) {
+				b.WriteString("\n(no newline at the end of the file)\n")
 			}
-			// A second run changes nothing.
-			_, _, _, _, again := planDir(t, dir, sc)
-			for _, c := range again {
-				if c.Action != generator.Identical && c.Action != generator.Manual {
-					t.Errorf("second run: %s %s", c.Action, c.Path)
-				}
-			}
-		})
+		}
+		t.Run("golden/"+sc.name, func(t *testing.T) { g.Assert(t, sc.name, b.Bytes()) })
 	}
+}
+
+func flagList(answers map[string]string) string {
+	var out []string
+	for k, v := range answers {
+		out = append(out, "--"+k+" "+v)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+// runScenario renders a scenario, validates the output, applies it and checks that a second run
+// changes nothing. The output is returned before any check that needs an external tool, so that
+// `go test -short` still compares the golden files.
+func runScenario(t *testing.T, sc scenario) *output {
+	dir := scenarioDir(t, sc)
+	res := dryRun(t, dir, sc.answers)
+	// The report as init prints it when it writes the files.
+	var report bytes.Buffer
+	written := *res.Report
+	written.DryRun = false
+	written.WriteText(&report)
+	out := &output{report: report.Bytes()}
+	for _, c := range res.Changes {
+		switch c.Action {
+		case generator.Create, generator.Patch:
+			out.files = append(out.files, c)
+		case generator.Conflict, generator.Overwrite:
+			t.Errorf("%s: %s; scenarios must not conflict", c.Path, c.Action)
+		}
+		if c.Action == generator.Patch && bytes.Count(c.Old, []byte("\r\n")) == bytes.Count(c.Old, []byte("\n")) && bytes.Contains(c.Old, []byte("\r\n")) {
+			if bytes.Count(c.Content, []byte("\r\n")) != bytes.Count(c.Content, []byte("\n")) {
+				t.Errorf("%s: CRLF file got LF line endings", c.Path)
+			}
+		}
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			return
+		}
+		// A second run changes nothing (checked even in -short mode).
+		for _, c := range dryRun(t, dir, sc.answers).Changes {
+			if c.Action != generator.Identical && c.Action != generator.Manual {
+				t.Errorf("second run: %s %s", c.Action, c.Path)
+			}
+		}
+	})
+	// Apply, so that the validators see the project as phxdeploy leaves it (a Dockerfile COPY of
+	// rel/ is right because rel/ is written too).
+	if err := generator.Apply(dir, res.Changes); err != nil {
+		t.Fatal(err)
+	}
+	if !testing.Short() {
+		validateOutput(t, dir, res)
+	}
+	return out
 }
 
 func isElixir(path string) bool {
@@ -391,33 +434,36 @@ func isElixir(path string) bool {
 
 // validateOutput checks every written file with the platforms' own tools: the checks
 // `templates lint` runs (required here, so that CI never skips them), plus kube-score, mix format
-// on created Elixir files, script modes and the systemd exposure.
-func validateOutput(t *testing.T, dir string, p *generator.Project, s *generator.Settings, changes []generator.Change) {
+// on Elixir files, script modes and the systemd exposure.
+func validateOutput(t *testing.T, dir string, res *generator.Result) {
 	t.Helper()
-	for _, tool := range [][2]string{{"elixir", "elixir"}, {"shellcheck", "shellcheck"}, {"systemd-analyze", "systemd"}} {
+	for _, tool := range [][2]string{{"shellcheck", "shellcheck"}, {"systemd-analyze", "systemd"}} {
 		testtools.Require(t, tool[0], tool[1])
 	}
-	for _, problem := range lint.Validate(p, s, changes, os.DirFS(dir)) {
+	ex := testtools.SharedElixir(t)
+	for _, problem := range lint.Validate(res.Data, res.Changes, os.DirFS(dir), ex.Parse) {
 		t.Errorf("%s: %s", problem[0], problem[1])
 	}
-	d := generator.NewData(p, s)
-	var manifests, created []string
-	for _, c := range changes {
-		if c.Action != generator.Create && c.Action != generator.Patch && c.Action != generator.Overwrite {
+	var manifests []string
+	before, after, created := map[string][]byte{}, map[string][]byte{}, map[string][]byte{}
+	for _, c := range res.Changes {
+		if !c.Writes() {
 			continue
 		}
 		switch {
 		case strings.HasPrefix(c.Path, "deploy/k8s/") && c.Path != "deploy/k8s/kustomization.yaml":
 			manifests = append(manifests, filepath.Join(dir, c.Path))
 		case isElixir(c.Path) && c.Action == generator.Create:
-			created = append(created, c.Path)
+			created[c.Path] = c.Content
+		case isElixir(c.Path) && c.Action == generator.Patch:
+			before[c.Path], after[c.Path] = c.Old, c.Content
 		case strings.HasPrefix(c.Path, "rel/overlays/bin/") && c.Mode != 0o755:
 			t.Errorf("%s: mode %o, want 0755", c.Path, c.Mode)
 		case strings.HasPrefix(c.Path, "deploy/systemd/") && strings.HasSuffix(c.Path, ".service"):
 			if regexp.MustCompile(`(?m)^MemoryDenyWriteExecute\s*=`).Match(c.Content) {
 				t.Errorf("%s sets MemoryDenyWriteExecute, which the BEAM's JIT cannot run under", c.Path)
 			}
-			exposure, _ := validate.SystemdUnit(filepath.Base(c.Path), c.Content, d.InstallDir)
+			exposure, _ := validate.SystemdUnit(filepath.Base(c.Path), c.Content, res.Data.InstallDir)
 			t.Logf("%s: systemd-analyze security exposure %.1f", c.Path, exposure)
 		}
 	}
@@ -425,6 +471,14 @@ func validateOutput(t *testing.T, dir string, p *generator.Project, s *generator
 		sort.Strings(manifests)
 		testtools.CheckKubeScore(t, manifests)
 	}
-	sort.Strings(created)
-	testtools.CheckElixir(t, dir, created)
+	for f, formatted := range ex.Unformatted(t, created) {
+		t.Errorf("%s: created, and mix format would change it:\n%s", f, formatted)
+	}
+	// Files that were formatted stay formatted.
+	wasUnformatted := ex.Unformatted(t, before)
+	for f, formatted := range ex.Unformatted(t, after) {
+		if _, was := wasUnformatted[f]; !was {
+			t.Errorf("%s was mix format clean before phxdeploy edited it, and is not after:\n%s", f, formatted)
+		}
+	}
 }

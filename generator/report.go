@@ -7,35 +7,25 @@ import (
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
-)
 
-// Exit codes of `phxdeploy init`, documented in the README.
-const (
-	ExitOK       = 0 // everything written or already identical
-	ExitFailed   = 1 // nothing written
-	ExitUsage    = 2 // bad flags or arguments
-	ExitConflict = 3 // done, except files left in conflict or edits left to do by hand
+	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/generator/target"
 )
-
-// Step is one thing for the user to do after phxdeploy ran.
-type Step struct {
-	Target string `json:"target"`
-	Text   string `json:"text"`
-}
 
 // Report is what `init` prints, as text or JSON.
 type Report struct {
-	Project   *Project       `json:"project"`
-	Answers   []AnswerReport `json:"answers"`
-	Changes   []Change       `json:"changes"`
-	NextSteps []Step         `json:"next_steps"`
-	DryRun    bool           `json:"dry_run"`
-	ExitCode  int            `json:"exit_code"`
+	Project   *project.Project `json:"project"`
+	Answers   []answers.Answer `json:"answers"`
+	Changes   []Change         `json:"changes"`
+	NextSteps []target.Step    `json:"next_steps"`
+	DryRun    bool             `json:"dry_run"`
+	ExitCode  int              `json:"exit_code"`
 }
 
-// NewReport assembles the report for a plan.
-func NewReport(p *Project, v *Values, s *Settings, changes []Change, dryRun bool) *Report {
-	r := &Report{Project: p, Answers: v.Report(), Changes: changes, NextSteps: NextSteps(p, s), DryRun: dryRun}
+// newReport assembles the report for a plan.
+func newReport(reg *target.Registry, p *project.Project, v *answers.Values, d *target.Data, changes []Change, dryRun bool) *Report {
+	r := &Report{Project: p, Answers: reg.Questions().Report(v), Changes: changes, NextSteps: reg.NextSteps(p, d), DryRun: dryRun}
 	counts := Counts(changes)
 	if counts[Conflict] > 0 || counts[Manual] > 0 {
 		r.ExitCode = ExitConflict
@@ -71,7 +61,7 @@ func (r *Report) WriteText(w io.Writer) {
 	if len(r.Answers) > 0 {
 		fmt.Fprintln(w, "\nAnswers:")
 		for _, a := range r.Answers {
-			fmt.Fprintf(w, "  %-16s %-36s (%s)\n", a.Key, orDefault(a.Value, `""`), a.Source)
+			fmt.Fprintf(w, "  %-16s %-36s (%s)\n", a.Key, quoteEmpty(a.Value), a.Source)
 		}
 	}
 	conflicts := Counts(r.Changes)[Conflict]
@@ -101,7 +91,7 @@ func WriteDiff(w io.Writer, changes []Change) error {
 		if c.Old == nil {
 			from = "/dev/null"
 		}
-		diff, err := unifiedDiff(from, "b/"+c.Path, c.Old, c.Content)
+		diff, err := UnifiedDiff(from, "b/"+c.Path, c.Old, c.Content)
 		if err != nil {
 			return err
 		}
@@ -115,85 +105,16 @@ func WriteDiff(w io.Writer, changes []Change) error {
 	return nil
 }
 
-func unifiedDiff(from, to string, a, b []byte) (string, error) {
+func quoteEmpty(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return s
+}
+
+// UnifiedDiff returns the unified diff between a and b, named from and to.
+func UnifiedDiff(from, to string, a, b []byte) (string, error) {
 	return difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
 		A: difflib.SplitLines(string(a)), B: difflib.SplitLines(string(b)), FromFile: from, ToFile: to, Context: 3,
 	})
-}
-
-// NextSteps lists, per target, the secrets to set and the commands to run.
-func NextSteps(p *Project, s *Settings) []Step {
-	d := NewData(p, s)
-	var out []Step
-	add := func(target, format string, args ...any) {
-		out = append(out, Step{Target: target, Text: fmt.Sprintf(format, args...)})
-	}
-	if p.ReleasesExs {
-		out = append(out, Step{Target: "all", Text: "config/releases.exs is the Elixir 1.9-1.10 name; phxdeploy edited it, and `git mv config/releases.exs config/runtime.exs` (then phxdeploy init again) brings it up to date"})
-	}
-	for _, t := range s.Targets {
-		if d.Clustering && d.Libcluster {
-			add(t, "libcluster stays as it is: %s", libclusterHint(t, d))
-		}
-		switch t {
-		case "fly":
-			add(t, "fly apps create %s", d.Name)
-			secrets := d.Env["SECRET_KEY_BASE"] + "=$(mix phx.gen.secret)"
-			if d.Clustering {
-				secrets += " RELEASE_COOKIE=$(mix phx.gen.secret 32)"
-			}
-			add(t, "fly secrets set --app %s %s", d.Name, secrets)
-			if d.NetworkDatabase {
-				add(t, "fly secrets set --app %s %s=<your database URL>", d.Name, d.Env["DATABASE_URL"])
-			}
-			if d.Database == "sqlite" {
-				add(t, "fly volumes create %s --app %s --region %s --size %d", d.VolumeName, d.Name, d.Region, d.VolumeSize)
-			}
-			if d.Database == "sqlite" {
-				add(t, "fly deploy --ha=false   # one machine: the SQLite volume lives on one host")
-			} else {
-				add(t, "fly deploy")
-			}
-		case "docker":
-			add(t, "cp .env.prod.example .env.prod and fill it in (it holds secrets: never commit it)")
-			add(t, "docker compose up --build")
-		case "systemd":
-			add(t, "MIX_ENV=prod mix release%s, then copy _build/prod/rel/%s to %s on the host", releaseArg(d), d.Release, d.InstallDir)
-			add(t, "useradd --system --home-dir /var/lib/%s --shell /usr/sbin/nologin %s", d.Name, d.ServiceUser)
-			add(t, "install -D -m 0600 deploy/systemd/%s.env.example %s, then fill in every value", d.Name, d.EnvFile)
-			add(t, "install -m 0644 deploy/systemd/%s.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now %s", d.Name, d.Name)
-		case "k8s":
-			add(t, "docker build -t %s . && docker push %s", d.Image, d.Image)
-			add(t, "kubectl create namespace %s", d.Namespace)
-			secret := fmt.Sprintf("kubectl -n %s create secret generic %s --from-literal=%s=$(mix phx.gen.secret)", d.Namespace, d.SecretName, d.Env["SECRET_KEY_BASE"])
-			if d.NetworkDatabase {
-				secret += " --from-literal=" + d.Env["DATABASE_URL"] + "=<your database URL>"
-			}
-			if d.Clustering {
-				secret += " --from-literal=RELEASE_COOKIE=$(mix phx.gen.secret 32)"
-			}
-			add(t, "%s", secret)
-			add(t, "kubectl apply -k deploy/k8s")
-		}
-	}
-	return out
-}
-
-func releaseArg(d *Data) string {
-	if d.HasReleasesConfig {
-		return " " + d.Release
-	}
-	return ""
-}
-
-// libclusterHint names the libcluster strategy that fits a target's node naming.
-func libclusterHint(target string, d *Data) string {
-	switch target {
-	case "fly":
-		return fmt.Sprintf(`use Cluster.Strategy.DNSPoll with query: "%s.internal" and node_basename: "%s" (the node name rel/env.sh.eex sets once RELEASE_COOKIE is a secret)`, d.Name, d.Name)
-	case "k8s":
-		return fmt.Sprintf(`use Cluster.Strategy.Kubernetes.DNS with service: "%s-headless", application_name: "%s"`, d.Name, d.Release)
-	default:
-		return fmt.Sprintf("list the nodes (%s@<host>) with Cluster.Strategy.Epmd, or use DNSPoll", d.Release)
-	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/phxdeploy/phxdeploy/generator"
+	"github.com/phxdeploy/phxdeploy/generator/engine"
 	"github.com/phxdeploy/phxdeploy/internal/lint"
 )
 
@@ -40,12 +41,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	layers, err := generator.Layers(*dir, dirs)
+	layers, err := engine.Layers(*dir, dirs)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return generator.ExitUsage
 	}
-	e := generator.NewLayeredEngine(layers)
+	e := engine.New(layers)
 	for _, w := range e.StaleOverrides() {
 		fmt.Fprintln(stderr, "warning:", w)
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/phxdeploy/phxdeploy/generator"
+	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/target"
 )
 
 // InitOptions are the inputs of `phxdeploy init`.
@@ -63,11 +65,11 @@ answers without a default must then be given as flags.`,
 	f.BoolVar(&opts.JSON, "json", false, "print the result as one JSON object")
 	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
 	f.StringArrayVar(&opts.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: the PHXDEPLOY_TEMPLATES path list)")
-	for _, q := range generator.Questions {
+	for _, q := range target.Default().Questions() {
 		switch q.Kind {
-		case generator.KindBool:
+		case answers.KindBool:
 			f.Bool(q.Key, false, q.Help)
-		case generator.KindList:
+		case answers.KindList:
 			f.StringSlice(q.Key, nil, q.Help)
 		default:
 			f.String(q.Key, "", q.Help)
@@ -79,13 +81,13 @@ answers without a default must then be given as flags.`,
 // givenAnswers collects the question flags the user set.
 func givenAnswers(fs *pflag.FlagSet) map[string]string {
 	out := map[string]string{}
-	for _, q := range generator.Questions {
+	for _, q := range target.Default().Questions() {
 		fl := fs.Lookup(q.Key)
 		if fl == nil || !fl.Changed {
 			continue
 		}
 		v := fl.Value.String()
-		if q.Kind == generator.KindList {
+		if q.Kind == answers.KindList {
 			v = strings.Trim(v, "[]")
 		}
 		out[q.Key] = v
@@ -111,72 +113,46 @@ func orgDirs(ios *IOStreams, given []string) []string {
 	return out
 }
 
-func failed(err error) error { return &exitError{code: generator.ExitFailed, err: err} }
+// failed wraps a pipeline error with the exit code it maps to.
+func failed(err error) error { return &exitError{code: generator.ExitCode(err), err: err} }
 
 func runInit(opts *InitOptions) error {
 	ios := opts.IO
-	project, err := generator.Detect(opts.Dir, opts.Release)
-	if err != nil {
-		return failed(err)
-	}
-	dirs := orgDirs(ios, opts.Templates)
-	layers, err := generator.Layers(project.Dir, dirs)
-	if err != nil {
-		return &exitError{code: generator.ExitUsage, err: err}
-	}
-	values := generator.NewValues()
-	for k, v := range opts.Given {
-		values.Set(k, v, generator.SourceFlag)
-	}
-	if err := generator.LoadSaved(project.Dir, values); err != nil {
-		return failed(err)
-	}
-	if err := generator.LoadOrganizationDefaults(dirs, values); err != nil {
-		return failed(err)
-	}
+	var ask generator.Asker
 	if ios.Interactive() && !opts.Yes {
-		if err := promptAnswers(opts, project, values); err != nil {
+		pr := ios.Prompter
+		if pr == nil {
+			pr = &huhPrompter{in: ios.In, out: ios.ErrOut, accessible: accessible(opts)}
+		}
+		ask = asker{pr}
+	}
+	res, err := generator.Run(generator.Request{
+		Dir: opts.Dir, Release: opts.Release, Given: opts.Given, TemplateDirs: orgDirs(ios, opts.Templates),
+		Force: opts.Force, DryRun: opts.DryRun,
+	}, ask)
+	if err != nil {
+		return failed(err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(ios.ErrOut, "warning:", w)
+	}
+	if opts.DryRun && !opts.JSON {
+		if err := generator.WriteDiff(ios.Out, res.Changes); err != nil {
 			return failed(err)
 		}
 	}
-	if err := generator.Complete(project, values); err != nil {
-		return &exitError{code: generator.ExitUsage, err: err}
-	}
-	settings := generator.Resolve(values)
-	engine := generator.NewLayeredEngine(layers)
-	for _, w := range engine.StaleOverrides() {
-		fmt.Fprintln(ios.ErrOut, "warning:", w)
-	}
-	root := os.DirFS(project.Dir)
-	changes, err := generator.Plan(project, settings, engine, root, generator.PlanOptions{Force: opts.Force})
-	if err != nil {
-		return failed(err)
-	}
-	if c, ok := generator.AnswersChange(root, values); ok {
-		changes = append(changes, c)
-	}
-	if opts.DryRun {
-		if !opts.JSON {
-			if err := generator.WriteDiff(ios.Out, changes); err != nil {
-				return failed(err)
-			}
-		}
-	} else if err := generator.Apply(project.Dir, changes); err != nil {
-		return failed(err)
-	}
-	report := generator.NewReport(project, values, settings, changes, opts.DryRun)
 	if opts.JSON {
-		if err := report.WriteJSON(ios.Out); err != nil {
+		if err := res.Report.WriteJSON(ios.Out); err != nil {
 			return failed(err)
 		}
 	} else {
 		if opts.DryRun {
 			fmt.Fprintln(ios.Out)
 		}
-		report.WriteText(ios.Out)
+		res.Report.WriteText(ios.Out)
 	}
-	if report.ExitCode != generator.ExitOK {
-		return &exitError{code: report.ExitCode, err: errors.New("")}
+	if res.Report.ExitCode != generator.ExitOK {
+		return &exitError{code: res.Report.ExitCode, err: errors.New("")}
 	}
 	return nil
 }
@@ -189,59 +165,21 @@ func accessible(opts *InitOptions) bool {
 	return opts.Accessible || get("ACCESSIBLE") != "" || get("TERM") == "dumb"
 }
 
-// promptAnswers asks the questions the chosen targets need that no flag answered, each
-// pre-filled with its detected or default value.
-func promptAnswers(opts *InitOptions, p *generator.Project, v *generator.Values) error {
-	pr := opts.IO.Prompter
-	if pr == nil {
-		pr = &huhPrompter{in: opts.IO.In, out: opts.IO.ErrOut, accessible: accessible(opts)}
+// asker asks each question with the prompt that fits its kind, pre-filled with the proposed
+// value.
+type asker struct{ pr Prompter }
+
+func (a asker) Ask(q *answers.Question, def string) (string, error) {
+	switch {
+	case q.Kind == answers.KindList && len(q.Options) > 0:
+		sel, err := a.pr.MultiSelect(q.Title, q.Options, strings.Split(def, ","))
+		return strings.Join(sel, ","), err
+	case q.Kind == answers.KindBool:
+		yes, err := a.pr.Confirm(q.Title, def == "true")
+		return fmt.Sprint(yes), err
+	case len(q.Options) > 0:
+		return a.pr.Select(q.Title, q.Options, def)
 	}
-	for _, q := range generator.Questions {
-		if _, given := v.Get(q.Key); given || (q.Key != "target" && !q.Needed(p, v)) {
-			continue
-		}
-		def, _, _ := v.DefaultFor(q, p)
-		var answer string
-		switch q.Kind {
-		case generator.KindList:
-			if len(q.Options) == 0 {
-				s, err := pr.Input(q.Title, def, q.Validate)
-				if err != nil {
-					return err
-				}
-				answer = strings.TrimSpace(s)
-				break
-			}
-			sel, err := pr.MultiSelect(q.Title, q.Options, strings.Split(def, ","))
-			if err != nil {
-				return err
-			}
-			answer = strings.Join(sel, ",")
-		case generator.KindBool:
-			yes, err := pr.Confirm(q.Title, def == "true")
-			if err != nil {
-				return err
-			}
-			answer = fmt.Sprint(yes)
-		default:
-			if len(q.Options) > 0 {
-				s, err := pr.Select(q.Title, q.Options, def)
-				if err != nil {
-					return err
-				}
-				answer = s
-				break
-			}
-			s, err := pr.Input(q.Title, def, q.Validate)
-			if err != nil {
-				return err
-			}
-			answer = strings.TrimSpace(s)
-		}
-		if err := q.Validate(answer); err != nil {
-			return fmt.Errorf("--%s: %w", q.Key, err)
-		}
-		v.Set(q.Key, answer, generator.SourcePrompt)
-	}
-	return nil
+	s, err := a.pr.Input(q.Title, def, q.Validate)
+	return strings.TrimSpace(s), err
 }

@@ -9,10 +9,14 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"testing/fstest"
 
 	"github.com/spf13/cobra"
 
 	"github.com/phxdeploy/phxdeploy/generator"
+	"github.com/phxdeploy/phxdeploy/generator/engine"
+	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/generator/target"
 )
 
 // TemplatesOptions are shared by the `templates` subcommands.
@@ -24,12 +28,12 @@ type TemplatesOptions struct {
 }
 
 // engine builds the layered engine for the project in --dir and the organization directories.
-func (o *TemplatesOptions) engine(extra ...string) (*generator.Engine, error) {
-	layers, err := generator.Layers(o.Dir, append(extra, orgDirs(o.IO, o.Templates)...))
+func (o *TemplatesOptions) engine() (*engine.Engine, error) {
+	layers, err := engine.Layers(o.Dir, orgDirs(o.IO, o.Templates))
 	if err != nil {
-		return nil, &exitError{code: generator.ExitUsage, err: err}
+		return nil, failed(err)
 	}
-	return generator.NewLayeredEngine(layers), nil
+	return engine.New(layers), nil
 }
 
 // NewTemplatesCmd groups the template tooling.
@@ -65,7 +69,7 @@ func newTemplatesListCmd(o *TemplatesOptions) *cobra.Command {
 			if err != nil {
 				return failed(err)
 			}
-			var rows []generator.Resolution
+			var rows []engine.Resolution
 			for _, n := range names {
 				r, err := e.Resolve(n)
 				if err != nil {
@@ -104,7 +108,7 @@ templates diff shows what changed.`,
 			if to == "" {
 				return usageError("--to DIR is required")
 			}
-			all, err := generator.NewLayeredEngine([]generator.Layer{generator.Embedded()}).TemplateNames()
+			all, err := engine.New([]engine.Layer{engine.Embedded()}).TemplateNames()
 			if err != nil {
 				return failed(err)
 			}
@@ -207,13 +211,11 @@ type VarDoc struct {
 // TemplateVars documents the data every template receives, with an example from the bundled
 // Phoenix 1.8 project shape. This is a contract with organization templates.
 func TemplateVars() []VarDoc {
-	p := generator.SampleProject()
-	v := generator.NewValues()
-	for k, val := range generator.SampleAnswers() {
-		v.Set(k, val, generator.SourceFlag)
+	reg := target.Default()
+	_, d, err := generator.PlanFor(reg, project.Sample(), generator.SampleAnswers(reg), engine.New([]engine.Layer{engine.Embedded()}), fstest.MapFS{})
+	if err != nil {
+		panic("the sample project does not render: " + err.Error()) // the embedded templates are tested
 	}
-	_ = generator.Complete(p, v)
-	d := generator.NewData(p, generator.Resolve(v))
 	rv := reflect.ValueOf(d).Elem()
 	rt := rv.Type()
 	var out []VarDoc
@@ -259,7 +261,7 @@ func newTemplatesDiffCmd(o *TemplatesOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			diff, err := e.UpstreamDiff(filepath.ToSlash(args[0]))
+			diff, err := generator.UpstreamDiff(e, filepath.ToSlash(args[0]))
 			if err != nil {
 				return failed(err)
 			}

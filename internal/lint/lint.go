@@ -14,18 +14,21 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/phxdeploy/phxdeploy/generator"
+	"github.com/phxdeploy/phxdeploy/generator/engine"
+	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/generator/target"
 	"github.com/phxdeploy/phxdeploy/internal/validate"
 )
 
 // Case is a project shape templates are rendered against by `templates lint`.
 type Case struct {
 	Name    string
-	Project *generator.Project
+	Project *project.Project
 	Answers map[string]string
 }
 
-func lintProject(mut func(p *generator.Project)) *generator.Project {
-	p := generator.SampleProject()
+func lintProject(mut func(p *project.Project)) *project.Project {
+	p := project.Sample()
 	if mut != nil {
 		mut(p)
 	}
@@ -34,18 +37,18 @@ func lintProject(mut func(p *generator.Project)) *generator.Project {
 
 // Cases are the bundled project shapes: Phoenix 1.8 with Postgres and assets, SQLite,
 // MySQL without assets, no Ecto with npm-built assets, and an umbrella.
-func Cases() []Case {
-	all := generator.SampleAnswers()
+func Cases(reg *target.Registry) []Case {
+	all := generator.SampleAnswers(reg)
 	return []Case{
 		{"phoenix 1.8, Postgres, assets", lintProject(nil), all},
-		{"SQLite", lintProject(func(p *generator.Project) { p.Database = "sqlite" }), all},
-		{"MySQL, no assets", lintProject(func(p *generator.Project) {
+		{"SQLite", lintProject(func(p *project.Project) { p.Database = "sqlite" }), all},
+		{"MySQL, no assets", lintProject(func(p *project.Project) {
 			p.Database, p.Assets, p.PhoenixMinor, p.ForceSSL = "mysql", false, "1.6", false
 		}), all},
-		{"no Ecto, npm assets", lintProject(func(p *generator.Project) { p.Database, p.EctoSQL, p.AssetsNpm = "none", false, true }), all},
-		{"umbrella", lintProject(func(p *generator.Project) {
+		{"no Ecto, npm assets", lintProject(func(p *project.Project) { p.Database, p.EctoSQL, p.AssetsNpm = "none", false, true }), all},
+		{"umbrella", lintProject(func(p *project.Project) {
 			p.Umbrella, p.AppsPath, p.WebApp, p.WebModule = true, "apps", "shop_web", "ShopWeb"
-			p.Apps = []generator.UmbrellaApp{{Name: "shop", Dir: "apps/shop"}, {Name: "shop_web", Dir: "apps/shop_web"}}
+			p.Apps = []project.UmbrellaApp{{Name: "shop", Dir: "apps/shop"}, {Name: "shop_web", Dir: "apps/shop_web"}}
 			p.HasReleasesConfig = true
 		}), all},
 	}
@@ -61,7 +64,7 @@ type Problem struct {
 // Lint parses every template in the layers, renders them against the bundled project shapes
 // for every target, and validates the output with the checks the test suite uses (external tools
 // only when installed; skipped names which were not found).
-func Run(e *generator.Engine) (problems []Problem, skipped []string) {
+func Run(e *engine.Engine) (problems []Problem, skipped []string) {
 	names, err := e.TemplateNames()
 	if err != nil {
 		return []Problem{{File: "(layers)", Problem: err.Error()}}, nil
@@ -82,22 +85,14 @@ func Run(e *generator.Engine) (problems []Problem, skipped []string) {
 			skipped = append(skipped, tool)
 		}
 	}
-	for _, c := range Cases() {
-		v := generator.NewValues()
-		for k, val := range c.Answers {
-			v.Set(k, val, generator.SourceFlag)
-		}
-		if err := generator.Complete(c.Project, v); err != nil {
-			problems = append(problems, Problem{Case: c.Name, File: "(answers)", Problem: err.Error()})
-			continue
-		}
-		s := generator.Resolve(v)
-		changes, err := generator.Plan(c.Project, s, e, fstest.MapFS{}, generator.PlanOptions{})
+	reg := target.Default()
+	for _, c := range Cases(reg) {
+		changes, d, err := generator.PlanFor(reg, c.Project, c.Answers, e, fstest.MapFS{})
 		if err != nil {
 			problems = append(problems, Problem{Case: c.Name, File: "(render)", Problem: err.Error()})
 			continue
 		}
-		for _, msg := range Validate(c.Project, s, changes, nil) {
+		for _, msg := range Validate(d, changes, nil, nil) {
 			problems = append(problems, Problem{Case: c.Name, File: msg[0], Problem: msg[1]})
 		}
 	}
@@ -105,10 +100,10 @@ func Run(e *generator.Engine) (problems []Problem, skipped []string) {
 }
 
 // Validate checks the files a plan writes with the platforms' own parsers and linters and
-// returns (file, problem) pairs. project, when not nil, is the project as it is once the plan is
-// applied: the Dockerfile's COPY sources are checked against it.
-func Validate(p *generator.Project, s *generator.Settings, changes []generator.Change, project fs.FS) [][2]string {
-	d := generator.NewData(p, s)
+// returns (file, problem) pairs. dir, when not nil, is the project as it is once the plan is
+// applied: the Dockerfile's COPY sources are checked against it. ex parses Elixir (nil: one
+// elixir process for this call, when elixir is installed).
+func Validate(d *target.Data, changes []generator.Change, dir fs.FS, ex validate.ElixirParser) [][2]string {
 	var out [][2]string
 	add := func(file string, msgs ...string) {
 		for _, m := range msgs {
@@ -123,10 +118,10 @@ func Validate(p *generator.Project, s *generator.Settings, changes []generator.C
 		}
 		switch {
 		case c.Path == "Dockerfile":
-			add(c.Path, validate.Dockerfile(c.Content, project)...)
+			add(c.Path, validate.Dockerfile(c.Content, dir)...)
 		case c.Path == "fly.toml":
 			add(c.Path, validate.Fly(c.Content, validate.FlyExpectations{SQLite: d.Database == "sqlite", Migrations: d.NetworkDatabase,
-				HealthPath: d.HealthPath, ProbeHeaders: p.ForceSSL, Port: d.Port,
+				HealthPath: d.HealthPath, ProbeHeaders: d.ForceSSL, Port: d.Port,
 				PortVar: d.Env["PORT"], DatabasePathVar: d.Env["DATABASE_PATH"]})...)
 		case strings.HasPrefix(c.Path, "deploy/k8s/"):
 			k8s[strings.TrimPrefix(c.Path, "deploy/k8s/")] = c.Content
@@ -152,7 +147,10 @@ func Validate(p *generator.Project, s *generator.Settings, changes []generator.C
 		_, problems := validate.K8s(k8s)
 		add("deploy/k8s", problems...)
 	}
-	add("(elixir)", validate.ElixirParses(elixirFiles)...)
+	if ex == nil {
+		ex = validate.ElixirParses
+	}
+	add("(elixir)", ex(elixirFiles)...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
 }

@@ -42,6 +42,9 @@ func RenderEEx(content []byte, release, version string) []byte {
 	return []byte(strings.ReplaceAll(s, "<%= @release.version %>", version))
 }
 
+// ElixirParser parses Elixir files (name -> content) and returns the problems it finds.
+type ElixirParser func(files map[string][]byte) []string
+
 // ElixirParses parses every file (name -> content) with Elixir's own parser, when elixir is
 // installed.
 func ElixirParses(files map[string][]byte) []string {

@@ -1,0 +1,131 @@
+package answers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// SavedFile is where init keeps the answers it was given, for later runs.
+const SavedFile = ".phxdeploy/answers.yaml"
+
+// DefaultsFile is the name of an organization directory's default answers.
+const DefaultsFile = "defaults.yaml"
+
+// FileError names a defaults or answers file that cannot be used, and the fix.
+type FileError struct {
+	File string
+	Msg  string
+	Fix  string
+}
+
+func (e *FileError) Error() string { return e.File + ": " + e.Msg + "\n  fix: " + e.Fix }
+
+// read reads a YAML mapping of question keys (init's long flag names) to values. An unknown key
+// or an invalid value is an error naming the file and the key.
+func (t Table) read(file string, b []byte) (map[string]string, error) {
+	var raw map[string]any
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
+		return nil, &FileError{File: file, Msg: "not a YAML mapping: " + err.Error(), Fix: "write one `flag-name: value` per line"}
+	}
+	out := map[string]string{}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		q := t.Lookup(k)
+		if q == nil {
+			return nil, &FileError{File: file, Msg: fmt.Sprintf("unknown key %q", k), Fix: "use the long name of one of init's flags: " + strings.Join(t.Keys(), ", ")}
+		}
+		var val string
+		switch v := raw[k].(type) {
+		case []any:
+			parts := make([]string, len(v))
+			for i, x := range v {
+				parts[i] = fmt.Sprint(x)
+			}
+			val = strings.Join(parts, ",")
+		case nil:
+			val = ""
+		default:
+			val = fmt.Sprint(v)
+		}
+		if err := q.Validate(val); err != nil {
+			return nil, &FileError{File: file, Msg: fmt.Sprintf("%s: %v", k, err), Fix: "correct the value of " + k}
+		}
+		out[k] = val
+	}
+	return out, nil
+}
+
+// LoadSaved adds the answers the project saved on an earlier run as fallbacks (they rank below
+// flags and prompts and above organization defaults).
+func (t Table) LoadSaved(projectDir string, v *Values) error {
+	return t.loadFallbacks(filepath.Join(projectDir, filepath.FromSlash(SavedFile)), func(string) string { return SourceSaved }, v)
+}
+
+// LoadOrganizationDefaults adds each organization directory's defaults.yaml as fallbacks; the
+// first directory given wins.
+func (t Table) LoadOrganizationDefaults(dirs []string, v *Values) error {
+	for _, d := range dirs {
+		source := func(file string) string { return SourceOrganization + " (" + file + ")" }
+		if err := t.loadFallbacks(filepath.Join(d, DefaultsFile), source, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadFallbacks reads an answers file, when it exists, into v's fallbacks.
+func (t Table) loadFallbacks(file string, source func(file string) string, v *Values) error {
+	b, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	answers, err := t.read(file, b)
+	if err != nil {
+		return err
+	}
+	for k, val := range answers {
+		v.SetFallback(k, val, source(file))
+	}
+	return nil
+}
+
+// Saved renders the answers given by flags and prompts (and those saved before) for SavedFile,
+// or nil when there are none. Defaults are not saved, so that a later phxdeploy's better
+// defaults apply.
+func (t Table) Saved(v *Values) []byte {
+	var b strings.Builder
+	b.WriteString("# The answers `phxdeploy init` was given (flags and prompts). Later runs reuse them;\n")
+	b.WriteString("# flags still win. Keys are init's long flag names.\n")
+	n := 0
+	for _, q := range t {
+		val, ok := v.Get(q.Key)
+		src := v.Source(q.Key)
+		if !ok || (src != SourceFlag && src != SourcePrompt && src != SourceSaved) {
+			continue
+		}
+		fmt.Fprintf(&b, "%s: %s\n", q.Key, strconv.Quote(val))
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	return []byte(b.String())
+}

@@ -1,0 +1,188 @@
+package elixir
+
+import "strings"
+
+// ConfigCall is one `config :app, Target, key: value, ...` call found in a config file.
+type ConfigCall struct {
+	App    string            // the OTP app atom, without its colon
+	Target string            // the module or atom of the second argument ("" for `config :app, key: v`)
+	Keys   map[string]bool   // keyword keys given directly
+	Nested map[string]string // keys inside http: [...] and url: [...], as "http.port"
+	Opaque bool              // the options are not a literal keyword list (a variable, a call)
+	Node   *Node             // the block the call stands in
+	First  int               // index of the `config` token
+}
+
+// ConfigCalls finds every config call in the file, at any depth.
+func (t *Tree) ConfigCalls() []ConfigCall {
+	var out []ConfigCall
+	code := t.Code
+	t.Root.Walk(func(n *Node) {
+		if n.Kind != "" && n.Kind != "do" {
+			return
+		}
+		for i := n.Open + 1; i < n.Close && i < len(code); i++ {
+			if c := n.ChildAt(i); c != nil {
+				i = c.Close
+				continue
+			}
+			if !code[i].Is("config") || !StatementStart(code, i) || i+1 >= len(code) || code[i+1].Kind != Atom {
+				continue
+			}
+			out = append(out, parseConfigCall(code, n, i))
+		}
+	})
+	return out
+}
+
+func parseConfigCall(code []Token, n *Node, i int) ConfigCall {
+	c := ConfigCall{App: AtomName(code[i+1]), Keys: map[string]bool{}, Nested: map[string]string{}, Node: n, First: i}
+	j := i + 2
+	if j < len(code) && code[j].Is(",") && j+1 < len(code) && (code[j+1].Kind == Alias || code[j+1].Kind == Atom) && (j+2 >= len(code) || code[j+2].Is(",")) {
+		c.Target = code[j+1].Text
+		j += 2
+	}
+	if j < len(code) && code[j].Is(",") {
+		j++
+	}
+	if j >= n.Close || code[j].Kind != KeywordKey {
+		c.Opaque = true
+		return c
+	}
+	// Walk the keyword pairs at this level until the statement ends.
+	for ; j < n.Close; j++ {
+		if child := n.ChildAt(j); child != nil {
+			j = child.Close
+			continue
+		}
+		if j > i+2 && StatementStart(code, j) {
+			break
+		}
+		if code[j].Kind == KeywordKey {
+			key := strings.Trim(code[j].Text, `"`)
+			c.Keys[key] = true
+			if child := n.ChildAt(j + 1); child != nil && child.Kind == "[" && (key == "http" || key == "url") {
+				for k := child.Open + 1; k < child.Close; k++ {
+					if code[k].Kind == KeywordKey && child.Direct(k) {
+						c.Nested[key+"."+strings.Trim(code[k].Text, `"`)] = key
+					}
+				}
+			} else if key == "http" || key == "url" {
+				c.Nested[key+".*"] = key // not a literal list: anything may be in it
+			}
+		}
+	}
+	return c
+}
+
+// KeywordValue returns the token range of a key's value in a config call; "http.port" looks
+// inside the list given for http.
+func (t *Tree) KeywordValue(c ConfigCall, key string) (from, to int, ok bool) {
+	code := t.Code
+	parent, child, nested := strings.Cut(key, ".")
+	end := StatementEnd(code, c.Node, c.First)
+	for i := c.First; i < end; i++ {
+		if code[i].Kind != KeywordKey || code[i].Text != parent || !c.Node.Direct(i) {
+			continue
+		}
+		if !nested {
+			return i + 1, t.ValueEnd(c.Node, i+1, end), true
+		}
+		list := t.NodeAt(i + 1)
+		if list == nil || list.Kind != "[" {
+			return 0, 0, false
+		}
+		for k := list.Open + 1; k < list.Close; k++ {
+			if list.Direct(k) && code[k].Kind == KeywordKey && code[k].Text == child {
+				return k + 1, t.ValueEnd(list, k+1, list.Close), true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// Facts is what a config file provides: its string literals (every environment variable it
+// names, in any form of read), its atoms, and its config calls.
+type Facts struct {
+	Strings map[string]bool
+	Atoms   map[string]bool
+	Calls   []ConfigCall
+}
+
+// NewFacts collects the facts of a config file.
+func NewFacts(t *Tree) *Facts {
+	f := &Facts{Strings: map[string]bool{}, Atoms: map[string]bool{}, Calls: t.ConfigCalls()}
+	for _, tok := range t.Code {
+		switch tok.Kind {
+		case String:
+			f.Strings[Unquote(tok)] = true
+		case Atom:
+			f.Atoms[AtomName(tok)] = true
+		}
+	}
+	return f
+}
+
+// Reads reports whether any of the environment variables is named in code (read in any form:
+// get_env, fetch_env!, a helper taking the name).
+func (f *Facts) Reads(envs ...string) bool {
+	for _, e := range envs {
+		if f.Strings[e] {
+			return true
+		}
+	}
+	return false
+}
+
+// Sets reports whether a config call for one of targets sets key (or a nested key such as
+// "http.port"). A call whose options are not a literal list may set anything, so it counts.
+func (f *Facts) Sets(targets []string, key string) bool {
+	for _, c := range f.Calls {
+		if !contains(targets, c.Target) {
+			continue
+		}
+		if c.Opaque || c.Keys[key] || c.Nested[key] != "" {
+			return true
+		}
+		if parent, _, ok := strings.Cut(key, "."); ok && c.Nested[parent+".*"] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ProdBlock finds a top-level `if config_env() == :prod do` (=== and the reversed order count).
+func (t *Tree) ProdBlock() *Node {
+	code := t.Code
+	for _, n := range t.Root.Children {
+		if n.Kind != "do" {
+			continue
+		}
+		// the condition: the tokens between `if` and `do`
+		i := n.Open - 1
+		for i >= 0 && !code[i].Is("if") {
+			i--
+		}
+		if i < 0 || !StatementStart(code, i) {
+			continue
+		}
+		var cond []string
+		for _, tok := range code[i+1 : n.Open] {
+			cond = append(cond, tok.Text)
+		}
+		switch strings.Join(cond, " ") {
+		case "config_env ( ) == :prod", "config_env ( ) === :prod", ":prod == config_env ( )", ":prod === config_env ( )":
+			return n
+		}
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package patch
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+)
+
+// RouterSnippet is the scope phxdeploy adds to the router: readiness at path, liveness below it.
+func RouterSnippet(path, webModule string) string {
+	return fmt.Sprintf("scope %q, %s do\n  get \"/\", HealthController, :readiness\n  get \"/live\", HealthController, :liveness\nend", path, webModule)
+}
+
+// Router adds the health scope before the first scope of the router in file, where no pipeline
+// applies and no catch-all route can shadow it.
+func Router(src, file, path, webModule string) (string, error) {
+	scope := RouterSnippet(path, webModule)
+	snippet := "add before the first scope:\n" + elixir.IndentBlock(scope, "  ")
+	s, err := newBuffer(src)
+	if err != nil {
+		return "", StepBack(file+" cannot be read as Elixir ("+err.Error()+")", snippet)
+	}
+	code := s.code()
+	for _, tok := range code {
+		if tok.Kind == elixir.Alias && strings.HasSuffix(tok.Text, "HealthController") {
+			return src, nil
+		}
+	}
+	// the router module: defmodule ... do ... end at the top level
+	var mod *elixir.Node
+	for _, n := range s.tree.Root.Children {
+		if n.Kind == "do" && n.Open >= 2 && code[n.Open-2].Is("defmodule") {
+			mod = n
+			break
+		}
+	}
+	if mod == nil {
+		return "", StepBack(file+": no router module found", snippet)
+	}
+	for i := mod.Open + 1; i < mod.Close; i++ {
+		if c := mod.ChildAt(i); c != nil {
+			i = c.Close
+			continue
+		}
+		if code[i].Is("scope") && elixir.StatementStart(code, i) {
+			at := s.startOfComments(code[i].Start)
+			indent := s.indentOf(code[i].Start)
+			s.insert(at, elixir.IndentBlock(scope, indent)+"\n\n")
+			return s.done(file, snippet)
+		}
+	}
+	// No scope at all: add it before the module's end.
+	endTok := code[mod.Close]
+	if endTok.Line == code[mod.Open].Line {
+		return "", StepBack(file+": the router module is written on one line", snippet)
+	}
+	indent := s.indentOf(code[mod.Open].Start) + "  "
+	s.insert(s.lineStart(endTok.Start), "\n"+elixir.IndentBlock(scope, indent)+"\n")
+	return s.done(file, snippet)
+}

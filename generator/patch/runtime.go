@@ -1,0 +1,134 @@
+package patch
+
+import (
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+	"github.com/phxdeploy/phxdeploy/generator/setting"
+)
+
+// Runtime adds to the runtime config (file: config/runtime.exs, or config/releases.exs in
+// projects from Elixir 1.9-1.10) the settings of the table that the file does not provide in any
+// form. New production settings go inside the existing prod block (a new one is created at the
+// end of the file when there is none); each is its own config call, which Config merges.
+func Runtime(src, file string, c setting.Context) (string, error) {
+	all := setting.For(c)
+	s, err := newBuffer(src)
+	if err != nil {
+		return "", StepBack(file+" cannot be read as Elixir ("+err.Error()+")", RuntimeSnippet(all, c))
+	}
+	for _, tok := range s.code() {
+		if tok.Kind == elixir.Alias && (tok.Text == "Code" || tok.Text == "Config.Reader") || tok.Is("import_config") {
+			// Settings may live in another file: phxdeploy cannot tell what is there.
+			return "", StepBack(file+" loads other files, so phxdeploy cannot tell which settings they provide; make sure these are read at boot",
+				RuntimeSnippet(all, c))
+		}
+	}
+	facts := elixir.NewFacts(s.tree)
+	var missing []setting.Setting
+	for _, st := range all {
+		if !st.Present(facts, c) {
+			missing = append(missing, st)
+		}
+	}
+	if len(missing) == 0 {
+		return src, nil
+	}
+	code := s.code()
+	block := s.tree.ProdBlock()
+	prodIndent := "  "
+	if block != nil {
+		prodIndent = s.indentOf(code[block.Open].Start) + "  "
+	}
+	var top, start, end []string
+	for _, st := range missing {
+		switch st.Place {
+		case setting.Top:
+			top = append(top, st.Code(c, 0))
+		case setting.ProdStart:
+			start = append(start, st.Code(c, len(prodIndent)))
+		default:
+			end = append(end, st.Code(c, len(prodIndent)))
+		}
+	}
+	snippet := RuntimeSnippet(missing, c)
+	if len(top) > 0 {
+		// Top-level settings go just before the prod block (with the comments above it), as
+		// Phoenix writes them; without a prod block, after `import Config`.
+		var at int
+		if block != nil {
+			ifTok := block.Open - 1
+			for ifTok > 0 && !code[ifTok].Is("if") {
+				ifTok--
+			}
+			at = s.startOfComments(code[ifTok].Start)
+			s.insert(at, strings.Join(top, "\n\n")+"\n\n")
+		} else {
+			for i, tok := range code {
+				if tok.Is("import") && i+1 < len(code) && code[i+1].Text == "Config" {
+					at = s.nextLine(tok.Start)
+					break
+				}
+			}
+			if at == 0 {
+				return "", StepBack(file+" has no `import Config` line to add settings after", snippet)
+			}
+			s.insert(at, "\n"+strings.Join(top, "\n\n")+"\n")
+		}
+	}
+	prodSnippets := append(append([]string{}, start...), end...)
+	if len(prodSnippets) == 0 {
+		return s.done(file, snippet)
+	}
+	if block == nil {
+		text := "if config_env() == :prod do\n" + elixir.IndentBlock(strings.Join(prodSnippets, "\n\n"), prodIndent) + "\nend\n"
+		if !strings.HasSuffix(src, "\n") {
+			text = "\n" + text
+		}
+		s.insert(len(src), "\n"+text)
+		return s.done(file, snippet)
+	}
+	doTok, endTok := code[block.Open], code[block.Close]
+	if doTok.Line == endTok.Line {
+		return "", StepBack(file+": the prod block is written on one line", snippet)
+	}
+	bodyStart := s.nextLine(doTok.Start)
+	endLine := s.lineStart(endTok.Start)
+	empty := bodyStart >= endLine || strings.TrimSpace(s.src[bodyStart:endLine]) == ""
+	switch {
+	case empty:
+		s.replace(bodyStart, endLine, elixir.IndentBlock(strings.Join(prodSnippets, "\n\n"), prodIndent)+"\n")
+	default:
+		if len(start) > 0 {
+			sep := "\n\n"
+			if s.src[bodyStart] == '\n' || s.src[bodyStart] == '\r' {
+				sep = "\n"
+			}
+			s.insert(bodyStart, elixir.IndentBlock(strings.Join(start, "\n\n"), prodIndent)+sep)
+		}
+		if len(end) > 0 {
+			s.insert(endLine, "\n"+elixir.IndentBlock(strings.Join(end, "\n\n"), prodIndent)+"\n")
+		}
+	}
+	return s.done(file, snippet)
+}
+
+// RuntimeSnippet is the paste-ready text for settings phxdeploy could not add itself.
+func RuntimeSnippet(settings []setting.Setting, c setting.Context) string {
+	var top, prod []string
+	for _, st := range settings {
+		if st.Place == setting.Top {
+			top = append(top, st.Code(c, 0))
+		} else {
+			prod = append(prod, st.Code(c, 2))
+		}
+	}
+	out := strings.Join(top, "\n\n")
+	if len(prod) > 0 {
+		if out != "" {
+			out += "\n\n"
+		}
+		out += "if config_env() == :prod do\n" + elixir.IndentBlock(strings.Join(prod, "\n\n"), "  ") + "\nend"
+	}
+	return out + "\n"
+}

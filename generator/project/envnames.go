@@ -1,0 +1,89 @@
+package project
+
+import (
+	"regexp"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+	"github.com/phxdeploy/phxdeploy/generator/setting"
+)
+
+var envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*[A-Z0-9]$`)
+
+// envNames reads a runtime config and returns, for each variable of the settings table, the name
+// the project reads it under: the one environment-variable-like string in the expression that
+// configures the setting's key (directly, or through a variable assigned in the file). A
+// variable read under its Phoenix name, or not found, keeps its Phoenix name.
+func envNames(src string, repos []string, endpoint string) map[string]string {
+	out := map[string]string{}
+	for _, v := range setting.Names() {
+		out[v] = v
+	}
+	t, err := elixir.Parse(src)
+	if err != nil {
+		return out
+	}
+	facts := elixir.NewFacts(t)
+	c := setting.Context{Repos: repos, Endpoint: endpoint}
+	for _, s := range setting.All {
+		if facts.Reads(s.Env) {
+			continue
+		}
+		if name := configuredFrom(t, facts, s, s.Targets(c)); name != "" {
+			out[s.Env] = name
+		}
+	}
+	return out
+}
+
+// configuredFrom finds the environment variable behind a setting's first key.
+func configuredFrom(t *elixir.Tree, f *elixir.Facts, s setting.Setting, targets []string) string {
+	code := t.Code
+	for _, c := range f.Calls {
+		if !contains(targets, c.Target) {
+			continue
+		}
+		var from, to int
+		if s.Scope == setting.AppKey {
+			// config :app, :key, value: the value follows the key
+			from, to = c.First+5, elixir.StatementEnd(code, c.Node, c.First)
+		} else {
+			var ok bool
+			if from, to, ok = t.KeywordValue(c, s.Keys[0]); !ok {
+				continue
+			}
+		}
+		if name := envIn(t, from, to, 0); name != "" {
+			return name
+		}
+	}
+	return ""
+}
+
+// envIn returns the one environment-variable-like string literal in code[from:to]; a bare
+// variable is followed to its assignment in the file (a few levels deep at most).
+func envIn(t *elixir.Tree, from, to, depth int) string {
+	code := t.Code
+	found := ""
+	for i := from; i < to && i < len(code); i++ {
+		tok := code[i]
+		if tok.Kind == elixir.String {
+			if s := elixir.Unquote(tok); envNameRe.MatchString(s) {
+				if found != "" && found != s {
+					return "" // two candidates: do not guess
+				}
+				found = s
+			}
+		}
+	}
+	if found != "" || depth > 3 || to-from != 1 || from >= len(code) || code[from].Kind != elixir.Ident {
+		return found
+	}
+	// `url: database_url`: find `database_url =` and look at what it is assigned.
+	for i := 0; i+1 < len(code); i++ {
+		if code[i].Kind == elixir.Ident && code[i].Text == code[from].Text && code[i+1].Is("=") && elixir.StatementStart(code, i) {
+			n := t.Enclosing(i)
+			return envIn(t, i+2, elixir.StatementEnd(code, n, i), depth+1)
+		}
+	}
+	return ""
+}

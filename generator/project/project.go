@@ -1,0 +1,145 @@
+package project
+
+import (
+	"path"
+	"strings"
+)
+
+// Project holds the facts Read reads from a project's files. Nothing here is an answer: answers
+// may override some of these (the database adapter, the versions), but the facts stay as found.
+type Project struct {
+	Dir string `json:"-"`
+
+	App               string   `json:"app"`         // OTP app that owns the Repo and the Release module
+	WebApp            string   `json:"web_app"`     // OTP app that owns the Endpoint and the router
+	Base              string   `json:"base_module"` // MyApp
+	Repos             []string `json:"repos,omitempty"`
+	WebModule         string   `json:"web_module"` // MyAppWeb
+	Release           string   `json:"release"`    // release name for `mix release`
+	Releases          []string `json:"releases,omitempty"`
+	HasReleasesConfig bool     `json:"has_releases_config"`
+
+	PhoenixRequirement string `json:"phoenix_requirement"`
+	PhoenixMinor       string `json:"phoenix_minor"` // "1.6", "1.7", "1.8" or "" when unknown
+
+	Database   string `json:"database"` // postgres, mysql, sqlite, mssql or none
+	EctoSQL    bool   `json:"ecto_sql"`
+	DNSCluster bool   `json:"dns_cluster"`
+	Libcluster bool   `json:"libcluster"`
+	Bandit     bool   `json:"bandit"`
+	Cowboy     bool   `json:"plug_cowboy"`
+
+	Assets    bool `json:"assets"`     // assets/ exists (in the web app for umbrellas)
+	AssetsNpm bool `json:"assets_npm"` // assets/package.json exists: the build needs Node
+	Priv      bool `json:"priv"`       // priv/ exists in the app that holds it
+
+	MixLock        bool            `json:"mix_lock"`
+	PackageLock    bool            `json:"package_lock"`
+	Aliases        map[string]bool `json:"-"`
+	CompileConfigs []string        `json:"compile_configs"`
+
+	// Files phxdeploy edits, relative to the root ("" when not found).
+	ApplicationFile string `json:"application_file"`
+	RouterFile      string `json:"router_file"`
+	EndpointFile    string `json:"endpoint_file"`
+	// ExistingHealthPath is the path of a health check the project already has (a route or an
+	// endpoint plug); phxdeploy then points the platforms at it instead of adding its own.
+	ExistingHealthPath string `json:"existing_health_path,omitempty"`
+	PlugVersion        string `json:"plug_version,omitempty"`
+	// Env maps the Phoenix names of the variables phxdeploy sets (DATABASE_URL, PHX_HOST, ...)
+	// to the names the project's runtime.exs reads them under.
+	Env map[string]string `json:"env"`
+
+	RuntimeExs  bool `json:"runtime_exs"`
+	ReleasesExs bool `json:"releases_exs"` // config/releases.exs (Elixir 1.9-1.10) and no runtime.exs
+	ForceSSL    bool `json:"force_ssl"`
+
+	ElixirVersion string `json:"elixir_version"`
+	OTPVersion    string `json:"otp_version"`
+	VersionSource string `json:"version_source"`
+
+	Umbrella bool          `json:"umbrella"`
+	AppsPath string        `json:"apps_path,omitempty"`
+	Apps     []UmbrellaApp `json:"apps,omitempty"`
+}
+
+// UmbrellaApp is one child application of an umbrella project.
+type UmbrellaApp struct {
+	Name string `json:"name"`
+	Dir  string `json:"dir"` // relative to the project root, slash-separated
+}
+
+// AppDir is the directory (relative to the root, "" for the root) of the core app.
+func (p *Project) AppDir() string { return p.appDir(p.App) }
+
+// WebDir is the directory (relative to the root) of the web app.
+func (p *Project) WebDir() string { return p.appDir(p.WebApp) }
+
+// WebLib is the directory (relative to the root) that holds the web module's files, such as
+// lib/my_app_web.
+func (p *Project) WebLib() string {
+	return path.Join(p.WebDir(), "lib", underscore(p.WebModule))
+}
+
+// underscore converts a module name to its file name form (MyAppWeb -> my_app_web).
+func underscore(mod string) string {
+	var b strings.Builder
+	for i := 0; i < len(mod); i++ {
+		c := mod[i]
+		if c == '.' {
+			b.WriteByte('/')
+			continue
+		}
+		if isUpper(c) {
+			if i > 0 && mod[i-1] != '.' && (!isUpper(mod[i-1]) || i+1 < len(mod) && !isUpper(mod[i+1]) && mod[i+1] != '.') {
+				b.WriteByte('_')
+			}
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+func (p *Project) appDir(name string) string {
+	for _, a := range p.Apps {
+		if a.Name == name {
+			return a.Dir
+		}
+	}
+	return ""
+}
+
+// Error explains why a directory is not a project phxdeploy can work on.
+type Error struct {
+	Path string
+	Msg  string
+	Fix  string
+}
+
+func (e *Error) Error() string {
+	s := e.Path + ": " + e.Msg
+	if e.Fix != "" {
+		s += "\n  fix: " + e.Fix
+	}
+	return s
+}
+
+// Built-in versions used when the project pins none; the tag must exist on Docker Hub.
+const (
+	DefaultElixir = "1.19.5"
+	DefaultOTP    = "28.3.1"
+	DefaultDebian = "trixie-20260610-slim"
+)
+
+// Sample is a Phoenix 1.8 project with Postgres, assets and force_ssl, made of facts alone (no
+// files): the example for `templates vars` and the base of lint's project shapes.
+func Sample() *Project {
+	return &Project{App: "shop", WebApp: "shop", Base: "Shop", WebModule: "ShopWeb", Release: "shop",
+		PhoenixMinor: "1.8", Database: "postgres", EctoSQL: true, DNSCluster: true, Bandit: true,
+		Assets: true, Priv: true, MixLock: true, ForceSSL: true, PlugVersion: "1.18.1",
+		CompileConfigs: []string{"config/config.exs", "config/prod.exs"},
+		Aliases:        map[string]bool{"assets.setup": true, "assets.deploy": true}}
+}

@@ -1,0 +1,152 @@
+package project
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const minimalMix = `defmodule Acme.MixProject do
+  use Mix.Project
+
+  def project do
+    [app: :acme_store, version: "0.1.0", deps: deps()]
+  end
+
+  defp deps() do
+    [
+      {:phoenix, "~> 1.7.0"},
+      # {:postgrex, ">= 0.0.0"},
+      {:ecto_sqlite3, "~> 0.17"},
+      {:libcluster, "~> 3.3"}
+    ]
+  end
+end
+`
+
+func TestDetectReadsNamesVersionsAndDeps(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"mix.exs":            minimalMix,
+		"config/config.exs":  "import Config\n\nconfig :acme_store,\n  ecto_repos: [Storefront.Repo],\n  namespace: Storefront\n",
+		".tool-versions":     "# pinned\nerlang 27.2\nelixir 1.17.3-otp-27\n",
+		"assets/js/app.js":   "",
+		"lib/storefront.ex":  "",
+		"config/prod.exs":    "import Config\n# config :acme_store, StorefrontWeb.Endpoint, force_ssl: [hsts: true]\n",
+		"config/runtime.exs": "import Config\n",
+	})
+	p, err := Read(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string][2]string{
+		"app":        {p.App, "acme_store"},
+		"base":       {p.Base, "Storefront"},
+		"web":        {p.WebModule, "StorefrontWeb"},
+		"release":    {p.Release, "acme_store"},
+		"database":   {p.Database, "sqlite"},
+		"phoenix":    {p.PhoenixMinor, "1.7"},
+		"elixir":     {p.ElixirVersion, "1.17.3"},
+		"otp":        {p.OTPVersion, "27.2"},
+		"source":     {p.VersionSource, ".tool-versions"},
+		"web lib":    {p.WebLib(), "lib/storefront_web"},
+		"force_ssl":  {boolString(p.ForceSSL), "false"},
+		"libcluster": {boolString(p.Libcluster), "true"},
+		"assets":     {boolString(p.Assets), "true"},
+	}
+	for what, c := range checks {
+		if c[0] != c[1] {
+			t.Errorf("%s = %q, want %q", what, c[0], c[1])
+		}
+	}
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func TestDetectVersionFiles(t *testing.T) {
+	cases := []struct {
+		files             map[string]string
+		elixir, otp, from string
+	}{
+		{map[string]string{"mise.toml": "[tools]\nelixir = \"1.18.1-otp-27\"\nerlang = \"27.2.1\"\n"}, "1.18.1", "27.2.1", "mise.toml"},
+		{map[string]string{".elixir-version": "1.16.3\n"}, "1.16.3", "", ".elixir-version"},
+		{map[string]string{}, "", "", "built-in default"},
+	}
+	for _, c := range cases {
+		c.files["mix.exs"] = minimalMix
+		p, err := Read(writeFiles(t, c.files), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.ElixirVersion != c.elixir || p.OTPVersion != c.otp || p.VersionSource != c.from {
+			t.Errorf("%v: got %q %q from %q", c.files, p.ElixirVersion, p.OTPVersion, p.VersionSource)
+		}
+	}
+}
+
+func TestDetectUmbrellaReleases(t *testing.T) {
+	web := "defmodule W.MixProject do\n  use Mix.Project\n  def project, do: [app: :shop_web, deps: [{:phoenix, \"~> 1.7\"}, {:shop, in_umbrella: true}]]\nend\n"
+	core := "defmodule C.MixProject do\n  use Mix.Project\n  def project, do: [app: :shop, deps: [{:ecto_sql, \"~> 3.0\"}, {:postgrex, \">= 0.0.0\"}]]\nend\n"
+	files := map[string]string{
+		"apps/shop_web/mix.exs":                  web,
+		"apps/shop_web/lib/shop_web/endpoint.ex": "",
+		"apps/shop/mix.exs":                      core,
+		"mix.exs":                                "defmodule U.MixProject do\n  use Mix.Project\n  def project do\n    [apps_path: \"apps\", releases: [api: [applications: [shop: :permanent]], admin: [applications: [shop_web: :permanent]]]]\n  end\nend\n",
+	}
+	dir := writeFiles(t, files)
+	_, err := Read(dir, "")
+	var de *Error
+	if !errors.As(err, &de) || !strings.Contains(de.Error(), "several releases are configured (api, admin)") || !strings.Contains(de.Error(), "--release NAME") {
+		t.Fatalf("want an error asking for --release, got %v", err)
+	}
+	p, err := Read(dir, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Release != "admin" || p.App != "shop" || p.WebApp != "shop_web" || p.Database != "postgres" || p.WebLib() != "apps/shop_web/lib/shop_web" || p.AppDir() != "apps/shop" {
+		t.Errorf("umbrella: %+v (web lib %s)", p, p.WebLib())
+	}
+	if _, err := Read(dir, "nope"); err == nil || !strings.Contains(err.Error(), `no release named "nope" (releases: api, admin)`) {
+		t.Errorf("unknown release: %v", err)
+	}
+}
+
+func TestUnderscore(t *testing.T) {
+	for in, want := range map[string]string{"MyAppWeb": "my_app_web", "HTTPServerWeb": "http_server_web", "Shop": "shop", "Acme.StoreWeb": "acme/store_web"} {
+		if got := underscore(in); got != want {
+			t.Errorf("underscore(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDetectResolvesModuleAttributes(t *testing.T) {
+	mix := "defmodule Acme.MixProject do\n  use Mix.Project\n\n  @app :acme\n  @version \"1.2.0\"\n\n  def project do\n    [app: @app, version: @version, deps: deps()]\n  end\n\n  defp deps, do: [{:phoenix, \"~> 1.7.14\"}]\nend\n"
+	p, err := Read(writeFiles(t, map[string]string{"mix.exs": mix}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.App != "acme" || p.Base != "Acme" || p.PhoenixMinor != "1.7" {
+		t.Errorf("got app %q base %q phoenix %q", p.App, p.Base, p.PhoenixMinor)
+	}
+}

@@ -1,0 +1,223 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/engine"
+	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/generator/target"
+)
+
+// Exit codes of `phxdeploy init`, documented in the README.
+const (
+	ExitOK       = 0 // everything written or already identical
+	ExitFailed   = 1 // nothing written
+	ExitUsage    = 2 // bad flags or arguments
+	ExitConflict = 3 // done, except files left in conflict or edits left to do by hand
+)
+
+// Request is one run of the pipeline.
+type Request struct {
+	Dir     string            // the project directory
+	Release string            // the release to deploy when mix.exs defines several
+	Given   map[string]string // answers given as flags, by question key
+	// TemplateDirs are the organization template directories, first wins.
+	TemplateDirs []string
+	// Registry is the set of targets (nil: the built-in ones).
+	Registry *target.Registry
+	// Layers are extra template layers searched after the organization's and before the
+	// embedded templates (a target's own templates, in tests).
+	Layers []engine.Layer
+	Force  bool // replace differing files
+	DryRun bool // plan and report, write nothing
+}
+
+// Asker asks a person the questions that no flag answered; def is the value proposed (a saved
+// answer, an organization default, a detected or built-in value).
+type Asker interface {
+	Ask(q *answers.Question, def string) (string, error)
+}
+
+// Result is everything a run found, decided and did.
+type Result struct {
+	Project  *project.Project
+	Values   *answers.Values
+	Data     *target.Data
+	Changes  []Change
+	Warnings []string
+	Report   *Report
+}
+
+// Run reads the project, settles the answers (flags > prompts > saved answers > organization
+// defaults > built-in defaults), plans every change, applies it unless DryRun, and reports. ask
+// may be nil: then nobody is asked and defaults answer what flags did not.
+func Run(req Request, ask Asker) (*Result, error) {
+	reg := req.Registry
+	if reg == nil {
+		reg = target.Default()
+	}
+	p, err := project.Read(req.Dir, req.Release)
+	if err != nil {
+		return nil, err
+	}
+	layers, err := engine.Layers(p.Dir, req.TemplateDirs, req.Layers...)
+	if err != nil {
+		return nil, err
+	}
+	v, err := Answers(reg, p, req, ask)
+	if err != nil {
+		return nil, err
+	}
+	eng := engine.New(layers)
+	res := &Result{Project: p, Values: v, Warnings: eng.StaleOverrides()}
+	root := os.DirFS(p.Dir)
+	res.Data = reg.NewData(p, v)
+	res.Changes, err = Plan(reg, p, res.Data, eng, root, PlanOptions{Force: req.Force})
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := answersChange(root, reg.Questions().Saved(v)); ok {
+		res.Changes = append(res.Changes, c)
+	}
+	if !req.DryRun {
+		if err := Apply(p.Dir, res.Changes); err != nil {
+			return nil, err
+		}
+	}
+	res.Report = newReport(reg, p, v, res.Data, res.Changes, req.DryRun)
+	return res, nil
+}
+
+// Answers settles every answer for a project, in order of precedence: flags, then prompts (when
+// ask is not nil), then the project's saved answers, then the organization's defaults, then the
+// built-in defaults. Every answer is validated, the defaults too.
+func Answers(reg *target.Registry, p *project.Project, req Request, ask Asker) (*answers.Values, error) {
+	table := reg.Questions()
+	v := answers.NewValues()
+	for k, val := range req.Given {
+		v.Set(k, val, answers.SourceFlag)
+	}
+	if p.Dir != "" {
+		if err := table.LoadSaved(p.Dir, v); err != nil {
+			return nil, err
+		}
+	}
+	if err := table.LoadOrganizationDefaults(req.TemplateDirs, v); err != nil {
+		return nil, err
+	}
+	if ask != nil {
+		for _, q := range table {
+			if _, given := v.Get(q.Key); given || (q.Key != "target" && !q.Needed(p, v)) {
+				continue
+			}
+			def, _, _ := v.DefaultFor(q, p)
+			answer, err := ask.Ask(q, def)
+			if err != nil {
+				return nil, err
+			}
+			if err := q.Validate(answer); err != nil {
+				return nil, &answers.UsageError{Msg: fmt.Sprintf("--%s: %v", q.Key, err)}
+			}
+			v.Set(q.Key, answer, answers.SourcePrompt)
+		}
+	}
+	if err := reg.Complete(p, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// answersChange is the change that saves the answers: created, kept identical, or updated in
+// place (the file is phxdeploy's own, never a conflict).
+func answersChange(root fs.FS, content []byte) (Change, bool) {
+	if content == nil {
+		return Change{}, false
+	}
+	old, err := fs.ReadFile(root, answers.SavedFile)
+	if err != nil {
+		c, err := compare(root, answers.SavedFile, content, 0o644, PlanOptions{})
+		return c, err == nil
+	}
+	return patchChange(answers.SavedFile, old, func(string) (string, error) { return string(content), nil }), true
+}
+
+// ExitCode is the exit code an error of the pipeline maps to: a usage error (an answer missing
+// or invalid, a template layer that does not exist) is 2, anything else 1.
+func ExitCode(err error) int {
+	var usage *answers.UsageError
+	var missing *answers.MissingError
+	var layer *engine.LayerError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &usage), errors.As(err, &missing), errors.As(err, &layer):
+		return ExitUsage
+	}
+	return ExitFailed
+}
+
+// Export copies embedded templates into dir as a starting point for overrides, all or nothing,
+// through the same safe writes as init. It never overwrites an override.
+func Export(names []string, dir string) ([]string, error) {
+	files, err := engine.Export(names)
+	if err != nil {
+		return nil, err
+	}
+	var changes []Change
+	var written []string
+	for _, f := range files {
+		action := Overwrite
+		if !f.Bookkeeping {
+			dest := filepath.Join(dir, filepath.FromSlash(f.Path))
+			if _, err := os.Lstat(dest); err == nil {
+				return nil, fmt.Errorf("%s already exists; phxdeploy does not overwrite an override", dest)
+			}
+			action = Create
+			written = append(written, dest)
+		}
+		changes = append(changes, Change{Path: f.Path, Action: action, Mode: 0o644, Content: f.Content})
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := Apply(dir, changes); err != nil {
+		return nil, err
+	}
+	return written, nil
+}
+
+// UpstreamDiff shows how the embedded template name changed since an override was exported
+// from it ("" when it has not).
+func UpstreamDiff(e *engine.Engine, name string) (string, error) {
+	old, current, err := e.Upstream(name)
+	if err != nil {
+		return "", err
+	}
+	if string(old) == string(current) {
+		return "", nil
+	}
+	return UnifiedDiff("exported/"+name, "embedded/"+name, old, current)
+}
+
+// PlanFor settles the answers given for a project model (no prompts, no saved answers) and plans
+// against root: what `templates lint` renders for its bundled project shapes.
+func PlanFor(reg *target.Registry, p *project.Project, given map[string]string, eng *engine.Engine, root fs.FS) ([]Change, *target.Data, error) {
+	v, err := Answers(reg, p, Request{Given: given}, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := reg.NewData(p, v)
+	changes, err := Plan(reg, p, d, eng, root, PlanOptions{})
+	return changes, d, err
+}
+
+// SampleAnswers selects every target for project.Sample.
+func SampleAnswers(reg *target.Registry) map[string]string {
+	return map[string]string{"target": strings.Join(reg.Names(), ","), "image": "registry.example.com/shop:1.0.0", "host": "shop.example.com"}
+}

@@ -1,0 +1,190 @@
+// Package setting is the one table of what config/runtime.exs must provide for a release to boot
+// on the platforms: each setting's environment variable, the config key that holds it, where it
+// goes in the file, and the code that reads it. The same table renders a new runtime.exs, patches
+// an existing one (generator/patch), and tells detection (generator/project) which config key to
+// follow to find the name a project reads a variable under, so that every target sets that name.
+package setting
+
+import (
+	"fmt"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+)
+
+// Context names the modules and choices the settings refer to.
+type Context struct {
+	App      string   // OTP app of the Repo
+	WebApp   string   // OTP app of the Endpoint
+	Repos    []string // the project's repos; a setting phxdeploy adds configures the first
+	Endpoint string   // the Endpoint module
+	Database string   // postgres, mysql, sqlite, mssql or none
+	// DNSCluster is set when the app reads its cluster query from config (dns_cluster).
+	DNSCluster bool
+	// NewFile is set when the settings make a new runtime.exs rather than complete one.
+	NewFile bool
+	// DatabaseURLExample is shown in the message raised when DATABASE_URL is missing.
+	DatabaseURLExample string
+}
+
+func (c Context) ecto() bool    { return c.Database != "" && c.Database != "none" }
+func (c Context) network() bool { return c.ecto() && c.Database != "sqlite" }
+
+// Scope says which config call holds a setting.
+type Scope int
+
+const (
+	Repo     Scope = iota // config :app, <Repo>, key: ...
+	Endpoint              // config :web_app, <Endpoint>, key: ...
+	AppKey                // config :app, :key, value
+)
+
+// Place says where in runtime.exs a setting goes when it is added.
+type Place int
+
+const (
+	Top       Place = iota // before the prod block (read in every environment)
+	ProdStart              // first in the prod block (the database)
+	ProdEnd                // last in the prod block
+)
+
+// Setting is one thing runtime.exs must provide.
+type Setting struct {
+	// Env is the variable's Phoenix name: the name phxdeploy writes when it adds the setting,
+	// and the key of the project's own name for it.
+	Env   string
+	Scope Scope
+	// Keys are the config keys that provide the setting (any of them counts as present); the
+	// first is the one whose value names the variable ("url", "http.port"). For AppKey it is
+	// the key atom without its colon.
+	Keys  []string
+	Place Place
+	// Applies reports whether the setting is needed in a context.
+	Applies func(c Context) bool
+	// Internal marks a variable that phxdeploy's own scripts set (bin/server sets PHX_SERVER):
+	// the platforms never provide it.
+	Internal bool
+	// Code is the setting laid out for the column it will stand at (mix format's line length
+	// decides the layout), with that indentation removed.
+	Code func(c Context, indent int) string
+}
+
+// Targets returns the second arguments of the config calls that can hold the setting.
+func (s Setting) Targets(c Context) []string {
+	switch s.Scope {
+	case Repo:
+		return c.Repos
+	case Endpoint:
+		return []string{c.Endpoint}
+	}
+	return []string{":" + s.Keys[0]}
+}
+
+// Present reports whether a runtime config already provides the setting in any form: any read
+// of its variable, or one of its keys set under another variable or by a value phxdeploy
+// cannot see into.
+func (s Setting) Present(f *elixir.Facts, c Context) bool {
+	if f.Reads(s.Env) {
+		return true
+	}
+	if s.Scope == AppKey && f.Atoms[s.Keys[0]] {
+		return true
+	}
+	for _, k := range s.Keys {
+		if f.Sets(s.Targets(c), k) {
+			return true
+		}
+	}
+	return false
+}
+
+// config lays out `config args..., kws...` for column indent, relative to that column.
+func config(indent int, args []string, kws ...string) string {
+	return elixir.Dedent(elixir.FormatCall(indent, "config", args, kws), indent)
+}
+
+func repoArgs(c Context) []string     { return []string{":" + c.App, c.Repos[0]} }
+func endpointArgs(c Context) []string { return []string{":" + c.WebApp, c.Endpoint} }
+
+// required reads a variable into a local, raising with a helpful message when it is missing.
+func required(local, env, example string) string {
+	return fmt.Sprintf("%s =\n  System.get_env(%q) ||\n    raise \"\"\"\n    environment variable %s is missing.\n    %s\n    \"\"\"\n\n", local, env, env, example)
+}
+
+func always(Context) bool { return true }
+
+// All is every setting, in the order they are written.
+var All = []Setting{
+	{Env: "PHX_SERVER", Scope: Endpoint, Keys: []string{"server"}, Place: Top, Applies: always, Internal: true,
+		Code: func(c Context, _ int) string {
+			return "if System.get_env(\"PHX_SERVER\") do\n" + elixir.IndentBlock(config(2, endpointArgs(c), "server: true"), "  ") + "\nend"
+		}},
+	{Env: "DATABASE_PATH", Scope: Repo, Keys: []string{"database"}, Place: ProdStart,
+		Applies: func(c Context) bool { return c.Database == "sqlite" },
+		Code: func(c Context, in int) string {
+			return required("database_path", "DATABASE_PATH", "For example: /data/"+c.App+".db") +
+				config(in, repoArgs(c), "database: database_path")
+		}},
+	{Env: "DATABASE_URL", Scope: Repo, Keys: []string{"url", "hostname", "database"}, Place: ProdStart, Applies: Context.network,
+		Code: func(c Context, in int) string {
+			return required("database_url", "DATABASE_URL", "For example: "+c.DatabaseURLExample) +
+				config(in, repoArgs(c), "url: database_url")
+		}},
+	{Env: "ECTO_IPV6", Scope: Repo, Keys: []string{"socket_options"}, Place: ProdStart, Applies: Context.network,
+		Code: func(c Context, in int) string {
+			return "maybe_ipv6 = if System.get_env(\"ECTO_IPV6\") in ~w(true 1), do: [:inet6], else: []\n\n" +
+				config(in, repoArgs(c), "socket_options: maybe_ipv6")
+		}},
+	{Env: "POOL_SIZE", Scope: Repo, Keys: []string{"pool_size"}, Place: ProdStart, Applies: Context.ecto,
+		Code: func(c Context, in int) string {
+			def := "10"
+			if c.Database == "sqlite" {
+				def = "5"
+			}
+			return config(in, repoArgs(c), fmt.Sprintf("pool_size: String.to_integer(System.get_env(\"POOL_SIZE\") || %q)", def))
+		}},
+	{Env: "SECRET_KEY_BASE", Scope: Endpoint, Keys: []string{"secret_key_base"}, Place: ProdEnd, Applies: always,
+		Code: func(c Context, in int) string {
+			return required("secret_key_base", "SECRET_KEY_BASE", "You can generate one by calling: mix phx.gen.secret") +
+				config(in, endpointArgs(c), "secret_key_base: secret_key_base")
+		}},
+	{Env: "PHX_HOST", Scope: Endpoint, Keys: []string{"url.host"}, Place: ProdEnd, Applies: always,
+		Code: func(c Context, in int) string {
+			return config(in, endpointArgs(c), `url: [host: System.get_env("PHX_HOST") || "example.com", port: 443, scheme: "https"]`)
+		}},
+	{Env: "PORT", Scope: Endpoint, Keys: []string{"http.port"}, Place: ProdEnd, Applies: always,
+		Code: func(c Context, in int) string {
+			port := `port: String.to_integer(System.get_env("PORT") || "4000")`
+			if c.NewFile {
+				// A new file also listens on every IPv6 and IPv4 interface, as Phoenix's own does.
+				return config(in, endpointArgs(c), "http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}, "+port+"]")
+			}
+			return config(in, endpointArgs(c), "http: ["+port+"]")
+		}},
+	{Env: "DNS_CLUSTER_QUERY", Scope: AppKey, Keys: []string{"dns_cluster_query"}, Place: ProdEnd,
+		Applies: func(c Context) bool { return c.DNSCluster },
+		Code: func(c Context, in int) string {
+			return config(in, []string{":" + c.App, ":dns_cluster_query", `System.get_env("DNS_CLUSTER_QUERY")`})
+		}},
+}
+
+// For returns the settings a context needs, in the order they are written.
+func For(c Context) []Setting {
+	var out []Setting
+	for _, s := range All {
+		if s.Applies(c) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Names returns the Phoenix name of every variable in the table that the platforms provide.
+func Names() []string {
+	var out []string
+	for _, s := range All {
+		if !s.Internal {
+			out = append(out, s.Env)
+		}
+	}
+	return out
+}

@@ -1,0 +1,207 @@
+package target
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/patch"
+	"github.com/phxdeploy/phxdeploy/generator/project"
+)
+
+// Built-in versions used when the project pins none; the tag must exist on Docker Hub.
+const (
+	DefaultElixir = "1.19.5"
+	DefaultOTP    = "28.3.1"
+	DefaultDebian = "trixie-20260610-slim"
+)
+
+// Databases are the adapters phxdeploy knows, by the name used in flags.
+var Databases = []string{"postgres", "mysql", "sqlite", "mssql", "none"}
+
+var (
+	dnsLabelRe = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	hostRe     = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$`)
+	versionRe  = regexp.MustCompile(`^\d+\.\d+(\.\d+)*$`)
+	debianRe   = regexp.MustCompile(`^[a-z]+(-[0-9]{8})?(-slim)?$`)
+	packageRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+$`)
+)
+
+// commonQuestions are the answers every deploy needs, and the SQLite volume of the targets that
+// keep one.
+func (r *Registry) commonQuestions() []*answers.Question {
+	return []*answers.Question{
+		{Key: "target", Title: "Deployment targets", Help: "targets to render: " + strings.Join(r.Names(), ","), Kind: answers.KindList, Options: r.Names(),
+			Default: answers.NoDefault, Validate: r.validateTargets},
+		{Key: "name", Title: "Deploy name (Fly app, Kubernetes and systemd name)", Help: "deploy name: Fly app name, Kubernetes resource name, systemd unit (default: the app name with dashes)", Kind: answers.KindString,
+			Default: func(p *project.Project, _ *answers.Values) (string, string, bool) {
+				return strings.ReplaceAll(p.Release, "_", "-"), answers.SourceDetected, true
+			}, Validate: answers.Matches(dnsLabelRe, "name (lowercase letters, digits and dashes, 63 at most, starting with a letter)")},
+		{Key: "host", Title: "Public host name (PHX_HOST)", Help: "public host name the app is served on (PHX_HOST)", Kind: answers.KindString,
+			RequiredFor: r.namesWhere(func(t Target) bool { return t.PublicHost == nil && !t.LocalHost }),
+			Default:     r.hostDefault, Validate: answers.Matches(hostRe, "host name")},
+		{Key: "port", Title: "HTTP port inside the container or host (PORT)", Help: "port the endpoint listens on (PORT)", Kind: answers.KindInt,
+			Default: answers.Fixed("4000"), Validate: answers.IntRange(1024, 65535)},
+		{Key: "database", Title: "Database adapter", Help: "database adapter, overriding detection: " + strings.Join(Databases, ", "), Kind: answers.KindString, Options: Databases,
+			Default: func(p *project.Project, _ *answers.Values) (string, string, bool) {
+				return p.Database, answers.SourceDetected, true
+			},
+			Validate: answers.OneOf(Databases)},
+		{Key: "clustering", Title: "Cluster the nodes (dns_cluster)?", Help: "connect the nodes of a deploy into an Erlang cluster (dns_cluster, or the project's libcluster)", Kind: answers.KindBool,
+			Default: answers.Fixed("true"), Validate: answers.OneOf([]string{"true", "false"})},
+		{Key: "volume-size", Title: "Volume size for the SQLite database (GB)", Help: "size in GB of the volume that holds the SQLite database (Fly volume, Kubernetes claim)", Kind: answers.KindInt,
+			Targets: r.namesWhere(func(t Target) bool { return t.SQLiteVolume }),
+			When:    func(_ *project.Project, v *answers.Values) bool { return v.String("database") == "sqlite" },
+			Default: answers.Fixed("1"), Validate: answers.IntRange(1, 500)},
+	}
+}
+
+// hostDefault is the public host of the first selected target that has one; without one, a
+// deploy whose every target runs locally is served on localhost, and the others must be told.
+func (r *Registry) hostDefault(_ *project.Project, v *answers.Values) (string, string, bool) {
+	local := true
+	for _, t := range r.targets {
+		if !v.HasTarget(t.Name) {
+			continue
+		}
+		if t.PublicHost != nil {
+			return t.PublicHost(v.String("name")), answers.SourceDefault, true
+		}
+		local = local && t.LocalHost
+	}
+	if local {
+		return "localhost", answers.SourceDefault, true
+	}
+	return "", "", false
+}
+
+// imageQuestions shape the image the Dockerfile builds, for the targets that run it.
+func (r *Registry) imageQuestions() []*answers.Question {
+	images := r.namesWhere(func(t Target) bool { return t.BuildsImage })
+	return []*answers.Question{
+		{Key: "extra-packages", Title: "Extra Debian packages for the runner image (comma-separated)", Help: "Debian packages to add to the runner image, comma-separated", Kind: answers.KindList, Targets: images,
+			Default: answers.Fixed(""), Validate: validatePackages},
+		{Key: "elixir-version", Title: "Elixir version of the builder image", Help: "Elixir version for the builder image (default: from .tool-versions/mise.toml/.elixir-version)", Kind: answers.KindString, Targets: images,
+			Default: versionDefault(func(p *project.Project) string { return p.ElixirVersion }, DefaultElixir), Validate: answers.Matches(versionRe, "version")},
+		{Key: "otp-version", Title: "Erlang/OTP version of the builder image", Help: "Erlang/OTP version for the builder image", Kind: answers.KindString, Targets: images,
+			Default: versionDefault(func(p *project.Project) string { return p.OTPVersion }, DefaultOTP), Validate: answers.Matches(versionRe, "version")},
+		{Key: "debian-version", Title: "Debian image tag (codename-date-slim)", Help: "Debian tag shared by the builder and runner images", Kind: answers.KindString, Targets: images,
+			Default: answers.Fixed(DefaultDebian), Validate: answers.Matches(debianRe, "Debian tag (e.g. trixie-20260610-slim)")},
+	}
+}
+
+func validatePackages(s string) error {
+	for _, p := range answers.SplitList(s) {
+		if !packageRe.MatchString(p) {
+			return fmt.Errorf("%q is not a Debian package name", p)
+		}
+	}
+	return nil
+}
+
+// versionDefault uses the project's pinned version when it is a full version, else the built-in.
+func versionDefault(pinned func(p *project.Project) string, builtin string) func(*project.Project, *answers.Values) (string, string, bool) {
+	return func(p *project.Project, _ *answers.Values) (string, string, bool) {
+		if v := pinned(p); versionRe.MatchString(v) && strings.Count(v, ".") >= 2 {
+			return v, answers.SourceDetected, true
+		}
+		return builtin, answers.SourceDefault, true
+	}
+}
+
+// buildsImage reports whether a selected target runs the image the Dockerfile builds.
+func (d *Data) buildsImage() bool { return d.imageBuilt }
+
+// common holds the files and edits every deploy needs: the runtime config, the Release module,
+// the overlay scripts, env.sh, the health check, the image (for the targets that run one), and
+// the clustering dependency.
+func common() Target {
+	return Target{
+		Name: "all",
+		Files: []File{
+			{Template: "common/runtime.exs.tmpl", Path: func(d *Data) string { return d.RuntimeConfig }, Mode: 0o644,
+				Create: func(rendered string, d *Data) (string, error) {
+					return patch.Runtime(rendered, d.RuntimeConfig, d.SettingContext(true))
+				},
+				Patch: func(existing string, _ []byte, d *Data) (string, error) {
+					return patch.Runtime(existing, d.RuntimeConfig, d.SettingContext(false))
+				}},
+			{Template: "common/release.ex.tmpl", Path: func(d *Data) string { return path.Join(d.AppDir, "lib", d.App, "release.ex") },
+				When: func(d *Data) bool { return d.Ecto }, Mode: 0o644},
+			{Template: "common/health_controller.ex.tmpl", Path: func(d *Data) string { return path.Join(d.WebLib, "controllers", "health_controller.ex") },
+				When: func(d *Data) bool { return d.HealthController }, Mode: 0o644},
+			{Template: "common/env.sh.eex.tmpl", Path: At("rel/env.sh.eex"), Mode: 0o644,
+				Patch: func(existing string, rendered []byte, _ *Data) (string, error) {
+					return patch.EnvSh(existing, string(rendered))
+				}},
+			{Template: "common/server.sh.tmpl", Path: At("rel/overlays/bin/server"), Mode: 0o755},
+			{Template: "common/migrate.sh.tmpl", Path: At("rel/overlays/bin/migrate"), When: func(d *Data) bool { return d.Ecto }, Mode: 0o755},
+			{Template: "docker/Dockerfile.tmpl", Path: At("Dockerfile"), When: (*Data).buildsImage, Mode: 0o644},
+			{Template: "docker/dockerignore.tmpl", Path: At(".dockerignore"), When: (*Data).buildsImage, Mode: 0o644},
+		},
+		Edits: []Edit{
+			{ // an umbrella needs a release definition for `mix release`
+				Path: func(*project.Project, *Data) string { return "mix.exs" },
+				When: func(p *project.Project, _ *Data) bool { return p.Umbrella && !p.HasReleasesConfig },
+				Patch: func(src, file string, p *project.Project, d *Data) (string, error) {
+					return patch.ProjectKeyword(src, file, "releases", umbrellaRelease(p, d))
+				},
+			},
+			{ // the dns_cluster dependency, in the app that starts the supervisor
+				Path: func(_ *project.Project, d *Data) string { return path.Join(d.AppDir, "mix.exs") },
+				When: func(p *project.Project, d *Data) bool { return d.DNSClusterQuery && !p.DNSCluster },
+				Patch: func(src, file string, _ *project.Project, _ *Data) (string, error) {
+					return patch.Deps(src, file, `{:dns_cluster, "~> 0.2.0"}`, "dns_cluster")
+				},
+			},
+			{ // the DNSCluster child, before Phoenix.PubSub
+				Path: func(p *project.Project, _ *Data) string { return p.ApplicationFile },
+				When: func(_ *project.Project, d *Data) bool { return d.DNSClusterQuery },
+				Patch: func(src, file string, _ *project.Project, d *Data) (string, error) {
+					return patch.Children(src, file, dnsClusterChild(d))
+				},
+				Missing: func(d *Data) (string, string) {
+					return "the application module was not found; start DNSCluster before Phoenix.PubSub", dnsClusterChild(d) + ",\n"
+				},
+			},
+			{ // the health routes
+				Path: func(p *project.Project, _ *Data) string { return p.RouterFile },
+				When: func(_ *project.Project, d *Data) bool { return d.HealthController },
+				Patch: func(src, file string, _ *project.Project, d *Data) (string, error) {
+					return patch.Router(src, file, d.HealthPath, d.WebModule)
+				},
+				Missing: func(d *Data) (string, string) {
+					return "the router was not found; add the health routes before its first scope", patch.RouterSnippet(d.HealthPath, d.WebModule) + "\n"
+				},
+			},
+			{ // health probes must not be redirected by force_ssl
+				Path: func(*project.Project, *Data) string { return "config/prod.exs" },
+				When: func(p *project.Project, _ *Data) bool { return p.ForceSSL },
+				Patch: func(src, file string, p *project.Project, d *Data) (string, error) {
+					return patch.ForceSSL(src, file, d.HealthPath, d.LivePath, p.PlugVersion)
+				},
+			},
+		},
+		NextSteps: func(p *project.Project, _ *Data) []string {
+			if p.ReleasesExs {
+				return []string{"config/releases.exs is the Elixir 1.9-1.10 name; phxdeploy edited it, and `git mv config/releases.exs config/runtime.exs` (then phxdeploy init again) brings it up to date"}
+			}
+			return nil
+		},
+	}
+}
+
+func dnsClusterChild(d *Data) string {
+	return fmt.Sprintf("{DNSCluster, query: Application.get_env(:%s, :dns_cluster_query) || :ignore}", d.App)
+}
+
+// umbrellaRelease is the release definition an umbrella without one gets: every app, permanent.
+func umbrellaRelease(p *project.Project, d *Data) string {
+	var apps []string
+	for _, a := range p.Apps {
+		apps = append(apps, a.Name+": :permanent")
+	}
+	return fmt.Sprintf("[%s: [applications: [%s]]]", d.Release, strings.Join(apps, ", "))
+}

@@ -1,0 +1,199 @@
+package target
+
+import (
+	"path"
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/generator/setting"
+)
+
+// Data is what every template receives. Its field names are a contract with organization
+// templates: add fields freely, but renaming or removing one breaks overrides.
+type Data struct {
+	// Project names.
+	App       string                `doc:"OTP app that owns the Repo and the Release module"`
+	WebApp    string                `doc:"OTP app that owns the Endpoint"`
+	Base      string                `doc:"base module, e.g. MyApp"`
+	Repos     []string              `doc:"Ecto repos from :ecto_repos, e.g. [MyApp.Repo]"`
+	WebModule string                `doc:"web module, e.g. MyAppWeb"`
+	Release   string                `doc:"release name"`
+	Umbrella  bool                  `doc:"the project is an umbrella"`
+	AppsPath  string                `doc:"the umbrella apps directory"`
+	Apps      []project.UmbrellaApp `doc:"the umbrella apps (Name, Dir)"`
+	AppDir    string                `doc:"directory of the core app, '' for a regular project"`
+	WebDir    string                `doc:"directory of the web app, '' for a regular project"`
+	WebLib    string                `doc:"directory of the web module's files, e.g. lib/my_app_web"`
+
+	// Project facts that shape the build.
+	Assets            bool     `doc:"the web app has an assets/ directory"`
+	AssetsNpm         bool     `doc:"assets/package.json exists: the build needs Node"`
+	AssetsDir         string   `doc:"assets directory relative to the root"`
+	AssetsSetup       bool     `doc:"mix.exs defines an assets.setup alias"`
+	AssetsDeploy      bool     `doc:"mix.exs defines an assets.deploy alias"`
+	PackageLock       bool     `doc:"assets/package-lock.json exists"`
+	Priv              bool     `doc:"priv/ exists"`
+	MixLock           bool     `doc:"mix.lock exists"`
+	RuntimeConfig     string   `doc:"the runtime config file: config/runtime.exs, or config/releases.exs in projects from Elixir 1.9-1.10"`
+	CompileConfigs    []string `doc:"config files compile time needs, relative to the root"`
+	HasReleasesConfig bool     `doc:"mix.exs defines releases:"`
+	ForceSSL          bool     `doc:"force_ssl is configured"`
+
+	// Answers.
+	Name          string `doc:"deploy name (Fly app, Kubernetes resources, systemd unit)"`
+	Host          string `doc:"public host (PHX_HOST)"`
+	Port          int    `doc:"HTTP port (PORT)"`
+	Database      string `doc:"postgres, mysql, sqlite, mssql or none"`
+	Ecto          bool   `doc:"a database is in use"`
+	Clustering    bool   `doc:"nodes cluster"`
+	Libcluster    bool   `doc:"the project clusters with libcluster (kept as it is)"`
+	Region        string `doc:"Fly primary region"`
+	VMSize        string `doc:"Fly machine size"`
+	VMMemory      string `doc:"Fly machine memory"`
+	VolumeSize    int    `doc:"SQLite volume size in GB"`
+	Image         string `doc:"image reference (Kubernetes)"`
+	Namespace     string `doc:"Kubernetes namespace"`
+	Replicas      int    `doc:"Kubernetes replicas"`
+	InstallDir    string `doc:"systemd install directory"`
+	ServiceUser   string `doc:"systemd user"`
+	ElixirVersion string `doc:"builder Elixir version"`
+	OTPVersion    string `doc:"builder Erlang/OTP version"`
+	DebianVersion string `doc:"Debian tag of builder and runner"`
+
+	// Derived values shared by several targets.
+	NetworkDatabase      bool     `doc:"the database is reached over the network (not SQLite)"`
+	DNSClusterQuery      bool     `doc:"the app reads DNS_CLUSTER_QUERY (dns_cluster, not libcluster)"`
+	ReleaseCommand       bool     `doc:"Fly runs migrations as a release command"`
+	FlyVolumeStage       bool     `doc:"the Dockerfile has a stage that hands a Fly volume to the app user"`
+	ProbeHeaders         bool     `doc:"health probes send headers that pass force_ssl"`
+	DataDir              string   `doc:"where SQLite keeps its database in containers"`
+	VolumeName           string   `doc:"Fly volume name"`
+	DatabaseURLExample   string   `doc:"an example DATABASE_URL"`
+	DatabasePort         int      `doc:"the network database's default port"`
+	HealthController     bool     `doc:"phxdeploy adds its health controller (the project has no health check)"`
+	HealthPath           string   `doc:"readiness path"`
+	LivePath             string   `doc:"liveness path"`
+	HealthTimeoutMs      int      `doc:"readiness check timeout (ms)"`
+	HealthTimeoutLiteral string   `doc:"the same, as an Elixir literal (1_000)"`
+	UID                  int      `doc:"numeric user and group of the container"`
+	DistPort             int      `doc:"fixed Erlang distribution port"`
+	PreStopSeconds       int      `doc:"Kubernetes preStop pause"`
+	DrainSeconds         int      `doc:"time the endpoint drains after SIGTERM"`
+	GraceSeconds         int      `doc:"Kubernetes termination grace period"`
+	KillTimeoutSeconds   int      `doc:"Fly kill_timeout and systemd TimeoutStopSec"`
+	SecretName           string   `doc:"Kubernetes Secret with the app secrets"`
+	StatefulSet          bool     `doc:"Kubernetes runs a StatefulSet (SQLite) instead of a Deployment"`
+	WorkloadFile         string   `doc:"deployment.yaml or statefulset.yaml"`
+	HeadlessService      bool     `doc:"the headless Service is needed (clustering, or the StatefulSet)"`
+	EnvFile              string   `doc:"systemd EnvironmentFile"`
+	RunnerPackages       []string `doc:"extra runner packages (--extra-packages)"`
+
+	Env     map[string]string `doc:"the project's names for DATABASE_URL, DATABASE_PATH, POOL_SIZE, ECTO_IPV6, SECRET_KEY_BASE, PHX_HOST, PORT, DNS_CLUSTER_QUERY"`
+	Targets []string          `doc:"selected targets, e.g. ['fly', 'k8s']"`
+	Answers map[string]string `doc:"every answer by its flag name, as given (for questions added after these fields)"`
+
+	imageBuilt bool // a selected target runs the image the Dockerfile builds
+}
+
+// Fixed conventions. Bandit and Cowboy drain for up to 15 s by default after SIGTERM.
+const (
+	containerUID   = 10001
+	distPort       = 9000
+	preStopSeconds = 5
+	drainSeconds   = 15
+	healthTimeout  = 1000
+)
+
+var databaseURLExamples = map[string]string{
+	"postgres": "ecto://USER:PASS@HOST/DATABASE",
+	"mysql":    "ecto://USER:PASS@HOST/DATABASE",
+	"mssql":    "ecto://USER:PASS@HOST/DATABASE",
+}
+
+// NewData combines project facts and answers into the template data. Each target's Derive then
+// sets the fields its own files use.
+func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
+	name := v.String("name")
+	d := &Data{
+		App: p.App, WebApp: p.WebApp, Base: p.Base, Repos: p.Repos, WebModule: p.WebModule, Release: p.Release,
+		Umbrella: p.Umbrella, AppsPath: strings.TrimPrefix(p.AppsPath, "./"), Apps: p.Apps,
+		AppDir: p.AppDir(), WebDir: p.WebDir(), WebLib: p.WebLib(),
+		Assets: p.Assets, AssetsNpm: p.AssetsNpm, AssetsSetup: p.Aliases["assets.setup"], AssetsDeploy: p.Aliases["assets.deploy"],
+		PackageLock: p.PackageLock, Priv: p.Priv, MixLock: p.MixLock, CompileConfigs: p.CompileConfigs,
+		HasReleasesConfig: p.HasReleasesConfig || p.Umbrella, ForceSSL: p.ForceSSL,
+
+		Name: name, Host: v.String("host"), Port: v.Int("port"), Database: v.String("database"),
+		Clustering: v.Bool("clustering"), Libcluster: p.Libcluster,
+		Region: v.String("region"), VMSize: v.String("vm-size"), VMMemory: v.String("vm-memory"), VolumeSize: v.Int("volume-size"),
+		Image: strings.ReplaceAll(v.String("image"), "{name}", name), Namespace: v.String("namespace"), Replicas: v.Int("replicas"),
+		InstallDir: v.String("install-dir"), ServiceUser: v.String("service-user"),
+		ElixirVersion: v.String("elixir-version"), OTPVersion: v.String("otp-version"), DebianVersion: v.String("debian-version"),
+		RunnerPackages: v.List("extra-packages"),
+
+		HealthPath: "/health", LivePath: "/health/live",
+		HealthTimeoutMs: healthTimeout, HealthTimeoutLiteral: "1_000",
+		UID: containerUID, DistPort: distPort,
+		PreStopSeconds: preStopSeconds, DrainSeconds: drainSeconds,
+		DataDir: "/data", Targets: r.Selected(v),
+		Answers: map[string]string{},
+	}
+	d.Ecto = d.Database != "none"
+	for _, q := range r.Questions() {
+		if s, ok := v.Get(q.Key); ok {
+			d.Answers[q.Key] = s
+		}
+	}
+	if len(d.Repos) == 0 {
+		d.Repos = []string{d.Base + ".Repo"}
+	}
+	d.RuntimeConfig = "config/runtime.exs"
+	if p.ReleasesExs {
+		d.RuntimeConfig = "config/releases.exs" // Mix still reads it when there is no runtime.exs
+	}
+	d.Env = map[string]string{}
+	for _, v := range setting.Names() {
+		d.Env[v] = v
+		if n := p.Env[v]; n != "" {
+			d.Env[v] = n
+		}
+	}
+	d.HealthController = p.ExistingHealthPath == ""
+	if !d.HealthController {
+		d.HealthPath, d.LivePath = p.ExistingHealthPath, p.ExistingHealthPath
+	}
+	d.AssetsDir = path.Join(d.WebDir, "assets")
+	d.NetworkDatabase = d.Ecto && d.Database != "sqlite"
+	d.DNSClusterQuery = d.Clustering && !p.Libcluster
+	d.ProbeHeaders = p.ForceSSL
+	d.DatabaseURLExample = databaseURLExamples[d.Database]
+	d.DatabasePort = map[string]int{"postgres": 5432, "mysql": 3306, "mssql": 1433}[d.Database]
+	d.KillTimeoutSeconds = drainSeconds + 15
+	for _, t := range r.targets {
+		d.imageBuilt = d.imageBuilt || t.BuildsImage && d.Selected(t.Name)
+	}
+	for _, t := range r.all() {
+		if t.Derive != nil {
+			t.Derive(d)
+		}
+	}
+	return d
+}
+
+// Selected reports whether target name is selected.
+func (d *Data) Selected(name string) bool { return contains(d.Targets, name) }
+
+// SettingContext is what the runtime.exs settings refer to.
+func (d *Data) SettingContext(newFile bool) setting.Context {
+	return setting.Context{App: d.App, WebApp: d.WebApp, Repos: d.Repos, Endpoint: d.WebModule + ".Endpoint",
+		Database: d.Database, DNSCluster: d.DNSClusterQuery, NewFile: newFile, DatabaseURLExample: d.DatabaseURLExample}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

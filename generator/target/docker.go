@@ -1,0 +1,35 @@
+package target
+
+import (
+	"github.com/phxdeploy/phxdeploy/generator/patch"
+	"github.com/phxdeploy/phxdeploy/generator/project"
+)
+
+// docker runs the release with Docker Compose, with its database.
+func docker() Target {
+	return Target{
+		Name: "docker", Title: "Docker Compose", BuildsImage: true, LocalHost: true,
+		Files: []File{
+			{Template: "docker/compose.yaml.tmpl", Path: At("compose.yaml"), Mode: 0o644},
+			{Template: "docker/env.prod.example.tmpl", Path: At(".env.prod.example"), Mode: 0o644},
+		},
+		Edits: []Edit{{ // compose's secrets stay out of git
+			Path: func(*project.Project, *Data) string { return ".gitignore" },
+			Patch: func(src, _ string, _ *project.Project, _ *Data) (string, error) {
+				return patch.Ignore(src, ".env.prod", "secrets for docker compose (phxdeploy)")
+			},
+		}},
+		NextSteps: func(*project.Project, *Data) []string {
+			return []string{
+				"cp .env.prod.example .env.prod and fill it in (it holds secrets: never commit it)",
+				"docker compose up --build",
+			}
+		},
+		LibclusterHint: hostLibclusterHint,
+	}
+}
+
+// hostLibclusterHint is the libcluster strategy for nodes named after their host.
+func hostLibclusterHint(d *Data) string {
+	return "list the nodes (" + d.Release + "@<host>) with Cluster.Strategy.Epmd, or use DNSPoll"
+}

@@ -1,0 +1,94 @@
+package target
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/project"
+)
+
+var imageRe = regexp.MustCompile(`^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$`)
+
+// validateImage checks an image reference; "{name}" stands for the deploy name (organization
+// defaults use it as a pattern, such as registry.acme.com/{name}:1.0.0).
+func validateImage(s string) error {
+	s = strings.ReplaceAll(s, "{name}", "name")
+	if err := answers.Matches(imageRe, "image reference (registry/name:tag)")(s); err != nil {
+		return err
+	}
+	last := s[strings.LastIndex(s, "/")+1:]
+	if !strings.Contains(last, ":") && !strings.Contains(s, "@") {
+		return fmt.Errorf("%q has no tag: give an explicit version tag such as %s:1.0.0", s, s)
+	}
+	if strings.HasSuffix(last, ":latest") {
+		return fmt.Errorf("%q uses the latest tag, which Kubernetes cannot roll back: give a version tag", s)
+	}
+	return nil
+}
+
+func k8sFile(name string) File {
+	return File{Template: "k8s/" + name + ".tmpl", Path: At("deploy/k8s/" + name), Mode: 0o644}
+}
+
+// k8s deploys to Kubernetes: kustomize manifests under deploy/k8s.
+func k8s() Target {
+	return Target{
+		Name: "k8s", Title: "Kubernetes", BuildsImage: true, SQLiteVolume: true,
+		Questions: []*answers.Question{
+			{Key: "image", Title: "Container image reference with a version tag (registry/name:tag)", Help: "image the Kubernetes Deployment runs, with a version tag (required for k8s)", Kind: answers.KindString,
+				Default: answers.NoDefault, Validate: validateImage},
+			{Key: "namespace", Title: "Kubernetes namespace", Help: "Kubernetes namespace", Kind: answers.KindString,
+				Default: func(_ *project.Project, v *answers.Values) (string, string, bool) {
+					return v.String("name"), answers.SourceDefault, true
+				}, Validate: answers.Matches(dnsLabelRe, "namespace")},
+			{Key: "replicas", Title: "Kubernetes replicas", Help: "number of pods (1 with SQLite)", Kind: answers.KindInt,
+				Default: func(_ *project.Project, v *answers.Values) (string, string, bool) {
+					if v.String("database") == "sqlite" {
+						return "1", answers.SourceDefault, true
+					}
+					return "2", answers.SourceDefault, true
+				}, Validate: answers.IntRange(1, 1000)},
+		},
+		Files: []File{
+			k8sFile("kustomization.yaml"),
+			{Template: "k8s/workload.yaml.tmpl", Path: func(d *Data) string { return "deploy/k8s/" + d.WorkloadFile }, Mode: 0o644},
+			k8sFile("service.yaml"),
+			{Template: "k8s/service-headless.yaml.tmpl", Path: At("deploy/k8s/service-headless.yaml"), When: func(d *Data) bool { return d.HeadlessService }, Mode: 0o644},
+			k8sFile("pdb.yaml"),
+			k8sFile("networkpolicy.yaml"),
+		},
+		Derive: func(d *Data) {
+			d.SecretName = d.Name
+			d.StatefulSet = d.Database == "sqlite"
+			d.WorkloadFile = map[bool]string{true: "statefulset.yaml", false: "deployment.yaml"}[d.StatefulSet]
+			d.HeadlessService = d.Clustering || d.StatefulSet
+			d.GraceSeconds = preStopSeconds + drainSeconds + 10
+		},
+		Check: func(_ *project.Project, v *answers.Values) error {
+			if r := v.String("replicas"); v.String("database") == "sqlite" && r != "1" {
+				return &answers.UsageError{Msg: fmt.Sprintf("--replicas %s: SQLite keeps its database on one volume that one pod mounts; use --replicas 1 or a network database", r)}
+			}
+			return nil
+		},
+		NextSteps: func(_ *project.Project, d *Data) []string {
+			secret := fmt.Sprintf("kubectl -n %s create secret generic %s --from-literal=%s=$(mix phx.gen.secret)", d.Namespace, d.SecretName, d.Env["SECRET_KEY_BASE"])
+			if d.NetworkDatabase {
+				secret += " --from-literal=" + d.Env["DATABASE_URL"] + "=<your database URL>"
+			}
+			if d.Clustering {
+				secret += " --from-literal=RELEASE_COOKIE=$(mix phx.gen.secret 32)"
+			}
+			return []string{
+				fmt.Sprintf("docker build -t %s . && docker push %s", d.Image, d.Image),
+				"kubectl create namespace " + d.Namespace,
+				secret,
+				"kubectl apply -k deploy/k8s",
+			}
+		},
+		LibclusterHint: func(d *Data) string {
+			return fmt.Sprintf(`use Cluster.Strategy.Kubernetes.DNS with service: "%s-headless", application_name: "%s"`, d.Name, d.Release)
+		},
+	}
+}

@@ -1,0 +1,44 @@
+package target
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/project"
+)
+
+// systemd runs the release as a hardened service on a host.
+func systemd() Target {
+	return Target{
+		Name: "systemd", Title: "systemd",
+		Questions: []*answers.Question{
+			{Key: "install-dir", Title: "Directory the release is installed in (systemd)", Help: "where the release is unpacked on the host (systemd)", Kind: answers.KindString,
+				Default: func(_ *project.Project, v *answers.Values) (string, string, bool) {
+					return "/opt/" + v.String("name"), answers.SourceDefault, true
+				}, Validate: answers.Matches(regexp.MustCompile(`^/[A-Za-z0-9._/-]+$`), "absolute path")},
+			{Key: "service-user", Title: "System user that runs the service (systemd)", Help: "system user the unit runs as (systemd)", Kind: answers.KindString,
+				Default: func(_ *project.Project, v *answers.Values) (string, string, bool) {
+					return v.String("name"), answers.SourceDefault, true
+				}, Validate: answers.Matches(regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`), "user name")},
+		},
+		Files: []File{
+			{Template: "systemd/unit.service.tmpl", Path: func(d *Data) string { return "deploy/systemd/" + d.Name + ".service" }, Mode: 0o644},
+			{Template: "systemd/env.example.tmpl", Path: func(d *Data) string { return "deploy/systemd/" + d.Name + ".env.example" }, Mode: 0o644},
+		},
+		Derive: func(d *Data) { d.EnvFile = "/etc/" + d.Name + "/" + d.Name + ".env" },
+		NextSteps: func(_ *project.Project, d *Data) []string {
+			release := ""
+			if d.HasReleasesConfig {
+				release = " " + d.Release
+			}
+			return []string{
+				fmt.Sprintf("MIX_ENV=prod mix release%s, then copy _build/prod/rel/%s to %s on the host", release, d.Release, d.InstallDir),
+				fmt.Sprintf("useradd --system --home-dir /var/lib/%s --shell /usr/sbin/nologin %s", d.Name, d.ServiceUser),
+				fmt.Sprintf("install -D -m 0600 deploy/systemd/%s.env.example %s, then fill in every value", d.Name, d.EnvFile),
+				fmt.Sprintf("install -m 0644 deploy/systemd/%s.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now %s", d.Name, d.Name),
+			}
+		},
+		LibclusterHint: hostLibclusterHint,
+	}
+}
