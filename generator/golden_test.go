@@ -278,6 +278,15 @@ end
 		mutate:  renameFile("config/runtime.exs", "config/releases.exs"),
 		answers: map[string]string{"target": "docker"}},
 	{name: "fly_only", fixture: "phx18_postgres", answers: map[string]string{"target": "fly"}},
+	// A new runtime.exs configures the repo :ecto_repos names, not <Base>.Repo.
+	{name: "no_runtime_exs_repo_elsewhere", fixture: "phx16_mysql",
+		mutate: both(without("config/runtime.exs"),
+			edited("config/config.exs", "ecto_repos: [Shop.Repo]", "ecto_repos: [Shop.Repo.Main]"),
+			edited("config/dev.exs", "config :shop, Shop.Repo,", "config :shop, Shop.Repo.Main,"),
+			edited("config/test.exs", "config :shop, Shop.Repo,", "config :shop, Shop.Repo.Main,"),
+			edited("lib/shop/repo.ex", "defmodule Shop.Repo do", "defmodule Shop.Repo.Main do"),
+			edited("lib/shop/application.ex", "      Shop.Repo,", "      Shop.Repo.Main,")),
+		answers: map[string]string{"target": "docker"}},
 }
 
 // copyTree copies a fixture into a fresh directory so that scenarios can change it.

@@ -40,17 +40,9 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 	if block != nil {
 		prodIndent = s.indentOf(code[block.Open].Start) + "  "
 	}
-	var top, start, end []string
-	for _, st := range missing {
-		switch st.Place {
-		case setting.Top:
-			top = append(top, st.Code(c, 0))
-		case setting.ProdStart:
-			start = append(start, st.Code(c, len(prodIndent)))
-		default:
-			end = append(end, st.Code(c, len(prodIndent)))
-		}
-	}
+	top := setting.Render(at(missing, setting.Top), c, 0)
+	start := setting.Render(at(missing, setting.ProdStart), c, len(prodIndent))
+	end := setting.Render(at(missing, setting.ProdEnd), c, len(prodIndent))
 	snippet := RuntimeSnippet(missing, c)
 	if len(top) > 0 {
 		// Top-level settings go just before the prod block (with the comments above it), as
@@ -113,16 +105,21 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 	return s.done(file, snippet)
 }
 
-// RuntimeSnippet is the paste-ready text for settings phxdeploy could not add itself.
-func RuntimeSnippet(settings []setting.Setting, c setting.Context) string {
-	var top, prod []string
-	for _, st := range settings {
-		if st.Place == setting.Top {
-			top = append(top, st.Code(c, 0))
-		} else {
-			prod = append(prod, st.Code(c, 2))
+// at returns the settings that go at place.
+func at(settings []setting.Setting, place setting.Place) []setting.Setting {
+	var out []setting.Setting
+	for _, s := range settings {
+		if s.Place == place {
+			out = append(out, s)
 		}
 	}
+	return out
+}
+
+// RuntimeSnippet is the paste-ready text for settings phxdeploy could not add itself.
+func RuntimeSnippet(settings []setting.Setting, c setting.Context) string {
+	top := setting.Render(at(settings, setting.Top), c, 0)
+	prod := setting.Render(append(at(settings, setting.ProdStart), at(settings, setting.ProdEnd)...), c, 2)
 	out := strings.Join(top, "\n\n")
 	if len(prod) > 0 {
 		if out != "" {

@@ -7,6 +7,7 @@ package setting
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 )
@@ -63,9 +64,13 @@ type Setting struct {
 	// Internal marks a variable that phxdeploy's own scripts set (bin/server sets PHX_SERVER):
 	// the platforms never provide it.
 	Internal bool
-	// Code is the setting laid out for the column it will stand at (mix format's line length
-	// decides the layout), with that indentation removed.
-	Code func(c Context, indent int) string
+	// Pre is code that runs before the config call (reading the variable into a local).
+	Pre func(c Context) string
+	// Pair is the keyword pair the config call sets ("url: database_url"); for AppKey the
+	// value is the call's third argument instead.
+	Pair func(c Context) string
+	// Guard, when set, wraps the config call in `if <guard> do ... end`.
+	Guard string
 }
 
 // Targets returns the second arguments of the config calls that can hold the setting.
@@ -97,13 +102,50 @@ func (s Setting) Present(f *elixir.Facts, c Context) bool {
 	return false
 }
 
-// config lays out `config args..., kws...` for column indent, relative to that column.
-func config(indent int, args []string, kws ...string) string {
-	return elixir.Dedent(elixir.FormatCall(indent, "config", args, kws), indent)
+// args are the positional arguments of the setting's config call.
+func (s Setting) args(c Context) []string {
+	switch s.Scope {
+	case Repo:
+		return []string{":" + c.App, c.Repos[0]}
+	case Endpoint:
+		return []string{":" + c.WebApp, c.Endpoint}
+	}
+	return []string{":" + c.App, ":" + s.Keys[0], s.Pair(c)}
 }
 
-func repoArgs(c Context) []string     { return []string{":" + c.App, c.Repos[0]} }
-func endpointArgs(c Context) []string { return []string{":" + c.WebApp, c.Endpoint} }
+// Render lays out settings as code for column indent, relative to that column: one block per
+// config call. Consecutive unguarded settings of the same call share it (Config merges calls
+// anyway; one call reads as Phoenix writes it), their Pre code first.
+func Render(settings []Setting, c Context, indent int) []string {
+	var out []string
+	for i := 0; i < len(settings); {
+		s := settings[i]
+		args := s.args(c)
+		var pre strings.Builder
+		var pairs []string
+		j := i
+		for ; j < len(settings); j++ {
+			t := settings[j]
+			if j > i && (t.Guard != "" || s.Guard != "" || t.Scope == AppKey || strings.Join(t.args(c), ",") != strings.Join(args, ",")) {
+				break
+			}
+			if t.Pre != nil {
+				pre.WriteString(t.Pre(c))
+			}
+			if t.Scope != AppKey {
+				pairs = append(pairs, t.Pair(c))
+			}
+		}
+		if s.Guard != "" {
+			call := elixir.Dedent(elixir.FormatCall(indent+2, "config", args, pairs), indent)
+			out = append(out, pre.String()+"if "+s.Guard+" do\n"+call+"\nend")
+		} else {
+			out = append(out, pre.String()+elixir.Dedent(elixir.FormatCall(indent, "config", args, pairs), indent))
+		}
+		i = j
+	}
+	return out
+}
 
 // required reads a variable into a local, raising with a helpful message when it is missing.
 func required(local, env, example string) string {
@@ -112,59 +154,53 @@ func required(local, env, example string) string {
 
 func always(Context) bool { return true }
 
+func pair(p string) func(Context) string { return func(Context) string { return p } }
+
 // All is every setting, in the order they are written.
 var All = []Setting{
 	{Env: "PHX_SERVER", Scope: Endpoint, Keys: []string{"server"}, Place: Top, Applies: always, Internal: true,
-		Code: func(c Context, _ int) string {
-			return "if System.get_env(\"PHX_SERVER\") do\n" + elixir.IndentBlock(config(2, endpointArgs(c), "server: true"), "  ") + "\nend"
-		}},
+		Guard: `System.get_env("PHX_SERVER")`, Pair: pair("server: true")},
 	{Env: "DATABASE_PATH", Scope: Repo, Keys: []string{"database"}, Place: ProdStart,
 		Applies: func(c Context) bool { return c.Database == "sqlite" },
-		Code: func(c Context, in int) string {
-			return required("database_path", "DATABASE_PATH", "For example: /data/"+c.App+".db") +
-				config(in, repoArgs(c), "database: database_path")
-		}},
+		Pre: func(c Context) string {
+			return required("database_path", "DATABASE_PATH", "For example: /data/"+c.App+".db")
+		},
+		Pair: pair("database: database_path")},
 	{Env: "DATABASE_URL", Scope: Repo, Keys: []string{"url", "hostname", "database"}, Place: ProdStart, Applies: Context.network,
-		Code: func(c Context, in int) string {
-			return required("database_url", "DATABASE_URL", "For example: "+c.DatabaseURLExample) +
-				config(in, repoArgs(c), "url: database_url")
-		}},
+		Pre: func(c Context) string {
+			return required("database_url", "DATABASE_URL", "For example: "+c.DatabaseURLExample)
+		},
+		Pair: pair("url: database_url")},
 	{Env: "ECTO_IPV6", Scope: Repo, Keys: []string{"socket_options"}, Place: ProdStart, Applies: Context.network,
-		Code: func(c Context, in int) string {
-			return "maybe_ipv6 = if System.get_env(\"ECTO_IPV6\") in ~w(true 1), do: [:inet6], else: []\n\n" +
-				config(in, repoArgs(c), "socket_options: maybe_ipv6")
-		}},
+		Pre:  func(Context) string { return "maybe_ipv6 = if System.get_env(\"ECTO_IPV6\") in ~w(true 1), do: [:inet6], else: []\n\n" },
+		Pair: pair("socket_options: maybe_ipv6")},
 	{Env: "POOL_SIZE", Scope: Repo, Keys: []string{"pool_size"}, Place: ProdStart, Applies: Context.ecto,
-		Code: func(c Context, in int) string {
+		Pair: func(c Context) string {
 			def := "10"
 			if c.Database == "sqlite" {
 				def = "5"
 			}
-			return config(in, repoArgs(c), fmt.Sprintf("pool_size: String.to_integer(System.get_env(\"POOL_SIZE\") || %q)", def))
+			return fmt.Sprintf("pool_size: String.to_integer(System.get_env(\"POOL_SIZE\") || %q)", def)
 		}},
 	{Env: "SECRET_KEY_BASE", Scope: Endpoint, Keys: []string{"secret_key_base"}, Place: ProdEnd, Applies: always,
-		Code: func(c Context, in int) string {
-			return required("secret_key_base", "SECRET_KEY_BASE", "You can generate one by calling: mix phx.gen.secret") +
-				config(in, endpointArgs(c), "secret_key_base: secret_key_base")
-		}},
+		Pre: func(Context) string {
+			return required("secret_key_base", "SECRET_KEY_BASE", "You can generate one by calling: mix phx.gen.secret")
+		},
+		Pair: pair("secret_key_base: secret_key_base")},
 	{Env: "PHX_HOST", Scope: Endpoint, Keys: []string{"url.host"}, Place: ProdEnd, Applies: always,
-		Code: func(c Context, in int) string {
-			return config(in, endpointArgs(c), `url: [host: System.get_env("PHX_HOST") || "example.com", port: 443, scheme: "https"]`)
-		}},
+		Pair: pair(`url: [host: System.get_env("PHX_HOST") || "example.com", port: 443, scheme: "https"]`)},
 	{Env: "PORT", Scope: Endpoint, Keys: []string{"http.port"}, Place: ProdEnd, Applies: always,
-		Code: func(c Context, in int) string {
+		Pair: func(c Context) string {
 			port := `port: String.to_integer(System.get_env("PORT") || "4000")`
 			if c.NewFile {
 				// A new file also listens on every IPv6 and IPv4 interface, as Phoenix's own does.
-				return config(in, endpointArgs(c), "http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}, "+port+"]")
+				return "http: [\n  # Listen on every IPv6 and IPv4 interface.\n  ip: {0, 0, 0, 0, 0, 0, 0, 0},\n  " + port + "\n]"
 			}
-			return config(in, endpointArgs(c), "http: ["+port+"]")
+			return "http: [" + port + "]"
 		}},
 	{Env: "DNS_CLUSTER_QUERY", Scope: AppKey, Keys: []string{"dns_cluster_query"}, Place: ProdEnd,
 		Applies: func(c Context) bool { return c.DNSCluster },
-		Code: func(c Context, in int) string {
-			return config(in, []string{":" + c.App, ":dns_cluster_query", `System.get_env("DNS_CLUSTER_QUERY")`})
-		}},
+		Pair:    pair(`System.get_env("DNS_CLUSTER_QUERY")`)},
 }
 
 // For returns the settings a context needs, in the order they are written.
