@@ -331,7 +331,12 @@ func (s *scanner) heredoc(delim string, interpolate bool) error {
 			continue
 		}
 		if c == '\\' {
-			s.pos += 2
+			// An escaped character; a backslash at the end of a line continues it, and the
+			// line break is handled above, so that a closing delimiter on the next line counts.
+			s.pos++
+			if s.pos < len(s.src) && s.src[s.pos] != '\n' {
+				s.pos++
+			}
 			continue
 		}
 		if interpolate && c == '#' && s.pos+1 < len(s.src) && s.src[s.pos+1] == '{' {

@@ -150,3 +150,14 @@ func TestDetectResolvesModuleAttributes(t *testing.T) {
 		t.Errorf("got app %q base %q phoenix %q", p.App, p.Base, p.PhoenixMinor)
 	}
 }
+
+func TestReadMixWithAHeredocEndingInABackslash(t *testing.T) {
+	mix := "defmodule Acme.MixProject do\n  use Mix.Project\n\n  @moduledoc \"\"\"\n  The shop, \\\n  \"\"\"\n\n  def project do\n    [app: :acme, deps: [{:phoenix, \"~> 1.7.14\"}]]\n  end\nend\n"
+	p, err := Read(writeFiles(t, map[string]string{"mix.exs": mix}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.App != "acme" {
+		t.Errorf("app %q, want acme", p.App)
+	}
+}

@@ -23,10 +23,42 @@ type Elixir struct {
 }
 
 // elixirLoop reads one request per line, `<op>\t<name>\t<base64 source>`, and answers one line,
-// `<name>\t<base64 problem>` (an empty problem when there is none). op is "parse" (Elixir's
-// own parser) or "format" (what `mix format --check-formatted` decides with Phoenix's
-// locals_without_parens).
+// `<name>\t<base64 answer>`. op is "parse" (Elixir's own parser: the problem, or nothing),
+// "format" (what `mix format --check-formatted` decides with Phoenix's locals_without_parens:
+// the formatted text when it differs) or "tokens" (Elixir's own tokenizer).
 const elixirLoop = `
+classify = fn
+  {kind, _, _} when kind in [:bin_string, :bin_heredoc] -> "string"
+  {kind, _, _, _} when kind in [:bin_heredoc] -> "string"
+  {kind, _, _} when kind in [:list_string, :list_heredoc] -> "charlist"
+  {kind, _, _, _} when kind in [:list_heredoc] -> "charlist"
+  {:sigil, _, _, _, _, _, _} -> "sigil"
+  {kind, _, _} when kind in [:atom, :atom_quoted, :atom_safe, :atom_unsafe] -> "atom"
+  {kind, _, _} when kind in [:kw_identifier, :kw_identifier_safe, :kw_identifier_unsafe] -> "keyword"
+  {kind, _, _} when kind in [:identifier, :paren_identifier, :bracket_identifier, :do_identifier, :op_identifier, :block_identifier] -> "ident"
+  {kind, _} when kind in [:do, :end, :fn, true, false, nil] -> "ident"
+  {_op, _, value} when value in [:when, :and, :or, :in, :not] -> "ident"
+  {:alias, _, _} -> "alias"
+  {kind, _, _} when kind in [:int, :flt] -> "number"
+  {:char, _, _} -> "char"
+  _ -> nil
+end
+line_of = fn tok -> tok |> elem(1) |> elem(0) end
+# A dotted alias (Phoenix.PubSub) is one token for phxdeploy's scanner, three for Elixir's.
+merge = fn
+  merge, [{:alias, _, _} = a, {:., _}, {:alias, _, _} | rest] -> merge.(merge, [a | rest])
+  merge, [t | rest] -> [t | merge.(merge, rest)]
+  _, [] -> []
+end
+tokens = fn src ->
+  case :elixir_tokenizer.tokenize(String.to_charlist(src), 1, 1, []) do
+    {:ok, _, _, _, toks} ->
+      merge.(merge, toks)
+      |> Enum.flat_map(fn t -> case classify.(t) do nil -> []; c -> ["#{line_of.(t)}:#{c}"] end end)
+      |> Enum.join(" ")
+    other -> "error: " <> inspect(other)
+  end
+end
 formatter = elem(Code.eval_file(hd(System.argv())), 0)
 opts = Keyword.drop(formatter, [:inputs, :plugins, :subdirectories, :import_deps])
 loop = fn loop ->
@@ -42,6 +74,7 @@ loop = fn loop ->
               {:ok, _} -> ""
               {:error, {meta, msg, token}} -> "#{name}:#{meta[:line]}:#{meta[:column]}: #{inspect(msg)} #{inspect(token)}"
             end
+          "tokens" -> tokens.(src)
           "format" ->
             try do
               formatted =
@@ -132,6 +165,23 @@ func (e *Elixir) Parse(files map[string][]byte) []string {
 		return []string{err.Error()}
 	}
 	return values(got)
+}
+
+// Tokens returns, for each file, Elixir's own tokens as "line:class" words (class: string,
+// charlist, sigil, atom, keyword, ident, alias, number, char; punctuation and operators left
+// out; a dotted alias is one token), or "error: ..." when Elixir cannot tokenize it.
+func (e *Elixir) Tokens(t testing.TB, files map[string][]byte) map[string]string {
+	t.Helper()
+	got, err := e.ask("tokens", files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range files {
+		if _, ok := got[n]; !ok {
+			got[n] = ""
+		}
+	}
+	return got
 }
 
 // Unformatted returns the files `mix format --check-formatted` would change, with what it
