@@ -172,7 +172,9 @@ var All = []Setting{
 		},
 		Pair: pair("url: database_url")},
 	{Env: "ECTO_IPV6", Scope: Repo, Keys: []string{"socket_options"}, Place: ProdStart, Applies: Context.network,
-		Pre:  func(Context) string { return "maybe_ipv6 = if System.get_env(\"ECTO_IPV6\") in ~w(true 1), do: [:inet6], else: []\n\n" },
+		Pre: func(Context) string {
+			return "maybe_ipv6 = if System.get_env(\"ECTO_IPV6\") in ~w(true 1), do: [:inet6], else: []\n\n"
+		},
 		Pair: pair("socket_options: maybe_ipv6")},
 	{Env: "POOL_SIZE", Scope: Repo, Keys: []string{"pool_size"}, Place: ProdStart, Applies: Context.ecto,
 		Pair: func(c Context) string {
