@@ -9,14 +9,32 @@ import (
 	"strings"
 )
 
-// ApplyError names the file that could not be written and says what was rolled back.
+// ApplyError names the file that could not be written and says exactly what was rolled back
+// and what could not be.
 type ApplyError struct {
 	Path string
 	Err  error
+	// Restored lists the files written before the failure and put back as they were (or
+	// removed, when they were new).
+	Restored []string
+	// NotRestored lists, as "path: why", what could not be put back: the project is not as it
+	// was, and these need a look by hand.
+	NotRestored []string
 }
 
 func (e *ApplyError) Error() string {
-	return fmt.Sprintf("%s: %v (nothing was written: every file is as it was)", e.Path, e.Err)
+	msg := fmt.Sprintf("%s: %v", e.Path, e.Err)
+	if len(e.NotRestored) == 0 {
+		msg += "\n  nothing was written: every file is as it was"
+		if len(e.Restored) > 0 {
+			msg += " (restored: " + strings.Join(e.Restored, ", ") + ")"
+		}
+		return msg
+	}
+	if len(e.Restored) > 0 {
+		msg += "\n  restored: " + strings.Join(e.Restored, ", ")
+	}
+	return msg + "\n  NOT restored, check these by hand:\n    " + strings.Join(e.NotRestored, "\n    ")
 }
 
 func (e *ApplyError) Unwrap() error { return e.Err }
@@ -24,7 +42,22 @@ func (e *ApplyError) Unwrap() error { return e.Err }
 // Apply writes the changes that write (create, overwrite, patch) under root. Every path is
 // checked first; each file is written to a temporary file and renamed into place. When a write
 // fails, the files already written are restored, so the project is never left half-written.
-func Apply(root string, changes []Change) error {
+func Apply(root string, changes []Change) error { return apply(root, changes, osFiles{}) }
+
+// files are the file operations Apply needs; tests replace them to inject faults.
+type files interface {
+	write(full string, content []byte, mode fs.FileMode) error
+	remove(full string) error
+}
+
+type osFiles struct{}
+
+func (osFiles) write(full string, content []byte, mode fs.FileMode) error {
+	return atomicWrite(full, content, mode)
+}
+func (osFiles) remove(full string) error { return os.Remove(full) }
+
+func apply(root string, changes []Change, ops files) error {
 	rootAbs, err := filepath.Abs(root)
 	if err != nil {
 		return err
@@ -47,10 +80,10 @@ func Apply(root string, changes []Change) error {
 		if !c.Writes() {
 			continue
 		}
-		u, err := writeOne(rootReal, c)
+		u, err := writeOne(rootReal, c, ops)
 		if err != nil {
-			rollback(done)
-			return &ApplyError{Path: c.Path, Err: err}
+			restored, notRestored := rollback(rootReal, done, ops)
+			return &ApplyError{Path: c.Path, Err: err, Restored: restored, NotRestored: notRestored}
 		}
 		done = append(done, u)
 	}
@@ -93,7 +126,7 @@ type undo struct {
 	dirs    []string // directories created, deepest first
 }
 
-func writeOne(root string, c Change) (undo, error) {
+func writeOne(root string, c Change, ops files) (undo, error) {
 	full, err := safePath(root, c.Path)
 	if err != nil {
 		return undo{}, err
@@ -126,7 +159,7 @@ func writeOne(root string, c Change) (undo, error) {
 	if u.existed && c.Mode&0o111 == 0 {
 		mode = u.oldMode // keep the mode the user chose for an existing file
 	}
-	return u, atomicWrite(full, c.Content, mode)
+	return u, ops.write(full, c.Content, mode)
 }
 
 func atomicWrite(full string, content []byte, mode fs.FileMode) error {
@@ -149,16 +182,29 @@ func atomicWrite(full string, content []byte, mode fs.FileMode) error {
 	return nil
 }
 
-func rollback(done []undo) {
+// rollback undoes the writes in done, last first, and says which files it restored and which it
+// could not.
+func rollback(root string, done []undo, ops files) (restored, notRestored []string) {
 	for i := len(done) - 1; i >= 0; i-- {
 		u := done[i]
+		rel, _ := filepath.Rel(root, u.path)
+		rel = filepath.ToSlash(rel)
+		var err error
 		if u.existed {
-			_ = atomicWrite(u.path, u.old, u.oldMode)
+			err = ops.write(u.path, u.old, u.oldMode)
+		} else {
+			err = ops.remove(u.path)
+			for _, d := range u.dirs {
+				if os.Remove(d) != nil { // only succeeds when empty
+					break
+				}
+			}
+		}
+		if err != nil && !(errors.Is(err, fs.ErrNotExist) && !u.existed) {
+			notRestored = append(notRestored, rel+": "+err.Error())
 			continue
 		}
-		_ = os.Remove(u.path)
-		for _, d := range u.dirs {
-			_ = os.Remove(d) // only succeeds when empty
-		}
+		restored = append(restored, rel)
 	}
+	return restored, notRestored
 }

@@ -1,9 +1,12 @@
 package generator
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -53,5 +56,57 @@ func TestApplyRollsBackWhenAWriteFails(t *testing.T) {
 	leftovers, _ := filepath.Glob(filepath.Join(root, ".*phxdeploy-*"))
 	if len(leftovers) > 0 {
 		t.Errorf("temporary files left: %v", leftovers)
+	}
+}
+
+// failing writes fail for the paths (relative to root) listed, once they have failed after
+// their first write: the rollback's restore of those files fails.
+type failing struct {
+	root     string
+	failOn   map[string]bool
+	attempts map[string]int
+}
+
+func (f *failing) write(full string, content []byte, mode fs.FileMode) error {
+	rel, _ := filepath.Rel(f.root, full)
+	f.attempts[rel]++
+	if f.failOn[rel] && f.attempts[rel] > 1 {
+		return syscall.ENOSPC
+	}
+	return osFiles{}.write(full, content, mode)
+}
+
+func (f *failing) remove(full string) error { return os.Remove(full) }
+
+// TestApplySaysWhatItCouldNotRestore: when a rollback cannot put a file back (the disk is full),
+// the error says so, names the file, and does not claim that nothing was written.
+func TestApplySaysWhatItCouldNotRestore(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{"mix.exs", "application.ex"} {
+		if err := os.WriteFile(filepath.Join(root, f), []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(root, "blocked"), []byte("file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	changes := []Change{
+		{Path: "mix.exs", Action: Patch, Content: []byte("patched")},
+		{Path: "application.ex", Action: Patch, Content: []byte("patched")},
+		{Path: "blocked/child", Action: Create, Content: []byte("c")},
+	}
+	real, _ := filepath.EvalSymlinks(root)
+	err := apply(root, changes, &failing{root: real, failOn: map[string]bool{"application.ex": true}, attempts: map[string]int{}})
+	var ae *ApplyError
+	if !errors.As(err, &ae) {
+		t.Fatalf("want an ApplyError, got %v", err)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "nothing was written") || !strings.Contains(msg, "NOT restored") ||
+		!strings.Contains(msg, "application.ex: "+syscall.ENOSPC.Error()) || !strings.Contains(msg, "restored: mix.exs") {
+		t.Errorf("the error does not say what could not be restored:\n%s", msg)
+	}
+	if b, _ := os.ReadFile(filepath.Join(root, "mix.exs")); string(b) != "mine" {
+		t.Errorf("mix.exs not restored: %q", b)
 	}
 }

@@ -54,7 +54,37 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 		return &exitError{code: generator.ExitUsage, err: err}
 	})
 	root.AddCommand(NewInitCmd(ios, nil), NewTemplatesCmd(ios))
+	typedArgs(root)
 	return root
+}
+
+// typedArgs makes every argument error of the command tree a usage error (exit 2): a command
+// group given an unknown subcommand (`templates lnit`) fails instead of printing its help and
+// succeeding, and cobra's own argument checks are wrapped instead of recognised by their text.
+func typedArgs(cmd *cobra.Command) {
+	check := cmd.Args
+	if cmd.HasSubCommands() && check == nil {
+		check = func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown command %q for %q (see %s --help)", args[0], c.CommandPath(), c.CommandPath())
+			}
+			return nil
+		}
+		if cmd.RunE == nil && cmd.Run == nil {
+			cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+		}
+	}
+	if check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return &exitError{code: generator.ExitUsage, err: err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		typedArgs(sub)
+	}
 }
 
 // Execute runs the command line and returns the process exit code.
@@ -73,19 +103,5 @@ func Execute(args []string, ios *IOStreams) int {
 		return ee.code
 	}
 	fmt.Fprintln(ios.ErrOut, "error:", err)
-	// cobra reports unknown commands and arguments as plain errors: those are usage errors.
-	if isCobraUsage(err) {
-		return generator.ExitUsage
-	}
 	return generator.ExitFailed
-}
-
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, prefix := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "invalid argument", "required flag"} {
-		if len(msg) >= len(prefix) && msg[:len(prefix)] == prefix {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,8 @@
 package target
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
@@ -19,5 +21,20 @@ func TestVersionDefaultsOnlyTakeFullVersions(t *testing.T) {
 	}
 	if o, _ := v.Get("otp-version"); o != "27.1.2" || v.Source("otp-version") != answers.SourceDetected {
 		t.Errorf("otp %q from %s", o, v.Source("otp-version"))
+	}
+}
+
+// TestDefaultsAreValidatedLikeAnswers: a default derived from the project is checked as a flag
+// would be; a release name too long for a DNS label does not become an invalid deploy name.
+func TestDefaultsAreValidatedLikeAnswers(t *testing.T) {
+	long := strings.Repeat("inventory_", 7) + "x" // 71 characters
+	v := answers.NewValues()
+	v.Set("target", "k8s", answers.SourceFlag)
+	v.Set("image", "registry.example.com/x:1.0.0", answers.SourceFlag)
+	v.Set("host", "x.example.com", answers.SourceFlag)
+	err := Default().Complete(&project.Project{Release: long, App: long, Database: "none"}, v)
+	var usage *answers.UsageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "--name") || !strings.Contains(err.Error(), "pass --name") {
+		t.Fatalf("want a usage error asking for --name, got %v (name %q)", err, v.String("name"))
 	}
 }

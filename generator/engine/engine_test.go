@@ -1,0 +1,33 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestTemplatesAreHermetic: a template that calls a function whose result depends on the clock,
+// randomness or the environment fails to parse, naming the function, instead of rendering
+// something different on every run (every second init would then be a conflict).
+func TestTemplatesAreHermetic(t *testing.T) {
+	for _, fn := range []string{"now", "randAlphaNum 8", "randInt 1 9", "uuidv4", "genPrivateKey \"rsa\"", "env \"HOME\"",
+		"expandenv \"$HOME\"", "getHostByName \"example.com\"", "shuffle \"abc\"", "bcrypt \"x\"", "date \"2006\" 0", "ago 0", "toDate \"2006\" \"2024\""} {
+		name := strings.Fields(fn)[0]
+		layer := Layer{Name: "organization", Dir: "/org", FS: fstest.MapFS{"fly/fly.toml.tmpl": {Data: []byte("app = \"{{ " + fn + " }}\"\n")}}}
+		_, err := New([]Layer{layer, Embedded()}).Render("fly/fly.toml.tmpl", nil)
+		if err == nil || !strings.Contains(err.Error(), `function "`+name+`" not defined`) {
+			t.Errorf("%s: %v; want an error naming the function", fn, err)
+		}
+	}
+	// What stays is deterministic: the same data renders the same text.
+	body := `{{ "x" | sha256sum }} {{ list 3 1 2 | sortAlpha }} {{ "a,b" | splitList "," | join "-" }} {{ exCall 0 "config" (list ":app") (list) }}`
+	e := New([]Layer{{Name: "organization", Dir: "/org", FS: fstest.MapFS{"x/t.tmpl": {Data: []byte(body)}}}})
+	a, err := e.Render("x/t.tmpl", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := e.Render("x/t.tmpl", nil)
+	if string(a) != string(b) {
+		t.Errorf("two renders differ: %q %q", a, b)
+	}
+}
