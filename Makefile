@@ -24,6 +24,7 @@ demo: build
 
 vet:
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 
 # Everything: unit, golden, CLI and validator tests. Tests that need elixir, shellcheck or

@@ -10,8 +10,8 @@ import (
 // config/releases.exs, and a manual step must say so.
 func TestRuntimeManualReasonsNameTheFile(t *testing.T) {
 	for src, why := range map[string]string{
-		"import Config\nimport_config \"prod.secret.exs\"\n":                     "loads other files",
-		"import Config\nif config_env() == :prod do config :a, b: 1 end\n":       "written on one line",
+		"import Config\nimport_config \"prod.secret.exs\"\n":                 "loads other files",
+		"import Config\nif config_env() == :prod do config :a, b: 1 end\n":   "written on one line",
 		"import Config\nconfig :shop, ShopWeb.Endpoint, url: [host: \"x\"\n": "cannot be read as Elixir",
 	} {
 		_, err := Runtime(src, "config/releases.exs", shop)
