@@ -204,6 +204,9 @@ func TestTemplatesLintWithoutTheCompanion(t *testing.T) {
 }
 
 func TestTemplatesLintCatchesBrokenOverrides(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: lint runs the external validators")
+	}
 	useLint(t)
 	if r := run(t, "", "templates", "lint", orgDir(), "--dir", t.TempDir()); r.code != 0 {
 		t.Fatalf("the organization example should lint clean: exit %d\n%s%s", r.code, r.stdout, r.stderr)

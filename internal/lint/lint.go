@@ -5,6 +5,7 @@ package lint
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"path"
 	"sort"
@@ -86,15 +87,35 @@ func Run(e *engine.Engine) (problems []Problem, skipped []string) {
 		}
 	}
 	reg := target.Default()
-	for _, c := range Cases(reg) {
+	// The Elixir files of every case are parsed together at the end, by one elixir process,
+	// each under case<N>/ so that a problem can name its case.
+	elixirFiles := map[string][]byte{}
+	cases := Cases(reg)
+	for n, c := range cases {
 		changes, d, err := generator.PlanFor(reg, c.Project, c.Answers, e, fstest.MapFS{})
 		if err != nil {
 			problems = append(problems, Problem{Case: c.Name, File: "(render)", Problem: err.Error()})
 			continue
 		}
-		for _, msg := range Validate(d, changes, nil, nil) {
+		collect := func(files map[string][]byte) []string {
+			for f, b := range files {
+				elixirFiles[fmt.Sprintf("case%d/%s", n, f)] = b
+			}
+			return nil
+		}
+		for _, msg := range Validate(d, changes, nil, collect) {
 			problems = append(problems, Problem{Case: c.Name, File: msg[0], Problem: msg[1]})
 		}
+	}
+	for _, msg := range validate.ElixirParses(elixirFiles) {
+		var n int
+		var rest string
+		if _, err := fmt.Sscanf(msg, "case%d/", &n); err == nil && n < len(cases) {
+			_, rest, _ = strings.Cut(msg, "/")
+			problems = append(problems, Problem{Case: cases[n].Name, File: "(elixir)", Problem: rest})
+			continue
+		}
+		problems = append(problems, Problem{File: "(elixir)", Problem: msg})
 	}
 	return problems, skipped
 }

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -67,6 +68,7 @@ func ElixirParses(files map[string][]byte) []string {
 		}
 		paths = append(paths, name)
 	}
+	sort.Strings(paths)
 	script := `for f <- System.argv() do
   case Code.string_to_quoted(File.read!(f), file: f) do
     {:ok, _} -> :ok
