@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/huh"
@@ -49,7 +50,7 @@ var errAborted = errors.New("aborted: nothing was written")
 func (p *huhPrompter) MultiSelect(title string, options, defaults []string) ([]string, error) {
 	opts := make([]huh.Option[string], len(options))
 	for i, o := range options {
-		opts[i] = huh.NewOption(o, o).Selected(contains(defaults, o))
+		opts[i] = huh.NewOption(o, o).Selected(slices.Contains(defaults, o))
 	}
 	var out []string
 	refusals := 0
@@ -119,13 +120,4 @@ func (p *huhPrompter) Confirm(title string, def bool) (bool, error) {
 	out := def
 	err := p.run(huh.NewConfirm().Title(title).Value(&out))
 	return out, err
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -262,10 +263,10 @@ func TestTemplateErrors(t *testing.T) {
 				writeFile(t, filepath.Join(layer, f), body)
 			}
 			args := []string{"init", "--dir", dir, "--yes"}
-			if !contains(c.args, "--templates") {
+			if !slices.Contains(c.args, "--templates") {
 				args = append(args, "--templates", layer)
 			}
-			if !contains(c.args, "--target") {
+			if !slices.Contains(c.args, "--target") {
 				args = append(args, "--target", "fly,docker")
 			}
 			args = append(args, c.args...)

@@ -7,6 +7,7 @@ package answers
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,20 +135,11 @@ func IntRange(lo, hi int) func(string) error {
 // OneOf validates one of a closed set of values.
 func OneOf(options []string) func(string) error {
 	return func(s string) error {
-		if !contains(options, s) {
+		if !slices.Contains(options, s) {
 			return fmt.Errorf("%q is not one of %s", s, strings.Join(options, ", "))
 		}
 		return nil
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // UsageError is an answer that is missing or invalid: the command line (or the answers given)
@@ -199,7 +191,7 @@ func (t Table) Complete(p *project.Project, v *Values) error {
 				required = q.Targets
 			}
 			for _, t := range required {
-				if v.HasTarget(t) && !contains(forTargets, t) {
+				if v.HasTarget(t) && !slices.Contains(forTargets, t) {
 					forTargets = append(forTargets, t)
 				}
 			}

@@ -1,6 +1,7 @@
 package answers
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/phxdeploy/phxdeploy/generator/project"
@@ -65,7 +66,7 @@ func (v *Values) List(key string) []string { return SplitList(v.raw[key]) }
 func (v *Values) Source(key string) string { return v.source[key] }
 
 // HasTarget reports whether target t is selected.
-func (v *Values) HasTarget(t string) bool { return contains(SplitList(v.raw["target"]), t) }
+func (v *Values) HasTarget(t string) bool { return slices.Contains(SplitList(v.raw["target"]), t) }
 
 // Answer is one answer with its source, for reports.
 type Answer struct {

@@ -1,6 +1,9 @@
 package elixir
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // ConfigCall is one `config :app, Target, key: value, ...` call found in a config file.
 type ConfigCall struct {
@@ -138,22 +141,13 @@ func (f *Facts) Reads(envs ...string) bool {
 // "http.port"). A call whose options are not a literal list may set anything, so it counts.
 func (f *Facts) Sets(targets []string, key string) bool {
 	for _, c := range f.Calls {
-		if !contains(targets, c.Target) {
+		if !slices.Contains(targets, c.Target) {
 			continue
 		}
 		if c.Opaque || c.Keys[key] || c.Nested[key] != "" {
 			return true
 		}
 		if parent, _, ok := strings.Cut(key, "."); ok && c.Nested[parent+".*"] != "" {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package patch
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
@@ -100,7 +101,7 @@ func ForceSSL(src, file, healthPath, livePath, plugVersion string) (string, erro
 		have := s.src[code[pl.Open].Start:code[pl.Close].End]
 		var add []string
 		for _, want := range []string{healthPath, livePath} {
-			if q := fmt.Sprintf("%q", want); !strings.Contains(have, q) && !contains(add, q) {
+			if q := fmt.Sprintf("%q", want); !strings.Contains(have, q) && !slices.Contains(add, q) {
 				add = append(add, q)
 			}
 		}
@@ -124,13 +125,4 @@ func orUnknown(v string) string {
 		return "(version unknown)"
 	}
 	return v
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

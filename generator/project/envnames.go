@@ -2,6 +2,7 @@ package project
 
 import (
 	"regexp"
+	"slices"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 	"github.com/phxdeploy/phxdeploy/generator/setting"
@@ -39,7 +40,7 @@ func envNames(src string, repos []string, endpoint string) map[string]string {
 func configuredFrom(t *elixir.Tree, f *elixir.Facts, s setting.Setting, targets []string) string {
 	code := t.Code
 	for _, c := range f.Calls {
-		if !contains(targets, c.Target) {
+		if !slices.Contains(targets, c.Target) {
 			continue
 		}
 		var from, to int

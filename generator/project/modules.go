@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
@@ -109,7 +110,7 @@ func existingHealthPath(src string) string {
 		if tok.Kind != elixir.String {
 			continue
 		}
-		if p := elixir.Unquote(tok); contains(healthPaths, p) {
+		if p := elixir.Unquote(tok); slices.Contains(healthPaths, p) {
 			return p
 		}
 	}

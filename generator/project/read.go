@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -208,7 +209,7 @@ func hasEndpoint(libDir string) bool {
 func (p *Project) chooseRelease(requested, rootMix string) error {
 	switch {
 	case requested != "":
-		if len(p.Releases) > 0 && !contains(p.Releases, requested) {
+		if len(p.Releases) > 0 && !slices.Contains(p.Releases, requested) {
 			return &Error{Path: rootMix, Msg: fmt.Sprintf("no release named %q (releases: %s)", requested, strings.Join(p.Releases, ", ")), Fix: "pass one of those to --release"}
 		}
 		p.Release = requested
@@ -228,15 +229,6 @@ func (p *Project) chooseRelease(requested, rootMix string) error {
 		p.Release = p.App
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func isDir(path string) bool  { st, err := os.Stat(path); return err == nil && st.IsDir() }

@@ -2,6 +2,7 @@ package target
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
@@ -181,19 +182,10 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 }
 
 // Selected reports whether target name is selected.
-func (d *Data) Selected(name string) bool { return contains(d.Targets, name) }
+func (d *Data) Selected(name string) bool { return slices.Contains(d.Targets, name) }
 
 // SettingContext is what the runtime.exs settings refer to.
 func (d *Data) SettingContext(newFile bool) setting.Context {
 	return setting.Context{App: d.App, WebApp: d.WebApp, Repos: d.Repos, Endpoint: d.WebModule + ".Endpoint",
 		Database: d.Database, DNSCluster: d.DNSClusterQuery, NewFile: newFile, DatabaseURLExample: d.DatabaseURLExample}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
