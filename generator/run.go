@@ -62,6 +62,9 @@ func Run(req Request, ask Asker) (*Result, error) {
 	if reg == nil {
 		reg = target.Default()
 	}
+	if req.Release != "" && !project.ValidAtom(req.Release) {
+		return nil, &answers.UsageError{Msg: fmt.Sprintf("--release: %q is not a release name (lowercase letters, digits and underscores, starting with a letter)", req.Release)}
+	}
 	p, err := project.Read(req.Dir, req.Release)
 	if err != nil {
 		return nil, err

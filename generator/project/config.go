@@ -1,15 +1,13 @@
 package project
 
 import (
-	"os"
 	"regexp"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 )
 
 // configNamespace finds `config :app, namespace: Mod` (also inside a longer keyword list).
-func configNamespace(path, app string) string {
-	code, _ := fileCode(path)
+func configNamespace(code []elixir.Token, app string) string {
 	for i := 0; i+2 < len(code); i++ {
 		if !code[i].Is("config") || code[i+1].Kind != elixir.Atom || elixir.AtomName(code[i+1]) != app {
 			continue
@@ -24,26 +22,8 @@ func configNamespace(path, app string) string {
 	return ""
 }
 
-// fileCode reads and scans an Elixir file; ok is false when it is missing or cannot be scanned.
-func fileCode(path string) (code []elixir.Token, ok bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, false
-	}
-	return scanCode(b)
-}
-
-func scanCode(b []byte) ([]elixir.Token, bool) {
-	toks, err := elixir.Scan(string(b))
-	if err != nil {
-		return nil, false
-	}
-	return elixir.Code(toks), true
-}
-
 // configRepos reads `ecto_repos: [A.Repo, ...]` from `config :app, ...`.
-func configRepos(path, app string) []string {
-	code, _ := fileCode(path)
+func configRepos(code []elixir.Token, app string) []string {
 	for i := 0; i+2 < len(code); i++ {
 		if !code[i].Is("config") || code[i+1].Kind != elixir.Atom || elixir.AtomName(code[i+1]) != app {
 			continue
@@ -63,9 +43,8 @@ func configRepos(path, app string) []string {
 	return nil
 }
 
-// forceSSL reports whether config/prod.exs sets force_ssl in code (not in a comment).
-func forceSSL(path string) bool {
-	code, _ := fileCode(path)
+// setsForceSSL reports whether a config file sets force_ssl in code (not in a comment).
+func setsForceSSL(code []elixir.Token) bool {
 	for _, t := range code {
 		if t.Kind == elixir.KeywordKey && t.Text == "force_ssl" {
 			return true
@@ -74,11 +53,8 @@ func forceSSL(path string) bool {
 	return false
 }
 
-// detectFiles finds the application module, the router and the endpoint, and a health check
-
 // plugsSSL reports whether the endpoint plugs Plug.SSL itself (in code, not in a comment).
-func plugsSSL(path string) bool {
-	code, _ := fileCode(path)
+func plugsSSL(code []elixir.Token) bool {
 	for i := 0; i+1 < len(code); i++ {
 		if code[i].Is("plug") && code[i+1].Kind == elixir.Alias && code[i+1].Text == "Plug.SSL" {
 			return true
@@ -87,16 +63,13 @@ func plugsSSL(path string) bool {
 	return false
 }
 
-var lockVersionRe = regexp.MustCompile(`"([a-z0-9_]+)":\s*\{:hex,\s*:[a-z0-9_]+,\s*"([0-9][^"]*)"`)
+var lockVersionRe = regexp.MustCompile(`"([a-z0-9_]+)":\s*\{:hex,\s*:[a-z0-9_]+,\s*"([0-9][0-9A-Za-z.+-]*)"`)
 
-func readLockVersion(path, dep string) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	for _, m := range lockVersionRe.FindAllStringSubmatch(string(b), -1) {
-		if m[1] == dep {
-			return m[2]
+// lockVersion returns the version mix.lock pins for dep, or "".
+func lockVersion(lock []byte, dep string) string {
+	for _, m := range lockVersionRe.FindAllSubmatch(lock, -1) {
+		if string(m[1]) == dep {
+			return string(m[2])
 		}
 	}
 	return ""

@@ -1,27 +1,23 @@
 package project
 
 import (
-	"os"
+	"regexp"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 )
 
 type mixFile struct {
-	path string
 	code []elixir.Token
 }
 
-func readMix(path string) (*mixFile, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
+// mix reads a mix.exs; nil when it does not exist.
+func (f *files) mix(rel string) (*mixFile, error) {
+	code, err := f.code(rel)
+	if err != nil || code == nil {
 		return nil, err
 	}
-	toks, err := elixir.Scan(string(b))
-	if err != nil {
-		return nil, &Error{Path: path, Msg: "cannot read it as Elixir: " + err.Error(), Fix: "check that the file compiles with `mix compile`"}
-	}
-	return &mixFile{path: path, code: elixir.Code(toks)}, nil
+	return &mixFile{code: code}, nil
 }
 
 // keywordValue returns the token after the first `key:` in the file. A module attribute
@@ -107,12 +103,18 @@ func (m *mixFile) aliases() map[string]bool {
 	return out
 }
 
+var configNameRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*\.exs$`)
+
 // compileConfigs lists the config files a production build reads at compile time: every .exs in
-// config/ except runtime.exs (read at boot) and the dev and test files.
-func compileConfigs(dir string) []string {
-	entries, err := os.ReadDir(dir)
+// config/ except runtime.exs (read at boot) and the dev and test files. Their names go into a
+// Dockerfile COPY, so a name that cannot stand there is an error.
+func compileConfigs(f *files) ([]string, error) {
+	if !f.isDir("config") {
+		return nil, nil
+	}
+	entries, err := f.d.ReadDir("config")
 	if err != nil {
-		return nil
+		return nil, &Error{Path: f.name("config"), Msg: "cannot be read: " + err.Error()}
 	}
 	var out []string
 	for _, e := range entries {
@@ -120,7 +122,10 @@ func compileConfigs(dir string) []string {
 		if e.IsDir() || !strings.HasSuffix(n, ".exs") || n == "runtime.exs" || n == "releases.exs" || n == "dev.exs" || n == "test.exs" {
 			continue
 		}
+		if !configNameRe.MatchString(n) {
+			return nil, &Error{Path: f.name("config/" + n), Msg: "this file name cannot be written into a Dockerfile COPY", Fix: "rename it to letters, digits, dots, dashes and underscores"}
+		}
 		out = append(out, "config/"+n)
 	}
-	return out
+	return out, nil
 }

@@ -1,25 +1,22 @@
 package project
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 )
 
-// the project already answers.
-func (p *Project) detectFiles(abs string) {
-	rel := func(full string) string {
-		r, _ := filepath.Rel(abs, full)
-		return filepath.ToSlash(r)
-	}
+// readFiles finds the application module, the router and the endpoint, and a health check the
+// project already answers.
+func (p *Project) readFiles(f *files) error {
 	// The application module is the one mix.exs names in mod: {Module, args}.
-	appDir := filepath.Join(abs, filepath.FromSlash(p.AppDir()))
 	mod := p.Base + ".Application"
-	if m, err := readMix(filepath.Join(appDir, "mix.exs")); err == nil {
+	m, err := f.mix(join(p.AppDir(), "mix.exs"))
+	if err != nil {
+		return err
+	}
+	if m != nil {
 		if v, ok := m.keywordValue("mod"); ok && v.Is("{") {
 			for i, t := range m.code {
 				if t.Kind == elixir.KeywordKey && t.Text == "mod" && i+2 < len(m.code) && m.code[i+2].Kind == elixir.Alias {
@@ -29,64 +26,64 @@ func (p *Project) detectFiles(abs string) {
 			}
 		}
 	}
-	if f := findModuleFile(filepath.Join(appDir, "lib"), mod); f != "" {
-		p.ApplicationFile = rel(f)
+	if p.ApplicationFile, err = findModuleFile(f, join(p.AppDir(), "lib"), mod); err != nil {
+		return err
 	}
-	webLib := filepath.Join(abs, filepath.FromSlash(p.WebLib()))
-	if f := findModuleFile(webLib, p.WebModule+".Router"); f != "" {
-		p.RouterFile = rel(f)
+	if p.RouterFile, err = findModuleFile(f, p.WebLib(), p.WebModule+".Router"); err != nil {
+		return err
 	}
-	if f := findModuleFile(webLib, p.WebModule+".Endpoint"); f != "" {
-		p.EndpointFile = rel(f)
+	if p.EndpointFile, err = findModuleFile(f, p.WebLib(), p.WebModule+".Endpoint"); err != nil {
+		return err
 	}
-	for _, f := range []string{p.RouterFile, p.EndpointFile} {
-		if f == "" {
+	for _, file := range []string{p.RouterFile, p.EndpointFile} {
+		if file == "" {
 			continue
 		}
-		if b, err := os.ReadFile(filepath.Join(abs, filepath.FromSlash(f))); err == nil {
-			if hp := existingHealthPath(string(b)); hp != "" {
-				p.ExistingHealthPath = hp
-				return
-			}
+		b, _, err := f.read(file)
+		if err != nil {
+			return err
+		}
+		if hp := existingHealthPath(string(b)); hp != "" {
+			p.ExistingHealthPath = hp
+			return nil
 		}
 	}
+	return nil
 }
 
-// findModuleFile returns the .ex file under dir that defines module (the conventional path
+// findModuleFile returns the .ex file under dir that defines module (the conventional paths
 // first), or "".
-func findModuleFile(dir, module string) string {
-	conventional := filepath.Join(dir, filepath.FromSlash(underscore(module))+".ex")
+func findModuleFile(f *files, dir, module string) (string, error) {
+	conventional := join(dir, underscore(module)+".ex")
 	parts := strings.Split(underscore(module), "/")
-	short := filepath.Join(dir, filepath.Join(parts[1:]...)+".ex") // lib/my_app_web + router.ex
+	short := join(dir, join(parts[1:]...)+".ex") // lib/my_app_web + router.ex
 	for _, c := range []string{short, conventional} {
-		if definesModule(c, module) {
-			return c
+		if ok, err := definesModule(f, c, module); ok || err != nil {
+			return c, err
 		}
 	}
 	found := ""
-	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || found != "" || d.IsDir() || !strings.HasSuffix(path, ".ex") {
-			return nil
+	err := f.walk(dir, func(rel string) (bool, error) {
+		ok, err := definesModule(f, rel, module)
+		if ok {
+			found = rel
 		}
-		if definesModule(path, module) {
-			found = path
-		}
-		return nil
+		return ok, err
 	})
-	return found
+	return found, err
 }
 
-func definesModule(path, module string) bool {
-	code, ok := fileCode(path)
-	if !ok {
-		return false
+func definesModule(f *files, rel, module string) (bool, error) {
+	code, err := f.code(rel)
+	if err != nil || code == nil {
+		return false, err
 	}
 	for i := 0; i+1 < len(code); i++ {
 		if code[i].Is("defmodule") && code[i+1].Kind == elixir.Alias && code[i+1].Text == module {
-			return true
+			return true, nil
 		}
 	}
-	return false
+	return false, nil
 }
 
 // healthPaths are the paths an existing health check commonly answers on.

@@ -1,44 +1,43 @@
 package project
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
+	"github.com/phxdeploy/phxdeploy/generator/safefs"
 )
 
 var adapters = []struct{ dep, name string }{
 	{"postgrex", "postgres"}, {"myxql", "mysql"}, {"ecto_sqlite3", "sqlite"}, {"tds", "mssql"},
 }
 
-// Read reads the project in dir. It never writes.
+// Read reads the project in dir. It never writes, reads nothing outside dir, and every name it
+// takes from the project is checked for what it is (an OTP app, a module, a path), so that no
+// value from a project can break out of the files phxdeploy writes.
 func Read(dir string, release string) (*Project, error) {
-	abs, err := filepath.Abs(dir)
+	d, err := safefs.Open(dir)
+	if err != nil {
+		return nil, &Error{Path: dir, Msg: "is not a directory phxdeploy can read (" + err.Error() + ")", Fix: "pass the project's root with --dir"}
+	}
+	defer d.Close()
+	f := &files{d: d, show: dir}
+	root, err := f.mix("mix.exs")
 	if err != nil {
 		return nil, err
 	}
-	st, err := os.Stat(abs)
-	if err != nil || !st.IsDir() {
-		return nil, &Error{Path: dir, Msg: "no such directory", Fix: "pass the project's root with --dir"}
+	if root == nil {
+		return nil, &Error{Path: f.name("mix.exs"), Msg: "not found: this is not a Mix project (looked for mix.exs with a :phoenix dependency)", Fix: "run phxdeploy in the root of a Phoenix project, or pass --dir"}
 	}
-	rootMix := filepath.Join(abs, "mix.exs")
-	root, err := readMix(rootMix)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &Error{Path: rootMix, Msg: "not found: this is not a Mix project (looked for mix.exs with a :phoenix dependency)", Fix: "run phxdeploy in the root of a Phoenix project, or pass --dir"}
-	}
-	if err != nil {
-		return nil, err
-	}
-	p := &Project{Dir: abs}
+	p := &Project{Dir: d.Path()}
 	if v, ok := root.keywordValue("apps_path"); ok && v.Kind == elixir.String {
 		p.Umbrella = true
-		p.AppsPath = elixir.Unquote(v)
+		p.AppsPath = strings.TrimPrefix(elixir.Unquote(v), "./")
+		if err := checkRelPath(f.name("mix.exs"), "apps_path", p.AppsPath); err != nil {
+			return nil, err
+		}
 	}
 	allDeps := map[string]string{}
 	addDeps := func(m *mixFile) {
@@ -50,27 +49,41 @@ func Read(dir string, release string) (*Project, error) {
 	}
 	addDeps(root)
 	names, hasReleases := root.releaseNames()
+	for _, n := range names {
+		if err := checkAtom(f.name("mix.exs")+": release", n); err != nil {
+			return nil, err
+		}
+	}
 	p.HasReleasesConfig = hasReleases
 	p.Releases = names
 
 	if p.Umbrella {
-		if err := p.detectUmbrella(abs, addDeps); err != nil {
+		if err := p.readUmbrella(f, addDeps); err != nil {
 			return nil, err
 		}
 	} else {
 		app, ok := root.keywordValue("app")
 		if !ok || app.Kind != elixir.Atom {
-			return nil, &Error{Path: rootMix, Msg: "no `app: :name` found in project/0", Fix: "phxdeploy needs the OTP app name literally in mix.exs"}
+			return nil, &Error{Path: f.name("mix.exs"), Msg: "no `app: :name` found in project/0", Fix: "phxdeploy needs the OTP app name literally in mix.exs"}
 		}
 		p.App = elixir.AtomName(app)
+		if err := checkAtom(f.name("mix.exs")+": app", p.App); err != nil {
+			return nil, err
+		}
 		p.WebApp = p.App
 	}
 	req, hasPhoenix := allDeps["phoenix"]
 	if !hasPhoenix {
-		return nil, &Error{Path: rootMix, Msg: "a Mix project without Phoenix (looked for a {:phoenix, ...} dependency" + map[bool]string{true: " in the umbrella's apps", false: ""}[p.Umbrella] + ")", Fix: "phxdeploy deploys Phoenix applications; run it in a Phoenix project"}
+		return nil, &Error{Path: f.name("mix.exs"), Msg: "a Mix project without Phoenix (looked for a {:phoenix, ...} dependency" + map[bool]string{true: " in the umbrella's apps", false: ""}[p.Umbrella] + ")", Fix: "phxdeploy deploys Phoenix applications; run it in a Phoenix project"}
+	}
+	lock, _, err := f.read("mix.lock")
+	if err != nil {
+		return nil, err
 	}
 	p.PhoenixRequirement = req
-	p.PhoenixMinor = phoenixMinor(req, readLockVersion(filepath.Join(abs, "mix.lock"), "phoenix"))
+	p.PhoenixMinor = phoenixMinor(req, lockVersion(lock, "phoenix"))
+	p.PlugVersion = lockVersion(lock, "plug")
+	p.MixLock = lock != nil
 
 	p.Database = "none"
 	for _, a := range adapters {
@@ -89,70 +102,101 @@ func Read(dir string, release string) (*Project, error) {
 	_, p.Cowboy = allDeps["plug_cowboy"]
 
 	// Names: namespace from config, else the camelized app name.
+	config, err := f.code("config/config.exs")
+	if err != nil {
+		return nil, err
+	}
 	p.Base = camelize(p.App)
-	if ns := configNamespace(filepath.Join(abs, "config", "config.exs"), p.App); ns != "" {
+	if ns := configNamespace(config, p.App); ns != "" {
 		p.Base = ns
 	}
 	p.WebModule = p.Base + "Web"
-	p.Repos = configRepos(filepath.Join(abs, "config", "config.exs"), p.App)
+	p.Repos = configRepos(config, p.App)
 	if p.Umbrella {
 		p.WebModule = camelize(p.WebApp)
-		if ns := configNamespace(filepath.Join(abs, "config", "config.exs"), p.WebApp); ns != "" {
+		if ns := configNamespace(config, p.WebApp); ns != "" {
 			p.WebModule = ns
 		}
 	}
+	for _, m := range append([]string{p.Base, p.WebModule}, p.Repos...) {
+		if err := checkModule(f.name("config/config.exs"), m); err != nil {
+			return nil, err
+		}
+	}
 
-	webDir := filepath.Join(abs, filepath.FromSlash(p.WebDir()))
-	p.Assets = isDir(filepath.Join(webDir, "assets"))
-	p.AssetsNpm = isFile(filepath.Join(webDir, "assets", "package.json"))
-	p.Priv = isDir(filepath.Join(abs, filepath.FromSlash(p.AppDir()), "priv")) || isDir(filepath.Join(webDir, "priv"))
-	p.PackageLock = isFile(filepath.Join(webDir, "assets", "package-lock.json"))
-	p.MixLock = isFile(filepath.Join(abs, "mix.lock"))
-	p.RuntimeExs = isFile(filepath.Join(abs, "config", "runtime.exs"))
-	p.ReleasesExs = !p.RuntimeExs && isFile(filepath.Join(abs, "config", "releases.exs"))
-	p.CompileConfigs = compileConfigs(filepath.Join(abs, "config"))
+	webDir := p.WebDir()
+	p.Assets = f.isDir(join(webDir, "assets"))
+	p.AssetsNpm = f.isFile(join(webDir, "assets", "package.json"))
+	p.Priv = f.isDir(join(p.AppDir(), "priv")) || f.isDir(join(webDir, "priv"))
+	p.PackageLock = f.isFile(join(webDir, "assets", "package-lock.json"))
+	p.RuntimeExs = f.isFile("config/runtime.exs")
+	p.ReleasesExs = !p.RuntimeExs && f.isFile("config/releases.exs")
+	if p.CompileConfigs, err = compileConfigs(f); err != nil {
+		return nil, err
+	}
 	p.Aliases = root.aliases()
 	if p.Umbrella {
-		if web, err := readMix(filepath.Join(webDir, "mix.exs")); err == nil {
+		web, err := f.mix(join(webDir, "mix.exs"))
+		if err != nil {
+			return nil, err
+		}
+		if web != nil {
 			p.Aliases = web.aliases()
 		}
 	}
-	p.ForceSSL = forceSSL(filepath.Join(abs, "config", "prod.exs"))
-
-	p.ElixirVersion, p.OTPVersion, p.VersionSource = detectVersions(abs)
-	p.PlugVersion = readLockVersion(filepath.Join(abs, "mix.lock"), "plug")
-	p.detectFiles(abs)
-	runtimeFile := "runtime.exs"
-	if p.ReleasesExs {
-		runtimeFile = "releases.exs"
+	prod, err := f.code("config/prod.exs")
+	if err != nil {
+		return nil, err
 	}
-	runtime, _ := os.ReadFile(filepath.Join(abs, "config", runtimeFile))
+	p.ForceSSL = setsForceSSL(prod)
+
+	if p.ElixirVersion, p.OTPVersion, p.VersionSource, err = readVersions(f); err != nil {
+		return nil, err
+	}
+	if err := p.readFiles(f); err != nil {
+		return nil, err
+	}
+	runtimeFile := "config/runtime.exs"
+	if p.ReleasesExs {
+		runtimeFile = "config/releases.exs"
+	}
+	runtime, _, err := f.read(runtimeFile)
+	if err != nil {
+		return nil, err
+	}
 	repos := p.Repos
 	if len(repos) == 0 {
 		repos = []string{p.Base + ".Repo"}
 	}
 	p.Env = envNames(string(runtime), repos, p.WebModule+".Endpoint")
-	p.ForceSSL = p.ForceSSL || p.EndpointFile != "" && plugsSSL(filepath.Join(abs, filepath.FromSlash(p.EndpointFile)))
-
-	if err := p.chooseRelease(release, rootMix); err != nil {
+	if p.EndpointFile != "" {
+		endpoint, err := f.code(p.EndpointFile)
+		if err != nil {
+			return nil, err
+		}
+		p.ForceSSL = p.ForceSSL || plugsSSL(endpoint)
+	}
+	if err := p.chooseRelease(release, f.name("mix.exs")); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-func (p *Project) detectUmbrella(abs string, addDeps func(*mixFile)) error {
-	appsDir := filepath.Join(abs, filepath.FromSlash(p.AppsPath))
-	entries, err := os.ReadDir(appsDir)
+func (p *Project) readUmbrella(f *files, addDeps func(*mixFile)) error {
+	entries, err := f.d.ReadDir(p.AppsPath)
 	if err != nil {
-		return &Error{Path: appsDir, Msg: "umbrella apps_path cannot be read: " + err.Error(), Fix: "check apps_path in mix.exs"}
+		return &Error{Path: f.name(p.AppsPath), Msg: "umbrella apps_path cannot be read: " + err.Error(), Fix: "check apps_path in mix.exs"}
 	}
 	var web, withEcto []UmbrellaApp
 	for _, e := range entries {
-		mixPath := filepath.Join(appsDir, e.Name(), "mix.exs")
-		if !e.IsDir() || !isFile(mixPath) {
+		dir := join(p.AppsPath, e.Name())
+		if !e.IsDir() || !f.isFile(join(dir, "mix.exs")) {
 			continue
 		}
-		m, err := readMix(mixPath)
+		if err := checkRelPath(f.name(dir), "directory name", e.Name()); err != nil {
+			return err
+		}
+		m, err := f.mix(join(dir, "mix.exs"))
 		if err != nil {
 			return err
 		}
@@ -161,18 +205,27 @@ func (p *Project) detectUmbrella(abs string, addDeps func(*mixFile)) error {
 		if !ok || appTok.Kind != elixir.Atom {
 			continue
 		}
-		a := UmbrellaApp{Name: elixir.AtomName(appTok), Dir: strings.TrimPrefix(p.AppsPath+"/"+e.Name(), "./")}
+		a := UmbrellaApp{Name: elixir.AtomName(appTok), Dir: dir}
+		if err := checkAtom(f.name(join(dir, "mix.exs"))+": app", a.Name); err != nil {
+			return err
+		}
 		p.Apps = append(p.Apps, a)
 		deps := m.deps()
-		if _, ok := deps["phoenix"]; ok && isDir(filepath.Join(appsDir, e.Name(), "lib", a.Name)) && hasEndpoint(filepath.Join(appsDir, e.Name(), "lib")) {
-			web = append(web, a)
+		if _, ok := deps["phoenix"]; ok && f.isDir(join(dir, "lib", a.Name)) {
+			endpoint, err := hasEndpoint(f, join(dir, "lib"))
+			if err != nil {
+				return err
+			}
+			if endpoint {
+				web = append(web, a)
+			}
 		}
 		if _, ok := deps["ecto_sql"]; ok {
 			withEcto = append(withEcto, a)
 		}
 	}
 	if len(web) == 0 {
-		return &Error{Path: appsDir, Msg: "no web app found in the umbrella (looked for an app with a :phoenix dependency and an Endpoint module)", Fix: "phxdeploy needs the Phoenix app inside " + p.AppsPath}
+		return &Error{Path: f.name(p.AppsPath), Msg: "no web app found in the umbrella (looked for an app with a :phoenix dependency and an Endpoint module)", Fix: "phxdeploy needs the Phoenix app inside " + p.AppsPath}
 	}
 	// Prefer the conventional <core>_web naming when several apps qualify.
 	sort.SliceStable(web, func(i, j int) bool {
@@ -192,18 +245,14 @@ func (p *Project) detectUmbrella(abs string, addDeps func(*mixFile)) error {
 	return nil
 }
 
-func hasEndpoint(libDir string) bool {
+// hasEndpoint reports whether a file named *endpoint.ex is under dir.
+func hasEndpoint(f *files, dir string) (bool, error) {
 	found := false
-	_ = filepath.WalkDir(libDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || found {
-			return nil
-		}
-		if !d.IsDir() && strings.HasSuffix(path, "endpoint.ex") {
-			found = true
-		}
-		return nil
+	err := f.walk(dir, func(rel string) (bool, error) {
+		found = strings.HasSuffix(rel, "endpoint.ex")
+		return found, nil
 	})
-	return found
+	return found, err
 }
 
 func (p *Project) chooseRelease(requested, rootMix string) error {
@@ -230,9 +279,6 @@ func (p *Project) chooseRelease(requested, rootMix string) error {
 	}
 	return nil
 }
-
-func isDir(path string) bool  { st, err := os.Stat(path); return err == nil && st.IsDir() }
-func isFile(path string) bool { st, err := os.Stat(path); return err == nil && st.Mode().IsRegular() }
 
 func camelize(app string) string {
 	var b strings.Builder

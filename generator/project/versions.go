@@ -1,8 +1,6 @@
 package project
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -25,19 +23,22 @@ var (
 	otpSuffixRe    = regexp.MustCompile(`^(.*)-otp-(\d+)$`)
 )
 
-// detectVersions reads .tool-versions, mise.toml or .elixir-version; anything not pinned falls
+// readVersions reads .tool-versions, mise.toml or .elixir-version; anything not pinned falls
 // back to the built-in default.
-func detectVersions(dir string) (elixirV, otpV, source string) {
+func readVersions(f *files) (elixirV, otpV, source string, err error) {
 	try := []struct {
 		file string
 		re   *regexp.Regexp
 	}{{".tool-versions", toolVersionsRe}, {"mise.toml", miseRe}, {".mise.toml", miseRe}}
-	for _, f := range try {
-		b, err := os.ReadFile(filepath.Join(dir, f.file))
+	for _, t := range try {
+		b, ok, err := f.read(t.file)
 		if err != nil {
+			return "", "", "", err
+		}
+		if !ok {
 			continue
 		}
-		for _, m := range f.re.FindAllStringSubmatch(string(b), -1) {
+		for _, m := range t.re.FindAllStringSubmatch(string(b), -1) {
 			switch m[1] {
 			case "elixir":
 				if elixirV == "" {
@@ -50,12 +51,16 @@ func detectVersions(dir string) (elixirV, otpV, source string) {
 			}
 		}
 		if elixirV != "" || otpV != "" {
-			source = f.file
+			source = t.file
 			break
 		}
 	}
 	if elixirV == "" {
-		if b, err := os.ReadFile(filepath.Join(dir, ".elixir-version")); err == nil {
+		b, ok, err := f.read(".elixir-version")
+		if err != nil {
+			return "", "", "", err
+		}
+		if ok {
 			elixirV = strings.TrimSpace(string(b))
 			source = ".elixir-version"
 		}
@@ -69,5 +74,5 @@ func detectVersions(dir string) (elixirV, otpV, source string) {
 	if source == "" {
 		source = "built-in default"
 	}
-	return elixirV, otpV, source
+	return elixirV, otpV, source, nil
 }

@@ -1,0 +1,53 @@
+package project
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// What names taken from a project must be before they go into any generated file: no quote,
+// space, newline, `$`, `%` or semicolon can reach a script, a unit, a manifest or a Dockerfile.
+var (
+	atomRe    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	moduleRe  = regexp.MustCompile(`^[A-Z][A-Za-z0-9_]*(\.[A-Z][A-Za-z0-9_]*)*$`)
+	segmentRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+)
+
+// maxAtom is the longest OTP application or release name phxdeploy takes: Erlang's own limit is
+// 255 characters; a deploy name derived from it must still fit a DNS label.
+const maxAtom = 255
+
+// ValidAtom reports whether s is a plain OTP application or release name (lowercase letters,
+// digits and underscores, starting with a letter).
+func ValidAtom(s string) bool { return len(s) <= maxAtom && atomRe.MatchString(s) }
+
+func checkAtom(where, s string) error {
+	if ValidAtom(s) {
+		return nil
+	}
+	return &Error{Path: where, Msg: fmt.Sprintf("%q is not an application or release name phxdeploy can use (lowercase letters, digits and underscores, starting with a letter)", s),
+		Fix: "rename it in mix.exs (OTP names are atoms; a quoted atom with other characters cannot name files, units or nodes)"}
+}
+
+func checkModule(where, s string) error {
+	if len(s) <= 255 && moduleRe.MatchString(s) {
+		return nil
+	}
+	return &Error{Path: where, Msg: fmt.Sprintf("%q is not a module name phxdeploy can write (ASCII letters, digits and underscores, parts joined by dots)", s),
+		Fix: "check the module names in config.exs"}
+}
+
+// checkRelPath checks a relative path from the project (apps_path, an app's directory): plain
+// segments, no `..`, nothing that a Dockerfile or a script would read otherwise.
+func checkRelPath(where, what, s string) error {
+	ok := s != "" && len(s) <= 255
+	for _, seg := range strings.Split(s, "/") {
+		ok = ok && segmentRe.MatchString(seg) && seg != "." && seg != ".."
+	}
+	if ok {
+		return nil
+	}
+	return &Error{Path: where, Msg: fmt.Sprintf("%s %q is not a plain relative path (letters, digits, dots, dashes, underscores; no ..)", what, s),
+		Fix: "rename it"}
+}
