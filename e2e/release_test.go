@@ -58,7 +58,7 @@ func build() (*release, error) {
 	if err := exec.Command("cp", "-R", filepath.Join(testtools.RepoRoot(), "testdata", "release_demo")+"/.", dir).Run(); err != nil {
 		return nil, err
 	}
-	res, err := generator.Run(generator.Request{Dir: dir, Given: map[string]string{"target": "fly,systemd,k8s",
+	res, err := generator.Run(context.Background(), generator.Request{Dir: dir, Given: map[string]string{"target": "fly,systemd,k8s",
 		"image": "registry.example.com/demo:1.0.0", "host": "demo.example.com", "clustering": "false"}}, nil)
 	if err != nil {
 		return nil, err

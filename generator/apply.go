@@ -1,18 +1,24 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+	"path"
+	"regexp"
 	"strings"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/phxdeploy/phxdeploy/generator/safefs"
 )
 
 // ApplyError names the file that could not be written and says exactly what was rolled back
 // and what could not be.
 type ApplyError struct {
-	Path string
+	Path string // the file that failed ("" when the run was interrupted between files)
 	Err  error
 	// Restored lists the files written before the failure and put back as they were (or
 	// removed, when they were new).
@@ -23,7 +29,10 @@ type ApplyError struct {
 }
 
 func (e *ApplyError) Error() string {
-	msg := fmt.Sprintf("%s: %v", e.Path, e.Err)
+	msg := e.Err.Error()
+	if e.Path != "" {
+		msg = e.Path + ": " + msg
+	}
 	if len(e.NotRestored) == 0 {
 		msg += "\n  nothing was written: every file is as it was"
 		if len(e.Restored) > 0 {
@@ -39,39 +48,111 @@ func (e *ApplyError) Error() string {
 
 func (e *ApplyError) Unwrap() error { return e.Err }
 
-// Apply writes the changes that write (create, overwrite, patch) under root. Every path is
-// checked first; each file is written to a temporary file and renamed into place. When a write
-// fails, the files already written are restored, so the project is never left half-written.
-func Apply(root string, changes []Change) error { return apply(root, changes, osFiles{}) }
+// Interrupted is the error of a run stopped by its context (SIGINT, SIGTERM): the file in
+// flight was finished or never begun, and everything written before it was rolled back.
+type Interrupted struct{ Cause error }
 
-// files are the file operations Apply needs; tests replace them to inject faults.
-type files interface {
-	write(full string, content []byte, mode fs.FileMode) error
-	remove(full string) error
+func (e *Interrupted) Error() string { return "interrupted (" + e.Cause.Error() + ")" }
+func (e *Interrupted) Unwrap() error { return e.Cause }
+
+// Apply writes the changes that write (create, overwrite, patch) under root.
+func Apply(root string, changes []Change) error {
+	return ApplyContext(context.Background(), root, changes)
 }
 
-type osFiles struct{}
-
-func (osFiles) write(full string, content []byte, mode fs.FileMode) error {
-	return atomicWrite(full, content, mode)
+// ApplyContext writes the changes that write under root, the only code in phxdeploy that does.
+// The directory is opened once and every path is resolved inside it (os.Root), so that no
+// symbolic link, even one swapped in while phxdeploy runs, can lead a write outside. Every path
+// is checked before the first write; each file is written to a temporary file in its directory,
+// synced and renamed into place, keeping the mode, owner and group of the file it replaces. When
+// a write fails or ctx is cancelled between two files, the files already written are restored,
+// and the error says exactly what was restored and what could not be.
+func ApplyContext(ctx context.Context, root string, changes []Change) error {
+	return apply(ctx, root, changes, osDisk{})
 }
-func (osFiles) remove(full string) error { return os.Remove(full) }
 
-func apply(root string, changes []Change, ops files) error {
-	rootAbs, err := filepath.Abs(root)
+// disk is what Apply does to files; tests replace it to inject faults (ENOSPC at the n-th write).
+type disk interface {
+	// write replaces rel atomically with content (mode and owner given).
+	write(r *os.Root, rel string, content []byte, mode fs.FileMode, uid, gid int) error
+	remove(r *os.Root, rel string) error
+}
+
+type osDisk struct{}
+
+var tempSeq atomic.Uint64
+
+// tempPrefix marks phxdeploy's temporary files: .<name>.phxdeploy-<pid>-<n>.
+const tempPrefix = ".phxdeploy-"
+
+var tempRe = regexp.MustCompile(`^\..+\.phxdeploy-[0-9]+(-[0-9]+)?$`)
+
+func (osDisk) write(r *os.Root, rel string, content []byte, mode fs.FileMode, uid, gid int) error {
+	dir, base := path.Split(rel)
+	var tmp string
+	var f *os.File
+	var err error
+	for range 10 {
+		tmp = fmt.Sprintf("%s.%s%s%d-%d", dir, base, tempPrefix, os.Getpid(), tempSeq.Add(1))
+		f, err = r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
 	if err != nil {
 		return err
 	}
-	rootReal, err := filepath.EvalSymlinks(rootAbs)
+	_, werr := f.Write(content)
+	err = errors.Join(werr, f.Chmod(mode))
+	if err == nil && uid >= 0 {
+		err = f.Chown(uid, gid)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = r.Rename(tmp, rel)
+	}
+	if err != nil {
+		r.Remove(tmp)
+		return err
+	}
+	// The rename is durable once the directory is synced.
+	if d, err := r.Open(path.Dir(rel)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+func (osDisk) remove(r *os.Root, rel string) error { return r.Remove(rel) }
+
+// undo is what it takes to put one written file back.
+type undo struct {
+	rel      string
+	old      []byte
+	oldMode  fs.FileMode
+	uid, gid int
+	existed  bool
+	dirs     []string // directories created for it, deepest first
+}
+
+func apply(ctx context.Context, root string, changes []Change, d disk) error {
+	dir, err := safefs.Open(root)
 	if err != nil {
 		return err
 	}
-	// Preflight: every destination must stay inside the project.
+	defer dir.Close()
+	r := dir.Root()
+	// Preflight: every destination must be a plain path inside the project, and not a link.
 	for _, c := range changes {
 		if !c.Writes() {
 			continue
 		}
-		if _, err := safePath(rootReal, c.Path); err != nil {
+		if err := preflight(r, c.Path); err != nil {
 			return &ApplyError{Path: c.Path, Err: err}
 		}
 	}
@@ -80,9 +161,13 @@ func apply(root string, changes []Change, ops files) error {
 		if !c.Writes() {
 			continue
 		}
-		u, err := writeOne(rootReal, c, ops)
+		if ctx.Err() != nil {
+			restored, notRestored := rollback(r, done, d)
+			return &ApplyError{Err: &Interrupted{Cause: context.Cause(ctx)}, Restored: restored, NotRestored: notRestored}
+		}
+		u, err := writeOne(r, c, d)
 		if err != nil {
-			restored, notRestored := rollback(rootReal, done, ops)
+			restored, notRestored := rollback(r, done, d)
 			return &ApplyError{Path: c.Path, Err: err, Restored: restored, NotRestored: notRestored}
 		}
 		done = append(done, u)
@@ -90,67 +175,64 @@ func apply(root string, changes []Change, ops files) error {
 	return nil
 }
 
-// safePath resolves rel under root and refuses anything that would leave it, including through
-// a symbolic link in an existing parent directory.
-func safePath(root, rel string) (string, error) {
-	if rel == "" || filepath.IsAbs(rel) || strings.HasPrefix(filepath.Clean(filepath.FromSlash(rel)), "..") {
-		return "", errors.New("refusing a path outside the project root")
+func preflight(r *os.Root, rel string) error {
+	if !fs.ValidPath(rel) || rel == "." {
+		return errors.New("refusing a path outside the project root")
 	}
-	full := filepath.Join(root, filepath.FromSlash(rel))
-	// Find the deepest existing ancestor and make sure its real location is inside root.
-	dir := filepath.Dir(full)
-	for {
-		if _, err := os.Lstat(dir); err == nil {
-			break
-		}
-		dir = filepath.Dir(dir)
+	st, err := r.Lstat(rel)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("refusing to write through it: %v", unwrapPath(err))
+	case st.Mode()&fs.ModeSymlink != 0:
+		return errors.New("refusing to replace a symbolic link")
+	case !st.Mode().IsRegular():
+		return errors.New("exists and is not a regular file")
 	}
-	real, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return "", err
-	}
-	if real != root && !strings.HasPrefix(real, root+string(filepath.Separator)) {
-		return "", fmt.Errorf("refusing to write through %s, which leads outside the project root", dir)
-	}
-	if st, err := os.Lstat(full); err == nil && st.Mode()&fs.ModeSymlink != 0 {
-		return "", errors.New("refusing to replace a symbolic link")
-	}
-	return full, nil
+	return nil
 }
 
-type undo struct {
-	path    string
-	old     []byte
-	oldMode fs.FileMode
-	existed bool
-	dirs    []string // directories created, deepest first
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
-func writeOne(root string, c Change, ops files) (undo, error) {
-	full, err := safePath(root, c.Path)
-	if err != nil {
-		return undo{}, err
+func writeOne(r *os.Root, c Change, d disk) (undo, error) {
+	u := undo{rel: c.Path, uid: -1, gid: -1}
+	if err := preflight(r, c.Path); err != nil { // again: things change between files
+		return u, err
 	}
-	u := undo{path: full}
-	if st, err := os.Stat(full); err == nil {
-		if !st.Mode().IsRegular() {
-			return u, errors.New("exists and is not a regular file")
-		}
+	if st, err := r.Lstat(c.Path); err == nil {
 		u.existed = true
 		u.oldMode = st.Mode().Perm()
-		if u.old, err = os.ReadFile(full); err != nil {
+		if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+			u.uid, u.gid = int(sys.Uid), int(sys.Gid)
+		}
+		if u.old, err = r.ReadFile(c.Path); err != nil {
 			return u, err
 		}
 	}
 	// Create missing parents, remembering them for rollback.
-	for dir := filepath.Dir(full); ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(dir); err == nil {
-			break
+	parts := strings.Split(c.Path, "/")
+	for i := 1; i < len(parts); i++ {
+		p := strings.Join(parts[:i], "/")
+		st, err := r.Stat(p)
+		if err == nil {
+			if !st.IsDir() {
+				removeDirs(r, u.dirs)
+				return u, fmt.Errorf("%s is not a directory", p)
+			}
+			continue
 		}
-		u.dirs = append(u.dirs, dir)
-	}
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return u, err
+		if err := r.Mkdir(p, 0o755); err != nil {
+			removeDirs(r, u.dirs)
+			return u, err
+		}
+		u.dirs = append([]string{p}, u.dirs...)
 	}
 	mode := c.Mode
 	if mode == 0 {
@@ -159,52 +241,75 @@ func writeOne(root string, c Change, ops files) (undo, error) {
 	if u.existed && c.Mode&0o111 == 0 {
 		mode = u.oldMode // keep the mode the user chose for an existing file
 	}
-	return u, ops.write(full, c.Content, mode)
+	if err := d.write(r, c.Path, c.Content, mode, u.uid, u.gid); err != nil {
+		removeDirs(r, u.dirs)
+		return u, err
+	}
+	return u, nil
 }
 
-func atomicWrite(full string, content []byte, mode fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".phxdeploy-*")
-	if err != nil {
-		return err
+// removeDirs removes directories phxdeploy created, deepest first, as long as they are empty.
+func removeDirs(r *os.Root, dirs []string) {
+	for _, dir := range dirs {
+		if r.Remove(dir) != nil {
+			return
+		}
 	}
-	name := tmp.Name()
-	_, werr := tmp.Write(content)
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr, os.Chmod(name, mode)); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Rename(name, full); err != nil {
-		os.Remove(name)
-		return err
-	}
-	return nil
 }
 
 // rollback undoes the writes in done, last first, and says which files it restored and which it
 // could not.
-func rollback(root string, done []undo, ops files) (restored, notRestored []string) {
+func rollback(r *os.Root, done []undo, d disk) (restored, notRestored []string) {
 	for i := len(done) - 1; i >= 0; i-- {
 		u := done[i]
-		rel, _ := filepath.Rel(root, u.path)
-		rel = filepath.ToSlash(rel)
 		var err error
 		if u.existed {
-			err = ops.write(u.path, u.old, u.oldMode)
+			err = d.write(r, u.rel, u.old, u.oldMode, u.uid, u.gid)
 		} else {
-			err = ops.remove(u.path)
-			for _, d := range u.dirs {
-				if os.Remove(d) != nil { // only succeeds when empty
-					break
+			err = d.remove(r, u.rel)
+			if errors.Is(err, fs.ErrNotExist) {
+				err = nil
+			}
+			removeDirs(r, u.dirs)
+		}
+		if err != nil {
+			notRestored = append(notRestored, u.rel+": "+unwrapPath(err).Error())
+			continue
+		}
+		restored = append(restored, u.rel)
+	}
+	return restored, notRestored
+}
+
+// CleanTemps removes the temporary files an interrupted phxdeploy left (killed between creating
+// one and renaming it) in the directories the changes write to, and returns their paths. Runs
+// are serialised by the project lock, so no other run's file is in flight.
+func CleanTemps(root string, changes []Change) []string {
+	dir, err := safefs.Open(root)
+	if err != nil {
+		return nil
+	}
+	defer dir.Close()
+	seen := map[string]bool{}
+	var removed []string
+	for _, c := range append([]Change{{Path: "x"}}, changes...) {
+		parent := path.Dir(c.Path)
+		if seen[parent] {
+			continue
+		}
+		seen[parent] = true
+		entries, err := dir.ReadDir(parent)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if e.Type().IsRegular() && tempRe.MatchString(e.Name()) && strings.Contains(e.Name(), tempPrefix) {
+				rel := path.Join(parent, e.Name())
+				if dir.Root().Remove(rel) == nil {
+					removed = append(removed, rel)
 				}
 			}
 		}
-		if err != nil && !(errors.Is(err, fs.ErrNotExist) && !u.existed) {
-			notRestored = append(notRestored, rel+": "+err.Error())
-			continue
-		}
-		restored = append(restored, rel)
 	}
-	return restored, notRestored
+	return removed
 }

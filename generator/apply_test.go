@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -59,24 +60,21 @@ func TestApplyRollsBackWhenAWriteFails(t *testing.T) {
 	}
 }
 
-// failing writes fail for the paths (relative to root) listed, once they have failed after
-// their first write: the rollback's restore of those files fails.
+// failing is a disk that runs out of space at the writes numbered in fail (counting from 1).
 type failing struct {
-	root     string
-	failOn   map[string]bool
-	attempts map[string]int
+	fail   map[int]bool
+	writes int
 }
 
-func (f *failing) write(full string, content []byte, mode fs.FileMode) error {
-	rel, _ := filepath.Rel(f.root, full)
-	f.attempts[rel]++
-	if f.failOn[rel] && f.attempts[rel] > 1 {
+func (f *failing) write(r *os.Root, rel string, content []byte, mode fs.FileMode, uid, gid int) error {
+	f.writes++
+	if f.fail[f.writes] {
 		return syscall.ENOSPC
 	}
-	return osFiles{}.write(full, content, mode)
+	return osDisk{}.write(r, rel, content, mode, uid, gid)
 }
 
-func (f *failing) remove(full string) error { return os.Remove(full) }
+func (f *failing) remove(r *os.Root, rel string) error { return osDisk{}.remove(r, rel) }
 
 // TestApplySaysWhatItCouldNotRestore: when a rollback cannot put a file back (the disk is full),
 // the error says so, names the file, and does not claim that nothing was written.
@@ -87,16 +85,13 @@ func TestApplySaysWhatItCouldNotRestore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(root, "blocked"), []byte("file"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	changes := []Change{
 		{Path: "mix.exs", Action: Patch, Content: []byte("patched")},
 		{Path: "application.ex", Action: Patch, Content: []byte("patched")},
-		{Path: "blocked/child", Action: Create, Content: []byte("c")},
+		{Path: "new/dir/file", Action: Create, Content: []byte("c")},
 	}
-	real, _ := filepath.EvalSymlinks(root)
-	err := apply(root, changes, &failing{root: real, failOn: map[string]bool{"application.ex": true}, attempts: map[string]int{}})
+	// The third write fails, and so does the restore of application.ex (the fourth).
+	err := apply(context.Background(), root, changes, &failing{fail: map[int]bool{3: true, 4: true}})
 	var ae *ApplyError
 	if !errors.As(err, &ae) {
 		t.Fatalf("want an ApplyError, got %v", err)
@@ -106,7 +101,68 @@ func TestApplySaysWhatItCouldNotRestore(t *testing.T) {
 		!strings.Contains(msg, "application.ex: "+syscall.ENOSPC.Error()) || !strings.Contains(msg, "restored: mix.exs") {
 		t.Errorf("the error does not say what could not be restored:\n%s", msg)
 	}
-	if b, _ := os.ReadFile(filepath.Join(root, "mix.exs")); string(b) != "mine" {
-		t.Errorf("mix.exs not restored: %q", b)
+	if _, err := os.Stat(filepath.Join(root, "new")); !os.IsNotExist(err) {
+		t.Error("the directories created for the failed file are left behind")
+	}
+}
+
+// TestApplyKeepsOwnerAndGroup: a patched file keeps its owner and group (checked when the tests
+// run as root, the only user that can give a file away).
+func TestApplyKeepsOwnerAndGroup(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("SKIPPED: changing a file's owner needs root")
+	}
+	root := t.TempDir()
+	f := filepath.Join(root, "router.ex")
+	if err := os.WriteFile(f, []byte("mine"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(f, 1234, 5678); err != nil {
+		t.Fatal(err)
+	}
+	if err := Apply(root, []Change{{Path: "router.ex", Action: Patch, Content: []byte("patched")}}); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(f)
+	sys := st.Sys().(*syscall.Stat_t)
+	if sys.Uid != 1234 || sys.Gid != 5678 || st.Mode().Perm() != 0o640 {
+		t.Errorf("owner %d:%d mode %v, want 1234:5678 0640", sys.Uid, sys.Gid, st.Mode().Perm())
+	}
+}
+
+// swapping is a disk that, just before the first write, replaces the directory it writes into
+// with a symbolic link to a directory outside the project: the race a check-then-write has.
+type swapping struct {
+	dir, outside string
+	swapped      bool
+}
+
+func (s *swapping) write(r *os.Root, rel string, content []byte, mode fs.FileMode, uid, gid int) error {
+	if !s.swapped {
+		s.swapped = true
+		if err := os.RemoveAll(s.dir); err != nil {
+			return err
+		}
+		if err := os.Symlink(s.outside, s.dir); err != nil {
+			return err
+		}
+	}
+	return osDisk{}.write(r, rel, content, mode, uid, gid)
+}
+
+func (s *swapping) remove(r *os.Root, rel string) error { return osDisk{}.remove(r, rel) }
+
+func TestApplyCannotBeRacedOutOfTheProject(t *testing.T) {
+	root, outside := t.TempDir(), t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "deploy", "k8s"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d := &swapping{dir: filepath.Join(root, "deploy", "k8s"), outside: outside}
+	err := apply(context.Background(), root, []Change{{Path: "deploy/k8s/service.yaml", Action: Create, Content: []byte("x")}}, d)
+	if err == nil {
+		t.Error("the write followed a symbolic link swapped in after the checks")
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Errorf("wrote outside the project: %v", entries)
 	}
 }

@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
@@ -14,7 +15,7 @@ func BenchmarkPlanAllTargets(b *testing.B) {
 	req := generator.Request{Dir: filepath.Join(testtools.RepoRoot(), "testdata", "phx18_postgres"), Given: allTargets, DryRun: true}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := generator.Run(req, nil); err != nil {
+		if _, err := generator.Run(context.Background(), req, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

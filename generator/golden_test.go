@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -327,7 +328,7 @@ func scenarioDir(t *testing.T, sc scenario) string {
 // dryRun runs the whole pipeline on dir without writing.
 func dryRun(t *testing.T, dir string, given map[string]string) *generator.Result {
 	t.Helper()
-	res, err := generator.Run(generator.Request{Dir: dir, Given: given, DryRun: true}, nil)
+	res, err := generator.Run(context.Background(), generator.Request{Dir: dir, Given: given, DryRun: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/phxdeploy/phxdeploy/generator/engine"
 	"github.com/phxdeploy/phxdeploy/generator/patch"
 	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/generator/safefs"
 	"github.com/phxdeploy/phxdeploy/generator/target"
 )
 
@@ -56,8 +57,12 @@ func Plan(reg *target.Registry, p *project.Project, d *target.Data, eng *engine.
 			return nil, err
 		}
 		dest := f.Path(d)
-		old, err := fs.ReadFile(root, dest)
-		if f.Patch != nil && err == nil {
+		old, exists, unreadable := readExisting(root, dest)
+		if unreadable != "" {
+			changes = append(changes, Change{Path: dest, Action: Conflict, Reason: unreadable})
+			continue
+		}
+		if f.Patch != nil && exists {
 			changes = append(changes, patchChange(dest, old, func(src string) (string, error) { return f.Patch(src, content, d) }))
 			continue
 		}
@@ -68,20 +73,20 @@ func Plan(reg *target.Registry, p *project.Project, d *target.Data, eng *engine.
 			}
 			content = []byte(out.Content)
 		}
-		c, err := compare(root, dest, content, f.Mode, opts)
-		if err != nil {
-			return nil, err
-		}
-		changes = append(changes, c)
+		changes = append(changes, compare(dest, old, exists, content, f.Mode, opts))
 	}
 	for _, e := range reg.Edits(p, d) {
 		file := e.Path(p, d)
 		var old []byte
-		var err error
+		exists := false
 		if file != "" {
-			old, err = fs.ReadFile(root, file)
+			var unreadable string
+			if old, exists, unreadable = readExisting(root, file); unreadable != "" {
+				changes = append(changes, Change{Path: file, Action: Manual, Reason: unreadable})
+				continue
+			}
 		}
-		if file == "" || err != nil {
+		if !exists {
 			if e.Missing != nil {
 				reason, snippet := e.Missing(d)
 				if file == "" {
@@ -111,14 +116,29 @@ func patchChange(file string, old []byte, fn func(string) (string, error)) Chang
 	return c
 }
 
-func compare(root fs.FS, rel string, content []byte, mode fs.FileMode, opts PlanOptions) (Change, error) {
-	c := Change{Path: rel, Mode: mode, Content: content}
+// readExisting reads a file of the project that phxdeploy would write or edit. unreadable says
+// why a file that is there cannot be read (a symbolic link leading out of the project, a FIFO, a
+// file too large): such a file is never read, never shown and never replaced.
+func readExisting(root fs.FS, rel string) (old []byte, exists bool, unreadable string) {
 	old, err := fs.ReadFile(root, rel)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		c.Action = Create
+		return nil, false, ""
 	case err != nil:
-		return c, fmt.Errorf("%s: cannot read it: %w", rel, err)
+		var se *safefs.Error
+		if errors.As(err, &se) {
+			return nil, true, se.Problem + "; phxdeploy neither reads nor replaces it"
+		}
+		return nil, true, "cannot be read (" + err.Error() + "); phxdeploy neither reads nor replaces it"
+	}
+	return old, true, ""
+}
+
+func compare(rel string, old []byte, exists bool, content []byte, mode fs.FileMode, opts PlanOptions) Change {
+	c := Change{Path: rel, Mode: mode, Content: content}
+	switch {
+	case !exists:
+		c.Action = Create
 	case bytes.Equal(old, content):
 		c.Action = Identical
 		c.Old = old
@@ -131,7 +151,7 @@ func compare(root fs.FS, rel string, content []byte, mode fs.FileMode, opts Plan
 			c.Reason = "differs from what phxdeploy would write; left untouched (--force replaces it, --dry-run shows the difference)"
 		}
 	}
-	return c, nil
+	return c
 }
 
 // Counts tallies the actions of a plan.

@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -38,7 +39,7 @@ func render() target.Target {
 func TestATargetIsOneDeclarationOneTemplateFolderAndItsGoldens(t *testing.T) {
 	dir := copyTree(t, filepath.Join(testtools.RepoRoot(), "testdata", "phx18_postgres"))
 	reg := target.Default().With(render())
-	res, err := generator.Run(generator.Request{
+	res, err := generator.Run(context.Background(), generator.Request{
 		Dir: dir, Registry: reg, DryRun: true, Given: map[string]string{"target": "render", "plan": "standard"},
 		Layers: []engine.Layer{{Name: "render", FS: os.DirFS(filepath.Join("testdata", "render_target"))}},
 	}, nil)

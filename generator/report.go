@@ -95,6 +95,10 @@ func WriteDiff(w io.Writer, changes []Change) error {
 		if err != nil {
 			return err
 		}
+		if c.Action == Conflict && c.Old == nil {
+			fmt.Fprintf(w, "# conflict: %s: %s\n", c.Path, c.Reason)
+			continue
+		}
 		if c.Action == Conflict {
 			fmt.Fprintf(w, "# conflict: %s (what --force would write)\n", c.Path)
 		}

@@ -1,16 +1,19 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/engine"
 	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/generator/safefs"
 	"github.com/phxdeploy/phxdeploy/generator/target"
 )
 
@@ -21,6 +24,9 @@ const (
 	ExitUsage    = 2 // bad flags or arguments
 	ExitConflict = 3 // done, except files left in conflict or edits left to do by hand
 )
+
+// lockWait is how long a run waits for another run on the same project to finish.
+const lockWait = 2 * time.Minute
 
 // Request is one run of the pipeline.
 type Request struct {
@@ -57,13 +63,24 @@ type Result struct {
 // Run reads the project, settles the answers (flags > prompts > saved answers > organization
 // defaults > built-in defaults), plans every change, applies it unless DryRun, and reports. ask
 // may be nil: then nobody is asked and defaults answer what flags did not.
-func Run(req Request, ask Asker) (*Result, error) {
+func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	reg := req.Registry
 	if reg == nil {
 		reg = target.Default()
 	}
 	if req.Release != "" && !project.ValidAtom(req.Release) {
 		return nil, &answers.UsageError{Msg: fmt.Sprintf("--release: %q is not a release name (lowercase letters, digits and underscores, starting with a letter)", req.Release)}
+	}
+	// Runs on one project are serialised: a writer holds the project exclusively, a dry run
+	// shares it with other readers (a directory that cannot be opened fails in project.Read,
+	// which says why).
+	if d, err := safefs.Open(req.Dir); err == nil {
+		unlock, err := d.Lock(!req.DryRun, lockWait)
+		d.Close()
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 	}
 	p, err := project.Read(req.Dir, req.Release)
 	if err != nil {
@@ -73,13 +90,19 @@ func Run(req Request, ask Asker) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	eng := engine.New(layers)
+	defer eng.Close()
 	v, err := Answers(reg, p, req, ask)
 	if err != nil {
 		return nil, err
 	}
-	eng := engine.New(layers)
 	res := &Result{Project: p, Values: v, Warnings: eng.StaleOverrides()}
-	root := os.DirFS(p.Dir)
+	dir, err := safefs.Open(p.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	root := dir.FS()
 	res.Data = reg.NewData(p, v)
 	res.Changes, err = Plan(reg, p, res.Data, eng, root, PlanOptions{Force: req.Force})
 	if err != nil {
@@ -88,8 +111,14 @@ func Run(req Request, ask Asker) (*Result, error) {
 	if c, ok := answersChange(root, reg.Questions().Saved(v)); ok {
 		res.Changes = append(res.Changes, c)
 	}
+	if ctx.Err() != nil {
+		return nil, &Interrupted{Cause: context.Cause(ctx)} // nothing written yet
+	}
 	if !req.DryRun {
-		if err := Apply(p.Dir, res.Changes); err != nil {
+		for _, t := range CleanTemps(p.Dir, res.Changes) {
+			res.Warnings = append(res.Warnings, "removed "+t+", a temporary file an interrupted run left")
+		}
+		if err := ApplyContext(ctx, p.Dir, res.Changes); err != nil {
 			return nil, err
 		}
 	}
@@ -142,10 +171,12 @@ func answersChange(root fs.FS, content []byte) (Change, bool) {
 	if content == nil {
 		return Change{}, false
 	}
-	old, err := fs.ReadFile(root, answers.SavedFile)
-	if err != nil {
-		c, err := compare(root, answers.SavedFile, content, 0o644, PlanOptions{})
-		return c, err == nil
+	old, exists, unreadable := readExisting(root, answers.SavedFile)
+	switch {
+	case unreadable != "":
+		return Change{Path: answers.SavedFile, Action: Conflict, Reason: unreadable}, true
+	case !exists:
+		return compare(answers.SavedFile, nil, false, content, 0o644, PlanOptions{}), true
 	}
 	return patchChange(answers.SavedFile, old, func(string) (string, error) { return string(content), nil }), true
 }

@@ -47,6 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return generator.ExitUsage
 	}
 	e := engine.New(layers)
+	defer e.Close()
 	for _, w := range e.StaleOverrides() {
 		fmt.Fprintln(stderr, "warning:", w)
 	}

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -113,20 +117,58 @@ func orgDirs(ios *IOStreams, given []string) []string {
 	return out
 }
 
-// failed wraps a pipeline error with the exit code it maps to.
-func failed(err error) error { return &exitError{code: generator.ExitCode(err), err: err} }
+// failed wraps a pipeline error with the exit code it maps to: 128 + the signal's number for a
+// run stopped by SIGINT (130) or SIGTERM (143).
+func failed(err error) error {
+	var sig signalled
+	if errors.As(err, &sig) {
+		return &exitError{code: 128 + int(sig.Signal.(syscall.Signal)), err: err}
+	}
+	if errors.Is(err, errAborted) {
+		return &exitError{code: 128 + int(syscall.SIGINT), err: err}
+	}
+	return &exitError{code: generator.ExitCode(err), err: err}
+}
+
+// signalled is the cause of a run's cancellation: the signal that stopped it.
+type signalled struct{ os.Signal }
+
+func (s signalled) Error() string { return "stopped by " + s.Signal.String() }
+
+// interruptible returns a context cancelled, with a signalled cause, by SIGINT or SIGTERM: the
+// file in flight is finished, nothing more is written, and what was written is rolled back.
+func interruptible() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			cancel(signalled{s})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel(nil)
+	}
+}
 
 func runInit(opts *InitOptions) error {
 	ios := opts.IO
+	ctx, stop := interruptible()
+	defer stop()
 	var ask generator.Asker
 	if ios.Interactive() && !opts.Yes {
 		pr := ios.Prompter
 		if pr == nil {
 			pr = &huhPrompter{in: ios.In, out: ios.ErrOut, accessible: accessible(opts)}
 		}
-		ask = asker{pr}
+		ask = asker{ctx: ctx, pr: pr}
 	}
-	res, err := generator.Run(generator.Request{
+	res, err := generator.Run(ctx, generator.Request{
 		Dir: opts.Dir, Release: opts.Release, Given: opts.Given, TemplateDirs: orgDirs(ios, opts.Templates),
 		Force: opts.Force, DryRun: opts.DryRun,
 	}, ask)
@@ -166,10 +208,37 @@ func accessible(opts *InitOptions) bool {
 }
 
 // asker asks each question with the prompt that fits its kind, pre-filled with the proposed
-// value.
-type asker struct{ pr Prompter }
+// value. A signal stops it at once: a prompt blocked reading stdin is abandoned (nothing has been
+// written while prompts run).
+type asker struct {
+	ctx context.Context
+	pr  Prompter
+}
 
 func (a asker) Ask(q *answers.Question, def string) (string, error) {
+	type answer struct {
+		s   string
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		s, err := a.ask(q, def)
+		ch <- answer{s, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.s, r.err
+	case <-a.ctx.Done():
+		// A full-screen prompt gets the signal too and restores the terminal as it quits.
+		select {
+		case <-ch:
+		case <-time.After(300 * time.Millisecond):
+		}
+		return "", &generator.Interrupted{Cause: context.Cause(a.ctx)}
+	}
+}
+
+func (a asker) ask(q *answers.Question, def string) (string, error) {
 	switch {
 	case q.Kind == answers.KindList && len(q.Options) > 0:
 		sel, err := a.pr.MultiSelect(q.Title, q.Options, strings.Split(def, ","))

@@ -65,6 +65,7 @@ func newTemplatesListCmd(o *TemplatesOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			defer e.Close()
 			names, err := e.TemplateNames()
 			if err != nil {
 				return failed(err)
@@ -261,6 +262,7 @@ func newTemplatesDiffCmd(o *TemplatesOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			defer e.Close()
 			diff, err := generator.UpstreamDiff(e, filepath.ToSlash(args[0]))
 			if err != nil {
 				return failed(err)

@@ -3,10 +3,9 @@ package engine
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 )
 
@@ -103,9 +102,12 @@ func (e *Engine) Upstream(name string) (exported, current []byte, err error) {
 		if l.Dir == "" {
 			continue
 		}
-		old, err := os.ReadFile(filepath.Join(l.Dir, BaseDir, filepath.FromSlash(name)))
-		if err != nil {
+		old, err := fs.ReadFile(l.FS, BaseDir+"/"+name)
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
+		}
+		if err != nil {
+			return nil, nil, err
 		}
 		return old, current, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"text/template"
 	"text/template/parse"
 
+	"github.com/phxdeploy/phxdeploy/generator/safefs"
 	"github.com/phxdeploy/phxdeploy/templates"
 )
 
@@ -21,6 +22,7 @@ type Layer struct {
 	Name string // "project", "organization", "embedded"
 	Dir  string // the directory on disk ("" for the embedded templates)
 	FS   fs.FS
+	dir  *safefs.Dir
 }
 
 // display names a file of the layer the way errors and listings show it.
@@ -50,42 +52,66 @@ func (e *LayerError) Error() string {
 // Layers builds the lookup order: the project's .phxdeploy/templates (when it exists), each
 // organization directory in the order given, the extra layers (a target's own templates), then
 // the embedded templates. An organization directory that does not exist or cannot be read is an
-// error, never a silent fallback.
+// error, never a silent fallback. Layers are read through safefs: a template that is a symbolic
+// link leading out of its layer, or a FIFO, is an error, never read. Close the engine built on
+// them when done.
 func Layers(projectDir string, orgDirs []string, extra ...Layer) ([]Layer, error) {
 	var out []Layer
+	fail := func(err error) ([]Layer, error) {
+		closeLayers(out)
+		return nil, err
+	}
 	if projectDir != "" {
-		dir := filepath.Join(projectDir, filepath.FromSlash(ProjectTemplatesDir))
-		if st, err := os.Stat(dir); err == nil {
-			if !st.IsDir() {
-				return nil, &LayerError{Dir: dir, Err: errors.New("not a directory")}
+		name := filepath.Join(projectDir, filepath.FromSlash(ProjectTemplatesDir))
+		if _, err := os.Lstat(name); err == nil {
+			proj, err := safefs.Open(projectDir)
+			if err != nil {
+				return fail(&LayerError{Dir: name, Err: err})
 			}
-			if _, err := os.ReadDir(dir); err != nil {
-				return nil, &LayerError{Dir: dir, Err: err}
+			sub, err := proj.Sub(ProjectTemplatesDir)
+			proj.Close()
+			if err != nil {
+				return fail(&LayerError{Dir: name, Err: err})
 			}
-			out = append(out, Layer{Name: "project", Dir: dir, FS: os.DirFS(dir)})
+			out = append(out, Layer{Name: "project", Dir: sub.Path(), FS: sub.FS(), dir: sub})
+			if _, err := sub.ReadDir("."); err != nil {
+				return fail(&LayerError{Dir: name, Err: err})
+			}
 		} else if !errors.Is(err, fs.ErrNotExist) {
-			return nil, &LayerError{Dir: dir, Err: err}
+			return fail(&LayerError{Dir: name, Err: err})
 		}
 	}
 	for _, d := range orgDirs {
-		abs, err := filepath.Abs(d)
+		st, err := os.Stat(d)
 		if err != nil {
-			return nil, &LayerError{Dir: d, Err: err}
-		}
-		st, err := os.Stat(abs)
-		if err != nil {
-			return nil, &LayerError{Dir: d, Err: errors.Unwrap(err)}
+			return fail(&LayerError{Dir: d, Err: errors.Unwrap(err)})
 		}
 		if !st.IsDir() {
-			return nil, &LayerError{Dir: d, Err: errors.New("not a directory")}
+			return fail(&LayerError{Dir: d, Err: errors.New("not a directory")})
 		}
-		if _, err := os.ReadDir(abs); err != nil {
-			return nil, &LayerError{Dir: d, Err: errors.Unwrap(err)}
+		sd, err := safefs.Open(d)
+		if err != nil {
+			return fail(&LayerError{Dir: d, Err: err})
 		}
-		out = append(out, Layer{Name: "organization", Dir: abs, FS: os.DirFS(abs)})
+		out = append(out, Layer{Name: "organization", Dir: sd.Path(), FS: sd.FS(), dir: sd})
+		if _, err := sd.ReadDir("."); err != nil {
+			return fail(&LayerError{Dir: d, Err: err})
+		}
 	}
 	return append(append(out, extra...), Embedded()), nil
 }
+
+// closeLayers releases the directories of layers opened by Layers.
+func closeLayers(layers []Layer) {
+	for _, l := range layers {
+		if l.dir != nil {
+			l.dir.Close()
+		}
+	}
+}
+
+// Close releases the layer directories the engine reads from.
+func (e *Engine) Close() { closeLayers(e.layers) }
 
 // source of one template file in one layer.
 type layerFile struct {
@@ -163,6 +189,9 @@ func (e *Engine) TemplateNames() ([]string, error) {
 		err := fs.WalkDir(l.FS, ".", func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
+			}
+			if d.IsDir() && p == BaseDir {
+				return fs.SkipDir // export bookkeeping, not templates
 			}
 			if !d.IsDir() && strings.HasSuffix(p, ".tmpl") {
 				seen[p] = true

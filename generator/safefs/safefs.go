@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // MaxFileSize is the largest file phxdeploy reads (the largest real router seen is about 1 MB).
@@ -106,7 +107,7 @@ func (d *Dir) explain(name string, err error) error {
 	}
 	msg := unwrap(err)
 	if strings.Contains(msg, "escapes") || strings.Contains(msg, "symbolic link") || errors.Is(err, syscall.ELOOP) {
-		return &Error{Path: name, Problem: "leads outside " + d.path + " through a symbolic link (or an absolute one); phxdeploy does not follow it",
+		return &Error{Path: name, Problem: "leads outside " + d.path + " through a symbolic link (or is an absolute link)",
 			Fix: "replace the link with the file itself, or a relative link that stays inside"}
 	}
 	return &Error{Path: name, Problem: "cannot be read: " + msg}
@@ -244,3 +245,50 @@ func (f dirFS) Stat(name string) (fs.FileInfo, error)      { return f.d.Stat(nam
 
 // Join joins slash-separated path elements, for names inside a Dir.
 func Join(elem ...string) string { return path.Join(elem...) }
+
+// Sub opens a directory inside d; like every path in d, it cannot lead outside.
+func (d *Dir) Sub(name string) (*Dir, error) {
+	name, err := clean(name)
+	if err != nil {
+		return nil, err
+	}
+	r, err := d.root.OpenRoot(name)
+	if err != nil {
+		return nil, d.explain(name, err)
+	}
+	return &Dir{root: r, path: filepath.Join(d.path, filepath.FromSlash(name))}, nil
+}
+
+// Lock takes an advisory lock on the directory itself (flock on its descriptor, so that nothing
+// is created in it): exclusive for a run that writes, shared for one that only reads, so that
+// runs on one project are serialised and a read never sees half of another run's writes. It
+// waits up to wait, then fails naming the directory.
+func (d *Dir) Lock(exclusive bool, wait time.Duration) (unlock func(), err error) {
+	f, err := d.root.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	how := syscall.LOCK_SH
+	if exclusive {
+		how = syscall.LOCK_EX
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		err = syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
+		if err == nil {
+			return func() {
+				syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+				f.Close()
+			}, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) || time.Now().After(deadline) {
+			f.Close()
+			if errors.Is(err, syscall.EWOULDBLOCK) {
+				return nil, &Error{Path: d.path, Problem: fmt.Sprintf("another phxdeploy run has been working on this project for over %s", wait),
+					Fix: "wait for it to finish, then run again"}
+			}
+			return nil, &Error{Path: d.path, Problem: "cannot be locked: " + err.Error()}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
