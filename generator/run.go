@@ -145,7 +145,7 @@ func Answers(reg *target.Registry, p *project.Project, req Request, ask Asker) (
 	}
 	if ask != nil {
 		for _, q := range table {
-			if _, given := v.Get(q.Key); given || (q.Key != "target" && !q.Needed(p, v)) {
+			if _, given := v.Get(q.Key); given || (q.Key != "target" && !q.Needed(p, v)) || q.Ask != nil && !q.Ask(p, v) {
 				continue
 			}
 			def, _, _ := v.DefaultFor(q, p)

@@ -50,6 +50,9 @@ type Question struct {
 	RequiredFor []string
 	// When further restricts the question (nil: whenever a target needs it).
 	When func(p *project.Project, v *Values) bool
+	// Ask, when set, says whether a person is asked at all (a detected value that another
+	// answer could only contradict is not asked); the question is still answered by its default.
+	Ask func(p *project.Project, v *Values) bool
 	// Default returns the default and where it came from; ok=false means there is no sensible
 	// default and the answer must be given.
 	Default  func(p *project.Project, v *Values) (value, source string, ok bool)

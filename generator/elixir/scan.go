@@ -54,11 +54,16 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
 type scanner struct {
-	src  string
-	pos  int
-	line int
-	toks []Token
+	src   string
+	pos   int
+	line  int
+	toks  []Token
+	depth int // interpolations open
 }
+
+// MaxDepth bounds how deeply interpolations and blocks may nest: real code stays far below it,
+// and input built to nest deeper gets a clear error instead of exhausting the stack.
+const MaxDepth = 500
 
 // Scan tokenizes src. It returns an error for input it cannot follow to the end.
 func Scan(src string) ([]Token, error) {
@@ -298,6 +303,10 @@ func orDefault(a, b byte) byte {
 // interpolation scans the code inside #{...}; the tokens it finds are discarded, only the
 // position matters.
 func (s *scanner) interpolation() error {
+	if s.depth++; s.depth > MaxDepth {
+		return s.fail("interpolations nested more than %d deep", MaxDepth)
+	}
+	defer func() { s.depth-- }()
 	saved := len(s.toks)
 	if err := s.code(true); err != nil {
 		return err

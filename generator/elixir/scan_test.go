@@ -89,3 +89,18 @@ func TestScanCoversEveryByte(t *testing.T) {
 		t.Errorf("tokens do not cover the source:\n%s", b.String())
 	}
 }
+
+// TestDeepNestingIsAnErrorNotACrash: 600,000 nested interpolations, or brackets, are refused
+// with an error instead of overflowing the stack.
+func TestDeepNestingIsAnErrorNotACrash(t *testing.T) {
+	for name, src := range map[string]string{
+		"interpolations": strings.Repeat(`"#{`, 600_000),
+		"brackets":       strings.Repeat("[", 600_000) + strings.Repeat("]", 600_000),
+		"blocks":         strings.Repeat("fn -> ", 600_000) + strings.Repeat(" end", 600_000),
+	} {
+		_, err := Parse(src)
+		if err == nil || !strings.Contains(err.Error(), "nested more than") {
+			t.Errorf("%s: %v; want an error about nesting", name, err)
+		}
+	}
+}

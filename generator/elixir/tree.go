@@ -35,7 +35,17 @@ func Parse(src string) (*Tree, error) {
 	code := Code(toks)
 	root := &Node{Open: -1, Close: len(code)}
 	cur := root
+	depth := 0
 	for i, t := range code {
+		opens := t.Kind == Ident && (t.Text == "do" || t.Text == "fn") || t.Kind == Punct && closers[t.Text] != ""
+		closes := t.Kind == Ident && t.Text == "end" || t.Kind == Punct && (t.Text == ")" || t.Text == "]" || t.Text == "}" || t.Text == ">>")
+		if opens {
+			if depth++; depth > MaxDepth {
+				return nil, &Error{Line: t.Line, Msg: fmt.Sprintf("blocks and brackets nested more than %d deep", MaxDepth)}
+			}
+		} else if closes {
+			depth--
+		}
 		switch {
 		case t.Kind == Ident && (t.Text == "do" || t.Text == "fn"):
 			n := &Node{Kind: t.Text, Open: i, Parent: cur}

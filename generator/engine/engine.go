@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+	"time"
 )
 
 // maxIncludeDepth bounds nested include calls so that a template that includes itself fails
@@ -22,6 +23,70 @@ const maxIncludeDepth = 32
 type Engine struct {
 	layers []Layer
 	funcs  template.FuncMap // built once: sprig's map is large
+	// Budget bounds every render (zero fields: the defaults).
+	Budget Budget
+}
+
+// Budget bounds what one template may do, so that a template written by someone else cannot
+// hang phxdeploy or exhaust its memory: a doubly recursive include within the depth limit, a
+// loop that never ends, output of gigabytes.
+type Budget struct {
+	Time     time.Duration // wall time of one render (default 10 s)
+	Output   int           // bytes one render may write (default 4 MiB)
+	Includes int           // include calls in one render (default 10,000)
+	Elements int           // list elements until/untilStep/seq may make, and bytes repeat/indent may make, in one render (default 1,000,000)
+}
+
+func (b Budget) orDefaults() Budget {
+	if b.Time == 0 {
+		b.Time = 10 * time.Second
+	}
+	if b.Output == 0 {
+		b.Output = 4 << 20
+	}
+	if b.Includes == 0 {
+		b.Includes = 10_000
+	}
+	if b.Elements == 0 {
+		b.Elements = 1_000_000
+	}
+	return b
+}
+
+// spend is one render's use of its budget.
+type spend struct {
+	Budget
+	deadline time.Time
+	includes int
+	elements int
+}
+
+func (s *spend) elementsFor(fn string, n int) error {
+	s.elements += max(n, 0)
+	if s.elements > s.Elements {
+		return fmt.Errorf("%s: the template made more than %d elements (a runaway loop?)", fn, s.Elements)
+	}
+	return s.timeLeft()
+}
+
+func (s *spend) timeLeft() error {
+	if time.Now().After(s.deadline) {
+		return fmt.Errorf("rendering took longer than %s (a template that loops or recurses without end?)", s.Time)
+	}
+	return nil
+}
+
+// limited is a writer that fails once more than n bytes were written.
+type limited struct {
+	buf bytes.Buffer
+	n   int
+}
+
+func (l *limited) Write(p []byte) (int, error) {
+	if l.buf.Len()+len(p) > l.n {
+		return 0, fmt.Errorf("the output is larger than %d MiB", l.n>>20)
+	}
+	return l.buf.Write(p)
 }
 
 // FromFS returns an engine over a single file system.
@@ -42,31 +107,42 @@ func (e *Engine) Funcs() template.FuncMap { return e.funcs }
 // are parsed alongside it, so that it can include them; block-only overrides from higher layers
 // replace the blocks they define.
 func (e *Engine) Render(name string, data any) ([]byte, error) {
-	t, err := e.parse(name)
+	sp := &spend{Budget: e.Budget.orDefaults()}
+	t, err := e.parse(name, sp)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
-		return nil, &TemplateError{Name: name, Err: err}
+	sp.deadline = time.Now().Add(sp.Time)
+	out := &limited{n: sp.Output}
+	done := make(chan error, 1)
+	go func() { done <- t.Execute(out, data) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return nil, &TemplateError{Name: name, Err: err}
+		}
+		return out.buf.Bytes(), nil
+	case <-time.After(sp.Time + time.Second):
+		// A loop with neither output nor function calls cannot be stopped from inside; the
+		// run fails and the process ends with it.
+		return nil, &TemplateError{Name: name, Err: sp.timeLeft()}
 	}
-	return buf.Bytes(), nil
 }
 
 // Check parses template name with its partials and overrides, without rendering it.
 func (e *Engine) Check(name string) error {
-	_, err := e.parse(name)
+	_, err := e.parse(name, &spend{Budget: e.Budget.orDefaults()})
 	return err
 }
 
-func (e *Engine) parse(name string) (*template.Template, error) {
+func (e *Engine) parse(name string, sp *spend) (*template.Template, error) {
 	base, overrides, err := e.resolve(name)
 	if err != nil {
 		return nil, err
 	}
 	t := template.New(base.layer.display(name)).Option("missingkey=error")
 	depth := 0
-	funcs := make(template.FuncMap, len(e.funcs)+2)
+	funcs := make(template.FuncMap, len(e.funcs)+8)
 	for k, v := range e.funcs {
 		funcs[k] = v
 	}
@@ -76,10 +152,17 @@ func (e *Engine) parse(name string) (*template.Template, error) {
 		if depth > maxIncludeDepth {
 			return "", fmt.Errorf("include %q nested more than %d deep", partial, maxIncludeDepth)
 		}
-		var buf bytes.Buffer
-		err := t.ExecuteTemplate(&buf, partial, data)
-		return buf.String(), err
+		if sp.includes++; sp.includes > sp.Includes {
+			return "", fmt.Errorf("include %q: more than %d includes in one render (a template that recurses without end?)", partial, sp.Includes)
+		}
+		if err := sp.timeLeft(); err != nil {
+			return "", err
+		}
+		out := &limited{n: sp.Output}
+		err := t.ExecuteTemplate(out, partial, data)
+		return out.buf.String(), err
 	}
+	budgeted(funcs, sp)
 	funcs["required"] = func(what string, v any) (any, error) {
 		if v == nil || v == "" {
 			return nil, fmt.Errorf("%s is required", what)

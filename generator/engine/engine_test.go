@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // TestTemplatesAreHermetic: a template that calls a function whose result depends on the clock,
@@ -29,5 +30,33 @@ func TestTemplatesAreHermetic(t *testing.T) {
 	b, _ := e.Render("x/t.tmpl", nil)
 	if string(a) != string(b) {
 		t.Errorf("two renders differ: %q %q", a, b)
+	}
+}
+
+// TestRenderBudget: a template from someone else cannot hang phxdeploy or exhaust its memory.
+func TestRenderBudget(t *testing.T) {
+	cases := map[string]struct{ body, want string }{
+		// Two includes per level, 30 levels deep: 2^30 renders within the depth limit.
+		"doubly recursive": {`{{ define "r" }}{{ if lt (len .) 30 }}{{ include "r" (append . 1) }}{{ include "r" (append . 1) }}{{ end }}{{ end }}{{ include "r" list }}`,
+			"more than 10000 includes"},
+		"output bomb":    {`{{ range until 100000 }}{{ repeat 10000 "x" }}{{ end }}`, "elements"},
+		"output written": {`{{ range until 5000 }}{{ printf "%01000d" 0 }}{{ end }}`, "larger than 4 MiB"},
+		"endless loop":   {`{{ $l := until 1000 }}{{ range $l }}{{ range $l }}{{ range $l }}{{ end }}{{ end }}{{ end }}`, "longer than"},
+		"huge indent":    {`{{ "a" | indent 100000000 }}`, "elements"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			layer := Layer{Name: "organization", Dir: "/org", FS: fstest.MapFS{"x/t.tmpl": {Data: []byte(c.body)}}}
+			e := New([]Layer{layer})
+			e.Budget.Time = 300 * time.Millisecond
+			start := time.Now()
+			out, err := e.Render("x/t.tmpl", nil)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("rendered %d bytes, err %v; want an error saying %q", len(out), err, c.want)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %s to give up", d)
+			}
+		})
 	}
 }

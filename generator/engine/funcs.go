@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
@@ -29,4 +30,55 @@ func baseFuncs() template.FuncMap {
 	}
 	funcs["exCall"] = elixir.FormatCallAny
 	return funcs
+}
+
+// budgeted replaces the functions that make lists or strings of a size the template chooses with
+// versions that spend the render's budget.
+func budgeted(funcs template.FuncMap, sp *spend) {
+	until := funcs["until"].(func(int) []int)
+	funcs["until"] = func(n int) ([]int, error) {
+		if err := sp.elementsFor("until", n); err != nil {
+			return nil, err
+		}
+		return until(n), nil
+	}
+	untilStep := funcs["untilStep"].(func(int, int, int) []int)
+	funcs["untilStep"] = func(start, stop, step int) ([]int, error) {
+		if step != 0 {
+			if err := sp.elementsFor("untilStep", (stop-start)/step); err != nil {
+				return nil, err
+			}
+		}
+		return untilStep(start, stop, step), nil
+	}
+	seq := funcs["seq"].(func(...int) string)
+	funcs["seq"] = func(params ...int) (string, error) {
+		n := 0
+		if len(params) > 0 {
+			n = params[len(params)-1] - params[0]
+			if n < 0 {
+				n = -n
+			}
+		}
+		if err := sp.elementsFor("seq", n); err != nil {
+			return "", err
+		}
+		return seq(params...), nil
+	}
+	repeat := funcs["repeat"].(func(int, string) string)
+	funcs["repeat"] = func(count int, s string) (string, error) {
+		if err := sp.elementsFor("repeat", count*len(s)); err != nil {
+			return "", err
+		}
+		return repeat(count, s), nil
+	}
+	for _, name := range []string{"indent", "nindent"} {
+		f := funcs[name].(func(int, string) string)
+		funcs[name] = func(spaces int, s string) (string, error) {
+			if err := sp.elementsFor(name, spaces*(strings.Count(s, "\n")+1)); err != nil {
+				return "", err
+			}
+			return f(spaces, s), nil
+		}
+	}
 }

@@ -21,9 +21,13 @@ const (
 // Databases are the adapters phxdeploy knows, by the name used in flags.
 var Databases = []string{"postgres", "mysql", "sqlite", "mssql", "none"}
 
+// longestSuffix is the longest suffix phxdeploy adds to the deploy name in a DNS label
+// (the headless Service, <name>-headless): the name must leave room for it.
+const longestSuffix = len("-headless")
+
 var (
 	dnsLabelRe = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	hostRe     = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$`)
+	hostRe     = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$`)
 	versionRe  = regexp.MustCompile(`^\d+\.\d+(\.\d+)*$`)
 	debianRe   = regexp.MustCompile(`^[a-z]+(-[0-9]{8})?(-slim)?$`)
 	packageRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+$`)
@@ -38,16 +42,16 @@ func (r *Registry) commonQuestions() []*answers.Question {
 		{Key: "name", Title: "Deploy name (Fly app, Kubernetes and systemd name)", Help: "deploy name: Fly app name, Kubernetes resource name, systemd unit (default: the app name with dashes)", Kind: answers.KindString,
 			Default: func(p *project.Project, _ *answers.Values) (string, string, bool) {
 				return strings.ReplaceAll(p.Release, "_", "-"), answers.SourceDetected, true
-			}, Validate: answers.Matches(dnsLabelRe, "name (lowercase letters, digits and dashes, 63 at most, starting with a letter)")},
+			}, Validate: validateName},
 		{Key: "host", Title: "Public host name (PHX_HOST)", Help: "public host name the app is served on (PHX_HOST)", Kind: answers.KindString,
 			RequiredFor: r.namesWhere(func(t Target) bool { return t.PublicHost == nil && !t.LocalHost }),
-			Default:     r.hostDefault, Validate: answers.Matches(hostRe, "host name")},
+			Default:     r.hostDefault, Validate: validateHost},
 		{Key: "port", Title: "HTTP port inside the container or host (PORT)", Help: "port the endpoint listens on (PORT)", Kind: answers.KindInt,
 			Default: answers.Fixed("4000"), Validate: answers.IntRange(1024, 65535)},
-		{Key: "database", Title: "Database adapter", Help: "database adapter, overriding detection: " + strings.Join(Databases, ", "), Kind: answers.KindString, Options: Databases,
-			Default: func(p *project.Project, _ *answers.Values) (string, string, bool) {
-				return p.Database, answers.SourceDetected, true
-			},
+		{Key: "database", Title: "Database adapter", Help: "database adapter, when detection cannot tell (mix.exs computes its deps): " + strings.Join(Databases, ", "), Kind: answers.KindString, Options: Databases,
+			// Asked only when detection cannot tell: another answer would be refused (Check).
+			Ask:      func(p *project.Project, _ *answers.Values) bool { return databaseUncertain(p) },
+			Default:  func(p *project.Project, _ *answers.Values) (string, string, bool) { return p.Database, answers.SourceDetected, true },
 			Validate: answers.OneOf(Databases)},
 		{Key: "clustering", Title: "Cluster the nodes (dns_cluster)?", Help: "connect the nodes of a deploy into an Erlang cluster (dns_cluster, or the project's libcluster)", Kind: answers.KindBool,
 			Default: answers.Fixed("true"), Validate: answers.OneOf([]string{"true", "false"})},
@@ -90,6 +94,50 @@ func (r *Registry) imageQuestions() []*answers.Question {
 		{Key: "debian-version", Title: "Debian image tag (codename-date-slim)", Help: "Debian tag shared by the builder and runner images", Kind: answers.KindString, Targets: images,
 			Default: answers.Fixed(DefaultDebian), Validate: answers.Matches(debianRe, "Debian tag (e.g. trixie-20260610-slim)")},
 	}
+}
+
+// validateName checks the deploy name: a DNS label once every suffix phxdeploy adds is added.
+func validateName(s string) error {
+	if !dnsLabelRe.MatchString(s) {
+		return fmt.Errorf("%q is not a valid name (lowercase letters, digits and dashes, starting with a letter)", s)
+	}
+	if len(s)+longestSuffix > 63 {
+		return fmt.Errorf("%q is %d characters; a name takes %d at most, so that %s-headless is still a DNS label", s, len(s), 63-longestSuffix, s)
+	}
+	return nil
+}
+
+// validateHost checks a host name: DNS labels of 63 characters at most, 253 in all.
+func validateHost(s string) error {
+	if !hostRe.MatchString(s) || len(s) > 253 {
+		return fmt.Errorf("%q is not a valid host name", s)
+	}
+	for _, label := range strings.Split(s, ".") {
+		if len(label) > 63 {
+			return fmt.Errorf("%q is not a valid host name: %q is longer than 63 characters", s, label)
+		}
+	}
+	return nil
+}
+
+// databaseUncertain reports whether detection may have missed the adapter: no adapter dependency
+// was found, yet the project uses Ecto.
+func databaseUncertain(p *project.Project) bool {
+	return p.Database == "none" && (p.EctoSQL || len(p.Repos) > 0)
+}
+
+// checkDatabase refuses a --database that contradicts the adapter mix.exs depends on: the
+// release would read the other adapter's variables (a DATABASE_URL it raises without) and
+// fail at boot.
+func checkDatabase(p *project.Project, v *answers.Values) error {
+	given := v.String("database")
+	if given == p.Database || databaseUncertain(p) && v.Source("database") != answers.SourceDetected {
+		return nil
+	}
+	if p.Database == "none" {
+		return &answers.UsageError{Msg: fmt.Sprintf("--database %s: mix.exs has no database adapter dependency; add the adapter (and ecto_sql) to mix.exs first", given)}
+	}
+	return &answers.UsageError{Msg: fmt.Sprintf("--database %s: mix.exs depends on the %s adapter; the release would still read %s's settings and fail at boot. Switch the adapter in mix.exs (and config) first, or leave --database out", given, p.Database, p.Database)}
 }
 
 func validatePackages(s string) error {
@@ -184,6 +232,7 @@ func common() Target {
 				},
 			},
 		},
+		Check: checkDatabase,
 		NextSteps: func(p *project.Project, _ *Data) []string {
 			if p.ReleasesExs {
 				return []string{"config/releases.exs is the Elixir 1.9-1.10 name; phxdeploy edited it, and `git mv config/releases.exs config/runtime.exs` (then phxdeploy init again) brings it up to date"}

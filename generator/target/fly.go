@@ -3,11 +3,33 @@ package target
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/project"
 )
+
+var memoryRe = regexp.MustCompile(`^([1-9][0-9]{0,5})(mb|gb)$`)
+
+// validateMemory checks a Fly machine's memory: at least 256 MB, in steps of 256 MB.
+func validateMemory(s string) error {
+	m := memoryRe.FindStringSubmatch(s)
+	if m == nil {
+		return fmt.Errorf("%q is not a memory size (e.g. 512mb, 1gb)", s)
+	}
+	mb, _ := strconv.Atoi(m[1])
+	if m[2] == "gb" {
+		mb *= 1024
+	}
+	if mb < 256 || mb%256 != 0 {
+		return fmt.Errorf("%q: Fly machines take 256mb or more, in steps of 256mb", s)
+	}
+	return nil
+}
+
+// maxVolumeName is Fly's limit on volume names.
+const maxVolumeName = 30
 
 // fly deploys to Fly.io: fly.toml, with migrations as a release command (SQLite: at boot, on a
 // volume).
@@ -21,13 +43,19 @@ func fly() Target {
 			{Key: "vm-size", Title: "Fly.io VM size", Help: "Fly.io machine size", Kind: answers.KindString,
 				Default: answers.Fixed("shared-cpu-1x"), Validate: answers.Matches(regexp.MustCompile(`^(shared-cpu|performance)-\d+x$`), "Fly VM size (e.g. shared-cpu-1x, performance-2x)")},
 			{Key: "vm-memory", Title: "Fly.io VM memory", Help: "Fly.io machine memory (e.g. 1gb, 512mb)", Kind: answers.KindString,
-				Default: answers.Fixed("1gb"), Validate: answers.Matches(regexp.MustCompile(`^\d+(mb|gb)$`), "memory size (e.g. 512mb, 1gb)")},
+				Default: answers.Fixed("1gb"), Validate: validateMemory},
 		},
 		Files: []File{{Template: "fly/fly.toml.tmpl", Path: At("fly.toml"), Mode: 0o644}},
+		Check: func(_ *project.Project, v *answers.Values) error {
+			if name := v.String("name"); v.String("database") == "sqlite" && len(volumeName(name)) > maxVolumeName {
+				return &answers.UsageError{Msg: fmt.Sprintf("--name %s: the SQLite volume would be %s, longer than Fly's %d characters; give a --name of %d characters at most", name, volumeName(name), maxVolumeName, maxVolumeName-len("_data"))}
+			}
+			return nil
+		},
 		Derive: func(d *Data) {
 			d.ReleaseCommand = d.NetworkDatabase
 			d.FlyVolumeStage = d.Database == "sqlite" && d.Selected("fly")
-			d.VolumeName = strings.ReplaceAll(d.Name, "-", "_") + "_data"
+			d.VolumeName = volumeName(d.Name)
 		},
 		NextSteps: func(_ *project.Project, d *Data) []string {
 			secrets := d.Env["SECRET_KEY_BASE"] + "=$(mix phx.gen.secret)"
@@ -50,3 +78,5 @@ func fly() Target {
 		},
 	}
 }
+
+func volumeName(name string) string { return strings.ReplaceAll(name, "-", "_") + "_data" }

@@ -2,11 +2,38 @@ package target
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/project"
 )
+
+var (
+	installDirRe = regexp.MustCompile(`^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$`)
+	userRe       = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+)
+
+// validateInstallDir checks the release's directory on the host: absolute and clean, as the
+// unit's ExecStart and the hardening paths need it.
+func validateInstallDir(s string) error {
+	if !installDirRe.MatchString(s) || path.Clean(s) != s {
+		return fmt.Errorf("%q is not an absolute, clean path (such as /opt/shop; no .., no trailing slash)", s)
+	}
+	return nil
+}
+
+// validateServiceUser refuses root: the unit's hardening assumes an unprivileged user, and a
+// release has no reason to run with full privileges.
+func validateServiceUser(s string) error {
+	if !userRe.MatchString(s) {
+		return fmt.Errorf("%q is not a valid user name", s)
+	}
+	if s == "root" {
+		return fmt.Errorf("%q would run the release with full privileges; create a system user for it (the next steps show how)", s)
+	}
+	return nil
+}
 
 // systemd runs the release as a hardened service on a host.
 func systemd() Target {
@@ -16,11 +43,11 @@ func systemd() Target {
 			{Key: "install-dir", Title: "Directory the release is installed in (systemd)", Help: "where the release is unpacked on the host (systemd)", Kind: answers.KindString,
 				Default: func(_ *project.Project, v *answers.Values) (string, string, bool) {
 					return "/opt/" + v.String("name"), answers.SourceDefault, true
-				}, Validate: answers.Matches(regexp.MustCompile(`^/[A-Za-z0-9._/-]+$`), "absolute path")},
+				}, Validate: validateInstallDir},
 			{Key: "service-user", Title: "System user that runs the service (systemd)", Help: "system user the unit runs as (systemd)", Kind: answers.KindString,
 				Default: func(_ *project.Project, v *answers.Values) (string, string, bool) {
 					return v.String("name"), answers.SourceDefault, true
-				}, Validate: answers.Matches(regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`), "user name")},
+				}, Validate: validateServiceUser},
 		},
 		Files: []File{
 			{Template: "systemd/unit.service.tmpl", Path: func(d *Data) string { return "deploy/systemd/" + d.Name + ".service" }, Mode: 0o644},

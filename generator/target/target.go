@@ -158,8 +158,8 @@ func (r *Registry) Complete(p *project.Project, v *answers.Values) error {
 	if err := r.Questions().Complete(p, v); err != nil {
 		return err
 	}
-	for _, t := range r.targets {
-		if t.Check != nil && v.HasTarget(t.Name) {
+	for _, t := range r.all() {
+		if t.Check != nil && (t.Name == r.common.Name || v.HasTarget(t.Name)) {
 			if err := t.Check(p, v); err != nil {
 				return err
 			}
