@@ -50,8 +50,10 @@ func (r *Registry) commonQuestions() []*answers.Question {
 			Default: answers.Fixed("4000"), Validate: answers.IntRange(1024, 65535)},
 		{Key: "database", Title: "Database adapter", Help: "database adapter, when detection cannot tell (mix.exs computes its deps): " + strings.Join(Databases, ", "), Kind: answers.KindString, Options: Databases,
 			// Asked only when detection cannot tell: another answer would be refused (Check).
-			Ask:      func(p *project.Project, _ *answers.Values) bool { return databaseUncertain(p) },
-			Default:  func(p *project.Project, _ *answers.Values) (string, string, bool) { return p.Database, answers.SourceDetected, true },
+			Ask: func(p *project.Project, _ *answers.Values) bool { return databaseUncertain(p) },
+			Default: func(p *project.Project, _ *answers.Values) (string, string, bool) {
+				return p.Database, answers.SourceDetected, true
+			},
 			Validate: answers.OneOf(Databases)},
 		{Key: "clustering", Title: "Cluster the nodes (dns_cluster)?", Help: "connect the nodes of a deploy into an Erlang cluster (dns_cluster, or the project's libcluster)", Kind: answers.KindBool,
 			Default: answers.Fixed("true"), Validate: answers.OneOf([]string{"true", "false"})},
