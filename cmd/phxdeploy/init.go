@@ -100,9 +100,15 @@ func givenAnswers(fs *pflag.FlagSet) map[string]string {
 }
 
 // orgDirs returns the organization template directories: --templates, else PHXDEPLOY_TEMPLATES.
-func orgDirs(ios *IOStreams, given []string) []string {
+// An empty --templates is a usage error (it would otherwise mean the current directory).
+func orgDirs(ios *IOStreams, given []string) ([]string, error) {
+	for _, d := range given {
+		if strings.TrimSpace(d) == "" {
+			return nil, usageError("--templates: an empty directory name; give the organization's template directory")
+		}
+	}
 	if len(given) > 0 {
-		return given
+		return given, nil
 	}
 	get := ios.Getenv
 	if get == nil {
@@ -114,7 +120,7 @@ func orgDirs(ios *IOStreams, given []string) []string {
 			out = append(out, d)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // failed wraps a pipeline error with the exit code it maps to: 128 + the signal's number for a
@@ -168,8 +174,12 @@ func runInit(opts *InitOptions) error {
 		}
 		ask = asker{ctx: ctx, pr: pr}
 	}
+	dirs, err := orgDirs(ios, opts.Templates)
+	if err != nil {
+		return err
+	}
 	res, err := generator.Run(ctx, generator.Request{
-		Dir: opts.Dir, Release: opts.Release, Given: opts.Given, TemplateDirs: orgDirs(ios, opts.Templates),
+		Dir: opts.Dir, Release: opts.Release, Given: opts.Given, TemplateDirs: dirs,
 		Force: opts.Force, DryRun: opts.DryRun,
 	}, ask)
 	if err != nil {

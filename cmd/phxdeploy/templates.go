@@ -29,7 +29,11 @@ type TemplatesOptions struct {
 
 // engine builds the layered engine for the project in --dir and the organization directories.
 func (o *TemplatesOptions) engine() (*engine.Engine, error) {
-	layers, err := engine.Layers(o.Dir, orgDirs(o.IO, o.Templates))
+	dirs, err := orgDirs(o.IO, o.Templates)
+	if err != nil {
+		return nil, err
+	}
+	layers, err := engine.Layers(o.Dir, dirs)
 	if err != nil {
 		return nil, failed(err)
 	}
@@ -159,7 +163,11 @@ with: go install github.com/phxdeploy/phxdeploy/cmd/phxdeploy-lint@latest`,
 				return failed(err)
 			}
 			lintArgs := []string{"--dir", o.Dir}
-			for _, t := range orgDirs(o.IO, o.Templates) {
+			dirs, err := orgDirs(o.IO, o.Templates)
+			if err != nil {
+				return err
+			}
+			for _, t := range dirs {
 				lintArgs = append(lintArgs, "--templates", t)
 			}
 			if o.JSON {

@@ -41,7 +41,10 @@ func (t *Tree) ConfigCalls() []ConfigCall {
 func parseConfigCall(code []Token, n *Node, i int) ConfigCall {
 	c := ConfigCall{App: AtomName(code[i+1]), Keys: map[string]bool{}, Nested: map[string]string{}, Node: n, First: i}
 	j := i + 2
-	if j < len(code) && code[j].Is(",") && j+1 < len(code) && (code[j+1].Kind == Alias || code[j+1].Kind == Atom) && (j+2 >= len(code) || code[j+2].Is(",")) {
+	// The second argument is a target when the call ends after it or goes on with options;
+	// what follows on a new line is the next statement, whatever comes after the file.
+	if j < len(code) && code[j].Is(",") && j+1 < len(code) && (code[j+1].Kind == Alias || code[j+1].Kind == Atom) &&
+		(j+2 >= n.Close || code[j+2].Is(",") || StatementStart(code, j+2)) {
 		c.Target = code[j+1].Text
 		j += 2
 	}
