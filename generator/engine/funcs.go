@@ -29,6 +29,9 @@ func baseFuncs() template.FuncMap {
 		delete(funcs, name)
 	}
 	funcs["exCall"] = elixir.FormatCallAny
+	funcs["shq"] = ShQuote
+	funcs["yamlq"] = YAMLQuote
+	funcs["tomlq"] = TOMLQuote
 	return funcs
 }
 

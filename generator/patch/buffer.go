@@ -174,8 +174,8 @@ func (s *buffer) insertElement(n *elixir.Node, element string, before int) error
 		return nil
 	}
 	last := code[elems[len(elems)-1][1]]
-	if last.Line == closeTok.Line {
-		return errManual
+	if last.Line+strings.Count(last.Text, "\n") == closeTok.Line {
+		return errManual // the last element ends on the bracket's line (a string spanning lines, say)
 	}
 	indent := s.indentOf(code[elems[len(elems)-1][0]].Start)
 	if len(indent)+len(element) > elixir.LineLength {

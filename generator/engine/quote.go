@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Quoting for the languages of the files phxdeploy writes. Values phxdeploy passes are validated
+// for what they are before they reach a template; these functions are the second line, and the
+// way for an organization's template to place any other value safely.
+
+var shSafe = regexp.MustCompile(`^[A-Za-z0-9_./:@%+=,-]+$`)
+
+// ShQuote quotes s as one POSIX shell word: unchanged when it holds only characters no shell
+// reads specially, else in single quotes (a single quote inside becomes '\'').
+func ShQuote(s string) string {
+	if shSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// YAMLQuote returns s as a YAML double-quoted scalar.
+func YAMLQuote(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("yamlq: %q is not valid UTF-8", s)
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String(), nil
+}
+
+// TOMLQuote returns s as a TOML basic string.
+func TOMLQuote(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("tomlq: %q is not valid UTF-8", s)
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String(), nil
+}

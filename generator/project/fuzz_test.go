@@ -1,0 +1,54 @@
+package project
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+var envValueRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*[A-Z0-9]$`)
+
+// FuzzRead reads whole projects whose mix.exs, config, runtime config and router come from the
+// fuzzer: Read never panics or hangs, and whatever it accepts has names fit to write anywhere.
+func FuzzRead(f *testing.F) {
+	read := func(p string) string {
+		b, _ := os.ReadFile(filepath.Join("..", "..", "testdata", p))
+		return string(b)
+	}
+	for _, fx := range []string{"phx18_postgres", "phx17_postgres", "phx16_mysql", "phx18_sqlite", "phx18_noecto"} {
+		f.Add(read(fx+"/mix.exs"), read(fx+"/config/config.exs"), read(fx+"/config/runtime.exs"), read(fx+"/lib/shop_web/router.ex"))
+	}
+	f.Add(`defmodule M do def project, do: [app: :"x\n$(id)", deps: [{:phoenix, "1.7.0"}]] end`, "", "", "")
+	f.Add(`defmodule M do def project, do: [app: :a, releases: [{:"b c", []}], deps: [{:phoenix, ""}]] end`, "import Config\nconfig :a, namespace: Évil\n", "", "")
+	f.Fuzz(func(t *testing.T, mix, config, runtime, router string) {
+		dir := t.TempDir()
+		for name, content := range map[string]string{"mix.exs": mix, "config/config.exs": config, "config/runtime.exs": runtime, "lib/shop_web/router.ex": router} {
+			if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := Read(dir, "")
+		if err != nil {
+			return
+		}
+		for _, a := range append([]string{p.App, p.WebApp, p.Release}, p.Releases...) {
+			if !ValidAtom(a) {
+				t.Fatalf("accepted the name %q", a)
+			}
+		}
+		for _, m := range append([]string{p.Base, p.WebModule}, p.Repos...) {
+			if !moduleRe.MatchString(m) {
+				t.Fatalf("accepted the module %q", m)
+			}
+		}
+		for phoenix, name := range p.Env {
+			if !envValueRe.MatchString(name) {
+				t.Fatalf("accepted %q as the name of %s", name, phoenix)
+			}
+		}
+	})
+}
