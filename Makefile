@@ -43,11 +43,15 @@ bench:
 clean:
 	rm -rf bin _demo
 
-# Fuzz the Elixir scanner and every patcher for FUZZTIME each (bounded; CI runs it briefly).
+# Fuzz the Elixir scanner, every patcher, reading whole projects and every quoting function for
+# FUZZTIME each (bounded; CI runs it briefly).
 FUZZTIME ?= 10s
-FUZZ_GENERATOR := FuzzPatchRuntime FuzzPatchDeps FuzzPatchChildren FuzzPatchRouter FuzzPatchForceSSL FuzzPatchEnvSh
+FUZZ_TARGETS := generator/elixir:FuzzScan \
+	generator/patch:FuzzPatchRuntime generator/patch:FuzzPatchDeps generator/patch:FuzzPatchChildren \
+	generator/patch:FuzzPatchRouter generator/patch:FuzzPatchForceSSL generator/patch:FuzzPatchEnvSh \
+	generator/project:FuzzRead \
+	generator/engine:FuzzShQuote generator/engine:FuzzYAMLQuote generator/engine:FuzzTOMLQuote
 fuzz:
-	$(GO) test ./generator/elixir -run '^$$' -fuzz '^FuzzScan$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	set -e; for f in $(FUZZ_GENERATOR); do \
-		$(GO) test ./generator/patch -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 200x; \
+	set -e; for t in $(FUZZ_TARGETS); do \
+		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 200x; \
 	done
