@@ -166,3 +166,18 @@ func TestApplyCannotBeRacedOutOfTheProject(t *testing.T) {
 		t.Errorf("wrote outside the project: %v", entries)
 	}
 }
+
+func TestPrintableEscapesTerminalControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"lib/shop_web/router.ex": "lib/shop_web/router.ex",
+		"a\x1b[2Jb":              `a\u001b[2Jb`,
+		"x\ny":                   `x\u000ay`,
+		"\xff\xfeok":             `\xff\xfeok`,
+		"café":                   "café",
+		"\u009b31m":              `\u009b31m`,
+	} {
+		if got := printable(in); got != want {
+			t.Errorf("printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

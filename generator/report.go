@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pmezard/go-difflib/difflib"
 
@@ -47,21 +48,23 @@ func (r *Report) WriteText(w io.Writer) {
 		if r.DryRun && c.Writes() {
 			verb = "would " + verb
 		}
-		fmt.Fprintf(w, "%16s  %s\n", verb, c.Path)
+		fmt.Fprintf(w, "%16s  %s\n", verb, printable(c.Path))
 	}
 	for _, c := range r.Changes {
-		if c.Action != Manual {
-			continue
-		}
-		fmt.Fprintf(w, "\nmanual: %s: %s\n", c.Path, c.Reason)
-		for _, line := range strings.Split(strings.TrimRight(c.Snippet, "\n"), "\n") {
-			fmt.Fprintf(w, "    %s\n", line)
+		switch {
+		case c.Action == Manual:
+			fmt.Fprintf(w, "\nmanual: %s: %s\n", printable(c.Path), printable(c.Reason))
+			for _, line := range strings.Split(strings.TrimRight(c.Snippet, "\n"), "\n") {
+				fmt.Fprintf(w, "    %s\n", printable(line))
+			}
+		case c.Action == Conflict && c.Old == nil:
+			fmt.Fprintf(w, "\nconflict: %s: %s\n", printable(c.Path), printable(c.Reason))
 		}
 	}
 	if len(r.Answers) > 0 {
 		fmt.Fprintln(w, "\nAnswers:")
 		for _, a := range r.Answers {
-			fmt.Fprintf(w, "  %-16s %-36s (%s)\n", a.Key, quoteEmpty(a.Value), a.Source)
+			fmt.Fprintf(w, "  %-16s %-36s (%s)\n", a.Key, printable(quoteEmpty(a.Value)), printable(a.Source))
 		}
 	}
 	conflicts := Counts(r.Changes)[Conflict]
@@ -76,7 +79,7 @@ func (r *Report) WriteText(w io.Writer) {
 				fmt.Fprintf(w, "  %s:\n", s.Target)
 				last = s.Target
 			}
-			fmt.Fprintf(w, "    %s\n", s.Text)
+			fmt.Fprintf(w, "    %s\n", printable(s.Text))
 		}
 	}
 }
@@ -107,6 +110,25 @@ func WriteDiff(w io.Writer, changes []Change) error {
 		}
 	}
 	return nil
+}
+
+// printable shows control characters and invalid UTF-8 as escapes, so that no name from a project
+// can move the cursor, clear the screen or forge a line of the report on a terminal.
+func printable(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[0])
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[:size])
+		}
+		s = s[size:]
+	}
+	return b.String()
 }
 
 func quoteEmpty(s string) string {
