@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/phxdeploy/phxdeploy/generator/safefs"
 )
 
 // SavedFile is where init keeps the answers it was given, for later runs.
@@ -73,7 +74,7 @@ func (t Table) read(file string, b []byte) (map[string]string, error) {
 // LoadSaved adds the answers the project saved on an earlier run as fallbacks (they rank below
 // flags and prompts and above organization defaults).
 func (t Table) LoadSaved(projectDir string, v *Values) error {
-	return t.loadFallbacks(filepath.Join(projectDir, filepath.FromSlash(SavedFile)), func(string) string { return SourceSaved }, v)
+	return t.loadFallbacks(projectDir, SavedFile, func(string) string { return SourceSaved }, v)
 }
 
 // LoadOrganizationDefaults adds each organization directory's defaults.yaml as fallbacks; the
@@ -81,21 +82,32 @@ func (t Table) LoadSaved(projectDir string, v *Values) error {
 func (t Table) LoadOrganizationDefaults(dirs []string, v *Values) error {
 	for _, d := range dirs {
 		source := func(file string) string { return SourceOrganization + " (" + file + ")" }
-		if err := t.loadFallbacks(filepath.Join(d, DefaultsFile), source, v); err != nil {
+		if err := t.loadFallbacks(d, DefaultsFile, source, v); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// loadFallbacks reads an answers file, when it exists, into v's fallbacks.
-func (t Table) loadFallbacks(file string, source func(file string) string, v *Values) error {
-	b, err := os.ReadFile(file)
+// loadFallbacks reads an answers file of dir, when it exists, into v's fallbacks: through
+// safefs, so that a link to a file outside dir, a FIFO or a huge file is refused, never read.
+func (t Table) loadFallbacks(dir, name string, source func(file string) string, v *Values) error {
+	file := filepath.Join(dir, filepath.FromSlash(name))
+	d, err := safefs.Open(dir)
+	if err != nil {
+		return &FileError{File: dir, Msg: err.Error(), Fix: "give a readable directory"}
+	}
+	defer d.Close()
+	b, err := d.ReadFile(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	var se *safefs.Error
+	if errors.As(err, &se) {
+		return &FileError{File: file, Msg: se.Problem, Fix: "put the file itself there, or remove it"}
+	}
 	if err != nil {
-		return err
+		return &FileError{File: file, Msg: err.Error(), Fix: "make it readable"}
 	}
 	answers, err := t.read(file, b)
 	if err != nil {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"syscall"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -77,7 +78,7 @@ func Layers(projectDir string, orgDirs []string, extra ...Layer) ([]Layer, error
 			if _, err := sub.ReadDir("."); err != nil {
 				return fail(&LayerError{Dir: name, Err: err})
 			}
-		} else if !errors.Is(err, fs.ErrNotExist) {
+		} else if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 			return fail(&LayerError{Dir: name, Err: err})
 		}
 	}

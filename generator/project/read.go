@@ -164,6 +164,9 @@ func Read(dir string, release string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := f.code(runtimeFile); err != nil {
+		return nil, err // the names of the variables it reads cannot be known
+	}
 	repos := p.Repos
 	if len(repos) == 0 {
 		repos = []string{p.Base + ".Repo"}
