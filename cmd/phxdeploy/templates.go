@@ -250,7 +250,7 @@ func newTemplatesVarsCmd(o *TemplatesOptions) *cobra.Command {
 				return writeJSON(o.IO, vars)
 			}
 			fmt.Fprintln(o.IO.Out, "Every template receives these fields (a contract: renaming or removing one is a breaking change).")
-			fmt.Fprintln(o.IO.Out, "Functions: sprig's (without env, expandenv, getHostByName), include, required, exCall.")
+			fmt.Fprintln(o.IO.Out, "Functions: sprig's hermetic ones (no env, clock, random or network), include, required, exCall, shq, yamlq, tomlq.")
 			fmt.Fprintln(o.IO.Out)
 			for _, v := range vars {
 				fmt.Fprintf(o.IO.Out, "%-22s %-24s %s\n%-22s %-24s e.g. %s\n", v.Name, v.Type, v.Doc, "", "", v.Example)
