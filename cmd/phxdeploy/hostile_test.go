@@ -251,7 +251,9 @@ var hostileScenarios = []hostile{
 	{name: "an output directory linked outside", setup: func(s *sandbox) {
 		s.symlink(s.outside, s.in("deploy"))
 	}, args: []string{"--target", "systemd", "--host", "a.example.com"}, code: 3,
-		check: func(t *testing.T, s *sandbox, r result) { wantIn(t, r.stdout, "conflict  deploy/systemd/shop.service", "leads outside") }},
+		check: func(t *testing.T, s *sandbox, r result) {
+			wantIn(t, r.stdout, "conflict  deploy/systemd/shop.service", "leads outside")
+		}},
 	{name: "an output file linked outside", setup: func(s *sandbox) {
 		s.symlink(s.secretFile, s.in("rel/overlays/bin/server"))
 	}, args: []string{"--target", "fly", "--force"}, code: 3, never: []string{secret}},
@@ -271,7 +273,9 @@ var hostileScenarios = []hostile{
 		s.t.Cleanup(func() { exec.Command("chattr", "-i", s.in("lib/shop_web/router.ex")).Run() })
 	}, args: []string{"--target", "fly"}, code: 1, check: func(t *testing.T, s *sandbox, r result) { wantIn(t, r.stderr, "nothing was written") }},
 	{name: ".phxdeploy is a file", setup: func(s *sandbox) { s.write(s.in(".phxdeploy"), "not a directory\n") },
-		args: []string{"--target", "fly"}, code: 1, check: func(t *testing.T, s *sandbox, r result) { wantIn(t, r.stderr, ".phxdeploy/answers.yaml", "not a directory") }},
+		args: []string{"--target", "fly"}, code: 1, check: func(t *testing.T, s *sandbox, r result) {
+			wantIn(t, r.stderr, ".phxdeploy/answers.yaml", "not a directory")
+		}},
 	{name: "a killed run's temporary files", setup: func(s *sandbox) {
 		s.write(s.in("rel/overlays/bin/.server.phxdeploy-123-4"), "half")
 		s.write(s.in(".Dockerfile.phxdeploy-98765"), "half")

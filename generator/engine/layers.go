@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"syscall"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"text/template"
 	"text/template/parse"
 

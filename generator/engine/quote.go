@@ -14,7 +14,7 @@ import (
 var shSafe = regexp.MustCompile(`^[A-Za-z0-9_./:@%+=,-]+$`)
 
 // ShQuote quotes s as one POSIX shell word: unchanged when it holds only characters no shell
-// reads specially, else in single quotes (a single quote inside becomes '\'').
+// reads specially, else in single quotes (a single quote inside becomes '\”).
 func ShQuote(s string) string {
 	if shSafe.MatchString(s) {
 		return s
