@@ -153,6 +153,10 @@ var hostileScenarios = []hostile{
 				t.Errorf("the link was replaced (now %q)", target)
 			}
 		}},
+	{name: "templates diff with an export base linked to a secret", setup: func(s *sandbox) {
+		s.write(filepath.Join(s.layer, "docker/Dockerfile.tmpl"), "{{/* phxdeploy export of docker/Dockerfile.tmpl sha256:0000000000000000 */}}\nFROM scratch\n")
+		s.symlink(s.secretFile, filepath.Join(s.layer, ".phxdeploy-base/docker/Dockerfile.tmpl"))
+	}, args: []string{"templates", "diff", "docker/Dockerfile.tmpl", "--templates", "{layer}"}, code: 1, never: []string{secret}},
 	{name: "the project's template directory is a link outside", setup: func(s *sandbox) {
 		s.write(filepath.Join(s.outside, "tpl/fly/fly.toml.tmpl"), "app = \"{{ .Name }}\" # "+secret+"\n")
 		s.symlink(filepath.Join(s.outside, "tpl"), s.in(".phxdeploy/templates"))
@@ -341,6 +345,9 @@ func TestHostileInput(t *testing.T) {
 				h.setup(s)
 			}
 			args := []string{"init", "--dir", s.dir, "--yes"}
+			if len(h.args) > 0 && h.args[0] == "templates" {
+				args = []string{"--dir", s.dir} // a templates command, given whole below
+			}
 			for _, a := range h.args {
 				args = append(args, strings.NewReplacer("{dir}", s.dir, "{outside}", s.outside, "{layer}", s.layer).Replace(a))
 			}
