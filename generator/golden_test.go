@@ -14,7 +14,9 @@ import (
 	"github.com/sebdah/goldie/v2"
 
 	"github.com/phxdeploy/phxdeploy/generator"
+	"github.com/phxdeploy/phxdeploy/generator/project"
 	"github.com/phxdeploy/phxdeploy/internal/lint"
+	"github.com/phxdeploy/phxdeploy/internal/refcheck"
 	"github.com/phxdeploy/phxdeploy/internal/testtools"
 	"github.com/phxdeploy/phxdeploy/internal/validate"
 )
@@ -432,10 +434,35 @@ func runScenario(t *testing.T, sc scenario) *output {
 	if err := generator.Apply(dir, res.Changes); err != nil {
 		t.Fatal(err)
 	}
+	checkReferences(t, dir, res)
 	if !testing.Short() {
 		validateOutput(t, dir, res)
 	}
 	return out
+}
+
+// checkReferences reads the project as phxdeploy left it: every module a written file names
+// exists (in the project or a dependency), and every path the platforms probe is served.
+func checkReferences(t *testing.T, dir string, res *generator.Result) {
+	t.Helper()
+	after, err := project.Read(dir, project.Options{})
+	if err != nil {
+		t.Fatalf("reading the project after phxdeploy wrote into it: %v", err)
+	}
+	var written []refcheck.Written
+	for _, c := range res.Changes {
+		if c.Writes() {
+			written = append(written, refcheck.Written{Path: c.Path, Old: c.Old, Content: c.Content})
+		} else if c.Action == generator.Identical || c.Action == generator.Conflict {
+			written = append(written, refcheck.Written{Path: c.Path, Old: c.Old, Content: c.Old})
+		}
+	}
+	for _, problem := range refcheck.Modules(after, written) {
+		t.Error(problem)
+	}
+	for _, problem := range refcheck.Probes(after, refcheck.ProbePaths(written)) {
+		t.Error(problem)
+	}
 }
 
 func isElixir(path string) bool {

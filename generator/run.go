@@ -30,9 +30,11 @@ const lockWait = 2 * time.Minute
 
 // Request is one run of the pipeline.
 type Request struct {
-	Dir     string            // the project directory
-	Release string            // the release to deploy when mix.exs defines several
-	Given   map[string]string // answers given as flags, by question key
+	Dir     string // the project directory
+	Release string // the release to deploy when mix.exs defines several
+	// Endpoint is the public endpoint when the project has several.
+	Endpoint string
+	Given    map[string]string // answers given as flags, by question key
 	// TemplateDirs are the organization template directories, first wins.
 	TemplateDirs []string
 	// Registry is the set of targets (nil: the built-in ones).
@@ -82,7 +84,7 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 		}
 		defer unlock()
 	}
-	p, err := project.Read(req.Dir, req.Release)
+	p, err := project.Read(req.Dir, project.Options{Release: req.Release, Endpoint: req.Endpoint})
 	if err != nil {
 		return nil, err
 	}

@@ -266,8 +266,8 @@ var hostileScenarios = []hostile{
 	}, args: []string{"--target", "fly"}, code: 0, check: func(t *testing.T, s *sandbox, r result) {
 		st, _ := os.Stat(s.in("lib/shop_web/router.ex"))
 		b, _ := os.ReadFile(s.in("lib/shop_web/router.ex"))
-		if st.Mode().Perm() != 0o444 || !strings.Contains(string(b), "HealthController") {
-			t.Errorf("router: mode %v, patched %v; want 0444 and patched", st.Mode().Perm(), strings.Contains(string(b), "HealthController"))
+		if st.Mode().Perm() != 0o444 || !strings.Contains(string(b), "ShopWeb.Health") {
+			t.Errorf("router: mode %v, patched %v; want 0444 and patched", st.Mode().Perm(), strings.Contains(string(b), "ShopWeb.Health"))
 		}
 	}},
 	{name: "an immutable router", setup: func(s *sandbox) {

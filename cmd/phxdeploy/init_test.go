@@ -136,7 +136,7 @@ func TestInitExitsThreeWhenAnEditIsLeftToTheUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes")
-	if r.code != 3 || !strings.Contains(r.stdout, "manual  lib/shop_web/router.ex") || !strings.Contains(r.stdout, `scope "/health", ShopWeb do`) {
+	if r.code != 3 || !strings.Contains(r.stdout, "manual  lib/shop_web/router.ex") || !strings.Contains(r.stdout, `forward "/health", ShopWeb.Health`) {
 		t.Fatalf("exit %d, want 3 with a manual router edit and its snippet\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if b, _ := os.ReadFile(router); string(b) != oneLine {
@@ -201,7 +201,7 @@ func TestInitDryRunWritesNothingAndShowsDiffs(t *testing.T) {
 	}
 	sameTree(t, before, snapshot(t, dir))
 	for _, want := range []string{"--- /dev/null\n+++ b/fly.toml\n", "+app = \"shop\"", "would create  Dockerfile",
-		"--- a/lib/shop_web/router.ex\n+++ b/lib/shop_web/router.ex\n", "+  scope \"/health\", ShopWeb do\n", "would patch  lib/shop_web/router.ex"} {
+		"--- a/lib/shop_web/router.ex\n+++ b/lib/shop_web/router.ex\n", "+  forward \"/health\", ShopWeb.Health\n", "would patch  lib/shop_web/router.ex"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("dry run output lacks %q", want)
 		}

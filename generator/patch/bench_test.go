@@ -51,5 +51,5 @@ func BenchmarkPatchRuntime(b *testing.B) {
 }
 
 func BenchmarkPatchRouter(b *testing.B) {
-	benchmarkPatch(b, bigRouter, func(s string) (string, error) { return Router(s, "router.ex", "/health", "ShopWeb") })
+	benchmarkPatch(b, bigRouter, func(s string) (string, error) { return Router(s, "router.ex", "/health", "ShopWeb.Health") })
 }

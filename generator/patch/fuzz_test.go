@@ -72,7 +72,7 @@ func FuzzPatchChildren(f *testing.F) {
 func FuzzPatchRouter(f *testing.F) {
 	seedFiles(f, "router.ex")
 	f.Fuzz(func(t *testing.T, src string) {
-		checkPatch(t, src, func(s string) (string, error) { return Router(s, "router.ex", "/health", "ShopWeb") })
+		checkPatch(t, src, func(s string) (string, error) { return Router(s, "router.ex", "/health", "ShopWeb.Health") })
 	})
 }
 

@@ -7,15 +7,16 @@ import (
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 )
 
-// RouterSnippet is the scope phxdeploy adds to the router: readiness at path, liveness below it.
-func RouterSnippet(path, webModule string) string {
-	return fmt.Sprintf("scope %q, %s do\n  get \"/\", HealthController, :readiness\n  get \"/live\", HealthController, :liveness\nend", path, webModule)
+// RouterSnippet is what phxdeploy adds to the router: its health check (a Plug) forwarded at
+// path, readiness at path and liveness below it.
+func RouterSnippet(path, module string) string {
+	return fmt.Sprintf("# Health checks for load balancers (phxdeploy): no pipeline, before any catch-all route.\nforward %q, %s", path, module)
 }
 
-// Router adds the health scope before the first scope of the router in file, where no pipeline
-// applies and no catch-all route can shadow it.
-func Router(src, file, path, webModule string) (string, error) {
-	scope := RouterSnippet(path, webModule)
+// Router forwards path to the health module before the first scope of the router in file, where
+// no pipeline applies and no catch-all route can shadow it.
+func Router(src, file, path, module string) (string, error) {
+	scope := RouterSnippet(path, module)
 	snippet := "add before the first scope:\n" + elixir.IndentBlock(scope, "  ")
 	s, err := newBuffer(src)
 	if err != nil {
@@ -23,8 +24,8 @@ func Router(src, file, path, webModule string) (string, error) {
 	}
 	code := s.code()
 	for _, tok := range code {
-		if tok.Kind == elixir.Alias && strings.HasSuffix(tok.Text, "HealthController") {
-			return src, nil
+		if tok.Kind == elixir.Alias && (tok.Text == module || strings.HasSuffix(tok.Text, "HealthController")) {
+			return src, nil // mounted already (or an earlier phxdeploy's health routes)
 		}
 	}
 	// the router module: defmodule ... do ... end at the top level

@@ -25,9 +25,9 @@ func TestRealWorldShapes(t *testing.T) {
 					t.Errorf("DNSCluster not before PubSub's comment:\n%s", out)
 				}
 			}},
-		{"parens_catchall_router.ex", func(s string) (string, error) { return Router(s, "router.ex", "/health", "ShopWeb") },
+		{"parens_catchall_router.ex", func(s string) (string, error) { return Router(s, "router.ex", "/health", "ShopWeb.Health") },
 			func(t *testing.T, out string) {
-				health, api, slug := strings.Index(out, `scope "/health"`), strings.Index(out, `scope "/api"`), strings.Index(out, `live("/:slug"`)
+				health, api, slug := strings.Index(out, `forward "/health"`), strings.Index(out, `scope "/api"`), strings.Index(out, `live("/:slug"`)
 				if health < 0 || health > api || health > slug {
 					t.Errorf("the health scope must come before every other scope and the catch-all route:\n%s", out)
 				}

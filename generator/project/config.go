@@ -63,6 +63,8 @@ func plugsSSL(code []elixir.Token) bool {
 	return false
 }
 
+var lockNameRe = regexp.MustCompile(`(?m)^\s*"([a-z0-9_]+)":\s*\{`)
+
 var lockVersionRe = regexp.MustCompile(`"([a-z0-9_]+)":\s*\{:hex,\s*:[a-z0-9_]+,\s*"([0-9][0-9A-Za-z.+-]*)"`)
 
 // lockVersion returns the version mix.lock pins for dep, or "".

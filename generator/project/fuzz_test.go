@@ -31,7 +31,7 @@ func FuzzRead(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		p, err := Read(dir, "")
+		p, err := Read(dir, Options{})
 		if err != nil {
 			return
 		}

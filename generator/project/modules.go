@@ -1,54 +1,225 @@
 package project
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 )
 
-// readFiles finds the application module, the router and the endpoint, and a health check the
-// project already answers.
-func (p *Project) readFiles(f *files) error {
-	// The application module is the one mix.exs names in mod: {Module, args}.
-	mod := p.Base + ".Application"
-	m, err := f.mix(join(p.AppDir(), "mix.exs"))
+// Options are what a person tells Read when the code alone cannot decide.
+type Options struct {
+	Release  string // the release to deploy, when mix.exs defines several
+	Endpoint string // the public endpoint, when the project has several
+}
+
+// readModules reads every module of the project and finds, from the code, the modules
+// phxdeploy refers to: the application module mix.exs names, the endpoint (`use
+// Phoenix.Endpoint`), the router it plugs, the web module the router uses, the repos (`use
+// Ecto.Repo`) and which of them the application starts, an existing release module, and a health
+// route the router already serves (with its scope prefix, through pipelines a probe passes).
+func (p *Project) readModules(f *files, opts Options, configRepos []string) error {
+	var libs []string
+	if p.Umbrella {
+		for _, a := range p.Apps {
+			libs = append(libs, join(a.Dir, "lib"))
+		}
+	} else {
+		libs = []string{"lib"}
+	}
+	ix, err := readIndex(f, libs)
 	if err != nil {
 		return err
 	}
-	if m != nil {
-		if v, ok := m.keywordValue("mod"); ok && v.Is("{") {
-			for i, t := range m.code {
-				if t.Kind == elixir.KeywordKey && t.Text == "mod" && i+2 < len(m.code) && m.code[i+2].Kind == elixir.Alias {
-					mod = m.code[i+2].Text
-					break
+	for _, s := range ix.skipped {
+		p.Warnings = append(p.Warnings, "skipped "+s+": phxdeploy's scanner cannot read it")
+	}
+	p.Sources = map[string]string{}
+
+	// The application module is the one mix.exs names in mod: {Module, args}.
+	if mod := p.applicationModule(f); mod != "" {
+		if m := ix.modules[mod]; m != nil {
+			p.Application, p.ApplicationFile, p.Sources["application"] = m.Name, m.File, m.Source()
+			if ns := namespace(m.Name); ns != m.Name {
+				p.Base = ns
+			}
+		}
+	}
+
+	endpoint, err := chooseEndpoint(f, ix, opts.Endpoint)
+	if err != nil {
+		return err
+	}
+	p.Endpoint, p.EndpointFile, p.Sources["endpoint"] = endpoint.Name, endpoint.File, endpoint.Source()
+	if u, _ := endpoint.uses_("Phoenix.Endpoint"); u.opts["otp_app"] != "" {
+		if err := checkAtom(endpoint.Source()+": otp_app", u.opts["otp_app"]); err != nil {
+			return err
+		}
+		p.WebApp = u.opts["otp_app"]
+	}
+	for _, plug := range endpoint.plugs {
+		if m := ix.modules[plug]; m != nil && ix.isRouter(m) {
+			p.Router, p.RouterFile, p.Sources["router"] = m.Name, m.File, m.Source()
+			p.WebModule = ix.webModule(m)
+			if p.WebModule == "" {
+				p.WebModule = namespace(m.Name)
+			}
+			break
+		}
+	}
+	if p.Router == "" {
+		p.Warnings = append(p.Warnings, p.Endpoint+" plugs no router phxdeploy can read: the health routes are left to you")
+	}
+
+	// Repos: :ecto_repos when configured, else every module that uses Ecto.Repo; the health check
+	// only asks the ones the application starts.
+	found := ix.repos()
+	p.Repos = configRepos
+	if len(p.Repos) == 0 {
+		p.Repos = names(found)
+	}
+	if len(p.Repos) == 0 && p.EctoSQL {
+		p.Warnings = append(p.Warnings, "mix.exs depends on ecto_sql, but no module under lib uses Ecto.Repo: phxdeploy configures no repo (set the database settings in runtime.exs yourself)")
+	}
+	for _, r := range p.Repos {
+		if ix.modules[r] == nil {
+			p.Warnings = append(p.Warnings, "config names the repo "+r+", which no file under lib defines")
+		}
+	}
+	if app := ix.modules[p.Application]; app != nil {
+		for _, r := range p.Repos {
+			if app.mentions(r) || mentionsAliased(app, r) {
+				p.StartedRepos = append(p.StartedRepos, r)
+			}
+		}
+	}
+
+	// An existing release module: one that defines migrate and runs Ecto's migrator.
+	for _, m := range ix.with(func(m *Module) bool { return m.defs["migrate"] && m.mentions("Ecto.Migrator") }) {
+		p.ReleaseModule, p.ReleaseFile, p.Sources["release_module"] = m.Name, m.File, m.Source()
+		break
+	}
+	p.ModuleNames, p.moduleFiles = map[string]bool{}, map[string]string{}
+	for name, m := range ix.modules {
+		p.ModuleNames[name], p.moduleFiles[name] = true, m.File
+	}
+
+	if p.Router != "" {
+		var pipelines map[string][]string
+		p.Routes, pipelines = routes(ix.modules[p.Router])
+		for _, r := range p.Routes {
+			if (r.Verb == "get" || r.Verb == "forward" || r.Verb == "match") && slices.Contains(healthPaths, r.Path) &&
+				!r.Conditional && safeForProbes(r.Pipelines, pipelines) && !ownHealth(r) {
+				p.ExistingHealthPath, p.Sources["health_route"] = r.Path, r.Source
+				break
+			}
+		}
+	}
+	if p.ExistingHealthPath == "" {
+		if hp, src := endpointHealth(ix, endpoint); hp != "" {
+			p.ExistingHealthPath, p.Sources["health_route"] = hp, src
+		}
+	}
+	return nil
+}
+
+// ownHealth reports whether a route is phxdeploy's own health check (an earlier run's).
+func ownHealth(r Route) bool {
+	return strings.HasSuffix(r.To, "HealthController") || r.Verb == "forward" && strings.HasSuffix(r.To, ".Health")
+}
+
+// applicationModule is the module mix.exs names in `mod: {Module, args}`.
+func (p *Project) applicationModule(f *files) string {
+	m, err := f.mix(join(p.AppDir(), "mix.exs"))
+	if err != nil || m == nil {
+		return ""
+	}
+	for i, t := range m.code {
+		if t.Kind == elixir.KeywordKey && t.Text == "mod" && i+2 < len(m.code) && m.code[i+1].Is("{") && m.code[i+2].Kind == elixir.Alias {
+			return m.code[i+2].Text
+		}
+	}
+	return ""
+}
+
+// chooseEndpoint returns the project's public endpoint: the one given, or the only one.
+func chooseEndpoint(f *files, ix *index, given string) (*Module, error) {
+	eps := ix.endpoints()
+	if given != "" {
+		for _, e := range eps {
+			if e.Name == given {
+				return e, nil
+			}
+		}
+		return nil, &Error{Path: f.name("lib"), Msg: fmt.Sprintf("--endpoint %s: no module of that name uses Phoenix.Endpoint (found: %s)", given, orNone(names(eps))),
+			Fix: "give one of the endpoints found"}
+	}
+	switch len(eps) {
+	case 1:
+		return eps[0], nil
+	case 0:
+		return nil, &Error{Path: f.name("lib"), Msg: "no module uses Phoenix.Endpoint", Fix: "phxdeploy deploys Phoenix applications; check that the endpoint is under lib/"}
+	}
+	return nil, &AmbiguousError{Flag: "endpoint", Candidates: names(eps),
+		Why: "the project has several endpoints; which one serves the public (its port is the one platforms route to)?"}
+}
+
+// AmbiguousError is a fact the code does not decide: several candidates, and a flag to choose.
+type AmbiguousError struct {
+	Flag       string
+	Candidates []string
+	Why        string
+}
+
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("%s (%s)\n  fix: choose with --%s %s", e.Why, strings.Join(e.Candidates, ", "), e.Flag, e.Candidates[0])
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
+}
+
+// mentionsAliased reports whether a module names repo through an alias (`alias Shop.Repo`, then
+// `Repo`).
+func mentionsAliased(m *Module, repo string) bool {
+	short := repo[strings.LastIndexByte(repo, '.')+1:]
+	code := m.code
+	aliased := false
+	for i := 0; i+1 < len(code); i++ {
+		if code[i].Is("alias") && code[i+1].Kind == elixir.Alias && code[i+1].Text == repo {
+			aliased = true
+		}
+	}
+	return aliased && m.mentions(short)
+}
+
+// endpointHealth finds a health check the endpoint answers before the router: a plug given a
+// health path in its options, or a plug module of the project that matches one.
+func endpointHealth(ix *index, endpoint *Module) (string, string) {
+	code := endpoint.tree.Code
+	for i := endpoint.body.Open + 1; i+1 < endpoint.body.Close; i++ {
+		if !code[i].Is("plug") || !elixir.StatementStart(code, i) || code[i+1].Kind != elixir.Alias {
+			continue
+		}
+		end := elixir.StatementEnd(code, endpoint.body, i)
+		for k := i + 2; k < end; k++ {
+			if code[k].Kind == elixir.String && slices.Contains(healthPaths, elixir.Unquote(code[k])) {
+				return elixir.Unquote(code[k]), fmt.Sprintf("%s:%d", endpoint.File, code[i].Line)
+			}
+		}
+		if m := ix.modules[code[i+1].Text]; m != nil && m.defs["call"] {
+			for _, t := range m.code {
+				if t.Kind == elixir.String && slices.Contains(healthPaths, elixir.Unquote(t)) {
+					return elixir.Unquote(t), m.Source()
 				}
 			}
 		}
 	}
-	if p.ApplicationFile, err = findModuleFile(f, join(p.AppDir(), "lib"), mod); err != nil {
-		return err
-	}
-	if p.RouterFile, err = findModuleFile(f, p.WebLib(), p.WebModule+".Router"); err != nil {
-		return err
-	}
-	if p.EndpointFile, err = findModuleFile(f, p.WebLib(), p.WebModule+".Endpoint"); err != nil {
-		return err
-	}
-	for _, file := range []string{p.RouterFile, p.EndpointFile} {
-		if file == "" {
-			continue
-		}
-		b, _, err := f.read(file)
-		if err != nil {
-			return err
-		}
-		if hp := existingHealthPath(string(b)); hp != "" {
-			p.ExistingHealthPath = hp
-			return nil
-		}
-	}
-	return nil
+	return "", ""
 }
 
 // findModuleFile returns the .ex file under dir that defines module (the conventional paths

@@ -33,15 +33,36 @@ type Project struct {
 	AssetsNpm bool `json:"assets_npm"` // assets/package.json exists: the build needs Node
 	Priv      bool `json:"priv"`       // priv/ exists in the app that holds it
 
+	// Deps are the dependencies mix.exs names and mix.lock locks.
+	Deps           []string        `json:"-"`
 	MixLock        bool            `json:"mix_lock"`
 	PackageLock    bool            `json:"package_lock"`
 	Aliases        map[string]bool `json:"-"`
 	CompileConfigs []string        `json:"compile_configs"`
 
-	// Files phxdeploy edits, relative to the root ("" when not found).
+	// Modules as the code defines them, and their files (relative to the root; "" when not
+	// found).
+	Application     string `json:"application_module,omitempty"`
 	ApplicationFile string `json:"application_file"`
-	RouterFile      string `json:"router_file"`
+	Endpoint        string `json:"endpoint,omitempty"`
 	EndpointFile    string `json:"endpoint_file"`
+	Router          string `json:"router,omitempty"`
+	RouterFile      string `json:"router_file"`
+	// StartedRepos are the repos the application module starts (the health check asks these).
+	StartedRepos []string `json:"started_repos,omitempty"`
+	// ReleaseModule is a module the project already has that runs Ecto's migrator (any name,
+	// any file): phxdeploy calls it instead of writing its own.
+	ReleaseModule string `json:"release_module,omitempty"`
+	ReleaseFile   string `json:"release_file,omitempty"`
+	// Routes are the routes the router serves, with scope prefixes and pipelines.
+	Routes []Route `json:"routes,omitempty"`
+	// ModuleNames are all the modules the project defines under lib, with their files.
+	ModuleNames map[string]bool `json:"-"`
+	moduleFiles map[string]string
+	// Sources says where each fact about modules and routes was read (file:line).
+	Sources map[string]string `json:"sources,omitempty"`
+	// Warnings are what phxdeploy noticed and could not settle from the code.
+	Warnings []string `json:"warnings,omitempty"`
 	// ExistingHealthPath is the path of a health check the project already has (a route or an
 	// endpoint plug); phxdeploy then points the platforms at it instead of adding its own.
 	ExistingHealthPath string `json:"existing_health_path,omitempty"`
@@ -75,10 +96,13 @@ func (p *Project) AppDir() string { return p.appDir(p.App) }
 // WebDir is the directory (relative to the root) of the web app.
 func (p *Project) WebDir() string { return p.appDir(p.WebApp) }
 
-// WebLib is the directory (relative to the root) that holds the web module's files, such as
-// lib/my_app_web.
+// WebLib is the directory (relative to the root) of the router: the web module's files, such as
+// lib/my_app_web. Without a router, the web app's lib.
 func (p *Project) WebLib() string {
-	return path.Join(p.WebDir(), "lib", underscore(p.WebModule))
+	if p.RouterFile != "" {
+		return path.Dir(p.RouterFile)
+	}
+	return path.Join(p.WebDir(), "lib")
 }
 
 // underscore converts a module name to its file name form (MyAppWeb -> my_app_web).
@@ -138,8 +162,15 @@ const (
 // files): the example for `templates vars` and the base of lint's project shapes.
 func Sample() *Project {
 	return &Project{App: "shop", WebApp: "shop", Base: "Shop", WebModule: "ShopWeb", Release: "shop",
+		Repos: []string{"Shop.Repo"}, StartedRepos: []string{"Shop.Repo"},
+		Application: "Shop.Application", ApplicationFile: "lib/shop/application.ex",
+		Endpoint: "ShopWeb.Endpoint", EndpointFile: "lib/shop_web/endpoint.ex",
+		Router: "ShopWeb.Router", RouterFile: "lib/shop_web/router.ex",
 		PhoenixMinor: "1.8", Database: "postgres", EctoSQL: true, DNSCluster: true, Bandit: true,
 		Assets: true, Priv: true, MixLock: true, ForceSSL: true, PlugVersion: "1.18.1",
 		CompileConfigs: []string{"config/config.exs", "config/prod.exs"},
 		Aliases:        map[string]bool{"assets.setup": true, "assets.deploy": true}}
 }
+
+// DefinedIn returns the file that defines module, or "".
+func (p *Project) DefinedIn(module string) string { return p.moduleFiles[module] }

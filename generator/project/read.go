@@ -17,7 +17,8 @@ var adapters = []struct{ dep, name string }{
 // Read reads the project in dir. It never writes, reads nothing outside dir, and every name it
 // takes from the project is checked for what it is (an OTP app, a module, a path), so that no
 // value from a project can break out of the files phxdeploy writes.
-func Read(dir string, release string) (*Project, error) {
+func Read(dir string, opts Options) (*Project, error) {
+	release := opts.Release
 	d, err := safefs.Open(dir)
 	if err != nil {
 		return nil, &Error{Path: dir, Msg: "is not a directory phxdeploy can read (" + err.Error() + ")", Fix: "pass the project's root with --dir"}
@@ -80,6 +81,15 @@ func Read(dir string, release string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	for d := range allDeps {
+		p.Deps = append(p.Deps, d)
+	}
+	for _, m := range lockNameRe.FindAllSubmatch(lock, -1) {
+		if d := string(m[1]); !slices.Contains(p.Deps, d) {
+			p.Deps = append(p.Deps, d)
+		}
+	}
+	sort.Strings(p.Deps)
 	p.PhoenixRequirement = req
 	p.PhoenixMinor = phoenixMinor(req, lockVersion(lock, "phoenix"))
 	p.PlugVersion = lockVersion(lock, "plug")
@@ -106,21 +116,26 @@ func Read(dir string, release string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The base of the modules phxdeploy creates: the application module's namespace when there
+	// is one (readModules), else the config's namespace or the camelized app name.
 	p.Base = camelize(p.App)
 	if ns := configNamespace(config, p.App); ns != "" {
 		p.Base = ns
 	}
-	p.WebModule = p.Base + "Web"
-	p.Repos = configRepos(config, p.App)
-	if p.Umbrella {
-		p.WebModule = camelize(p.WebApp)
-		if ns := configNamespace(config, p.WebApp); ns != "" {
-			p.WebModule = ns
-		}
-	}
-	for _, m := range append([]string{p.Base, p.WebModule}, p.Repos...) {
+	repos := configRepos(config, p.App)
+	for _, m := range append([]string{p.Base}, repos...) {
 		if err := checkModule(f.name("config/config.exs"), m); err != nil {
 			return nil, err
+		}
+	}
+	if err := p.readModules(f, opts, repos); err != nil {
+		return nil, err
+	}
+	for _, m := range append([]string{p.Base, p.WebModule, p.Endpoint, p.Router, p.Application, p.ReleaseModule}, p.Repos...) {
+		if m != "" {
+			if err := checkModule(f.name("lib"), m); err != nil {
+				return nil, err
+			}
 		}
 	}
 
@@ -153,9 +168,6 @@ func Read(dir string, release string) (*Project, error) {
 	if p.ElixirVersion, p.OTPVersion, p.VersionSource, err = readVersions(f); err != nil {
 		return nil, err
 	}
-	if err := p.readFiles(f); err != nil {
-		return nil, err
-	}
 	runtimeFile := "config/runtime.exs"
 	if p.ReleasesExs {
 		runtimeFile = "config/releases.exs"
@@ -167,11 +179,7 @@ func Read(dir string, release string) (*Project, error) {
 	if _, err := f.code(runtimeFile); err != nil {
 		return nil, err // the names of the variables it reads cannot be known
 	}
-	repos := p.Repos
-	if len(repos) == 0 {
-		repos = []string{p.Base + ".Repo"}
-	}
-	p.Env = envNames(string(runtime), repos, p.WebModule+".Endpoint")
+	p.Env = envNames(string(runtime), p.Repos, p.Endpoint)
 	if p.EndpointFile != "" {
 		endpoint, err := f.code(p.EndpointFile)
 		if err != nil {

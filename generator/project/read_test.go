@@ -8,6 +8,11 @@ import (
 	"testing"
 )
 
+// endpointFor is a minimal endpoint of app: every Phoenix project has one.
+func endpointFor(app, module string) (string, string) {
+	return "lib/" + app + "_web/endpoint.ex", "defmodule " + module + " do\n  use Phoenix.Endpoint, otp_app: :" + app + "\nend\n"
+}
+
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -43,15 +48,17 @@ end
 
 func TestDetectReadsNamesVersionsAndDeps(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
-		"mix.exs":            minimalMix,
-		"config/config.exs":  "import Config\n\nconfig :acme_store,\n  ecto_repos: [Storefront.Repo],\n  namespace: Storefront\n",
-		".tool-versions":     "# pinned\nerlang 27.2\nelixir 1.17.3-otp-27\n",
-		"assets/js/app.js":   "",
-		"lib/storefront.ex":  "",
-		"config/prod.exs":    "import Config\n# config :acme_store, StorefrontWeb.Endpoint, force_ssl: [hsts: true]\n",
-		"config/runtime.exs": "import Config\n",
+		"mix.exs":                        minimalMix,
+		"config/config.exs":              "import Config\n\nconfig :acme_store,\n  ecto_repos: [Storefront.Repo],\n  namespace: Storefront\n",
+		".tool-versions":                 "# pinned\nerlang 27.2\nelixir 1.17.3-otp-27\n",
+		"assets/js/app.js":               "",
+		"lib/storefront.ex":              "",
+		"config/prod.exs":                "import Config\n# config :acme_store, StorefrontWeb.Endpoint, force_ssl: [hsts: true]\n",
+		"config/runtime.exs":             "import Config\n",
+		"lib/storefront_web/endpoint.ex": "defmodule StorefrontWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :acme_store\n  plug StorefrontWeb.Router\nend\n",
+		"lib/storefront_web/router.ex":   "defmodule StorefrontWeb.Router do\n  use Phoenix.Router\nend\n",
 	})
-	p, err := Read(dir, "")
+	p, err := Read(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +102,9 @@ func TestDetectVersionFiles(t *testing.T) {
 	}
 	for _, c := range cases {
 		c.files["mix.exs"] = minimalMix
-		p, err := Read(writeFiles(t, c.files), "")
+		f, ep := endpointFor("acme_store", "AcmeWeb.Endpoint")
+		c.files[f] = ep
+		p, err := Read(writeFiles(t, c.files), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,24 +119,26 @@ func TestDetectUmbrellaReleases(t *testing.T) {
 	core := "defmodule C.MixProject do\n  use Mix.Project\n  def project, do: [app: :shop, deps: [{:ecto_sql, \"~> 3.0\"}, {:postgrex, \">= 0.0.0\"}]]\nend\n"
 	files := map[string]string{
 		"apps/shop_web/mix.exs":                  web,
-		"apps/shop_web/lib/shop_web/endpoint.ex": "",
+		"apps/shop_web/lib/shop_web/endpoint.ex": "defmodule ShopWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :shop_web\n  plug ShopWeb.Router\nend\n",
+		"apps/shop_web/lib/shop_web/router.ex":   "defmodule ShopWeb.Router do\n  use ShopWeb, :router\nend\n",
+		"apps/shop_web/lib/shop_web.ex":          "defmodule ShopWeb do\n  def router do\n    quote do\n      use Phoenix.Router\n    end\n  end\nend\n",
 		"apps/shop/mix.exs":                      core,
 		"mix.exs":                                "defmodule U.MixProject do\n  use Mix.Project\n  def project do\n    [apps_path: \"apps\", releases: [api: [applications: [shop: :permanent]], admin: [applications: [shop_web: :permanent]]]]\n  end\nend\n",
 	}
 	dir := writeFiles(t, files)
-	_, err := Read(dir, "")
+	_, err := Read(dir, Options{})
 	var de *Error
 	if !errors.As(err, &de) || !strings.Contains(de.Error(), "several releases are configured (api, admin)") || !strings.Contains(de.Error(), "--release NAME") {
 		t.Fatalf("want an error asking for --release, got %v", err)
 	}
-	p, err := Read(dir, "admin")
+	p, err := Read(dir, Options{Release: "admin"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Release != "admin" || p.App != "shop" || p.WebApp != "shop_web" || p.Database != "postgres" || p.WebLib() != "apps/shop_web/lib/shop_web" || p.AppDir() != "apps/shop" {
 		t.Errorf("umbrella: %+v (web lib %s)", p, p.WebLib())
 	}
-	if _, err := Read(dir, "nope"); err == nil || !strings.Contains(err.Error(), `no release named "nope" (releases: api, admin)`) {
+	if _, err := Read(dir, Options{Release: "nope"}); err == nil || !strings.Contains(err.Error(), `no release named "nope" (releases: api, admin)`) {
 		t.Errorf("unknown release: %v", err)
 	}
 }
@@ -142,7 +153,8 @@ func TestUnderscore(t *testing.T) {
 
 func TestDetectResolvesModuleAttributes(t *testing.T) {
 	mix := "defmodule Acme.MixProject do\n  use Mix.Project\n\n  @app :acme\n  @version \"1.2.0\"\n\n  def project do\n    [app: @app, version: @version, deps: deps()]\n  end\n\n  defp deps, do: [{:phoenix, \"~> 1.7.14\"}]\nend\n"
-	p, err := Read(writeFiles(t, map[string]string{"mix.exs": mix}), "")
+	f, ep := endpointFor("acme", "AcmeWeb.Endpoint")
+	p, err := Read(writeFiles(t, map[string]string{"mix.exs": mix, f: ep}), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +165,8 @@ func TestDetectResolvesModuleAttributes(t *testing.T) {
 
 func TestReadMixWithAHeredocEndingInABackslash(t *testing.T) {
 	mix := "defmodule Acme.MixProject do\n  use Mix.Project\n\n  @moduledoc \"\"\"\n  The shop, \\\n  \"\"\"\n\n  def project do\n    [app: :acme, deps: [{:phoenix, \"~> 1.7.14\"}]]\n  end\nend\n"
-	p, err := Read(writeFiles(t, map[string]string{"mix.exs": mix}), "")
+	f, ep := endpointFor("acme", "AcmeWeb.Endpoint")
+	p, err := Read(writeFiles(t, map[string]string{"mix.exs": mix, f: ep}), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,9 @@ type Context struct {
 	DatabaseURLExample string
 }
 
-func (c Context) ecto() bool    { return c.Database != "" && c.Database != "none" }
+// ecto reports whether the repo settings apply: a database, and a repo to configure (a project
+// whose repos phxdeploy did not find gets none of them: no repo name is guessed).
+func (c Context) ecto() bool    { return c.Database != "" && c.Database != "none" && len(c.Repos) > 0 }
 func (c Context) network() bool { return c.ecto() && c.Database != "sqlite" }
 
 // Scope says which config call holds a setting.
@@ -161,7 +163,7 @@ var All = []Setting{
 	{Env: "PHX_SERVER", Scope: Endpoint, Keys: []string{"server"}, Place: Top, Applies: always, Internal: true,
 		Guard: `System.get_env("PHX_SERVER")`, Pair: pair("server: true")},
 	{Env: "DATABASE_PATH", Scope: Repo, Keys: []string{"database"}, Place: ProdStart,
-		Applies: func(c Context) bool { return c.Database == "sqlite" },
+		Applies: func(c Context) bool { return c.ecto() && c.Database == "sqlite" },
 		Pre: func(c Context) string {
 			return required("database_path", "DATABASE_PATH", "For example: /data/"+c.App+".db")
 		},

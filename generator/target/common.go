@@ -178,10 +178,10 @@ func common() Target {
 				Patch: func(existing string, _ []byte, d *Data) (string, error) {
 					return patch.Runtime(existing, d.RuntimeConfig, d.SettingContext(false))
 				}},
-			{Template: "common/release.ex.tmpl", Path: func(d *Data) string { return path.Join(d.AppDir, "lib", d.App, "release.ex") },
-				When: func(d *Data) bool { return d.Ecto }, Mode: 0o644},
-			{Template: "common/health_controller.ex.tmpl", Path: func(d *Data) string { return path.Join(d.WebLib, "controllers", "health_controller.ex") },
-				When: func(d *Data) bool { return d.HealthController }, Mode: 0o644},
+			{Template: "common/release.ex.tmpl", Path: releaseFile,
+				When: func(d *Data) bool { return d.Ecto && d.WriteRelease }, Mode: 0o644},
+			{Template: "common/health.ex.tmpl", Path: func(d *Data) string { return d.HealthFile },
+				When: func(d *Data) bool { return d.HealthController && d.HealthFile != "" }, Mode: 0o644},
 			{Template: "common/env.sh.eex.tmpl", Path: At("rel/env.sh.eex"), Mode: 0o644,
 				Patch: func(existing string, rendered []byte, _ *Data) (string, error) {
 					return patch.EnvSh(existing, string(rendered))
@@ -220,10 +220,11 @@ func common() Target {
 				Path: func(p *project.Project, _ *Data) string { return p.RouterFile },
 				When: func(_ *project.Project, d *Data) bool { return d.HealthController },
 				Patch: func(src, file string, _ *project.Project, d *Data) (string, error) {
-					return patch.Router(src, file, d.HealthPath, d.WebModule)
+					return patch.Router(src, file, d.HealthPath, d.HealthModule)
 				},
 				Missing: func(d *Data) (string, string) {
-					return "the router was not found; add the health routes before its first scope", patch.RouterSnippet(d.HealthPath, d.WebModule) + "\n"
+					return "no router that the endpoint plugs was found, so phxdeploy cannot mount its health check; serve these from your router or endpoint, where no pipeline refuses a plain GET",
+						"GET " + d.HealthPath + "       200 when the app and its repos are ready, 503 otherwise\nGET " + d.LivePath + "  200 while the node serves requests (never touches the database)\n"
 				},
 			},
 			{ // health probes must not be redirected by force_ssl

@@ -46,7 +46,7 @@ type Data struct {
 	Host          string `doc:"public host (PHX_HOST)"`
 	Port          int    `doc:"HTTP port (PORT)"`
 	Database      string `doc:"postgres, mysql, sqlite, mssql or none"`
-	Ecto          bool   `doc:"a database is in use"`
+	Ecto          bool   `doc:"a database is in use, through a repo the code defines"`
 	Clustering    bool   `doc:"nodes cluster"`
 	Libcluster    bool   `doc:"the project clusters with libcluster (kept as it is)"`
 	Region        string `doc:"Fly primary region"`
@@ -72,7 +72,14 @@ type Data struct {
 	VolumeName           string   `doc:"Fly volume name"`
 	DatabaseURLExample   string   `doc:"an example DATABASE_URL"`
 	DatabasePort         int      `doc:"the network database's default port"`
-	HealthController     bool     `doc:"phxdeploy adds its health controller (the project has no health check)"`
+	HealthController     bool     `doc:"phxdeploy adds its health check (the project serves none a probe can reach)"`
+	HealthModule         string   `doc:"the module of phxdeploy's health check, e.g. MyAppWeb.Health (a Plug)"`
+	HealthFile           string   `doc:"its file, beside the router"`
+	HealthRepos          []string `doc:"the repos the readiness check asks: those the application starts"`
+	Router               string   `doc:"the router module, as the code defines it"`
+	Endpoint             string   `doc:"the endpoint module, as the code defines it"`
+	ReleaseModule        string   `doc:"the module bin/migrate calls: the project's own when it has one, else phxdeploy's"`
+	WriteRelease         bool     `doc:"phxdeploy writes the Release module (the project has none)"`
 	HealthPath           string   `doc:"readiness path"`
 	LivePath             string   `doc:"liveness path"`
 	HealthTimeoutMs      int      `doc:"readiness check timeout (ms)"`
@@ -139,14 +146,20 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		DataDir: "/data", Targets: r.Selected(v),
 		Answers: map[string]string{},
 	}
-	d.Ecto = d.Database != "none"
+	// Ecto's files (migrations, the Release module, repo settings) need a repo the code defines.
+	d.Ecto = d.Database != "none" && len(d.Repos) > 0
 	for _, q := range r.Questions() {
 		if s, ok := v.Get(q.Key); ok {
 			d.Answers[q.Key] = s
 		}
 	}
-	if len(d.Repos) == 0 {
-		d.Repos = []string{d.Base + ".Repo"}
+	d.Router, d.Endpoint = p.Router, p.Endpoint
+	d.HealthRepos = p.StartedRepos
+	// The project's own release module is called, never replaced; the one phxdeploy wrote on an
+	// earlier run is phxdeploy's to keep up to date.
+	d.ReleaseModule, d.WriteRelease = p.ReleaseModule, p.ReleaseModule == "" || p.ReleaseFile == releaseFile(d) && p.ReleaseModule == d.Base+".Release"
+	if d.WriteRelease {
+		d.ReleaseModule = d.Base + ".Release"
 	}
 	d.RuntimeConfig = "config/runtime.exs"
 	if p.ReleasesExs {
@@ -160,7 +173,8 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		}
 	}
 	d.HealthController = p.ExistingHealthPath == ""
-	if !d.HealthController {
+	d.HealthModule, d.HealthFile = healthModule(p)
+	if p.ExistingHealthPath != "" {
 		d.HealthPath, d.LivePath = p.ExistingHealthPath, p.ExistingHealthPath
 	}
 	d.AssetsDir = path.Join(d.WebDir, "assets")
@@ -186,6 +200,45 @@ func (d *Data) Selected(name string) bool { return slices.Contains(d.Targets, na
 
 // SettingContext is what the runtime.exs settings refer to.
 func (d *Data) SettingContext(newFile bool) setting.Context {
-	return setting.Context{App: d.App, WebApp: d.WebApp, Repos: d.Repos, Endpoint: d.WebModule + ".Endpoint",
+	return setting.Context{App: d.App, WebApp: d.WebApp, Repos: d.Repos, Endpoint: d.Endpoint,
 		Database: d.Database, DNSCluster: d.DNSClusterQuery, NewFile: newFile, DatabaseURLExample: d.DatabaseURLExample}
 }
+
+// healthModule names phxdeploy's health check after the router's namespace (ShopWeb.Router ->
+// ShopWeb.Health, in lib/shop_web/health.ex), unless the project defines that module elsewhere:
+// then a name it does not use.
+func healthModule(p *project.Project) (module, file string) {
+	if p.Router == "" {
+		return "", ""
+	}
+	ns := p.Router[:max(strings.LastIndexByte(p.Router, '.'), 0)]
+	if ns == "" {
+		ns = p.Router
+	}
+	for _, name := range []string{"Health", "HealthCheck", "DeployHealth", "PhxdeployHealth"} {
+		module = ns + "." + name
+		file = path.Join(path.Dir(p.RouterFile), snake(name)+".ex")
+		if !p.ModuleNames[module] || p.DefinedIn(module) == file {
+			return module, file
+		}
+	}
+	return module, file
+}
+
+// snake converts a module name part to its file name (HealthCheck -> health_check).
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// releaseFile is where phxdeploy writes its Release module.
+func releaseFile(d *Data) string { return path.Join(d.AppDir, "lib", d.App, "release.ex") }

@@ -1,10 +1,13 @@
 defmodule DemoWeb.Endpoint do
   @moduledoc """
   A stand-in for a Phoenix endpoint: it reads the same configuration (`server`, `http`, `url`)
-  and, when `server: true`, answers HTTP on the configured port: `GET /health` with 200.
+  and, when `server: true`, answers HTTP on the configured port: `GET /health` with 200, as the
+  health plug a real endpoint would have.
   """
-  use GenServer
+  use Phoenix.Endpoint, otp_app: :demo
   require Logger
+
+  plug DemoWeb.HealthCheck, path: "/health"
 
   def start_link(_), do: GenServer.start_link(__MODULE__, [], name: __MODULE__)
 

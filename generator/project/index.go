@@ -1,0 +1,225 @@
+package project
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+)
+
+// Module is a module the project defines, as `defmodule` defines it (nested modules get their
+// full name).
+type Module struct {
+	Name string
+	File string
+	Line int
+
+	uses  []useStmt
+	defs  map[string]bool // functions and macros it defines (def, defp, defmacro)
+	plugs []string        // modules it plugs (`plug X`), in order
+	code  []elixir.Token  // its own body (nested modules' bodies included)
+	tree  *elixir.Tree
+	body  *elixir.Node
+}
+
+// Source is where a module is defined, as file:line.
+func (m *Module) Source() string { return fmt.Sprintf("%s:%d", m.File, m.Line) }
+
+// useStmt is one `use X` or `use X, :arg` or `use X, key: value` in a module's body.
+type useStmt struct {
+	mod  string
+	arg  string            // the atom argument, without its colon
+	opts map[string]string // literal keyword options: atoms without colon, strings unquoted
+	line int
+}
+
+func (m *Module) uses_(mod string) (useStmt, bool) {
+	for _, u := range m.uses {
+		if u.mod == mod {
+			return u, true
+		}
+	}
+	return useStmt{}, false
+}
+
+// mentions reports whether the module's code names alias (as a whole alias token).
+func (m *Module) mentions(alias string) bool {
+	for _, t := range m.code {
+		if t.Kind == elixir.Alias && t.Text == alias {
+			return true
+		}
+	}
+	return false
+}
+
+// index is every module of the project, by name, and the order files were read in.
+type index struct {
+	modules map[string]*Module
+	order   []string // module names in file order, for stable choices
+	skipped []string // files that could not be read as Elixir
+}
+
+// readIndex reads every .ex file under dirs.
+func readIndex(f *files, dirs []string) (*index, error) {
+	ix := &index{modules: map[string]*Module{}}
+	for _, dir := range dirs {
+		err := f.walk(dir, func(rel string) (bool, error) {
+			b, ok, err := f.read(rel)
+			if err != nil || !ok {
+				return false, err
+			}
+			t, err := elixir.Parse(string(b))
+			if err != nil {
+				ix.skipped = append(ix.skipped, fmt.Sprintf("%s (%v)", rel, err))
+				return false, nil
+			}
+			ix.add(rel, t)
+			return false, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return ix, nil
+}
+
+// add records the modules a file defines.
+func (ix *index) add(file string, t *elixir.Tree) {
+	code := t.Code
+	type open struct {
+		name string
+		node *elixir.Node
+	}
+	var stack []open
+	for i := 0; i+2 < len(code); i++ {
+		if !code[i].Is("defmodule") || code[i+1].Kind != elixir.Alias || !code[i+2].Is("do") {
+			continue
+		}
+		body := t.NodeAt(i + 2)
+		if body == nil {
+			continue
+		}
+		for len(stack) > 0 && stack[len(stack)-1].node.Close < i {
+			stack = stack[:len(stack)-1]
+		}
+		name := code[i+1].Text
+		if len(stack) > 0 {
+			name = stack[len(stack)-1].name + "." + name
+		}
+		stack = append(stack, open{name, body})
+		m := &Module{Name: name, File: file, Line: code[i].Line, defs: map[string]bool{}, tree: t, body: body, code: code[body.Open : body.Close+1]}
+		m.read()
+		if _, dup := ix.modules[name]; !dup {
+			ix.modules[name] = m
+			ix.order = append(ix.order, name)
+		}
+	}
+}
+
+// read collects the module's use, def and plug statements (its own, not nested modules').
+func (m *Module) read() {
+	code := m.tree.Code
+	n := m.body
+	for i := n.Open + 1; i < n.Close; i++ {
+		if c := n.ChildAt(i); c != nil {
+			if i >= 2 && code[i-2].Is("defmodule") {
+				i = c.Close // a nested module: its own statements are its own
+			}
+			continue
+		}
+		if !elixir.StatementStart(code, i) || i+1 >= n.Close {
+			continue
+		}
+		next := code[i+1]
+		switch {
+		case code[i].Is("use") && next.Kind == elixir.Alias:
+			u := useStmt{mod: next.Text, opts: map[string]string{}, line: code[i].Line}
+			if i+3 < n.Close && code[i+2].Is(",") {
+				if code[i+3].Kind == elixir.Atom {
+					u.arg = elixir.AtomName(code[i+3])
+				}
+				for k := i + 3; k+1 < n.Close && (k == i+3 || !elixir.StatementStart(code, k)); k++ {
+					if code[k].Kind != elixir.KeywordKey {
+						continue
+					}
+					switch v := code[k+1]; v.Kind {
+					case elixir.Atom:
+						u.opts[code[k].Text] = elixir.AtomName(v)
+					case elixir.String:
+						u.opts[code[k].Text] = elixir.Unquote(v)
+					case elixir.Alias:
+						u.opts[code[k].Text] = v.Text
+					}
+				}
+			}
+			m.uses = append(m.uses, u)
+		case (code[i].Is("def") || code[i].Is("defp") || code[i].Is("defmacro")) && next.Kind == elixir.Ident:
+			m.defs[next.Text] = true
+		case code[i].Is("plug") && next.Kind == elixir.Alias:
+			m.plugs = append(m.plugs, next.Text)
+		}
+	}
+}
+
+// with returns the modules for which keep is true, in file order.
+func (ix *index) with(keep func(*Module) bool) []*Module {
+	var out []*Module
+	for _, name := range ix.order {
+		if m := ix.modules[name]; keep(m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func names(ms []*Module) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name
+	}
+	sort.Strings(out)
+	return out
+}
+
+// endpoints are the modules that use Phoenix.Endpoint.
+func (ix *index) endpoints() []*Module {
+	return ix.with(func(m *Module) bool { _, ok := m.uses_("Phoenix.Endpoint"); return ok })
+}
+
+// isRouter reports whether m is a Phoenix router: it uses Phoenix.Router, or `use W, :router`
+// where W is a module of the project whose router/0 uses Phoenix.Router.
+func (ix *index) isRouter(m *Module) bool {
+	if _, ok := m.uses_("Phoenix.Router"); ok {
+		return true
+	}
+	for _, u := range m.uses {
+		if w := ix.modules[u.mod]; w != nil && u.arg == "router" && w.defs["router"] {
+			return true
+		}
+	}
+	return false
+}
+
+// repos are the modules that use Ecto.Repo.
+func (ix *index) repos() []*Module {
+	return ix.with(func(m *Module) bool { _, ok := m.uses_("Ecto.Repo"); return ok })
+}
+
+// webModule returns W when the router does `use W, :router`.
+func (ix *index) webModule(router *Module) string {
+	for _, u := range router.uses {
+		if w := ix.modules[u.mod]; w != nil && u.arg == "router" {
+			return w.Name
+		}
+	}
+	return ""
+}
+
+// namespace is a module's name without its last part (ShopWeb.Router -> ShopWeb).
+func namespace(module string) string {
+	if i := strings.LastIndexByte(module, '.'); i >= 0 {
+		return module[:i]
+	}
+	return module
+}

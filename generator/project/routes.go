@@ -1,0 +1,170 @@
+package project
+
+import (
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+)
+
+// Route is one route a router serves, with its full path (scope prefixes joined) and the
+// pipelines a request passes through on the way.
+type Route struct {
+	Verb      string   `json:"verb"` // get, post, ..., forward, live
+	Path      string   `json:"path"`
+	To        string   `json:"to,omitempty"` // controller or plug, with the scope's alias
+	Pipelines []string `json:"pipelines,omitempty"`
+	// Conditional is set for a route inside an `if` (dev routes): it may not exist in prod.
+	Conditional bool   `json:"conditional,omitempty"`
+	Source      string `json:"source"`
+}
+
+var verbs = []string{"get", "post", "put", "patch", "delete", "options", "head", "match", "forward", "live", "resources"}
+
+// routes reads a router module: its pipelines (name -> plugs) and its routes.
+func routes(m *Module) (out []Route, pipelines map[string][]string) {
+	pipelines = map[string][]string{}
+	var walk func(n *elixir.Node, prefix, alias string, through []string, conditional bool)
+	code := m.tree.Code
+	walk = func(n *elixir.Node, prefix, alias string, through []string, conditional bool) {
+		through = slices.Clone(through)
+		for i := n.Open + 1; i < n.Close; i++ {
+			if c := n.ChildAt(i); c != nil {
+				i = c.Close
+				continue
+			}
+			if !elixir.StatementStart(code, i) || code[i].Kind != elixir.Ident {
+				continue
+			}
+			end := elixir.StatementEnd(code, n, i)
+			args := callArgs(code, i, end)
+			block := doBlock(m.tree, n, i, end)
+			switch word := code[i].Text; {
+			case word == "pipeline" && len(args) > 0 && args[0].Kind == elixir.Atom && block != nil:
+				pipelines[elixir.AtomName(args[0])] = plugsIn(m.tree, block)
+			case word == "pipe_through":
+				for _, a := range args {
+					if a.Kind == elixir.Atom {
+						through = append(through, elixir.AtomName(a))
+					}
+				}
+			case word == "scope" && block != nil:
+				p, a := prefix, alias
+				if len(args) > 0 && args[0].Kind == elixir.String {
+					p = joinPath(prefix, elixir.Unquote(args[0]))
+				}
+				for k, t := range args {
+					switch {
+					case t.Kind == elixir.Alias && k > 0 && args[k-1].Is(","):
+						a = joinAlias(alias, t.Text)
+					case t.Kind == elixir.KeywordKey && t.Text == "path" && k+1 < len(args) && args[k+1].Kind == elixir.String:
+						p = joinPath(prefix, elixir.Unquote(args[k+1]))
+					case t.Kind == elixir.KeywordKey && t.Text == "alias" && k+1 < len(args) && args[k+1].Kind == elixir.Alias:
+						a = joinAlias(alias, args[k+1].Text)
+					}
+				}
+				walk(block, p, a, through, conditional)
+			case (word == "if" || word == "unless") && block != nil:
+				walk(block, prefix, alias, through, true)
+			case slices.Contains(verbs, word) && len(args) > 0 && args[0].Kind == elixir.String:
+				r := Route{Verb: word, Path: joinPath(prefix, elixir.Unquote(args[0])), Pipelines: through,
+					Conditional: conditional, Source: m.File + ":" + itoa(code[i].Line)}
+				if len(args) > 2 && args[1].Is(",") && args[2].Kind == elixir.Alias {
+					r.To = joinAlias(alias, args[2].Text)
+				}
+				out = append(out, r)
+			}
+		}
+	}
+	walk(m.body, "", "", nil, false)
+	return out, pipelines
+}
+
+// callArgs returns the tokens of a call's arguments, parentheses or not, up to end (the do block
+// excluded).
+func callArgs(code []elixir.Token, i, end int) []elixir.Token {
+	from := i + 1
+	if from < end && code[from].Is("(") {
+		from++
+	}
+	var out []elixir.Token
+	for k := from; k < end; k++ {
+		if code[k].Is("do") {
+			break
+		}
+		out = append(out, code[k])
+	}
+	return out
+}
+
+// doBlock returns the do/end block of the statement from i to end, if it has one.
+func doBlock(t *elixir.Tree, n *elixir.Node, i, end int) *elixir.Node {
+	for k := i + 1; k < end && k < len(t.Code); k++ {
+		if c := n.ChildAt(k); c != nil {
+			if c.Kind == "do" {
+				return c
+			}
+			k = c.Close
+		}
+	}
+	return nil
+}
+
+// plugsIn lists the plugs of a pipeline's block: `plug :name` as name, `plug Mod` as Mod.
+func plugsIn(t *elixir.Tree, n *elixir.Node) []string {
+	var out []string
+	code := t.Code
+	for i := n.Open + 1; i+1 < n.Close; i++ {
+		if !code[i].Is("plug") || !elixir.StatementStart(code, i) {
+			continue
+		}
+		switch next := code[i+1]; next.Kind {
+		case elixir.Atom:
+			out = append(out, elixir.AtomName(next))
+		case elixir.Alias:
+			out = append(out, next.Text)
+		}
+	}
+	return out
+}
+
+func joinPath(prefix, p string) string {
+	j := path.Join("/", prefix, p)
+	if strings.HasSuffix(p, "/") && j != "/" {
+		j += "/"
+	}
+	return j
+}
+
+func joinAlias(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+// probeSafe are the plugs of Phoenix's generated pipelines: none of them refuses a plain GET
+// from a load balancer. A pipeline with any other plug (authentication, rate limits, IP lists)
+// may, so a health route behind it is not used.
+var probeSafe = []string{"accepts", "fetch_session", "fetch_flash", "fetch_live_flash", "put_root_layout",
+	"protect_from_forgery", "put_secure_browser_headers", "put_layout", "fetch_query_params", "put_format"}
+
+// safeForProbes reports whether every plug of the pipelines lets a plain GET through.
+func safeForProbes(through []string, pipelines map[string][]string) bool {
+	for _, p := range through {
+		plugs, known := pipelines[p]
+		if !known {
+			return false
+		}
+		for _, plug := range plugs {
+			if !slices.Contains(probeSafe, plug) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
