@@ -20,13 +20,15 @@ type Report struct {
 	Answers   []answers.Answer `json:"answers"`
 	Changes   []Change         `json:"changes"`
 	NextSteps []target.Step    `json:"next_steps"`
+	Warnings  []string         `json:"warnings,omitempty"`
 	DryRun    bool             `json:"dry_run"`
 	ExitCode  int              `json:"exit_code"`
 }
 
 // newReport assembles the report for a plan.
 func newReport(reg *target.Registry, p *project.Project, v *answers.Values, d *target.Data, changes []Change, dryRun bool) *Report {
-	r := &Report{Project: p, Answers: reg.Questions().Report(v), Changes: changes, NextSteps: reg.NextSteps(p, d), DryRun: dryRun}
+	r := &Report{Project: p, Answers: reg.Questions().Report(v), Changes: changes, NextSteps: reg.NextSteps(p, d), DryRun: dryRun,
+		Warnings: append(append([]string{}, p.Warnings...), d.Warnings()...)}
 	counts := Counts(changes)
 	if counts[Conflict] > 0 || counts[Manual] > 0 {
 		r.ExitCode = ExitConflict
@@ -65,6 +67,12 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintln(w, "\nAnswers:")
 		for _, a := range r.Answers {
 			fmt.Fprintf(w, "  %-16s %-36s (%s)\n", a.Key, printable(quoteEmpty(a.Value)), printable(a.Source))
+		}
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintln(w, "\nWarnings:")
+		for _, warning := range r.Warnings {
+			fmt.Fprintf(w, "  %s\n", printable(warning))
 		}
 	}
 	conflicts := Counts(r.Changes)[Conflict]

@@ -34,6 +34,9 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 	if len(missing) == 0 {
 		return src, nil
 	}
+	if c.NoProdBlock {
+		return topLevel(s, file, missing, c)
+	}
 	code := s.code()
 	block := s.tree.ProdBlock()
 	prodIndent := "  "
@@ -118,6 +121,13 @@ func at(settings []setting.Setting, place setting.Place) []setting.Setting {
 
 // RuntimeSnippet is the paste-ready text for settings phxdeploy could not add itself.
 func RuntimeSnippet(settings []setting.Setting, c setting.Context) string {
+	if c.NoProdBlock {
+		var blocks []string
+		for _, place := range []setting.Place{setting.Top, setting.ProdStart, setting.ProdEnd} {
+			blocks = append(blocks, setting.Render(at(settings, place), c, 0)...)
+		}
+		return strings.Join(blocks, "\n\n") + "\n"
+	}
 	top := setting.Render(at(settings, setting.Top), c, 0)
 	prod := setting.Render(append(at(settings, setting.ProdStart), at(settings, setting.ProdEnd)...), c, 2)
 	out := strings.Join(top, "\n\n")
@@ -128,4 +138,19 @@ func RuntimeSnippet(settings []setting.Setting, c setting.Context) string {
 		out += "if config_env() == :prod do\n" + elixir.IndentBlock(strings.Join(prod, "\n\n"), "  ") + "\nend"
 	}
 	return out + "\n"
+}
+
+// topLevel adds the settings at the end of a releases.exs (Elixir 1.9-1.10): it is evaluated
+// only in a release, and has no config_env/0 to test.
+func topLevel(s *buffer, file string, missing []setting.Setting, c setting.Context) (string, error) {
+	var blocks []string
+	for _, place := range []setting.Place{setting.Top, setting.ProdStart, setting.ProdEnd} {
+		blocks = append(blocks, setting.Render(at(missing, place), c, 0)...)
+	}
+	text := "\n" + strings.Join(blocks, "\n\n") + "\n"
+	if !strings.HasSuffix(s.src, "\n") {
+		text = "\n" + text
+	}
+	s.insert(len(s.src), text)
+	return s.done(file, RuntimeSnippet(missing, c))
 }

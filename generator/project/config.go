@@ -43,24 +43,24 @@ func configRepos(code []elixir.Token, app string) []string {
 	return nil
 }
 
-// setsForceSSL reports whether a config file sets force_ssl in code (not in a comment).
-func setsForceSSL(code []elixir.Token) bool {
+// setsForceSSL returns the line where a config file sets force_ssl in code (not in a comment), or 0.
+func setsForceSSL(code []elixir.Token) int {
 	for _, t := range code {
 		if t.Kind == elixir.KeywordKey && t.Text == "force_ssl" {
-			return true
+			return t.Line
 		}
 	}
-	return false
+	return 0
 }
 
-// plugsSSL reports whether the endpoint plugs Plug.SSL itself (in code, not in a comment).
-func plugsSSL(code []elixir.Token) bool {
+// plugsSSL returns the line where the endpoint plugs Plug.SSL itself, or 0.
+func plugsSSL(code []elixir.Token) int {
 	for i := 0; i+1 < len(code); i++ {
 		if code[i].Is("plug") && code[i+1].Kind == elixir.Alias && code[i+1].Text == "Plug.SSL" {
-			return true
+			return code[i].Line
 		}
 	}
-	return false
+	return 0
 }
 
 var lockNameRe = regexp.MustCompile(`(?m)^\s*"([a-z0-9_]+)":\s*\{`)

@@ -119,8 +119,11 @@ func compileConfigs(f *files) ([]string, error) {
 	var out []string
 	for _, e := range entries {
 		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".exs") || n == "runtime.exs" || n == "releases.exs" || n == "dev.exs" || n == "test.exs" {
+		if !strings.HasSuffix(n, ".exs") || n == "runtime.exs" || n == "releases.exs" || n == "dev.exs" || n == "test.exs" {
 			continue
+		}
+		if e.IsDir() {
+			return nil, &Error{Path: f.name("config/" + n), Msg: "is a directory, not a config file", Fix: "a config file must be a file"}
 		}
 		if !configNameRe.MatchString(n) {
 			return nil, &Error{Path: f.name("config/" + n), Msg: "this file name cannot be written into a Dockerfile COPY", Fix: "rename it to letters, digits, dots, dashes and underscores"}

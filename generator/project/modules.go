@@ -88,6 +88,10 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 		}
 	}
 	if app := ix.modules[p.Application]; app != nil {
+		if app.mentions("Cluster.Supervisor") {
+			p.Libcluster = true // clustering its own way, with libcluster's supervisor
+			p.Sources["clustering"] = app.Source()
+		}
 		for _, r := range p.Repos {
 			if app.mentions(r) || mentionsAliased(app, r) {
 				p.StartedRepos = append(p.StartedRepos, r)
@@ -283,4 +287,26 @@ func existingHealthPath(src string) string {
 		}
 	}
 	return ""
+}
+
+// readNodeNaming finds a project that names its nodes itself: rel/vm.args.eex (or vm.args) with
+// -name or -sname. Its env.sh is then none of phxdeploy's business, and no dns_cluster is added.
+func (p *Project) readNodeNaming(f *files) error {
+	for _, file := range []string{"rel/vm.args.eex", "rel/vm.args"} {
+		b, ok, err := f.read(file)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if fields := strings.Fields(line); len(fields) > 0 && (fields[0] == "-name" || fields[0] == "-sname") {
+				p.OwnNodeNames = true
+				p.Sources["node_naming"] = file + ":" + itoa(i+1)
+				return nil
+			}
+		}
+	}
+	return nil
 }

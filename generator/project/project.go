@@ -25,9 +25,11 @@ type Project struct {
 	Database   string `json:"database"` // postgres, mysql, sqlite, mssql or none
 	EctoSQL    bool   `json:"ecto_sql"`
 	DNSCluster bool   `json:"dns_cluster"`
-	Libcluster bool   `json:"libcluster"`
-	Bandit     bool   `json:"bandit"`
-	Cowboy     bool   `json:"plug_cowboy"`
+	Libcluster bool   `json:"libcluster"` // libcluster, a strategy package, or a Cluster.Supervisor child
+	// OwnNodeNames is set when the project names its nodes itself (vm.args -name/-sname).
+	OwnNodeNames bool `json:"own_node_names,omitempty"`
+	Bandit       bool `json:"bandit"`
+	Cowboy       bool `json:"plug_cowboy"`
 
 	Assets    bool `json:"assets"`     // assets/ exists (in the web app for umbrellas)
 	AssetsNpm bool `json:"assets_npm"` // assets/package.json exists: the build needs Node
@@ -74,10 +76,14 @@ type Project struct {
 	RuntimeExs  bool `json:"runtime_exs"`
 	ReleasesExs bool `json:"releases_exs"` // config/releases.exs (Elixir 1.9-1.10) and no runtime.exs
 	ForceSSL    bool `json:"force_ssl"`
+	// ForceSSLFile is the config file that sets force_ssl ("" when only the endpoint plugs
+	// Plug.SSL): phxdeploy excludes the health paths there.
+	ForceSSLFile string `json:"force_ssl_file,omitempty"`
 
-	ElixirVersion string `json:"elixir_version"`
-	OTPVersion    string `json:"otp_version"`
-	VersionSource string `json:"version_source"`
+	ElixirRequirement string `json:"elixir_requirement,omitempty"` // mix.exs `elixir:`
+	ElixirVersion     string `json:"elixir_version"`
+	OTPVersion        string `json:"otp_version"`
+	VersionSource     string `json:"version_source"`
 
 	Umbrella bool          `json:"umbrella"`
 	AppsPath string        `json:"apps_path,omitempty"`

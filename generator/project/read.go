@@ -33,6 +33,9 @@ func Read(dir string, opts Options) (*Project, error) {
 		return nil, &Error{Path: f.name("mix.exs"), Msg: "not found: this is not a Mix project (looked for mix.exs with a :phoenix dependency)", Fix: "run phxdeploy in the root of a Phoenix project, or pass --dir"}
 	}
 	p := &Project{Dir: d.Path()}
+	if v, ok := root.keywordValue("elixir"); ok && v.Kind == elixir.String {
+		p.ElixirRequirement = elixir.Unquote(v)
+	}
 	if v, ok := root.keywordValue("apps_path"); ok && v.Kind == elixir.String {
 		p.Umbrella = true
 		p.AppsPath = strings.TrimPrefix(elixir.Unquote(v), "./")
@@ -107,7 +110,12 @@ func Read(dir string, opts Options) (*Project, error) {
 		p.EctoSQL = true // ecto_sqlite3 and friends bring ecto_sql along
 	}
 	_, p.DNSCluster = allDeps["dns_cluster"]
-	_, p.Libcluster = allDeps["libcluster"]
+	for d := range allDeps {
+		// libcluster, or one of its strategy packages (libcluster_postgres, libcluster_ec2, ...)
+		if d == "libcluster" || strings.HasPrefix(d, "libcluster_") {
+			p.Libcluster = true
+		}
+	}
 	_, p.Bandit = allDeps["bandit"]
 	_, p.Cowboy = allDeps["plug_cowboy"]
 
@@ -129,6 +137,9 @@ func Read(dir string, opts Options) (*Project, error) {
 		}
 	}
 	if err := p.readModules(f, opts, repos); err != nil {
+		return nil, err
+	}
+	if err := p.readNodeNaming(f); err != nil {
 		return nil, err
 	}
 	for _, m := range append([]string{p.Base, p.WebModule, p.Endpoint, p.Router, p.Application, p.ReleaseModule}, p.Repos...) {
@@ -159,11 +170,18 @@ func Read(dir string, opts Options) (*Project, error) {
 			p.Aliases = web.aliases()
 		}
 	}
-	prod, err := f.code("config/prod.exs")
-	if err != nil {
-		return nil, err
+	// force_ssl wherever a config file a release loads sets it (prod.secret.exs and other
+	// imported files included, dev and test left out).
+	for _, file := range append(append([]string{}, p.CompileConfigs...), "config/runtime.exs", "config/releases.exs") {
+		code, err := f.code(file)
+		if err != nil {
+			return nil, err
+		}
+		if line := setsForceSSL(code); line > 0 && p.ForceSSLFile == "" {
+			p.ForceSSL, p.ForceSSLFile = true, file
+			p.Sources["force_ssl"] = file + ":" + itoa(line)
+		}
 	}
-	p.ForceSSL = setsForceSSL(prod)
 
 	if p.ElixirVersion, p.OTPVersion, p.VersionSource, err = readVersions(f); err != nil {
 		return nil, err
@@ -185,7 +203,12 @@ func Read(dir string, opts Options) (*Project, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.ForceSSL = p.ForceSSL || plugsSSL(endpoint)
+		if line := plugsSSL(endpoint); line > 0 {
+			p.ForceSSL = true
+			if p.ForceSSLFile == "" {
+				p.Sources["force_ssl"] = p.EndpointFile + ":" + itoa(line)
+			}
+		}
 	}
 	if err := p.chooseRelease(release, f.name("mix.exs")); err != nil {
 		return nil, err

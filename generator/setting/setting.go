@@ -25,6 +25,9 @@ type Context struct {
 	NewFile bool
 	// DatabaseURLExample is shown in the message raised when DATABASE_URL is missing.
 	DatabaseURLExample string
+	// NoProdBlock is set for config/releases.exs on Elixir 1.9-1.10: it is only evaluated in a
+	// release, and config_env/0 does not exist yet, so the prod settings stand at the top level.
+	NoProdBlock bool
 }
 
 // ecto reports whether the repo settings apply: a database, and a repo to configure (a project

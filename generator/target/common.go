@@ -182,7 +182,7 @@ func common() Target {
 				When: func(d *Data) bool { return d.Ecto && d.WriteRelease }, Mode: 0o644},
 			{Template: "common/health.ex.tmpl", Path: func(d *Data) string { return d.HealthFile },
 				When: func(d *Data) bool { return d.HealthController && d.HealthFile != "" }, Mode: 0o644},
-			{Template: "common/env.sh.eex.tmpl", Path: At("rel/env.sh.eex"), Mode: 0o644,
+			{Template: "common/env.sh.eex.tmpl", Path: At("rel/env.sh.eex"), Mode: 0o644, When: func(d *Data) bool { return !d.OwnNodeNames },
 				Patch: func(existing string, rendered []byte, _ *Data) (string, error) {
 					return patch.EnvSh(existing, string(rendered))
 				}},
@@ -228,8 +228,8 @@ func common() Target {
 				},
 			},
 			{ // health probes must not be redirected by force_ssl
-				Path: func(*project.Project, *Data) string { return "config/prod.exs" },
-				When: func(p *project.Project, _ *Data) bool { return p.ForceSSL },
+				Path: func(p *project.Project, _ *Data) string { return p.ForceSSLFile },
+				When: func(p *project.Project, _ *Data) bool { return p.ForceSSLFile != "" },
 				Patch: func(src, file string, p *project.Project, d *Data) (string, error) {
 					return patch.ForceSSL(src, file, d.HealthPath, d.LivePath, p.PlugVersion)
 				},

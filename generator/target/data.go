@@ -1,6 +1,7 @@
 package target
 
 import (
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -49,6 +50,7 @@ type Data struct {
 	Ecto          bool   `doc:"a database is in use, through a repo the code defines"`
 	Clustering    bool   `doc:"nodes cluster"`
 	Libcluster    bool   `doc:"the project clusters with libcluster (kept as it is)"`
+	OwnNodeNames  bool   `doc:"the project names its nodes itself (vm.args): phxdeploy writes no env.sh"`
 	Region        string `doc:"Fly primary region"`
 	VMSize        string `doc:"Fly machine size"`
 	VMMemory      string `doc:"Fly machine memory"`
@@ -101,8 +103,15 @@ type Data struct {
 	Targets []string          `doc:"selected targets, e.g. ['fly', 'k8s']"`
 	Answers map[string]string `doc:"every answer by its flag name, as given (for questions added after these fields)"`
 
-	imageBuilt bool // a selected target runs the image the Dockerfile builds
+	ConfigEnv     bool   `doc:"the builder's Elixir has config_env/0 and runtime.exs (1.11 and later)"`
+	LoggerWarning string `doc:"Logger's warning function on the builder's Elixir: warning (1.11 and later) or warn"`
+
+	imageBuilt bool     // a selected target runs the image the Dockerfile builds
+	warnings   []string // what the data could not settle, for the report
 }
+
+// Warnings are what the data could not settle from the project and the answers.
+func (d *Data) Warnings() []string { return d.warnings }
 
 // Fixed conventions. Bandit and Cowboy drain for up to 15 s by default after SIGTERM.
 const (
@@ -132,7 +141,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		HasReleasesConfig: p.HasReleasesConfig || p.Umbrella, ForceSSL: p.ForceSSL,
 
 		Name: name, Host: v.String("host"), Port: v.Int("port"), Database: v.String("database"),
-		Clustering: v.Bool("clustering"), Libcluster: p.Libcluster,
+		Clustering: v.Bool("clustering"), Libcluster: p.Libcluster, OwnNodeNames: p.OwnNodeNames,
 		Region: v.String("region"), VMSize: v.String("vm-size"), VMMemory: v.String("vm-memory"), VolumeSize: v.Int("volume-size"),
 		Image: strings.ReplaceAll(v.String("image"), "{name}", name), Namespace: v.String("namespace"), Replicas: v.Int("replicas"),
 		InstallDir: v.String("install-dir"), ServiceUser: v.String("service-user"),
@@ -161,9 +170,17 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	if d.WriteRelease {
 		d.ReleaseModule = d.Base + ".Release"
 	}
+	// What the builder's Elixir has: config_env/0 and runtime.exs from 1.11 (before, the runtime
+	// config is config/releases.exs, evaluated only in releases, so it has no prod block), and
+	// Logger.warning from 1.11.
+	d.ConfigEnv = project.AtLeast(d.ElixirVersion, 1, 11)
+	d.LoggerWarning = map[bool]string{true: "warning", false: "warn"}[d.ConfigEnv]
 	d.RuntimeConfig = "config/runtime.exs"
-	if p.ReleasesExs {
+	if p.ReleasesExs || !p.RuntimeExs && !d.ConfigEnv {
 		d.RuntimeConfig = "config/releases.exs" // Mix still reads it when there is no runtime.exs
+	}
+	if !project.Satisfies(d.ElixirVersion, p.ElixirRequirement) {
+		d.warnings = append(d.warnings, fmt.Sprintf("the builder's Elixir %s does not meet mix.exs's requirement %q: pass --elixir-version with a version that does", d.ElixirVersion, p.ElixirRequirement))
 	}
 	d.Env = map[string]string{}
 	for _, v := range setting.Names() {
@@ -179,7 +196,11 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	}
 	d.AssetsDir = path.Join(d.WebDir, "assets")
 	d.NetworkDatabase = d.Ecto && d.Database != "sqlite"
-	d.DNSClusterQuery = d.Clustering && !p.Libcluster
+	d.DNSClusterQuery = d.Clustering && !p.Libcluster && !p.OwnNodeNames
+	if d.DNSClusterQuery && !d.ConfigEnv {
+		d.DNSClusterQuery = false // dns_cluster needs Elixir 1.11
+		d.warnings = append(d.warnings, "dns_cluster needs Elixir 1.11 or later: the nodes are named for clustering, but nothing connects them (add libcluster, or build with a newer Elixir)")
+	}
 	d.ProbeHeaders = p.ForceSSL
 	d.DatabaseURLExample = databaseURLExamples[d.Database]
 	d.DatabasePort = map[string]int{"postgres": 5432, "mysql": 3306, "mssql": 1433}[d.Database]
@@ -201,7 +222,8 @@ func (d *Data) Selected(name string) bool { return slices.Contains(d.Targets, na
 // SettingContext is what the runtime.exs settings refer to.
 func (d *Data) SettingContext(newFile bool) setting.Context {
 	return setting.Context{App: d.App, WebApp: d.WebApp, Repos: d.Repos, Endpoint: d.Endpoint,
-		Database: d.Database, DNSCluster: d.DNSClusterQuery, NewFile: newFile, DatabaseURLExample: d.DatabaseURLExample}
+		Database: d.Database, DNSCluster: d.DNSClusterQuery, NewFile: newFile, DatabaseURLExample: d.DatabaseURLExample,
+		NoProdBlock: !d.ConfigEnv && d.RuntimeConfig == "config/releases.exs"}
 }
 
 // healthModule names phxdeploy's health check after the router's namespace (ShopWeb.Router ->

@@ -5,7 +5,7 @@ defmodule Shop.MixProject do
     [
       app: :shop,
       version: "0.1.0",
-      elixir: "~> 1.15",
+      elixir: "~> 1.12",
       elixirc_paths: elixirc_paths(Mix.env()),
       start_permanent: Mix.env() == :prod,
       aliases: aliases(),
