@@ -12,6 +12,7 @@ import (
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/engine"
+	"github.com/phxdeploy/phxdeploy/generator/patch"
 	"github.com/phxdeploy/phxdeploy/generator/project"
 	"github.com/phxdeploy/phxdeploy/generator/safefs"
 	"github.com/phxdeploy/phxdeploy/generator/target"
@@ -125,6 +126,7 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 		}
 	}
 	res.Report = newReport(reg, p, v, res.Data, res.Changes, req.DryRun)
+	res.Report.Warnings = append(res.Report.Warnings, hidden(root, res.Changes)...)
 	return res, nil
 }
 
@@ -256,4 +258,23 @@ func PlanFor(reg *target.Registry, p *project.Project, given map[string]string, 
 // SampleAnswers selects every target for project.Sample.
 func SampleAnswers(reg *target.Registry) map[string]string {
 	return map[string]string{"target": strings.Join(reg.Names(), ","), "image": "registry.example.com/shop:1.0.0", "host": "shop.example.com"}
+}
+
+// hidden warns about the files phxdeploy creates that the project's .gitignore hides: they would
+// never be committed, and a deploy from a clean checkout would lack them.
+func hidden(root fs.FS, changes []Change) []string {
+	gi, err := fs.ReadFile(root, ".gitignore")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, c := range changes {
+		if c.Action != Create {
+			continue
+		}
+		if pattern := patch.Ignored(string(gi), c.Path); pattern != "" {
+			out = append(out, fmt.Sprintf("%s is hidden by .gitignore (%s): commit it with git add -f, or change the pattern", c.Path, pattern))
+		}
+	}
+	return out
 }

@@ -15,3 +15,15 @@ func TestPatchIgnore(t *testing.T) {
 		t.Error("a negated entry does not ignore the file")
 	}
 }
+
+func TestIgnored(t *testing.T) {
+	gi := "/_build/\n/deps/\n*.ez\n/priv/static/assets/\n.env*\n!.env.prod.example\ndeploy/\n/rel/overlays/bin/migrate\n"
+	for rel, want := range map[string]string{
+		"Dockerfile": "", ".env.prod.example": "", ".env.prod": ".env*", "deploy/k8s/service.yaml": "deploy/",
+		"rel/overlays/bin/migrate": "/rel/overlays/bin/migrate", "rel/overlays/bin/server": "", "lib/shop/release.ex": "",
+	} {
+		if got := Ignored(gi, rel); got != want {
+			t.Errorf("Ignored(%q) = %q, want %q", rel, got, want)
+		}
+	}
+}

@@ -76,3 +76,12 @@ func lockVersion(lock []byte, dep string) string {
 	}
 	return ""
 }
+
+// lockNames returns the names of the packages mix.lock locks.
+func lockNames(lock []byte) []string {
+	var out []string
+	for _, m := range lockNameRe.FindAllSubmatch(lock, -1) {
+		out = append(out, string(m[1]))
+	}
+	return out
+}

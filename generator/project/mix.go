@@ -119,7 +119,8 @@ func compileConfigs(f *files) ([]string, error) {
 	var out []string
 	for _, e := range entries {
 		n := e.Name()
-		if !strings.HasSuffix(n, ".exs") || n == "runtime.exs" || n == "releases.exs" || n == "dev.exs" || n == "test.exs" {
+		// Dotfiles (.credo.exs, .formatter.exs) are tools' configuration, not the app's.
+		if !strings.HasSuffix(n, ".exs") || strings.HasPrefix(n, ".") || n == "runtime.exs" || n == "releases.exs" || n == "dev.exs" || n == "test.exs" {
 			continue
 		}
 		if e.IsDir() {
@@ -131,4 +132,37 @@ func compileConfigs(f *files) ([]string, error) {
 		out = append(out, "config/"+n)
 	}
 	return out, nil
+}
+
+// aliasCommands returns the string commands of a task alias (`"assets.deploy": ["esbuild default
+// --minify", "phx.digest"]`), or nil.
+func (m *mixFile) aliasCommands(name string) []string {
+	for i, t := range m.code {
+		if t.Kind != elixir.KeywordKey || strings.Trim(t.Text, `"`) != name || i+1 >= len(m.code) {
+			continue
+		}
+		var out []string
+		if m.code[i+1].Kind == elixir.String {
+			return []string{elixir.Unquote(m.code[i+1])}
+		}
+		if !m.code[i+1].Is("[") {
+			return nil
+		}
+		depth := 0
+		for _, u := range m.code[i+1:] {
+			switch {
+			case u.Is("[") || u.Is("{") || u.Is("("):
+				depth++
+			case u.Is("]") || u.Is("}") || u.Is(")"):
+				depth--
+			case depth == 1 && u.Kind == elixir.String:
+				out = append(out, elixir.Unquote(u))
+			}
+			if depth == 0 {
+				break
+			}
+		}
+		return out
+	}
+	return nil
 }

@@ -58,7 +58,17 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 		}
 		p.WebApp = u.opts["otp_app"]
 	}
+	for _, e := range ix.endpoints() {
+		if e != endpoint {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("the project has another endpoint, %s (%s): phxdeploy's files route only to %s; expose the other's port yourself", e.Name, e.Source(), endpoint.Name))
+		}
+	}
 	for _, plug := range endpoint.plugs {
+		if m := ix.modules[plug]; m != nil && !ix.isRouter(m) && !m.defs["__using__"] {
+			// A plug of the project's own before the router (a tenant, host or auth check) may
+			// refuse the platforms' probes, which carry no cookie and a pod's address as host.
+			p.endpointPlugs = append(p.endpointPlugs, m.Name)
+		}
 		if m := ix.modules[plug]; m != nil && ix.isRouter(m) {
 			p.Router, p.RouterFile, p.Sources["router"] = m.Name, m.File, m.Source()
 			p.WebModule = ix.webModule(m)
@@ -124,6 +134,9 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 		if hp, src := endpointHealth(ix, endpoint); hp != "" {
 			p.ExistingHealthPath, p.Sources["health_route"] = hp, src
 		}
+	}
+	if p.ExistingHealthPath == "" && len(p.endpointPlugs) > 0 {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%s plugs %s before the router: if it refuses a plain GET without a session or with a pod's address as host, the health probes fail; let /health through", p.Endpoint, strings.Join(p.endpointPlugs, ", ")))
 	}
 	return nil
 }

@@ -31,9 +31,10 @@ type Project struct {
 	Bandit       bool `json:"bandit"`
 	Cowboy       bool `json:"plug_cowboy"`
 
-	Assets    bool `json:"assets"`     // assets/ exists (in the web app for umbrellas)
-	AssetsNpm bool `json:"assets_npm"` // assets/package.json exists: the build needs Node
-	Priv      bool `json:"priv"`       // priv/ exists in the app that holds it
+	Assets      bool   `json:"assets"` // assets/ exists (in the web app for umbrellas)
+	AssetsBuild Assets `json:"assets_build"`
+	AssetsNpm   bool   `json:"assets_npm"` // assets/package.json exists: the build needs Node
+	Priv        bool   `json:"priv"`       // priv/ exists in the app that holds it
 
 	// Deps are the dependencies mix.exs names and mix.lock locks.
 	Deps           []string        `json:"-"`
@@ -59,10 +60,17 @@ type Project struct {
 	// Routes are the routes the router serves, with scope prefixes and pipelines.
 	Routes []Route `json:"routes,omitempty"`
 	// ModuleNames are all the modules the project defines under lib, with their files.
-	ModuleNames map[string]bool `json:"-"`
-	moduleFiles map[string]string
+	ModuleNames   map[string]bool `json:"-"`
+	moduleFiles   map[string]string
+	endpointPlugs []string // the project's own plugs in the endpoint
 	// Sources says where each fact about modules and routes was read (file:line).
 	Sources map[string]string `json:"sources,omitempty"`
+	// SingleInstance says why the app must run as one instance ("" when nothing says so).
+	SingleInstance string `json:"single_instance,omitempty"`
+	// ComposeFiles are the Compose files the project keeps (docker-compose.yml, ...).
+	ComposeFiles []string `json:"compose_files,omitempty"`
+	// FlyConfigs are Fly configs the project keeps somewhere other than fly.toml.
+	FlyConfigs []string `json:"fly_configs,omitempty"`
 	// Warnings are what phxdeploy noticed and could not settle from the code.
 	Warnings []string `json:"warnings,omitempty"`
 	// ExistingHealthPath is the path of a health check the project already has (a route or an

@@ -87,8 +87,8 @@ func Read(dir string, opts Options) (*Project, error) {
 	for d := range allDeps {
 		p.Deps = append(p.Deps, d)
 	}
-	for _, m := range lockNameRe.FindAllSubmatch(lock, -1) {
-		if d := string(m[1]); !slices.Contains(p.Deps, d) {
+	for _, d := range lockNames(lock) {
+		if !slices.Contains(p.Deps, d) {
 			p.Deps = append(p.Deps, d)
 		}
 	}
@@ -98,10 +98,20 @@ func Read(dir string, opts Options) (*Project, error) {
 	p.PlugVersion = lockVersion(lock, "plug")
 	p.MixLock = lock != nil
 
+	// The adapter a direct dependency names, else the one mix.lock locks (it may come through
+	// another package, such as fly_postgres).
 	p.Database = "none"
-	for _, a := range adapters {
-		if _, ok := allDeps[a.dep]; ok {
-			p.Database = a.name
+	for _, deps := range []func(string) bool{
+		func(d string) bool { _, ok := allDeps[d]; return ok },
+		func(d string) bool { return slices.Contains(lockNames(lock), d) },
+	} {
+		for _, a := range adapters {
+			if deps(a.dep) {
+				p.Database = a.name
+				break
+			}
+		}
+		if p.Database != "none" {
 			break
 		}
 	}
@@ -142,6 +152,12 @@ func Read(dir string, opts Options) (*Project, error) {
 	if err := p.readNodeNaming(f); err != nil {
 		return nil, err
 	}
+	if err := p.readDeployFiles(f); err != nil {
+		return nil, err
+	}
+	if err := p.readSingleInstance(f); err != nil {
+		return nil, err
+	}
 	for _, m := range append([]string{p.Base, p.WebModule, p.Endpoint, p.Router, p.Application, p.ReleaseModule}, p.Repos...) {
 		if m != "" {
 			if err := checkModule(f.name("lib"), m); err != nil {
@@ -161,14 +177,17 @@ func Read(dir string, opts Options) (*Project, error) {
 		return nil, err
 	}
 	p.Aliases = root.aliases()
+	webMix := root
 	if p.Umbrella {
-		web, err := f.mix(join(webDir, "mix.exs"))
-		if err != nil {
+		if webMix, err = f.mix(join(webDir, "mix.exs")); err != nil {
 			return nil, err
 		}
-		if web != nil {
-			p.Aliases = web.aliases()
+		if webMix != nil {
+			p.Aliases = webMix.aliases()
 		}
+	}
+	if err := p.readAssets(f, webMix); err != nil {
+		return nil, err
 	}
 	// force_ssl wherever a config file a release loads sets it (prod.secret.exs and other
 	// imported files included, dev and test left out).
@@ -302,6 +321,7 @@ func (p *Project) chooseRelease(requested, rootMix string) error {
 		for _, r := range p.Releases {
 			if r == p.App || r == p.WebApp {
 				p.Release = r
+				p.Warnings = append(p.Warnings, fmt.Sprintf("mix.exs defines several releases (%s); phxdeploy deploys %s, the one named after the app: pass --release to deploy another", strings.Join(p.Releases, ", "), r))
 				return nil
 			}
 		}

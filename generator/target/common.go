@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
@@ -17,6 +18,9 @@ const (
 	DefaultOTP    = "28.3.1"
 	DefaultDebian = "trixie-20260610-slim"
 )
+
+// genericReleases are release names that name an environment or a role, not the app.
+var genericReleases = []string{"prod", "production", "staging", "release", "default", "app", "web", "main", "server"}
 
 // Databases are the adapters phxdeploy knows, by the name used in flags.
 var Databases = []string{"postgres", "mysql", "sqlite", "mssql", "none"}
@@ -41,7 +45,12 @@ func (r *Registry) commonQuestions() []*answers.Question {
 			Default: answers.NoDefault, Validate: r.validateTargets},
 		{Key: "name", Title: "Deploy name (Fly app, Kubernetes and systemd name)", Help: "deploy name: Fly app name, Kubernetes resource name, systemd unit (default: the app name with dashes)", Kind: answers.KindString,
 			Default: func(p *project.Project, _ *answers.Values) (string, string, bool) {
-				return strings.ReplaceAll(p.Release, "_", "-"), answers.SourceDetected, true
+				// A release named for its environment (prod) says nothing of the app.
+				base := p.Release
+				if slices.Contains(genericReleases, base) {
+					base = p.App
+				}
+				return strings.ReplaceAll(base, "_", "-"), answers.SourceDetected, true
 			}, Validate: validateName},
 		{Key: "host", Title: "Public host name (PHX_HOST)", Help: "public host name the app is served on (PHX_HOST)", Kind: answers.KindString,
 			RequiredFor: r.namesWhere(func(t Target) bool { return t.PublicHost == nil && !t.LocalHost }),
@@ -56,7 +65,12 @@ func (r *Registry) commonQuestions() []*answers.Question {
 			},
 			Validate: answers.OneOf(Databases)},
 		{Key: "clustering", Title: "Cluster the nodes (dns_cluster)?", Help: "connect the nodes of a deploy into an Erlang cluster (dns_cluster, or the project's libcluster)", Kind: answers.KindBool,
-			Default: answers.Fixed("true"), Validate: answers.OneOf([]string{"true", "false"})},
+			Default: func(p *project.Project, _ *answers.Values) (string, string, bool) {
+				if p.SingleInstance != "" {
+					return "false", answers.SourceDetected + ": " + p.SingleInstance, true
+				}
+				return "true", answers.SourceDefault, true
+			}, Validate: answers.OneOf([]string{"true", "false"})},
 		{Key: "volume-size", Title: "Volume size for the SQLite database (GB)", Help: "size in GB of the volume that holds the SQLite database (Fly volume, Kubernetes claim)", Kind: answers.KindInt,
 			Targets: r.namesWhere(func(t Target) bool { return t.SQLiteVolume }),
 			When:    func(_ *project.Project, v *answers.Values) bool { return v.String("database") == "sqlite" },
@@ -159,6 +173,21 @@ func versionDefault(pinned func(p *project.Project) string, builtin string) func
 		}
 		return builtin, answers.SourceDefault, true
 	}
+}
+
+// partialPins warns about versions the project pins without a patch number (1.15): an image tag
+// needs a whole version, so the built-in one is used.
+func partialPins(p *project.Project, d *Data) []string {
+	var out []string
+	for _, v := range []struct{ what, pinned, used, flag string }{
+		{"Elixir", p.ElixirVersion, d.ElixirVersion, "elixir-version"},
+		{"Erlang/OTP", p.OTPVersion, d.OTPVersion, "otp-version"},
+	} {
+		if v.pinned != "" && strings.Count(v.pinned, ".") < 2 && !strings.HasPrefix(v.used, v.pinned+".") {
+			out = append(out, fmt.Sprintf("%s pins %s %s, not a whole version an image tag can name: the builder uses %s; pass --%s %s.N (the release you run)", p.VersionSource, v.what, v.pinned, v.used, v.flag, v.pinned))
+		}
+	}
+	return out
 }
 
 // buildsImage reports whether a selected target runs the image the Dockerfile builds.

@@ -35,6 +35,10 @@ type Data struct {
 	AssetsSetup       bool     `doc:"mix.exs defines an assets.setup alias"`
 	AssetsDeploy      bool     `doc:"mix.exs defines an assets.deploy alias"`
 	PackageLock       bool     `doc:"assets/package-lock.json exists"`
+	AssetsManager     string   `doc:"the package manager of assets/package.json: npm, yarn, pnpm or bun"`
+	AssetsTool        string   `doc:"the command that installs that package manager in the builder ('' for npm)"`
+	AssetsInstall     string   `doc:"the command that installs the assets' packages, with their lock file"`
+	AssetsScript      string   `doc:"the command that runs package.json's deploy script ('' when it has none)"`
 	Priv              bool     `doc:"priv/ exists"`
 	MixLock           bool     `doc:"mix.lock exists"`
 	RuntimeConfig     string   `doc:"the runtime config file: config/runtime.exs, or config/releases.exs in projects from Elixir 1.9-1.10"`
@@ -106,8 +110,12 @@ type Data struct {
 	ConfigEnv     bool   `doc:"the builder's Elixir has config_env/0 and runtime.exs (1.11 and later)"`
 	LoggerWarning string `doc:"Logger's warning function on the builder's Elixir: warning (1.11 and later) or warn"`
 
-	imageBuilt bool     // a selected target runs the image the Dockerfile builds
-	warnings   []string // what the data could not settle, for the report
+	ComposeFile string `doc:"the Compose file phxdeploy writes: compose.yaml, or compose.prod.yaml beside the project's own"`
+
+	composeFiles []string // the Compose files the project keeps
+	flyConfigs   []string // Fly configs the project keeps elsewhere than fly.toml
+	imageBuilt   bool     // a selected target runs the image the Dockerfile builds
+	warnings     []string // what the data could not settle, for the report
 }
 
 // Warnings are what the data could not settle from the project and the answers.
@@ -179,6 +187,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	if p.ReleasesExs || !p.RuntimeExs && !d.ConfigEnv {
 		d.RuntimeConfig = "config/releases.exs" // Mix still reads it when there is no runtime.exs
 	}
+	d.warnings = append(d.warnings, partialPins(p, d)...)
 	if !project.Satisfies(d.ElixirVersion, p.ElixirRequirement) {
 		d.warnings = append(d.warnings, fmt.Sprintf("the builder's Elixir %s does not meet mix.exs's requirement %q: pass --elixir-version with a version that does", d.ElixirVersion, p.ElixirRequirement))
 	}
@@ -195,6 +204,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		d.HealthPath, d.LivePath = p.ExistingHealthPath, p.ExistingHealthPath
 	}
 	d.AssetsDir = path.Join(d.WebDir, "assets")
+	d.assets(p.AssetsBuild)
 	d.NetworkDatabase = d.Ecto && d.Database != "sqlite"
 	d.DNSClusterQuery = d.Clustering && !p.Libcluster && !p.OwnNodeNames
 	if d.DNSClusterQuery && !d.ConfigEnv {
@@ -205,6 +215,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	d.DatabaseURLExample = databaseURLExamples[d.Database]
 	d.DatabasePort = map[string]int{"postgres": 5432, "mysql": 3306, "mssql": 1433}[d.Database]
 	d.KillTimeoutSeconds = drainSeconds + 15
+	d.composeFiles, d.flyConfigs = p.ComposeFiles, p.FlyConfigs
 	for _, t := range r.targets {
 		d.imageBuilt = d.imageBuilt || t.BuildsImage && d.Selected(t.Name)
 	}
@@ -264,3 +275,43 @@ func snake(s string) string {
 
 // releaseFile is where phxdeploy writes its Release module.
 func releaseFile(d *Data) string { return path.Join(d.AppDir, "lib", d.App, "release.ex") }
+
+// assets turns the project's package manager into the builder's commands.
+func (d *Data) assets(a project.Assets) {
+	d.AssetsManager = a.Manager
+	dir := d.AssetsDir
+	frozen := a.Lock != ""
+	switch a.Manager {
+	case "npm":
+		d.AssetsInstall = "npm install --prefix " + dir
+		if a.Lock == "package-lock.json" || a.Lock == "npm-shrinkwrap.json" {
+			d.AssetsInstall = "npm ci --prefix " + dir
+		}
+		if slices.Contains(a.Scripts, "deploy") {
+			d.AssetsScript = "npm run deploy --prefix " + dir
+		}
+	case "yarn":
+		if a.Berry {
+			d.AssetsTool = "corepack enable"
+			d.AssetsInstall = "cd " + dir + " && yarn install" + map[bool]string{true: " --immutable"}[frozen]
+		} else {
+			d.AssetsTool = "npm install --global yarn@1"
+			d.AssetsInstall = "yarn --cwd " + dir + " install" + map[bool]string{true: " --frozen-lockfile"}[frozen]
+		}
+		if slices.Contains(a.Scripts, "deploy") {
+			d.AssetsScript = "cd " + dir + " && yarn run deploy"
+		}
+	case "pnpm":
+		d.AssetsTool = "npm install --global pnpm"
+		d.AssetsInstall = "pnpm --dir " + dir + " install" + map[bool]string{true: " --frozen-lockfile"}[frozen]
+		if slices.Contains(a.Scripts, "deploy") {
+			d.AssetsScript = "pnpm --dir " + dir + " run deploy"
+		}
+	case "bun":
+		d.AssetsTool = "npm install --global bun"
+		d.AssetsInstall = "cd " + dir + " && bun install" + map[bool]string{true: " --frozen-lockfile"}[frozen]
+		if slices.Contains(a.Scripts, "deploy") {
+			d.AssetsScript = "cd " + dir + " && bun run deploy"
+		}
+	}
+}

@@ -44,9 +44,12 @@ func k8s() Target {
 					return v.String("name"), answers.SourceDefault, true
 				}, Validate: answers.Matches(dnsLabelRe, "namespace")},
 			{Key: "replicas", Title: "Kubernetes replicas", Help: "number of pods (1 with SQLite)", Kind: answers.KindInt,
-				Default: func(_ *project.Project, v *answers.Values) (string, string, bool) {
-					if v.String("database") == "sqlite" {
+				Default: func(p *project.Project, v *answers.Values) (string, string, bool) {
+					switch {
+					case v.String("database") == "sqlite":
 						return "1", answers.SourceDefault, true
+					case p.SingleInstance != "":
+						return "1", answers.SourceDetected + ": " + p.SingleInstance, true
 					}
 					return "2", answers.SourceDefault, true
 				}, Validate: answers.IntRange(1, 1000)},
