@@ -23,10 +23,13 @@ import (
 
 // scenario is a fixture project, an optional change to a copy of it, and the flags given.
 type scenario struct {
-	name    string
-	fixture string
-	mutate  func(t *testing.T, dir string)
-	answers map[string]string
+	name     string
+	fixture  string
+	mutate   func(t *testing.T, dir string)
+	answers  map[string]string
+	endpoint string // --endpoint
+	// facts checks what phxdeploy read from the project and decided (a shape's point).
+	facts func(t *testing.T, res *generator.Result)
 }
 
 func without(paths ...string) func(*testing.T, string) {
@@ -328,9 +331,13 @@ func scenarioDir(t *testing.T, sc scenario) string {
 }
 
 // dryRun runs the whole pipeline on dir without writing.
-func dryRun(t *testing.T, dir string, given map[string]string) *generator.Result {
+func dryRun(t *testing.T, dir string, given map[string]string, endpoint ...string) *generator.Result {
 	t.Helper()
-	res, err := generator.Run(context.Background(), generator.Request{Dir: dir, Given: given, DryRun: true}, nil)
+	req := generator.Request{Dir: dir, Given: given, DryRun: true}
+	if len(endpoint) > 0 {
+		req.Endpoint = endpoint[0]
+	}
+	res, err := generator.Run(context.Background(), req, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +405,10 @@ func flagList(answers map[string]string) string {
 // `go test -short` still compares the golden files.
 func runScenario(t *testing.T, sc scenario) *output {
 	dir := scenarioDir(t, sc)
-	res := dryRun(t, dir, sc.answers)
+	res := dryRun(t, dir, sc.answers, sc.endpoint)
+	if sc.facts != nil {
+		sc.facts(t, res)
+	}
 	// The report as init prints it when it writes the files.
 	var report bytes.Buffer
 	written := *res.Report
@@ -423,7 +433,7 @@ func runScenario(t *testing.T, sc scenario) *output {
 			return
 		}
 		// A second run changes nothing (checked even in -short mode).
-		for _, c := range dryRun(t, dir, sc.answers).Changes {
+		for _, c := range dryRun(t, dir, sc.answers, sc.endpoint).Changes {
 			if c.Action != generator.Identical && c.Action != generator.Manual {
 				t.Errorf("second run: %s %s", c.Action, c.Path)
 			}
@@ -445,7 +455,7 @@ func runScenario(t *testing.T, sc scenario) *output {
 // exists (in the project or a dependency), and every path the platforms probe is served.
 func checkReferences(t *testing.T, dir string, res *generator.Result) {
 	t.Helper()
-	after, err := project.Read(dir, project.Options{})
+	after, err := project.Read(dir, project.Options{Endpoint: res.Project.Endpoint})
 	if err != nil {
 		t.Fatalf("reading the project after phxdeploy wrote into it: %v", err)
 	}

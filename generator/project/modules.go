@@ -2,6 +2,7 @@ package project
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -123,7 +124,7 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 		var pipelines map[string][]string
 		p.Routes, pipelines = routes(ix.modules[p.Router])
 		for _, r := range p.Routes {
-			if (r.Verb == "get" || r.Verb == "forward" || r.Verb == "match") && slices.Contains(healthPaths, r.Path) &&
+			if (r.Verb == "get" || r.Verb == "forward" || r.Verb == "match") && slices.Contains(healthPaths, "/"+path.Base(r.Path)) &&
 				!r.Conditional && safeForProbes(r.Pipelines, pipelines) && !ownHealth(r) {
 				p.ExistingHealthPath, p.Sources["health_route"] = r.Path, r.Source
 				break

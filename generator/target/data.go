@@ -110,7 +110,8 @@ type Data struct {
 	ConfigEnv     bool   `doc:"the builder's Elixir has config_env/0 and runtime.exs (1.11 and later)"`
 	LoggerWarning string `doc:"Logger's warning function on the builder's Elixir: warning (1.11 and later) or warn"`
 
-	ComposeFile string `doc:"the Compose file phxdeploy writes: compose.yaml, or compose.prod.yaml beside the project's own"`
+	SingleInstance string `doc:"why the app runs as one instance ('' when nothing says so)"`
+	ComposeFile    string `doc:"the Compose file phxdeploy writes: compose.yaml, or compose.prod.yaml beside the project's own"`
 
 	composeFiles []string // the Compose files the project keeps
 	flyConfigs   []string // Fly configs the project keeps elsewhere than fly.toml
@@ -216,6 +217,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	d.DatabasePort = map[string]int{"postgres": 5432, "mysql": 3306, "mssql": 1433}[d.Database]
 	d.KillTimeoutSeconds = drainSeconds + 15
 	d.composeFiles, d.flyConfigs = p.ComposeFiles, p.FlyConfigs
+	d.SingleInstance = p.SingleInstance
 	for _, t := range r.targets {
 		d.imageBuilt = d.imageBuilt || t.BuildsImage && d.Selected(t.Name)
 	}

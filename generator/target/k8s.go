@@ -64,7 +64,9 @@ func k8s() Target {
 		},
 		Derive: func(d *Data) {
 			d.SecretName = d.Name
-			d.StatefulSet = d.Database == "sqlite"
+			// One pod that owns its volume (SQLite), or an app that must run as one instance: a
+			// StatefulSet never runs two, even during a rollout.
+			d.StatefulSet = d.Database == "sqlite" || d.SingleInstance != "" && d.Replicas == 1
 			d.WorkloadFile = map[bool]string{true: "statefulset.yaml", false: "deployment.yaml"}[d.StatefulSet]
 			d.HeadlessService = d.Clustering || d.StatefulSet
 			d.GraceSeconds = preStopSeconds + drainSeconds + 10
