@@ -25,6 +25,7 @@ type InitOptions struct {
 
 	Dir        string
 	Release    string
+	Endpoint   string
 	Templates  []string // organization template directories, first wins
 	Yes        bool
 	DryRun     bool
@@ -63,6 +64,7 @@ answers without a default must then be given as flags.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.Dir, "dir", ".", "project directory")
 	f.StringVar(&opts.Release, "release", "", "release to deploy when mix.exs defines several")
+	f.StringVar(&opts.Endpoint, "endpoint", "", "the public endpoint module, when the project has several")
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not prompt: take defaults for every question not given as a flag")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "write nothing; print a unified diff of every change")
 	f.BoolVar(&opts.Force, "force", false, "overwrite files that differ from what phxdeploy would write")
@@ -179,7 +181,7 @@ func runInit(opts *InitOptions) error {
 		return err
 	}
 	res, err := generator.Run(ctx, generator.Request{
-		Dir: opts.Dir, Release: opts.Release, Given: opts.Given, TemplateDirs: dirs,
+		Dir: opts.Dir, Release: opts.Release, Endpoint: opts.Endpoint, Given: opts.Given, TemplateDirs: dirs,
 		Force: opts.Force, DryRun: opts.DryRun,
 	}, ask)
 	if err != nil {

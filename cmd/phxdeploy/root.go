@@ -53,7 +53,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: generator.ExitUsage, err: err}
 	})
-	root.AddCommand(NewInitCmd(ios, nil), NewTemplatesCmd(ios))
+	root.AddCommand(NewInitCmd(ios, nil), NewTemplatesCmd(ios), NewDebugCmd(ios))
 	typedArgs(root)
 	return root
 }

@@ -104,3 +104,11 @@ func TestDeepNestingIsAnErrorNotACrash(t *testing.T) {
 		}
 	}
 }
+
+// TestKeywordsAfterADotAreNames: `line.period.end` is a field, not the end of a block.
+func TestKeywordsAfterADotAreNames(t *testing.T) {
+	src := "defmodule A do\n  def f(line), do: %{end_date: line.period.end, d: line.do, f: x.fn}\nend\n"
+	if _, err := Parse(src); err != nil {
+		t.Errorf("%v", err)
+	}
+}

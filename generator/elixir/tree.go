@@ -37,6 +37,9 @@ func Parse(src string) (*Tree, error) {
 	cur := root
 	depth := 0
 	for i, t := range code {
+		if t.Kind == Ident && i > 0 && code[i-1].Is(".") {
+			continue // a field or function after a dot (line.period.end) is not a keyword
+		}
 		opens := t.Kind == Ident && (t.Text == "do" || t.Text == "fn") || t.Kind == Punct && closers[t.Text] != ""
 		closes := t.Kind == Ident && t.Text == "end" || t.Kind == Punct && (t.Text == ")" || t.Text == "]" || t.Text == "}" || t.Text == ">>")
 		if opens {

@@ -23,9 +23,13 @@ func Router(src, file, path, module string) (string, error) {
 		return "", StepBack(file+" cannot be read as Elixir ("+err.Error()+")", snippet)
 	}
 	code := s.code()
-	for _, tok := range code {
-		if tok.Kind == elixir.Alias && (tok.Text == module || strings.HasSuffix(tok.Text, "HealthController")) {
-			return src, nil // mounted already (or an earlier phxdeploy's health routes)
+	for i, tok := range code {
+		if tok.Kind == elixir.Alias && tok.Text == module {
+			return src, nil // mounted already
+		}
+		if tok.Kind == elixir.Alias && strings.HasSuffix(tok.Text, "HealthController") && i+2 < len(code) &&
+			code[i+2].Kind == elixir.Atom && elixir.AtomName(code[i+2]) == "readiness" {
+			return src, nil // an earlier phxdeploy's health routes
 		}
 	}
 	// the router module: defmodule ... do ... end at the top level

@@ -131,15 +131,20 @@ func (m *Module) read() {
 		if !elixir.StatementStart(code, i) || i+1 >= n.Close {
 			continue
 		}
-		next := code[i+1]
+		word := code[i]
+		a := i + 1 // the first argument (after the parenthesis of `use(X, ...)` or `plug(X)`)
+		if code[a].Is("(") && a+1 < n.Close && (word.Is("use") || word.Is("plug")) {
+			a++
+		}
+		next := code[a]
 		switch {
-		case code[i].Is("use") && next.Kind == elixir.Alias:
-			u := useStmt{mod: next.Text, opts: map[string]string{}, line: code[i].Line}
-			if i+3 < n.Close && code[i+2].Is(",") {
-				if code[i+3].Kind == elixir.Atom {
-					u.arg = elixir.AtomName(code[i+3])
+		case word.Is("use") && next.Kind == elixir.Alias:
+			u := useStmt{mod: next.Text, opts: map[string]string{}, line: word.Line}
+			if a+2 < n.Close && code[a+1].Is(",") {
+				if code[a+2].Kind == elixir.Atom {
+					u.arg = elixir.AtomName(code[a+2])
 				}
-				for k := i + 3; k+1 < n.Close && (k == i+3 || !elixir.StatementStart(code, k)); k++ {
+				for k := a + 2; k+1 < n.Close && (k == a+2 || !elixir.StatementStart(code, k)); k++ {
 					if code[k].Kind != elixir.KeywordKey {
 						continue
 					}
@@ -154,9 +159,9 @@ func (m *Module) read() {
 				}
 			}
 			m.uses = append(m.uses, u)
-		case (code[i].Is("def") || code[i].Is("defp") || code[i].Is("defmacro")) && next.Kind == elixir.Ident:
+		case (word.Is("def") || word.Is("defp") || word.Is("defmacro")) && next.Kind == elixir.Ident:
 			m.defs[next.Text] = true
-		case code[i].Is("plug") && next.Kind == elixir.Alias:
+		case word.Is("plug") && next.Kind == elixir.Alias:
 			m.plugs = append(m.plugs, next.Text)
 		}
 	}

@@ -125,7 +125,7 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 		p.Routes, pipelines = routes(ix.modules[p.Router])
 		for _, r := range p.Routes {
 			if (r.Verb == "get" || r.Verb == "forward" || r.Verb == "match") && slices.Contains(healthPaths, "/"+path.Base(r.Path)) &&
-				!r.Conditional && safeForProbes(r.Pipelines, pipelines) && !ownHealth(r) {
+				!r.Conditional && safeForProbes(r.Pipelines, pipelines) && !ownHealth(r, ownHealthModule(p)) {
 				p.ExistingHealthPath, p.Sources["health_route"] = r.Path, r.Source
 				break
 			}
@@ -142,9 +142,11 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 	return nil
 }
 
-// ownHealth reports whether a route is phxdeploy's own health check (an earlier run's).
-func ownHealth(r Route) bool {
-	return strings.HasSuffix(r.To, "HealthController") || r.Verb == "forward" && strings.HasSuffix(r.To, ".Health")
+// ownHealth reports whether a route is phxdeploy's own health check: the forward to its Plug,
+// or the controller routes an earlier phxdeploy added (readiness and liveness actions).
+func ownHealth(r Route, own string) bool {
+	return r.Verb == "forward" && r.To == own ||
+		strings.HasSuffix(r.To, "HealthController") && (r.Action == "readiness" || r.Action == "liveness")
 }
 
 // applicationModule is the module mix.exs names in `mod: {Module, args}`.
@@ -220,7 +222,14 @@ func mentionsAliased(m *Module, repo string) bool {
 func endpointHealth(ix *index, endpoint *Module) (string, string) {
 	code := endpoint.tree.Code
 	for i := endpoint.body.Open + 1; i+1 < endpoint.body.Close; i++ {
-		if !code[i].Is("plug") || !elixir.StatementStart(code, i) || code[i+1].Kind != elixir.Alias {
+		if !code[i].Is("plug") || !elixir.StatementStart(code, i) {
+			continue
+		}
+		at := i + 1
+		if code[at].Is("(") {
+			at++ // plug(X, ...)
+		}
+		if code[at].Kind != elixir.Alias {
 			continue
 		}
 		end := elixir.StatementEnd(code, endpoint.body, i)
@@ -229,7 +238,7 @@ func endpointHealth(ix *index, endpoint *Module) (string, string) {
 				return elixir.Unquote(code[k]), fmt.Sprintf("%s:%d", endpoint.File, code[i].Line)
 			}
 		}
-		if m := ix.modules[code[i+1].Text]; m != nil && m.defs["call"] {
+		if m := ix.modules[code[at].Text]; m != nil && m.defs["call"] {
 			for _, t := range m.code {
 				if t.Kind == elixir.String && slices.Contains(healthPaths, elixir.Unquote(t)) {
 					return elixir.Unquote(t), m.Source()
@@ -323,4 +332,16 @@ func (p *Project) readNodeNaming(f *files) error {
 		}
 	}
 	return nil
+}
+
+// ownHealthModule is the module phxdeploy's health check has when it is in the project: one
+// defined beside the router whose doc says phxdeploy wrote it.
+func ownHealthModule(p *Project) string {
+	for _, name := range []string{"Health", "HealthCheck", "DeployHealth", "PhxdeployHealth"} {
+		m := namespace(p.Router) + "." + name
+		if f := p.moduleFiles[m]; f != "" && path.Dir(f) == path.Dir(p.RouterFile) {
+			return m
+		}
+	}
+	return ""
 }

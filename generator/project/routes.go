@@ -15,6 +15,7 @@ type Route struct {
 	Verb      string   `json:"verb"` // get, post, ..., forward, live
 	Path      string   `json:"path"`
 	To        string   `json:"to,omitempty"` // controller or plug, with the scope's alias
+	Action    string   `json:"action,omitempty"`
 	Pipelines []string `json:"pipelines,omitempty"`
 	// Conditional is set for a route inside an `if` (dev routes): it may not exist in prod.
 	Conditional bool   `json:"conditional,omitempty"`
@@ -73,6 +74,9 @@ func routes(m *Module) (out []Route, pipelines map[string][]string) {
 					Conditional: conditional, Source: m.File + ":" + itoa(code[i].Line)}
 				if len(args) > 2 && args[1].Is(",") && args[2].Kind == elixir.Alias {
 					r.To = joinAlias(alias, args[2].Text)
+					if len(args) > 4 && args[3].Is(",") && args[4].Kind == elixir.Atom {
+						r.Action = elixir.AtomName(args[4])
+					}
 				}
 				out = append(out, r)
 			}
