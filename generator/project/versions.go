@@ -60,15 +60,36 @@ var versionFiles = []versionFile{
 	{".mise.toml", pairs(miseRe, plainNames)},
 	{".elixir-version", func(b []byte) (string, string) { return strings.TrimSpace(string(b)), "" }},
 	{"elixir_buildpack.config", pairs(buildpackRe, plainNames)},
-	{"Dockerfile", func(b []byte) (string, string) {
-		if strings.Contains(string(b), "Written by phxdeploy") {
-			return "", "" // phxdeploy's own: its versions are answers, not pins
+	{"Dockerfile", dockerVersions},
+}
+
+// dockerVersions reads a Dockerfile's builder versions (ARGs or a hexpm/elixir FROM).
+func dockerVersions(b []byte) (string, string) {
+	if strings.Contains(string(b), "Written by phxdeploy") {
+		return "", "" // phxdeploy's own: its versions are answers, not pins
+	}
+	if m := dockerFromRe.FindSubmatch(b); m != nil {
+		return string(m[1]), string(m[2])
+	}
+	return pairs(dockerArgRe, plainNames)(b)
+}
+
+// otherDockerfiles are the Dockerfiles a project keeps below its root (docker/selfhosted.Dockerfile,
+// ops/Dockerfile), read after the root's.
+func otherDockerfiles(f *files) []versionFile {
+	var out []versionFile
+	for _, dir := range []string{"docker", ".docker", "ops", "deploy", "build"} {
+		if !f.isDir(dir) {
+			continue
 		}
-		if m := dockerFromRe.FindSubmatch(b); m != nil {
-			return string(m[1]), string(m[2])
+		entries, _ := f.d.ReadDir(dir)
+		for _, e := range entries {
+			if n := e.Name(); !e.IsDir() && strings.Contains(strings.ToLower(n), "dockerfile") {
+				out = append(out, versionFile{join(dir, n), dockerVersions})
+			}
 		}
-		return pairs(dockerArgRe, plainNames)(b)
-	}},
+	}
+	return out
 }
 
 // readVersions reads the Elixir and Erlang/OTP versions the project pins, from the first file of
@@ -76,7 +97,7 @@ var versionFiles = []versionFile{
 // pinned anywhere falls back to the built-in default.
 func readVersions(f *files) (elixirV, otpV, source string, err error) {
 	var sources []string
-	for _, vf := range versionFiles {
+	for _, vf := range append(append([]versionFile{}, versionFiles...), otherDockerfiles(f)...) {
 		b, ok, err := f.read(vf.file)
 		if err != nil {
 			return "", "", "", err

@@ -104,9 +104,9 @@ func (r *Registry) imageQuestions() []*answers.Question {
 		{Key: "extra-packages", Title: "Extra Debian packages for the runner image (comma-separated)", Help: "Debian packages to add to the runner image, comma-separated", Kind: answers.KindList, Targets: images,
 			Default: answers.Fixed(""), Validate: validatePackages},
 		{Key: "elixir-version", Title: "Elixir version of the builder image", Help: "Elixir version for the builder image (default: from .tool-versions/mise.toml/.elixir-version)", Kind: answers.KindString, Targets: images,
-			Default: versionDefault(func(p *project.Project) string { return p.ElixirVersion }, DefaultElixir), Validate: answers.Matches(versionRe, "version")},
+			Default: versionDefault(func(p *project.Project) string { return p.ElixirVersion }, DefaultElixir, 3), Validate: answers.Matches(versionRe, "version")},
 		{Key: "otp-version", Title: "Erlang/OTP version of the builder image", Help: "Erlang/OTP version for the builder image", Kind: answers.KindString, Targets: images,
-			Default: versionDefault(func(p *project.Project) string { return p.OTPVersion }, DefaultOTP), Validate: answers.Matches(versionRe, "version")},
+			Default: versionDefault(func(p *project.Project) string { return p.OTPVersion }, DefaultOTP, 2), Validate: answers.Matches(versionRe, "version")},
 		{Key: "debian-version", Title: "Debian image tag (codename-date-slim)", Help: "Debian tag shared by the builder and runner images", Kind: answers.KindString, Targets: images,
 			Default: answers.Fixed(DefaultDebian), Validate: answers.Matches(debianRe, "Debian tag (e.g. trixie-20260610-slim)")},
 	}
@@ -165,10 +165,11 @@ func validatePackages(s string) error {
 	return nil
 }
 
-// versionDefault uses the project's pinned version when it is a full version, else the built-in.
-func versionDefault(pinned func(p *project.Project) string, builtin string) func(*project.Project, *answers.Values) (string, string, bool) {
+// versionDefault uses the project's pinned version when it is a whole version (Elixir: three
+// parts; Erlang/OTP releases such as 27.3 have two), else the built-in.
+func versionDefault(pinned func(p *project.Project) string, builtin string, parts int) func(*project.Project, *answers.Values) (string, string, bool) {
 	return func(p *project.Project, _ *answers.Values) (string, string, bool) {
-		if v := pinned(p); versionRe.MatchString(v) && strings.Count(v, ".") >= 2 {
+		if v := pinned(p); versionRe.MatchString(v) && strings.Count(v, ".") >= parts-1 {
 			return v, answers.SourceDetected, true
 		}
 		return builtin, answers.SourceDefault, true
@@ -179,11 +180,14 @@ func versionDefault(pinned func(p *project.Project) string, builtin string) func
 // needs a whole version, so the built-in one is used.
 func partialPins(p *project.Project, d *Data) []string {
 	var out []string
-	for _, v := range []struct{ what, pinned, used, flag string }{
-		{"Elixir", p.ElixirVersion, d.ElixirVersion, "elixir-version"},
-		{"Erlang/OTP", p.OTPVersion, d.OTPVersion, "otp-version"},
+	for _, v := range []struct {
+		what, pinned, used, flag string
+		parts                    int
+	}{
+		{"Elixir", p.ElixirVersion, d.ElixirVersion, "elixir-version", 3},
+		{"Erlang/OTP", p.OTPVersion, d.OTPVersion, "otp-version", 2},
 	} {
-		if v.pinned != "" && strings.Count(v.pinned, ".") < 2 && !strings.HasPrefix(v.used, v.pinned+".") {
+		if v.pinned != "" && strings.Count(v.pinned, ".") < v.parts-1 && !strings.HasPrefix(v.used, v.pinned+".") {
 			out = append(out, fmt.Sprintf("%s pins %s %s, not a whole version an image tag can name: the builder uses %s; pass --%s %s.N (the release you run)", p.VersionSource, v.what, v.pinned, v.used, v.flag, v.pinned))
 		}
 	}
