@@ -176,8 +176,8 @@ func TestPrintableEscapesTerminalControls(t *testing.T) {
 		"café":                   "café",
 		"\u009b31m":              `\u009b31m`,
 	} {
-		if got := printable(in); got != want {
-			t.Errorf("printable(%q) = %q, want %q", in, got, want)
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

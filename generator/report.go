@@ -50,29 +50,29 @@ func (r *Report) WriteText(w io.Writer) {
 		if r.DryRun && c.Writes() {
 			verb = "would " + verb
 		}
-		fmt.Fprintf(w, "%16s  %s\n", verb, printable(c.Path))
+		fmt.Fprintf(w, "%16s  %s\n", verb, Printable(c.Path))
 	}
 	for _, c := range r.Changes {
 		switch {
 		case c.Action == Manual:
-			fmt.Fprintf(w, "\nmanual: %s: %s\n", printable(c.Path), printable(c.Reason))
+			fmt.Fprintf(w, "\nmanual: %s: %s\n", Printable(c.Path), Printable(c.Reason))
 			for _, line := range strings.Split(strings.TrimRight(c.Snippet, "\n"), "\n") {
-				fmt.Fprintf(w, "    %s\n", printable(line))
+				fmt.Fprintf(w, "    %s\n", Printable(line))
 			}
 		case c.Action == Conflict && c.Old == nil:
-			fmt.Fprintf(w, "\nconflict: %s: %s\n", printable(c.Path), printable(c.Reason))
+			fmt.Fprintf(w, "\nconflict: %s: %s\n", Printable(c.Path), Printable(c.Reason))
 		}
 	}
 	if len(r.Answers) > 0 {
 		fmt.Fprintln(w, "\nAnswers:")
 		for _, a := range r.Answers {
-			fmt.Fprintf(w, "  %-16s %-36s (%s)\n", a.Key, printable(quoteEmpty(a.Value)), printable(a.Source))
+			fmt.Fprintf(w, "  %-16s %-36s (%s)\n", a.Key, Printable(quoteEmpty(a.Value)), Printable(a.Source))
 		}
 	}
 	if len(r.Warnings) > 0 {
 		fmt.Fprintln(w, "\nWarnings:")
 		for _, warning := range r.Warnings {
-			fmt.Fprintf(w, "  %s\n", printable(warning))
+			fmt.Fprintf(w, "  %s\n", Printable(warning))
 		}
 	}
 	conflicts := Counts(r.Changes)[Conflict]
@@ -87,7 +87,7 @@ func (r *Report) WriteText(w io.Writer) {
 				fmt.Fprintf(w, "  %s:\n", s.Target)
 				last = s.Target
 			}
-			fmt.Fprintf(w, "    %s\n", printable(s.Text))
+			fmt.Fprintf(w, "    %s\n", Printable(s.Text))
 		}
 	}
 }
@@ -98,20 +98,21 @@ func WriteDiff(w io.Writer, changes []Change) error {
 		if !c.Writes() && c.Action != Conflict {
 			continue
 		}
-		from := "a/" + c.Path
+		name := Printable(c.Path)
+		from := "a/" + name
 		if c.Old == nil {
 			from = "/dev/null"
 		}
-		diff, err := UnifiedDiff(from, "b/"+c.Path, c.Old, c.Content)
+		diff, err := UnifiedDiff(from, "b/"+name, c.Old, c.Content)
 		if err != nil {
 			return err
 		}
 		if c.Action == Conflict && c.Old == nil {
-			fmt.Fprintf(w, "# conflict: %s: %s\n", c.Path, c.Reason)
+			fmt.Fprintf(w, "# conflict: %s: %s\n", name, Printable(c.Reason))
 			continue
 		}
 		if c.Action == Conflict {
-			fmt.Fprintf(w, "# conflict: %s (what --force would write)\n", c.Path)
+			fmt.Fprintf(w, "# conflict: %s (what --force would write)\n", name)
 		}
 		if _, err := io.WriteString(w, diff); err != nil {
 			return err
@@ -120,9 +121,9 @@ func WriteDiff(w io.Writer, changes []Change) error {
 	return nil
 }
 
-// printable shows control characters and invalid UTF-8 as escapes, so that no name from a project
+// Printable shows control characters and invalid UTF-8 as escapes, so that no name from a project
 // can move the cursor, clear the screen or forge a line of the report on a terminal.
-func printable(s string) string {
+func Printable(s string) string {
 	var b strings.Builder
 	for len(s) > 0 {
 		r, size := utf8.DecodeRuneInString(s)

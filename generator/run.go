@@ -118,11 +118,12 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 		return nil, &Interrupted{Cause: context.Cause(ctx)} // nothing written yet
 	}
 	if !req.DryRun {
-		for _, t := range CleanTemps(p.Dir, res.Changes) {
-			res.Warnings = append(res.Warnings, "removed "+t+", a temporary file an interrupted run left")
-		}
 		if err := ApplyContext(ctx, p.Dir, res.Changes); err != nil {
 			return nil, err
+		}
+		// Only once the run has written (a failed run changes nothing, not even this).
+		for _, t := range CleanTemps(p.Dir, res.Changes) {
+			res.Warnings = append(res.Warnings, "removed "+t+", a temporary file an interrupted run left")
 		}
 	}
 	res.Report = newReport(reg, p, v, res.Data, res.Changes, req.DryRun)

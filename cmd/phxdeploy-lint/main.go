@@ -49,7 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	e := engine.New(layers)
 	defer e.Close()
 	for _, w := range e.StaleOverrides() {
-		fmt.Fprintln(stderr, "warning:", w)
+		fmt.Fprintln(stderr, "warning:", generator.Printable(w))
 	}
 	problems, skipped := lint.Run(e)
 	if *asJSON {

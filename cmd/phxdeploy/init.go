@@ -188,7 +188,7 @@ func runInit(opts *InitOptions) error {
 		return failed(err)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(ios.ErrOut, "warning:", w)
+		fmt.Fprintln(ios.ErrOut, "warning:", generator.Printable(w))
 	}
 	if opts.DryRun && !opts.JSON {
 		if err := generator.WriteDiff(ios.Out, res.Changes); err != nil {

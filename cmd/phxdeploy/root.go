@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -98,10 +99,20 @@ func Execute(args []string, ios *IOStreams) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(ios.ErrOut, "error:", ee.err)
+			fmt.Fprintln(ios.ErrOut, "error:", printableMultiline(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(ios.ErrOut, "error:", err)
+	fmt.Fprintln(ios.ErrOut, "error:", printableMultiline(err.Error()))
 	return generator.ExitFailed
+}
+
+// printableMultiline escapes control characters in a message from the project (a file name with
+// terminal escapes), keeping its own line breaks.
+func printableMultiline(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = generator.Printable(l)
+	}
+	return strings.Join(lines, "\n")
 }

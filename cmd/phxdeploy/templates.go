@@ -86,12 +86,12 @@ func newTemplatesListCmd(o *TemplatesOptions) *cobra.Command {
 				return writeJSON(o.IO, rows)
 			}
 			for _, r := range rows {
-				fmt.Fprintf(o.IO.Out, "%-36s %-13s %s\n", r.Name, r.Layer, map[bool]string{true: r.File, false: ""}[r.Layer != "embedded"])
+				fmt.Fprintf(o.IO.Out, "%-36s %-13s %s\n", generator.Printable(r.Name), r.Layer, generator.Printable(map[bool]string{true: r.File, false: ""}[r.Layer != "embedded"]))
 				for _, ov := range r.Overrides {
 					fmt.Fprintf(o.IO.Out, "%-36s   block %s\n", "", ov)
 				}
 				if r.Stale != "" {
-					fmt.Fprintf(o.IO.Out, "%-36s   warning: %s\n", "", r.Stale)
+					fmt.Fprintf(o.IO.Out, "%-36s   warning: %s\n", "", generator.Printable(r.Stale))
 				}
 			}
 			return nil

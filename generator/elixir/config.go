@@ -16,29 +16,77 @@ type ConfigCall struct {
 	First  int               // index of the `config` token
 }
 
-// ConfigCalls finds every config call in the file, at any depth.
+// ConfigCalls finds every config call in the file, at any depth, with or without parentheses; a
+// target named through an alias of the file (`alias ShopWeb.Endpoint`) gets its full name.
 func (t *Tree) ConfigCalls() []ConfigCall {
 	var out []ConfigCall
 	code := t.Code
+	aliases := t.Aliases()
 	t.Root.Walk(func(n *Node) {
 		if n.Kind != "" && n.Kind != "do" {
 			return
 		}
 		for i := n.Open + 1; i < n.Close && i < len(code); i++ {
 			if c := n.ChildAt(i); c != nil {
+				if i > 0 && code[i-1].Is("config") && c.Kind == "(" && StatementStart(code, i-1) && i+1 < len(code) && code[i+1].Kind == Atom {
+					out = append(out, parseConfigCall(code, c, i, aliases)) // config(:app, ...)
+				}
 				i = c.Close
 				continue
 			}
 			if !code[i].Is("config") || !StatementStart(code, i) || i+1 >= len(code) || code[i+1].Kind != Atom {
 				continue
 			}
-			out = append(out, parseConfigCall(code, n, i))
+			out = append(out, parseConfigCall(code, n, i, aliases))
 		}
 	})
 	return out
 }
 
-func parseConfigCall(code []Token, n *Node, i int) ConfigCall {
+// Aliases maps the short names a file's alias statements introduce to the modules they name:
+// `alias A.B` (B), `alias A.B, as: C` (C), `alias A.{B, C}` (B and C).
+func (t *Tree) Aliases() map[string]string {
+	code := t.Code
+	out := map[string]string{}
+	for i := 0; i+1 < len(code); i++ {
+		if !code[i].Is("alias") || code[i+1].Kind != Alias || !StatementStart(code, i) {
+			continue
+		}
+		full := code[i+1].Text
+		switch {
+		case i+3 < len(code) && code[i+2].Is(".") && code[i+3].Is("{"):
+			if group := t.NodeAt(i + 3); group != nil {
+				for k := group.Open + 1; k < group.Close; k++ {
+					if code[k].Kind == Alias && group.Direct(k) {
+						out[firstPart(code[k].Text)] = full + "." + code[k].Text
+					}
+				}
+			}
+		case i+4 < len(code) && code[i+2].Is(",") && code[i+3].Kind == KeywordKey && code[i+3].Text == "as" && code[i+4].Kind == Alias:
+			out[code[i+4].Text] = full
+		default:
+			out[full[strings.LastIndexByte(full, '.')+1:]] = full
+		}
+	}
+	return out
+}
+
+func firstPart(m string) string { return strings.SplitN(m, ".", 2)[0] }
+
+// expand resolves a module named through an alias to its full name.
+func expand(aliases map[string]string, m string) string {
+	head, rest, nested := strings.Cut(m, ".")
+	full, ok := aliases[head]
+	switch {
+	case !ok:
+		return m
+	case nested:
+		return full + "." + rest
+	}
+	return full
+}
+
+func parseConfigCall(code []Token, n *Node, i int, aliases map[string]string) ConfigCall {
 	c := ConfigCall{App: AtomName(code[i+1]), Keys: map[string]bool{}, Nested: map[string]string{}, Node: n, First: i}
 	j := i + 2
 	// The second argument is a target when the call ends after it or goes on with options;
@@ -46,6 +94,9 @@ func parseConfigCall(code []Token, n *Node, i int) ConfigCall {
 	if j < len(code) && code[j].Is(",") && j+1 < len(code) && (code[j+1].Kind == Alias || code[j+1].Kind == Atom) &&
 		(j+2 >= n.Close || code[j+2].Is(",") || StatementStart(code, j+2)) {
 		c.Target = code[j+1].Text
+		if code[j+1].Kind == Alias {
+			c.Target = expand(aliases, c.Target)
+		}
 		j += 2
 	}
 	if j < len(code) && code[j].Is(",") {

@@ -255,10 +255,9 @@ func (s *scanner) quoted(q byte, allowHeredoc bool) error {
 	return s.body(q, true)
 }
 
-// body scans up to and including the closing delimiter close.
+// body scans up to and including the closing delimiter close. Delimiters do not nest: Elixir
+// ends ~s(a (b) at the first ")", and so does the scanner.
 func (s *scanner) body(close byte, interpolate bool) error {
-	open := opening(close)
-	nest := 0
 	startLine := s.line
 	for s.pos < len(s.src) {
 		c := s.src[s.pos]
@@ -278,19 +277,14 @@ func (s *scanner) body(close byte, interpolate bool) error {
 				return err
 			}
 			continue
-		case open != 0 && c == open:
-			nest++
 		case c == close:
-			if nest == 0 {
-				s.pos++
-				return nil
-			}
-			nest--
+			s.pos++
+			return nil
 		}
 		s.pos++
 	}
 	s.line = startLine
-	return s.fail("unterminated %c...%c", orDefault(open, close), close)
+	return s.fail("unterminated %c...%c", orDefault(opening(close), close), close)
 }
 
 func orDefault(a, b byte) byte {

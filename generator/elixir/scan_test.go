@@ -31,7 +31,7 @@ func TestScanSeparatesCodeFromTextThatLooksLikeCode(t *testing.T) {
 		{`"#{"nested #{:deep} }"} end"`, `string:"#{"nested #{:deep} }"} end"`},
 		{"@doc \"\"\"\n  do end {:phoenix, \"x\"}\n  \"\"\"\nfoo", "punct:@ ident:doc string:\"\"\"\n  do end {:phoenix, \"x\"}\n  \"\"\" ident:foo"},
 		{"'''\ncharlist \"heredoc\"\n'''", "charlist:'''\ncharlist \"heredoc\"\n'''"},
-		{`~s(a (nested) "q" end)`, `sigil:~s(a (nested) "q" end)`},
+		{`~s(a [nested] "q" end)`, `sigil:~s(a [nested] "q" end)`}, // delimiters do not nest: ~s(a (b) ends at the first )
 		{`~r/a\/b#c/iu`, `sigil:~r/a\/b#c/iu`},
 		{`~S"no #{interp"`, `sigil:~S"no #{interp"`},
 		{"~H\"\"\"\n<div>{@x}</div>\n\"\"\"", "sigil:~H\"\"\"\n<div>{@x}</div>\n\"\"\""},
@@ -110,5 +110,23 @@ func TestKeywordsAfterADotAreNames(t *testing.T) {
 	src := "defmodule A do\n  def f(line), do: %{end_date: line.period.end, d: line.do, f: x.fn}\nend\n"
 	if _, err := Parse(src); err != nil {
 		t.Errorf("%v", err)
+	}
+}
+
+// TestSigilDelimitersDoNotNest: Elixir ends ~s(a (b) at the first ")"; what follows is code.
+func TestSigilDelimitersDoNotNest(t *testing.T) {
+	src := "banner = ~s(notes (see docs)\nnote = \")\nif config_env() == :prod do\n  :ok\nend\n\"\n"
+	toks, err := Scan(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var strs []string
+	for _, tok := range Code(toks) {
+		if tok.Kind == String || tok.Kind == Sigil {
+			strs = append(strs, tok.Text)
+		}
+	}
+	if len(strs) != 2 || strs[0] != "~s(notes (see docs)" || !strings.HasPrefix(strs[1], "\")") {
+		t.Errorf("strings and sigils: %q", strs)
 	}
 }

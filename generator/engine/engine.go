@@ -163,6 +163,7 @@ func (e *Engine) parse(name string, sp *spend) (*template.Template, error) {
 		return out.buf.String(), err
 	}
 	budgeted(funcs, sp)
+	guarded(funcs, sp)
 	funcs["required"] = func(what string, v any) (any, error) {
 		if v == nil || v == "" {
 			return nil, fmt.Errorf("%s is required", what)

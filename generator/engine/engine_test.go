@@ -43,6 +43,9 @@ func TestRenderBudget(t *testing.T) {
 		"output written": {`{{ range until 5000 }}{{ printf "%01000d" 0 }}{{ end }}`, "larger than 4 MiB"},
 		"endless loop":   {`{{ $l := until 1000 }}{{ range $l }}{{ range $l }}{{ range $l }}{{ end }}{{ end }}{{ end }}`, "longer than"},
 		"huge indent":    {`{{ "a" | indent 100000000 }}`, "elements"},
+		"doubling":       {`{{ $s := "x" }}{{ range until 40 }}{{ $s = printf "%s%s" $s $s }}{{ end }}{{ len $s }}`, "larger than 4 MiB"},
+		"huge exCall":    {`{{ exCall 6000000000 "config" (list ":app") (list) }}`, "not a column"},
+		"random order":   {`{{ $d := dict "b" 1 "a" 2 "c" 3 }}{{ if ne (keys $d | join ",") "a,b,c" }}{{ fail "keys unsorted" }}{{ end }}{{ fail "sorted" }}`, "sorted"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"fmt"
+	"reflect"
+	"sort"
 	"strings"
 	"text/template"
 
@@ -28,7 +31,32 @@ func baseFuncs() template.FuncMap {
 	for _, name := range impure {
 		delete(funcs, name)
 	}
-	funcs["exCall"] = elixir.FormatCallAny
+	funcs["exCall"] = func(indent int, fun string, args []any, kws []any) (string, error) {
+		if indent < 0 || indent > 200 {
+			return "", fmt.Errorf("exCall: indent %d is not a column (0 to 200)", indent)
+		}
+		return elixir.FormatCallAny(indent, fun, args, kws)
+	}
+	// Map iteration order is random: keys and values are sorted, so that a template renders the
+	// same every time.
+	sortedKeys := func(dicts ...map[string]any) []string {
+		var out []string
+		for _, d := range dicts {
+			for k := range d {
+				out = append(out, k)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	funcs["keys"] = sortedKeys
+	funcs["values"] = func(dict map[string]any) []any {
+		var out []any
+		for _, k := range sortedKeys(dict) {
+			out = append(out, dict[k])
+		}
+		return out
+	}
 	funcs["shq"] = ShQuote
 	funcs["yamlq"] = YAMLQuote
 	funcs["tomlq"] = TOMLQuote
@@ -83,5 +111,43 @@ func budgeted(funcs template.FuncMap, sp *spend) {
 			}
 			return f(spaces, s), nil
 		}
+	}
+}
+
+// guarded wraps every function so that none returns a string larger than a render's output
+// budget, or a list longer than its element budget: a template that doubles a string forty times
+// fails at the budget instead of exhausting memory. (text/template turns the panic into an error
+// naming the function.)
+func guarded(funcs template.FuncMap, sp *spend) {
+	funcs["printf"] = fmt.Sprintf
+	funcs["print"] = fmt.Sprint
+	funcs["println"] = fmt.Sprintln
+	for name, fn := range funcs {
+		v := reflect.ValueOf(fn)
+		if v.Kind() != reflect.Func {
+			continue
+		}
+		t := v.Type()
+		funcs[name] = reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+			var out []reflect.Value
+			if t.IsVariadic() {
+				out = v.CallSlice(args)
+			} else {
+				out = v.Call(args)
+			}
+			for _, o := range out {
+				switch o.Kind() {
+				case reflect.String:
+					if o.Len() > sp.Output {
+						panic(fmt.Errorf("%s: the result is larger than %d MiB", name, sp.Output>>20))
+					}
+				case reflect.Slice:
+					if o.Len() > sp.Elements {
+						panic(fmt.Errorf("%s: the result has more than %d elements", name, sp.Elements))
+					}
+				}
+			}
+			return out
+		}).Interface()
 	}
 }

@@ -30,6 +30,15 @@ func Children(src, file, child string) (string, error) {
 	})
 	patched := 0
 	for _, list := range lists {
+		exact := false
+		for _, el := range s.tree.ListElements(list) {
+			exact = exact || isPhoenixPubSub(code[el[0]:el[1]+1])
+		}
+		// A list that names Phoenix.PubSub is a children list; one that names a PubSub of the
+		// app's own only where children are built (start/2, a children function, `children =`).
+		if !exact && !childrenPlace(s.tree, list) {
+			continue
+		}
 		for idx, el := range s.tree.ListElements(list) {
 			if !mentionsPubSub(code[el[0] : el[1]+1]) {
 				continue
@@ -45,6 +54,45 @@ func Children(src, file, child string) (string, error) {
 		return "", StepBack(file+": no children list that starts Phoenix.PubSub was found", snippet)
 	}
 	return s.done(file, snippet)
+}
+
+// isPhoenixPubSub reports whether a list element is Phoenix.PubSub itself.
+func isPhoenixPubSub(toks []elixir.Token) bool {
+	head := toks
+	if len(head) > 1 && head[0].Is("{") {
+		head = head[1:]
+	}
+	return len(head) > 0 && head[0].Kind == elixir.Alias && strings.TrimSuffix(head[0].Text, ".child_spec") == "Phoenix.PubSub"
+}
+
+// childrenPlace reports whether a list stands where an application builds its children: in
+// start/2, in a function whose name says children, or bound to a variable named children.
+func childrenPlace(t *elixir.Tree, list *elixir.Node) bool {
+	code := t.Code
+	if list.Open >= 2 && code[list.Open-1].Is("=") && code[list.Open-2].Kind == elixir.Ident && strings.Contains(code[list.Open-2].Text, "children") {
+		return true
+	}
+	for i := 0; i+2 < len(code) && i < list.Open; i++ {
+		if !(code[i].Is("def") || code[i].Is("defp")) || code[i+1].Kind != elixir.Ident {
+			continue
+		}
+		name := code[i+1].Text
+		if name != "start" && !strings.Contains(name, "children") {
+			continue
+		}
+		// the function's extent: up to the next def at its level, or the end of its do block
+		end := len(code)
+		for k := i + 2; k < len(code); k++ {
+			if (code[k].Is("def") || code[k].Is("defp")) && elixir.StatementStart(code, k) {
+				end = k
+				break
+			}
+		}
+		if list.Open > i && list.Open < end {
+			return true
+		}
+	}
+	return false
 }
 
 // mentionsPubSub reports whether a list element is a PubSub child: Phoenix.PubSub or a module

@@ -17,10 +17,17 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 	if err != nil {
 		return "", StepBack(file+" cannot be read as Elixir ("+err.Error()+")", RuntimeSnippet(all, c))
 	}
-	for _, tok := range s.code() {
+	code := s.code()
+	for i, tok := range code {
 		if tok.Kind == elixir.Alias && (tok.Text == "Code" || tok.Text == "Config.Reader") || tok.Is("import_config") {
 			// Settings may live in another file: phxdeploy cannot tell what is there.
 			return "", StepBack(file+" loads other files, so phxdeploy cannot tell which settings they provide; make sure these are read at boot",
+				RuntimeSnippet(all, c))
+		}
+		// A statement that calls the project's own code (Shop.Config.load!()) may set anything:
+		// settings added after it would override what it sets.
+		if tok.Kind == elixir.Alias && elixir.StatementStart(code, i) && i+1 < len(code) && code[i+1].Is(".") && !stdlibModule(tok.Text) {
+			return "", StepBack(file+" calls "+tok.Text+", which may set any setting (settings added after the call would override it); make sure these are read at boot",
 				RuntimeSnippet(all, c))
 		}
 	}
@@ -37,7 +44,6 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 	if c.NoProdBlock {
 		return topLevel(s, file, missing, c)
 	}
-	code := s.code()
 	block := s.tree.ProdBlock()
 	prodIndent := "  "
 	if block != nil {
@@ -153,4 +159,15 @@ func topLevel(s *buffer, file string, missing []setting.Setting, c setting.Conte
 	}
 	s.insert(len(s.src), text)
 	return s.done(file, RuntimeSnippet(missing, c))
+}
+
+// stdlibModule reports whether a module is Elixir's own (System, String, ...): a call to it at
+// the top of runtime.exs computes a value, it does not configure.
+func stdlibModule(m string) bool {
+	switch strings.SplitN(m, ".", 2)[0] {
+	case "System", "String", "Integer", "Float", "Enum", "Keyword", "Map", "List", "Path", "File", "IO",
+		"Application", "Logger", "Base", "URI", "Regex", "Kernel", "Version", "Code", "Config", "Jason", "JSON":
+		return true
+	}
+	return false
 }

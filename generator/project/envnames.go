@@ -3,6 +3,7 @@ package project
 import (
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 	"github.com/phxdeploy/phxdeploy/generator/setting"
@@ -68,7 +69,7 @@ func envIn(t *elixir.Tree, from, to, depth int) string {
 	for i := from; i < to && i < len(code); i++ {
 		tok := code[i]
 		if tok.Kind == elixir.String {
-			if s := elixir.Unquote(tok); envNameRe.MatchString(s) {
+			if s := elixir.Unquote(tok); envNameRe.MatchString(s) && !yamlWord(s) {
 				if found != "" && found != s {
 					return "" // two candidates: do not guess
 				}
@@ -87,4 +88,14 @@ func envIn(t *elixir.Tree, from, to, depth int) string {
 		}
 	}
 	return ""
+}
+
+// yamlWord reports whether a name is a plain scalar YAML reads as a boolean or null (ON, NULL):
+// it cannot name a variable in a manifest.
+func yamlWord(s string) bool {
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "true", "false", "on", "off", "null":
+		return true
+	}
+	return false
 }

@@ -15,12 +15,15 @@ type Module struct {
 	File string
 	Line int
 
-	uses  []useStmt
-	defs  map[string]bool // functions and macros it defines (def, defp, defmacro)
-	plugs []string        // modules it plugs (`plug X`), in order
-	code  []elixir.Token  // its own body (nested modules' bodies included)
-	tree  *elixir.Tree
-	body  *elixir.Node
+	uses      []useStmt
+	defs      map[string]bool // functions and macros it defines (def, defp, defmacro)
+	plugs     []string        // modules it plugs (`plug X`), in order
+	mentioned map[string]bool // the modules its body names (aliases of its file expanded)
+	// The scanned body, kept only for the modules read again later (endpoints, routers, plugs):
+	// the rest of a large project's tokens are let go as soon as its file is indexed.
+	code []elixir.Token
+	tree *elixir.Tree
+	body *elixir.Node
 }
 
 // Source is where a module is defined, as file:line.
@@ -43,15 +46,8 @@ func (m *Module) uses_(mod string) (useStmt, bool) {
 	return useStmt{}, false
 }
 
-// mentions reports whether the module's code names alias (as a whole alias token).
-func (m *Module) mentions(alias string) bool {
-	for _, t := range m.code {
-		if t.Kind == elixir.Alias && t.Text == alias {
-			return true
-		}
-	}
-	return false
-}
+// mentions reports whether the module's code names a module (directly, or through an alias).
+func (m *Module) mentions(module string) bool { return m.mentioned[module] }
 
 // index is every module of the project, by name, and the order files were read in.
 type index struct {
@@ -60,11 +56,30 @@ type index struct {
 	skipped []string // files that could not be read as Elixir
 }
 
+// maxModuleFile is the largest source file indexed: real modules are far smaller, and a file
+// built to be large is skipped (with a warning) instead of held in memory.
+const maxModuleFile = 1 << 20
+
+// maxIndexed bounds the source read in all (a project's lib is a few MiB; this is 20 times that).
+const maxIndexed = 64 << 20
+
 // readIndex reads every .ex file under dirs.
 func readIndex(f *files, dirs []string) (*index, error) {
 	ix := &index{modules: map[string]*Module{}}
+	total := int64(0)
 	for _, dir := range dirs {
 		err := f.walk(dir, func(rel string) (bool, error) {
+			st, err := f.d.Stat(rel)
+			if err == nil && st.Size() > maxModuleFile {
+				ix.skipped = append(ix.skipped, fmt.Sprintf("%s (%d MiB, larger than a module file)", rel, st.Size()>>20))
+				return false, nil
+			}
+			if err == nil {
+				if total += st.Size(); total > maxIndexed {
+					ix.skipped = append(ix.skipped, fmt.Sprintf("%s and the files after it (more than %d MiB of source in all)", rel, maxIndexed>>20))
+					return true, nil
+				}
+			}
 			b, ok, err := f.read(rel)
 			if err != nil || !ok {
 				return false, err
@@ -92,6 +107,7 @@ func (ix *index) add(file string, t *elixir.Tree) {
 		node *elixir.Node
 	}
 	var stack []open
+	aliases := t.Aliases()
 	for i := 0; i+2 < len(code); i++ {
 		if !code[i].Is("defmodule") || code[i+1].Kind != elixir.Alias || !code[i+2].Is("do") {
 			continue
@@ -108,8 +124,20 @@ func (ix *index) add(file string, t *elixir.Tree) {
 			name = stack[len(stack)-1].name + "." + name
 		}
 		stack = append(stack, open{name, body})
-		m := &Module{Name: name, File: file, Line: code[i].Line, defs: map[string]bool{}, tree: t, body: body, code: code[body.Open : body.Close+1]}
+		m := &Module{Name: name, File: file, Line: code[i].Line, defs: map[string]bool{}, mentioned: map[string]bool{},
+			tree: t, body: body, code: code[body.Open : body.Close+1]}
 		m.read()
+		for _, tok := range m.code {
+			if tok.Kind == elixir.Alias {
+				m.mentioned[tok.Text] = true
+				if full, ok := aliases[strings.SplitN(tok.Text, ".", 2)[0]]; ok {
+					m.mentioned[full+strings.TrimPrefix(tok.Text, strings.SplitN(tok.Text, ".", 2)[0])] = true
+				}
+			}
+		}
+		if !m.readAgain() {
+			m.code, m.tree, m.body = nil, nil, nil
+		}
 		if _, dup := ix.modules[name]; !dup {
 			ix.modules[name] = m
 			ix.order = append(ix.order, name)
@@ -165,6 +193,17 @@ func (m *Module) read() {
 			m.plugs = append(m.plugs, next.Text)
 		}
 	}
+}
+
+// readAgain reports whether the module's body is read again after indexing: an endpoint, a
+// router (or a module that may be one), a plug.
+func (m *Module) readAgain() bool {
+	for _, u := range m.uses {
+		if u.mod == "Phoenix.Endpoint" || u.mod == "Phoenix.Router" || u.arg == "router" {
+			return true
+		}
+	}
+	return m.defs["call"]
 }
 
 // with returns the modules for which keep is true, in file order.

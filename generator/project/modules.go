@@ -104,7 +104,7 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 			p.Sources["clustering"] = app.Source()
 		}
 		for _, r := range p.Repos {
-			if app.mentions(r) || mentionsAliased(app, r) {
+			if app.mentions(r) {
 				p.StartedRepos = append(p.StartedRepos, r)
 			}
 		}
@@ -201,20 +201,6 @@ func orNone(list []string) string {
 		return "none"
 	}
 	return strings.Join(list, ", ")
-}
-
-// mentionsAliased reports whether a module names repo through an alias (`alias Shop.Repo`, then
-// `Repo`).
-func mentionsAliased(m *Module, repo string) bool {
-	short := repo[strings.LastIndexByte(repo, '.')+1:]
-	code := m.code
-	aliased := false
-	for i := 0; i+1 < len(code); i++ {
-		if code[i].Is("alias") && code[i+1].Kind == elixir.Alias && code[i+1].Text == repo {
-			aliased = true
-		}
-	}
-	return aliased && m.mentions(short)
 }
 
 // endpointHealth finds a health check the endpoint answers before the router: a plug given a

@@ -137,6 +137,10 @@ func (d *Dir) ReadFile(name string) ([]byte, error) {
 		return nil, &Error{Path: name, Problem: fmt.Sprintf("is not a regular file (%s); phxdeploy reads only files", kind(st.Mode())),
 			Fix: "put the file itself there"}
 	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok && sys.Nlink > 1 {
+		return nil, &Error{Path: name, Problem: "is a hard link (it has other names, which may lie outside); phxdeploy reads only files with one name",
+			Fix: "put a copy of the file there"}
+	}
 	if st.Size() > MaxFileSize {
 		return nil, tooLarge(name, st.Size())
 	}

@@ -112,10 +112,17 @@ func (r *Registry) imageQuestions() []*answers.Question {
 	}
 }
 
+// yamlWords are the plain scalars YAML (1.1, as kubectl reads it) takes for booleans or null: a
+// name that is one would turn into false or null in a manifest.
+var yamlWords = []string{"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+
 // validateName checks the deploy name: a DNS label once every suffix phxdeploy adds is added.
 func validateName(s string) error {
 	if !dnsLabelRe.MatchString(s) {
 		return fmt.Errorf("%q is not a valid name (lowercase letters, digits and dashes, starting with a letter)", s)
+	}
+	if slices.Contains(yamlWords, s) {
+		return fmt.Errorf("%q is a word YAML reads as a boolean or null: give another name", s)
 	}
 	if len(s)+longestSuffix > 63 {
 		return fmt.Errorf("%q is %d characters; a name takes %d at most, so that %s-headless is still a DNS label", s, len(s), 63-longestSuffix, s)

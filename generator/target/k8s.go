@@ -3,6 +3,7 @@ package target
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
@@ -42,7 +43,15 @@ func k8s() Target {
 			{Key: "namespace", Title: "Kubernetes namespace", Help: "Kubernetes namespace", Kind: answers.KindString,
 				Default: func(_ *project.Project, v *answers.Values) (string, string, bool) {
 					return v.String("name"), answers.SourceDefault, true
-				}, Validate: answers.Matches(dnsLabelRe, "namespace")},
+				}, Validate: func(s string) error {
+					if err := answers.Matches(dnsLabelRe, "namespace")(s); err != nil {
+						return err
+					}
+					if slices.Contains(yamlWords, s) {
+						return fmt.Errorf("%q is a word YAML reads as a boolean or null: give another namespace", s)
+					}
+					return nil
+				}},
 			{Key: "replicas", Title: "Kubernetes replicas", Help: "number of pods (1 with SQLite)", Kind: answers.KindInt,
 				Default: func(p *project.Project, v *answers.Values) (string, string, bool) {
 					switch {
