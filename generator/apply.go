@@ -282,32 +282,32 @@ func rollback(r *os.Root, done []undo, d disk) (restored, notRestored []string) 
 }
 
 // CleanTemps removes the temporary files an interrupted phxdeploy left (killed between creating
-// one and renaming it) in the directories the changes write to, and returns their paths. Runs
-// are serialised by the project lock, so no other run's file is in flight.
+// one and renaming it) beside the files the changes write, and returns their paths: only
+// `.<name>.phxdeploy-<digits>` where <name> is a file this run writes, so that nothing else is
+// ever removed. Runs are serialised by the project lock, so no other run's file is in flight.
 func CleanTemps(root string, changes []Change) []string {
 	dir, err := safefs.Open(root)
 	if err != nil {
 		return nil
 	}
 	defer dir.Close()
-	seen := map[string]bool{}
 	var removed []string
-	for _, c := range append([]Change{{Path: "x"}}, changes...) {
-		parent := path.Dir(c.Path)
-		if seen[parent] {
+	for _, c := range changes {
+		if !c.Writes() && c.Action != Identical {
 			continue
 		}
-		seen[parent] = true
-		entries, err := dir.ReadDir(parent)
+		parent, base := path.Split(c.Path)
+		entries, err := dir.ReadDir(path.Clean("./" + parent))
 		if err != nil {
 			continue
 		}
 		for _, e := range entries {
-			if e.Type().IsRegular() && tempRe.MatchString(e.Name()) && strings.Contains(e.Name(), tempPrefix) {
-				rel := path.Join(parent, e.Name())
-				if dir.Root().Remove(rel) == nil {
-					removed = append(removed, rel)
-				}
+			if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), "."+base+tempPrefix) || !tempRe.MatchString(e.Name()) {
+				continue
+			}
+			rel := path.Join(parent, e.Name())
+			if dir.Root().Remove(rel) == nil {
+				removed = append(removed, rel)
 			}
 		}
 	}

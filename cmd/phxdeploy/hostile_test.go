@@ -251,6 +251,63 @@ var hostileScenarios = []hostile{
 	}, args: []string{"--target", "fly"}, code: 0, never: []string{"\x1b[2J"},
 		check: func(t *testing.T, s *sandbox, r result) { wantIn(t, r.stdout, `routes\u001b[2J.ex`) }},
 
+	// Found by an attacker's pass.
+	{name: "a prod block hidden in a sigil string", setup: func(s *sandbox) {
+		s.edit("config/runtime.exs", "if System.get_env(\"PHX_SERVER\") do", "banner = ~s(deploy notes (see docs)\nnote = \")\nif config_env() == :prod do\n  :ok\nend\n\"\n\nif System.get_env(\"PHX_SERVER\") do")
+		s.edit("config/runtime.exs", "  config :shop, ShopWeb.Endpoint,\n", "  config :shop, ShopWeb.Endpoint,\n    # (secret_key_base below, removed)\n")
+		s.edit("config/runtime.exs", "    secret_key_base: secret_key_base", "    check_origin: true")
+	}, args: []string{"--target", "fly"}, code: 0, check: func(t *testing.T, s *sandbox, r result) {
+		b, _ := os.ReadFile(s.in("config/runtime.exs"))
+		if !strings.Contains(string(b), "note = \")\nif config_env() == :prod do\n  :ok\nend\n\"") {
+			t.Errorf("the string that looks like a prod block was edited:\n%s", b)
+		}
+	}},
+	{name: "config with parentheses and an aliased endpoint", setup: func(s *sandbox) {
+		s.edit("config/runtime.exs", "import Config\n", "import Config\nalias ShopWeb.Endpoint\n\nconfig(:shop, Endpoint, secret_key_base: File.read!(\"/run/secrets/skb\"))\n")
+		s.edit("config/runtime.exs", "    secret_key_base: secret_key_base", "    check_origin: true")
+	}, args: []string{"--target", "fly"}, code: 0, never: []string{"environment variable SECRET_KEY_BASE is missing"}},
+	{name: "a list of PubSub servers that is not a children list", setup: func(s *sandbox) {
+		s.edit("lib/shop/application.ex", "  @impl true\n  def config_change", "  def broadcast_servers do\n    [\n      Shop.PubSub,\n      Shop.AuditPubSub\n    ]\n  end\n\n  @impl true\n  def config_change")
+		s.edit("mix.exs", "      {:dns_cluster, \"~> 0.2.0\"},\n", "")
+		s.edit("lib/shop/application.ex", "      {DNSCluster, query: Application.get_env(:shop, :dns_cluster_query) || :ignore},\n", "")
+	}, args: []string{"--target", "fly"}, code: 0, check: func(t *testing.T, s *sandbox, r result) {
+		b, _ := os.ReadFile(s.in("lib/shop/application.ex"))
+		if strings.Count(string(b), "DNSCluster") != 1 || !strings.Contains(string(b), "    [\n      Shop.PubSub,\n      Shop.AuditPubSub\n    ]") {
+			t.Errorf("DNSCluster belongs in the children list only:\n%s", b)
+		}
+	}},
+	{name: "a failed run keeps temporary-looking files", setup: func(s *sandbox) {
+		s.write(s.in(".notes.phxdeploy-2024"), "notes")
+		s.symlink(s.secretFile, s.in(".gitignore"))
+	}, args: []string{"--target", "docker"}, code: 3, check: func(t *testing.T, s *sandbox, r result) {
+		if _, err := os.Lstat(s.in(".notes.phxdeploy-2024")); err != nil {
+			t.Error("a file was removed by a run that did not write it")
+		}
+	}},
+	{name: "a template that ranges over a map", setup: func(s *sandbox) {
+		s.write(filepath.Join(s.layer, "docker/Dockerfile.tmpl"), "{{ define \"labels\" }}\nLABEL order=\"{{ keys (dict \"f\" 1 \"a\" 2 \"c\" 3 \"b\" 4) | join \",\" }}\"{{ end }}\n")
+	}, args: []string{"--target", "docker", "--templates", "{layer}"}, code: 0, check: func(t *testing.T, s *sandbox, r result) {
+		for range 3 {
+			again := run(t, "", "init", "--dir", s.dir, "--yes", "--target", "docker", "--templates", s.layer)
+			if again.code != 0 || strings.Contains(again.stdout, "conflict") {
+				t.Fatalf("a second run is not identical:\n%s", again.stdout)
+			}
+		}
+	}},
+	{name: "a hard link to a file outside", setup: func(s *sandbox) {
+		if err := os.Link(s.secretFile, s.in("Dockerfile")); err != nil {
+			s.t.Skipf("SKIPPED: cannot make a hard link here (%v)", err)
+		}
+	}, args: []string{"--target", "docker", "--dry-run"}, code: 3, never: []string{secret}},
+	{name: "--name that YAML reads as false", args: []string{"--target", "k8s", "--image", "r.example.com/s:1", "--host", "a.example.com", "--name", "no"}, code: 2},
+	{name: "a config file name with terminal escapes", setup: func(s *sandbox) {
+		s.write(s.in("config/evil\x1b[2J.exs"), "import Config\n")
+	}, args: []string{"--target", "docker"}, code: 1, check: func(t *testing.T, s *sandbox, r result) {
+		if strings.Contains(r.stderr, "\x1b") {
+			t.Errorf("a raw escape reached stderr: %q", r.stderr)
+		}
+	}},
+
 	// Writes.
 	{name: "an output directory linked outside", setup: func(s *sandbox) {
 		s.symlink(s.outside, s.in("deploy"))
