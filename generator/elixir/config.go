@@ -138,21 +138,25 @@ func (t *Tree) KeywordValue(c ConfigCall, key string) (from, to int, ok bool) {
 	code := t.Code
 	parent, child, nested := strings.Cut(key, ".")
 	end := StatementEnd(code, c.Node, c.First)
-	for i := c.First; i < end; i++ {
-		if code[i].Kind != KeywordKey || code[i].Text != parent || !c.Node.Direct(i) {
-			continue
-		}
-		if !nested {
-			return i + 1, t.ValueEnd(c.Node, i+1, end), true
-		}
-		list := t.NodeAt(i + 1)
-		if list == nil || list.Kind != "[" {
-			return 0, 0, false
-		}
-		for k := list.Open + 1; k < list.Close; k++ {
-			if list.Direct(k) && code[k].Kind == KeywordKey && code[k].Text == child {
-				return k + 1, t.ValueEnd(list, k+1, list.Close), true
+	// The key itself, or (when the options go through a helper call, as in
+	// `config :app, Endpoint, filter.(http: [...])`) the first one at any depth of the call.
+	for _, direct := range []bool{true, false} {
+		for i := c.First; i < end; i++ {
+			if code[i].Kind != KeywordKey || code[i].Text != parent || direct && !c.Node.Direct(i) {
+				continue
 			}
+			holder := t.Enclosing(i)
+			if !nested {
+				return i + 1, t.ValueEnd(holder, i+1, min(end, holder.Close)), true
+			}
+			valueEnd := t.ValueEnd(holder, i+1, min(end, holder.Close))
+			for k := i + 1; k < valueEnd; k++ {
+				if code[k].Kind == KeywordKey && code[k].Text == child {
+					inner := t.Enclosing(k)
+					return k + 1, t.ValueEnd(inner, k+1, min(valueEnd, inner.Close)), true
+				}
+			}
+			return 0, 0, false
 		}
 	}
 	return 0, 0, false

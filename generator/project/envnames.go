@@ -15,7 +15,7 @@ var envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*[A-Z0-9]$`)
 // the project reads it under: the one environment-variable-like string in the expression that
 // configures the setting's key (directly, or through a variable assigned in the file). A
 // variable read under its Phoenix name, or not found, keeps its Phoenix name.
-func envNames(src string, repos []string, endpoint string) map[string]string {
+func envNames(src string, repos []string, endpoint, database string) map[string]string {
 	out := map[string]string{}
 	for _, v := range setting.Names() {
 		out[v] = v
@@ -25,9 +25,11 @@ func envNames(src string, repos []string, endpoint string) map[string]string {
 		return out
 	}
 	facts := elixir.NewFacts(t)
-	c := setting.Context{Repos: repos, Endpoint: endpoint}
+	c := setting.Context{Repos: repos, Endpoint: endpoint, Database: database, DNSCluster: true}
 	for _, s := range setting.All {
-		if facts.Reads(s.Env) {
+		// A setting the project does not need is not looked for: `database:` names the file of
+		// a SQLite database, but the database of a Postgres one.
+		if facts.Reads(s.Env) || !s.Applies(c) {
 			continue
 		}
 		if name := configuredFrom(t, facts, s, s.Targets(c)); name != "" {
@@ -54,7 +56,7 @@ func configuredFrom(t *elixir.Tree, f *elixir.Facts, s setting.Setting, targets 
 				continue
 			}
 		}
-		if name := envIn(t, from, to, 0); name != "" {
+		if name := envIn(t, from, to, 0); name != "" && (s.Env != "ECTO_IPV6" || flagLike(t, from, to)) {
 			return name
 		}
 	}
@@ -96,6 +98,24 @@ func yamlWord(s string) bool {
 	switch strings.ToLower(s) {
 	case "y", "n", "yes", "no", "true", "false", "on", "off", "null":
 		return true
+	}
+	return false
+}
+
+// flagLike reports whether an expression tests a variable against "true" (ECTO_IPV6 is a flag:
+// a variable the app parses as a host name is not it, and must never be set to "true").
+func flagLike(t *elixir.Tree, from, to int) bool {
+	for i := from; i < to && i < len(t.Code); i++ {
+		switch tok := t.Code[i]; tok.Kind {
+		case elixir.String:
+			if v := elixir.Unquote(tok); v == "true" || v == "1" {
+				return true
+			}
+		case elixir.Sigil:
+			if strings.Contains(tok.Text, "true") {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -24,7 +24,7 @@ if config_env() == :prod do
   config :shop, :dns_cluster_query, System.get_env("CLUSTER_QUERY")
 end
 `
-	got := envNames(src, []string{"Shop.Repo"}, "ShopWeb.Endpoint")
+	got := envNames(src, []string{"Shop.Repo"}, "ShopWeb.Endpoint", "postgres")
 	want := map[string]string{
 		"DATABASE_URL":      "PG_URL",    // through the variable it is assigned to
 		"POOL_SIZE":         "POOL_SIZE", // two candidates: no guess

@@ -216,7 +216,7 @@ func Read(dir string, opts Options) (*Project, error) {
 	if _, err := f.code(runtimeFile); err != nil {
 		return nil, err // the names of the variables it reads cannot be known
 	}
-	p.Env = envNames(string(runtime), p.Repos, p.Endpoint)
+	p.Env = envNames(string(runtime), p.Repos, p.Endpoint, p.Database)
 	if p.EndpointFile != "" {
 		endpoint, err := f.code(p.EndpointFile)
 		if err != nil {
