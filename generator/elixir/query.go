@@ -10,7 +10,8 @@ func StatementStart(code []Token, i int) bool {
 		return true
 	}
 	prev := code[i-1]
-	return prev.Line < code[i].Line && !prev.Is(",") && !isOperator(prev) || prev.Is("do") || prev.Is("->")
+	// a keyword key at the end of a line (`key:` then its value below) continues the statement
+	return prev.Line < code[i].Line && !prev.Is(",") && !isOperator(prev) && prev.Kind != KeywordKey || prev.Is("do") || prev.Is("->")
 }
 
 func isOperator(t Token) bool {

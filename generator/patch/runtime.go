@@ -26,7 +26,8 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 		}
 		// A statement that calls the project's own code (Shop.Config.load!()) may set anything:
 		// settings added after it would override what it sets.
-		if tok.Kind == elixir.Alias && elixir.StatementStart(code, i) && i+1 < len(code) && code[i+1].Is(".") && !stdlibModule(tok.Text) {
+		if tok.Kind == elixir.Alias && s.tree.Root.Direct(i) && elixir.StatementStart(code, i) && i+1 < len(code) && code[i+1].Is(".") &&
+			!stdlibModule(tok.Text) && !hasDoBlock(s.tree, i) {
 			return "", StepBack(file+" calls "+tok.Text+", which may set any setting (settings added after the call would override it); make sure these are read at boot",
 				RuntimeSnippet(all, c))
 		}
@@ -168,6 +169,18 @@ func stdlibModule(m string) bool {
 	case "System", "String", "Integer", "Float", "Enum", "Keyword", "Map", "List", "Path", "File", "IO",
 		"Application", "Logger", "Base", "URI", "Regex", "Kernel", "Version", "Code", "Config", "Jason", "JSON":
 		return true
+	}
+	return false
+}
+
+// hasDoBlock reports whether the statement at i has a do/end block (a macro such as
+// Keila.if_cloud do ... end, whose contents are in the file for all to see).
+func hasDoBlock(t *elixir.Tree, i int) bool {
+	end := elixir.StatementEnd(t.Code, t.Root, i)
+	for k := i; k < end; k++ {
+		if t.Code[k].Is("do") {
+			return true
+		}
 	}
 	return false
 }

@@ -113,6 +113,11 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 	// An existing release module: one that defines migrate and runs Ecto's migrator.
 	for _, m := range ix.with(func(m *Module) bool { return m.defs["migrate"] && m.mentions("Ecto.Migrator") }) {
 		p.ReleaseModule, p.ReleaseFile, p.Sources["release_module"] = m.Name, m.File, m.Source()
+		b, _, err := f.read(m.File)
+		if err != nil {
+			return err
+		}
+		p.ReleaseIsPhxdeploys = strings.Contains(string(b), "(written by phxdeploy)")
 		break
 	}
 	p.ModuleNames, p.moduleFiles = map[string]bool{}, map[string]string{}

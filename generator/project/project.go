@@ -57,6 +57,8 @@ type Project struct {
 	// any file): phxdeploy calls it instead of writing its own.
 	ReleaseModule string `json:"release_module,omitempty"`
 	ReleaseFile   string `json:"release_file,omitempty"`
+	// ReleaseIsPhxdeploys is set when that module is the one phxdeploy wrote (it says so).
+	ReleaseIsPhxdeploys bool `json:"-"`
 	// Routes are the routes the router serves, with scope prefixes and pipelines.
 	Routes []Route `json:"routes,omitempty"`
 	// ModuleNames are all the modules the project defines under lib, with their files.

@@ -175,7 +175,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	d.HealthRepos = p.StartedRepos
 	// The project's own release module is called, never replaced; the one phxdeploy wrote on an
 	// earlier run is phxdeploy's to keep up to date.
-	d.ReleaseModule, d.WriteRelease = p.ReleaseModule, p.ReleaseModule == "" || p.ReleaseFile == releaseFile(d) && p.ReleaseModule == d.Base+".Release"
+	d.ReleaseModule, d.WriteRelease = p.ReleaseModule, p.ReleaseModule == "" || p.ReleaseIsPhxdeploys && p.ReleaseFile == releaseFile(d)
 	if d.WriteRelease {
 		d.ReleaseModule = d.Base + ".Release"
 	}
