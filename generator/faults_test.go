@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/phxdeploy/phxdeploy/internal/testtools"
 )
 
 // tree records every directory of dir, and every regular file by content hash and mode.
@@ -41,29 +43,6 @@ func tree(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
 // TestENOSPCAtEveryWrite applies a whole plan (every target, the 1.8 fixture) with the disk
 // filling up at the n-th write, for every n: once for that write alone, once for it and every
 // write after (the rollback cannot restore either). The project is either exactly as it was, or
@@ -84,7 +63,7 @@ func TestENOSPCAtEveryWrite(t *testing.T) {
 	runs := 0
 	for n := 1; n <= writes; n++ {
 		for _, persists := range []bool{false, true} {
-			dir := copyDir(t, fixture)
+			dir := testtools.CopyTree(t, fixture)
 			before := tree(t, dir)
 			fail := map[int]bool{n: true}
 			if persists {

@@ -295,30 +295,7 @@ end
 		answers: map[string]string{"target": "docker"}},
 }
 
-// copyTree copies a fixture into a fresh directory so that scenarios can change it.
-func copyTree(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
+func copyTree(t *testing.T, src string) string { return testtools.CopyTree(t, src) }
 
 // scenarioDir copies the scenario's fixture and applies its mutation.
 func scenarioDir(t *testing.T, sc scenario) string {

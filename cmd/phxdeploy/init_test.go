@@ -12,29 +12,7 @@ import (
 )
 
 // fixture copies a testdata project into a temporary directory.
-func fixture(t *testing.T, name string) string {
-	t.Helper()
-	src := filepath.Join(testtools.RepoRoot(), "testdata", name)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
+func fixture(t *testing.T, name string) string { return testtools.Fixture(t, name) }
 
 type result struct {
 	code   int

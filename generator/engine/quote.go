@@ -24,34 +24,21 @@ func ShQuote(s string) string {
 
 // YAMLQuote returns s as a YAML double-quoted scalar.
 func YAMLQuote(s string) (string, error) {
-	if !utf8.ValidString(s) {
-		return "", fmt.Errorf("yamlq: %q is not valid UTF-8", s)
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String(), nil
+	return doubleQuoted("yamlq", s, func(r rune) bool {
+		return r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff
+	})
 }
 
 // TOMLQuote returns s as a TOML basic string.
 func TOMLQuote(s string) (string, error) {
+	return doubleQuoted("tomlq", s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
+
+// doubleQuoted writes s between double quotes with the escapes YAML and TOML share: \" and \\,
+// \n and \t, and \uXXXX for the other runes escape says need one.
+func doubleQuoted(fn, s string, escape func(rune) bool) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", fmt.Errorf("tomlq: %q is not valid UTF-8", s)
+		return "", fmt.Errorf("%s: %q is not valid UTF-8", fn, s)
 	}
 	var b strings.Builder
 	b.WriteByte('"')
@@ -64,7 +51,7 @@ func TOMLQuote(s string) (string, error) {
 			b.WriteString(`\n`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
+		case escape(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)

@@ -139,28 +139,26 @@ var (
 // readSingleInstance finds signs that the app must run as one instance: its docs say so, or it
 // keeps uploads on the local disk. Then phxdeploy proposes one replica and no clustering.
 func (p *Project) readSingleInstance(f *files) error {
-	for _, doc := range singleDocFiles {
-		b, ok, err := f.read(doc)
-		if err != nil {
-			return err
-		}
-		if m := singleDocRe.FindIndex(b); ok && m != nil {
-			line := 1 + strings.Count(string(b[:m[0]]), "\n")
-			p.SingleInstance = fmt.Sprintf("%s says %q", doc, string(b[m[0]:m[1]]))
-			p.Sources["single_instance"] = doc + ":" + itoa(line)
-			return nil
-		}
-	}
-	for _, conf := range singleConfFiles {
-		b, ok, err := f.read(conf)
-		if err != nil {
-			return err
-		}
-		if m := localStorageRe.FindIndex(b); ok && m != nil {
-			line := 1 + strings.Count(string(b[:m[0]]), "\n")
-			p.SingleInstance = fmt.Sprintf("%s stores uploads on the local disk (%s)", conf, string(b[m[0]:m[1]]))
-			p.Sources["single_instance"] = conf + ":" + itoa(line)
-			return nil
+	for _, look := range []struct {
+		files []string
+		re    *regexp.Regexp
+		why   func(file, match string) string
+	}{
+		{singleDocFiles, singleDocRe, func(file, m string) string { return fmt.Sprintf("%s says %q", file, m) }},
+		{singleConfFiles, localStorageRe, func(file, m string) string {
+			return fmt.Sprintf("%s stores uploads on the local disk (%s)", file, m)
+		}},
+	} {
+		for _, file := range look.files {
+			b, ok, err := f.read(file)
+			if err != nil {
+				return err
+			}
+			if m := look.re.FindIndex(b); ok && m != nil {
+				p.SingleInstance = look.why(file, string(b[m[0]:m[1]]))
+				p.Sources["single_instance"] = file + ":" + itoa(1+strings.Count(string(b[:m[0]]), "\n"))
+				return nil
+			}
 		}
 	}
 	return nil

@@ -73,18 +73,9 @@ func (m *mixFile) releaseNames() (names []string, present bool) {
 		if i+1 >= len(m.code) || !m.code[i+1].Is("[") {
 			return nil, true // computed elsewhere
 		}
-		depth := 0
-		for _, u := range m.code[i+1:] {
-			switch {
-			case u.Is("[") || u.Is("{") || u.Is("("):
-				depth++
-			case u.Is("]") || u.Is("}") || u.Is(")"):
-				depth--
-			case depth == 1 && u.Kind == elixir.KeywordKey:
+		for _, u := range m.direct(i + 1) {
+			if u.Kind == elixir.KeywordKey {
 				names = append(names, u.Text)
-			}
-			if depth == 0 {
-				break
 			}
 		}
 		return names, true
@@ -148,21 +139,33 @@ func (m *mixFile) aliasCommands(name string) []string {
 		if !m.code[i+1].Is("[") {
 			return nil
 		}
-		depth := 0
-		for _, u := range m.code[i+1:] {
-			switch {
-			case u.Is("[") || u.Is("{") || u.Is("("):
-				depth++
-			case u.Is("]") || u.Is("}") || u.Is(")"):
-				depth--
-			case depth == 1 && u.Kind == elixir.String:
+		for _, u := range m.direct(i + 1) {
+			if u.Kind == elixir.String {
 				out = append(out, elixir.Unquote(u))
-			}
-			if depth == 0 {
-				break
 			}
 		}
 		return out
 	}
 	return nil
+}
+
+// direct returns the tokens directly inside the bracket that opens at i (not those of nested
+// brackets).
+func (m *mixFile) direct(i int) []elixir.Token {
+	var out []elixir.Token
+	depth := 0
+	for _, u := range m.code[i:] {
+		switch {
+		case u.Is("[") || u.Is("{") || u.Is("("):
+			depth++
+		case u.Is("]") || u.Is("}") || u.Is(")"):
+			depth--
+		case depth == 1:
+			out = append(out, u)
+		}
+		if depth == 0 {
+			break
+		}
+	}
+	return out
 }

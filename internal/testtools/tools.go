@@ -95,3 +95,33 @@ func CheckKubeScore(t testing.TB, manifests []string) {
 		t.Errorf("kube-score checked nothing:\n%s", out)
 	}
 }
+
+// CopyTree copies a directory (a fixture) into a fresh temporary directory that the test removes.
+func CopyTree(t testing.TB, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// Fixture copies testdata/<name> into a fresh temporary directory.
+func Fixture(t testing.TB, name string) string {
+	t.Helper()
+	return CopyTree(t, filepath.Join(RepoRoot(), "testdata", name))
+}
