@@ -30,8 +30,8 @@ func render() target.Target {
 		Questions: []*answers.Question{{Key: "plan", Title: "Render plan", Help: "Render instance type", Kind: answers.KindString,
 			Default: answers.Fixed("starter"), Validate: answers.Matches(regexp.MustCompile(`^[a-z]+$`), "plan")}},
 		Files: []target.File{{Template: "render/render.yaml.tmpl", Path: target.At("render.yaml"), Mode: 0o644}},
-		NextSteps: func(_ *project.Project, d *target.Data) []string {
-			return []string{"render blueprint launch (plan " + d.Answers["plan"] + ")"}
+		NextSteps: func(_ *project.Project, d *target.Data) []target.Step {
+			return []target.Step{{Command: "render blueprint launch"}, {Text: "plan " + d.Answers["plan"]}}
 		},
 	}
 }
@@ -60,7 +60,7 @@ func TestATargetIsOneDeclarationOneTemplateFolderAndItsGoldens(t *testing.T) {
 	if actions["render.yaml"] != generator.Create || actions["Dockerfile"] != generator.Create || actions["fly.toml"] != "" || actions["compose.yaml"] != "" {
 		t.Errorf("changes: %v", actions)
 	}
-	for _, want := range []string{"host             shop.onrender.com", "plan             standard", "render blueprint launch (plan standard)"} {
+	for _, want := range []string{"host             shop.onrender.com", "plan             standard", "    render blueprint launch\n    # plan standard"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -16,19 +17,30 @@ import (
 
 // Report is what `init` prints, as text or JSON.
 type Report struct {
-	Project   *project.Project `json:"project"`
-	Answers   []answers.Answer `json:"answers"`
-	Changes   []Change         `json:"changes"`
-	NextSteps []target.Step    `json:"next_steps"`
-	Warnings  []string         `json:"warnings,omitempty"`
-	DryRun    bool             `json:"dry_run"`
-	ExitCode  int              `json:"exit_code"`
+	Project *project.Project `json:"project"`
+	Answers []answers.Answer `json:"answers"`
+	Changes []Change         `json:"changes"`
+	// Environment is every variable the release reads, as the targets set it.
+	Environment []target.EnvVar `json:"environment"`
+	NextSteps   []target.Step   `json:"next_steps"`
+	Warnings    []string        `json:"warnings,omitempty"`
+	DryRun      bool            `json:"dry_run"`
+	ExitCode    int             `json:"exit_code"`
 }
 
 // newReport assembles the report for a plan.
 func newReport(reg *target.Registry, p *project.Project, v *answers.Values, d *target.Data, changes []Change, dryRun bool) *Report {
 	r := &Report{Project: p, Answers: reg.Questions().Report(v), Changes: changes, NextSteps: reg.NextSteps(p, d), DryRun: dryRun,
-		Warnings: append(append([]string{}, p.Warnings...), d.Warnings()...)}
+		Warnings: append(append([]string{}, p.Warnings...), d.Warnings()...), Environment: d.EnvVars}
+	// A changed mix.exs needs its dependencies fetched before anything runs Mix (and mix.lock
+	// committed with it).
+	for _, c := range changes {
+		if c.Writes() && path.Base(c.Path) == "mix.exs" {
+			r.NextSteps = append([]target.Step{{Target: "all", Text: c.Path + " changed: fetch the new dependencies, and commit mix.lock with it"},
+				{Target: "all", Command: "mix deps.get"}}, r.NextSteps...)
+			break
+		}
+	}
 	counts := Counts(changes)
 	if counts[Conflict] > 0 || counts[Manual] > 0 {
 		r.ExitCode = ExitConflict
@@ -69,6 +81,7 @@ func (r *Report) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  %-16s %-36s (%s)\n", a.Key, Printable(quoteEmpty(a.Value)), Printable(a.Source))
 		}
 	}
+	r.writeEnvironment(w)
 	if len(r.Warnings) > 0 {
 		fmt.Fprintln(w, "\nWarnings:")
 		for _, warning := range r.Warnings {
@@ -80,16 +93,64 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "\n%d file(s) differ from what phxdeploy would write and were left untouched. Review them with --dry-run; replace them with --force.\n", conflicts)
 	}
 	if len(r.NextSteps) > 0 {
+		// Notes are shell comments: the steps of a target paste as one script.
 		fmt.Fprintln(w, "\nNext steps:")
 		last := ""
 		for _, s := range r.NextSteps {
 			if s.Target != last {
-				fmt.Fprintf(w, "  %s:\n", s.Target)
+				fmt.Fprintf(w, "  # %s\n", s.Target)
 				last = s.Target
 			}
-			fmt.Fprintf(w, "    %s\n", Printable(s.Text))
+			if s.Text != "" {
+				fmt.Fprintf(w, "    # %s\n", Printable(s.Text))
+			}
+			if s.Command != "" {
+				fmt.Fprintf(w, "    %s\n", Printable(s.Command))
+			}
 		}
 	}
+}
+
+// writeEnvironment prints the environment contract briefly: the required variables, and how
+// many optional ones --json lists.
+func (r *Report) writeEnvironment(w io.Writer) {
+	if len(r.Environment) == 0 {
+		return
+	}
+	var required, optional []string
+	for _, v := range r.Environment {
+		if !v.Required {
+			optional = append(optional, v.Name)
+			continue
+		}
+		if v.Secret {
+			required = append(required, v.Name+" (secret)")
+		} else {
+			required = append(required, v.Name)
+		}
+	}
+	fmt.Fprintln(w, "\nEnvironment the release reads (--json lists each variable with its source):")
+	if len(required) > 0 {
+		fmt.Fprintf(w, "  required: %s\n", Printable(strings.Join(required, ", ")))
+	}
+	if len(optional) > 0 {
+		fmt.Fprintf(w, "  optional: %d (%s)\n", len(optional), Printable(abbreviate(optional, 6)))
+	}
+	if build := r.Project.Contract.Build; len(build) > 0 {
+		var names []string
+		for _, v := range build {
+			names = append(names, v.Name)
+		}
+		fmt.Fprintf(w, "  at build: %s (frozen into the image: see the warnings)\n", Printable(abbreviate(names, 6)))
+	}
+}
+
+// abbreviate joins the first n names and says how many more there are.
+func abbreviate(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:n], ", ") + fmt.Sprintf(" and %d more", len(names)-n)
 }
 
 // WriteDiff prints a unified diff for every change that writes or is in conflict.

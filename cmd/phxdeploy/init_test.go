@@ -138,8 +138,8 @@ func TestInitJSON(t *testing.T) {
 		Changes []struct {
 			Path, Action, Snippet string
 		} `json:"changes"`
-		NextSteps []struct{ Target, Text string } `json:"next_steps"`
-		ExitCode  int                             `json:"exit_code"`
+		NextSteps []struct{ Target, Text, Command string } `json:"next_steps"`
+		ExitCode  int                                      `json:"exit_code"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("stdout is not one JSON object: %v\n%s", err, r.stdout)
@@ -163,7 +163,7 @@ func TestInitJSON(t *testing.T) {
 	}
 	var volume bool
 	for _, s := range got.NextSteps {
-		volume = volume || strings.HasPrefix(s.Text, "fly volumes create shop_data --app shop --region fra")
+		volume = volume || strings.HasPrefix(s.Command, "fly volumes create shop_data --app shop --region fra")
 	}
 	if !volume {
 		t.Errorf("next steps lack the volume: %+v", got.NextSteps)

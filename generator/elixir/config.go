@@ -73,8 +73,8 @@ func (t *Tree) Aliases() map[string]string {
 
 func firstPart(m string) string { return strings.SplitN(m, ".", 2)[0] }
 
-// expand resolves a module named through an alias to its full name.
-func expand(aliases map[string]string, m string) string {
+// Expand resolves a module named through an alias to its full name.
+func Expand(aliases map[string]string, m string) string {
 	head, rest, nested := strings.Cut(m, ".")
 	full, ok := aliases[head]
 	switch {
@@ -95,7 +95,7 @@ func parseConfigCall(code []Token, n *Node, i int, aliases map[string]string) Co
 		(j+2 >= n.Close || code[j+2].Is(",") || StatementStart(code, j+2)) {
 		c.Target = code[j+1].Text
 		if code[j+1].Kind == Alias {
-			c.Target = expand(aliases, c.Target)
+			c.Target = Expand(aliases, c.Target)
 		}
 		j += 2
 	}

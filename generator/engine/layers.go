@@ -211,16 +211,19 @@ func (e *Engine) TemplateNames() ([]string, error) {
 	return out, nil
 }
 
-// partials lists the partial names (_*.tmpl) of a directory across the layers.
+// partials lists the partial names (_*.tmpl) of a directory across the layers, and the shared
+// ones of common/, which every template can use.
 func (e *Engine) partials(dir string) ([]string, error) {
 	seen := map[string]bool{}
 	for _, l := range e.layers {
-		matches, err := fs.Glob(l.FS, path.Join(dir, "_*.tmpl"))
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range matches {
-			seen[m] = true
+		for _, d := range []string{dir, "common"} {
+			matches, err := fs.Glob(l.FS, path.Join(d, "_*.tmpl"))
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range matches {
+				seen[m] = true
+			}
 		}
 	}
 	out := make([]string, 0, len(seen))

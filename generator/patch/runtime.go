@@ -19,7 +19,7 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 	}
 	code := s.code()
 	for i, tok := range code {
-		if tok.Kind == elixir.Alias && (tok.Text == "Code" || tok.Text == "Config.Reader") || tok.Is("import_config") {
+		if tok.Kind == elixir.Alias && (tok.Text == "Code" || tok.Text == "Config.Reader") || tok.Is("import_config") && !c.ImportsRead {
 			// Settings may live in another file: phxdeploy cannot tell what is there.
 			return "", StepBack(file+" loads other files, so phxdeploy cannot tell which settings they provide; make sure these are read at boot",
 				RuntimeSnippet(all, c))

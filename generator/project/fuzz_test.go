@@ -45,9 +45,14 @@ func FuzzRead(f *testing.F) {
 				t.Fatalf("accepted the module %q", m)
 			}
 		}
-		for phoenix, name := range p.Env {
+		for phoenix, name := range p.Names() {
 			if !envValueRe.MatchString(name) {
 				t.Fatalf("accepted %q as the name of %s", name, phoenix)
+			}
+		}
+		for _, v := range append(append([]Var{}, p.Contract.Runtime...), p.Contract.Build...) {
+			if !envValueRe.MatchString(v.Name) {
+				t.Fatalf("accepted %q as the name of a variable", v.Name)
 			}
 		}
 	})

@@ -54,6 +54,10 @@ type index struct {
 	modules map[string]*Module
 	order   []string // module names in file order, for stable choices
 	skipped []string // files that could not be read as Elixir
+	// What the code reads from the environment (see scanEnv).
+	helpers *helpers
+	reads   []libRead
+	mixEnv  []string
 }
 
 // maxModuleFile is the largest source file indexed: real modules are far smaller, and a file
@@ -90,6 +94,7 @@ func readIndex(f *files, dirs []string) (*index, error) {
 				return false, nil
 			}
 			ix.add(rel, t)
+			ix.scanEnv(rel, t)
 			return false, nil
 		})
 		if err != nil {

@@ -2,6 +2,7 @@ package project
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
@@ -81,6 +82,32 @@ func (m *mixFile) releaseNames() (names []string, present bool) {
 		return names, true
 	}
 	return nil, false
+}
+
+// configProviders returns the modules a literal `config_providers: [{Mod, ...}]` names.
+func (m *mixFile) configProviders() []string {
+	var out []string
+	for i, t := range m.code {
+		if t.Kind != elixir.KeywordKey || t.Text != "config_providers" || i+1 >= len(m.code) || !m.code[i+1].Is("[") {
+			continue
+		}
+		depth := 0
+		for k := i + 1; k < len(m.code); k++ {
+			switch {
+			case m.code[k].Is("[") || m.code[k].Is("{") || m.code[k].Is("("):
+				depth++
+				if m.code[k].Is("{") && depth == 2 && k+1 < len(m.code) && m.code[k+1].Kind == elixir.Alias && !slices.Contains(out, m.code[k+1].Text) {
+					out = append(out, m.code[k+1].Text)
+				}
+			case m.code[k].Is("]") || m.code[k].Is("}") || m.code[k].Is(")"):
+				depth--
+			}
+			if depth == 0 {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // aliases returns the names of the keyword keys that look like task aliases ("assets.deploy":).

@@ -33,6 +33,7 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 	if err != nil {
 		return err
 	}
+	p.ix = ix
 	for _, s := range ix.skipped {
 		p.Warnings = append(p.Warnings, "skipped "+s+": phxdeploy's scanner cannot read it")
 	}

@@ -79,9 +79,12 @@ type Project struct {
 	// endpoint plug); phxdeploy then points the platforms at it instead of adding its own.
 	ExistingHealthPath string `json:"existing_health_path,omitempty"`
 	PlugVersion        string `json:"plug_version,omitempty"`
-	// Env maps the Phoenix names of the variables phxdeploy sets (DATABASE_URL, PHX_HOST, ...)
-	// to the names the project's runtime.exs reads them under.
-	Env map[string]string `json:"env"`
+	// Contract is the environment the release reads (and what the build reads).
+	Contract Contract `json:"environment"`
+	ix       *index
+	// Settings say how the project provides the settings phxdeploy needs (DATABASE_URL,
+	// PHX_HOST, ...), by their Phoenix names: the variable it reads each from, or why none.
+	Settings map[string]SettingSource `json:"settings"`
 
 	RuntimeExs  bool `json:"runtime_exs"`
 	ReleasesExs bool `json:"releases_exs"` // config/releases.exs (Elixir 1.9-1.10) and no runtime.exs

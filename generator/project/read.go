@@ -209,14 +209,9 @@ func Read(dir string, opts Options) (*Project, error) {
 	if p.ReleasesExs {
 		runtimeFile = "config/releases.exs"
 	}
-	runtime, _, err := f.read(runtimeFile)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := f.code(runtimeFile); err != nil {
+	if err := p.readContract(f, runtimeFile, root); err != nil {
 		return nil, err // the names of the variables it reads cannot be known
 	}
-	p.Env = envNames(string(runtime), p.Repos, p.Endpoint, p.Database)
 	if p.EndpointFile != "" {
 		endpoint, err := f.code(p.EndpointFile)
 		if err != nil {

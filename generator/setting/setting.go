@@ -28,6 +28,23 @@ type Context struct {
 	// NoProdBlock is set for config/releases.exs on Elixir 1.9-1.10: it is only evaluated in a
 	// release, and config_env/0 does not exist yet, so the prod settings stand at the top level.
 	NoProdBlock bool
+	// Names are the project's names for variables (by Phoenix name): a setting phxdeploy adds
+	// reads the variable under the project's name (one it reads only at build time today).
+	Names map[string]string
+	// Provided are settings the project provides where the runtime config does not show them
+	// (a repo's init/2, a file the runtime config imports): phxdeploy never adds them.
+	Provided map[string]bool
+	// ImportsRead: phxdeploy read every file the runtime config imports (their settings are
+	// in Provided), so adding settings beside the imports is safe.
+	ImportsRead bool
+}
+
+// Name is the variable a setting is read from: the project's name for it, or the Phoenix one.
+func (c Context) Name(env string) string {
+	if n := c.Names[env]; n != "" {
+		return n
+	}
+	return env
 }
 
 // ecto reports whether the repo settings apply: a database, and a repo to configure (a project
@@ -76,6 +93,12 @@ type Setting struct {
 	Pair func(c Context) string
 	// Guard, when set, wraps the config call in `if <guard> do ... end`.
 	Guard string
+	// What the code phxdeploy writes does with the variable: raise when it is missing
+	// (Required), a secret's value (Secret), or the default it falls back to.
+	Required bool
+	Secret   bool
+	Default  string
+	Type     string
 }
 
 // Targets returns the second arguments of the config calls that can hold the setting.
@@ -93,7 +116,7 @@ func (s Setting) Targets(c Context) []string {
 // of its variable, or one of its keys set under another variable or by a value phxdeploy
 // cannot see into.
 func (s Setting) Present(f *elixir.Facts, c Context) bool {
-	if f.Reads(s.Env) {
+	if c.Provided[s.Env] || f.Reads(s.Env) || f.Reads(c.Name(s.Env)) {
 		return true
 	}
 	if s.Scope == AppKey && f.Atoms[s.Keys[0]] {
@@ -165,40 +188,44 @@ func pair(p string) func(Context) string { return func(Context) string { return 
 var All = []Setting{
 	{Env: "PHX_SERVER", Scope: Endpoint, Keys: []string{"server"}, Place: Top, Applies: always, Internal: true,
 		Guard: `System.get_env("PHX_SERVER")`, Pair: pair("server: true")},
-	{Env: "DATABASE_PATH", Scope: Repo, Keys: []string{"database"}, Place: ProdStart,
+	{Env: "DATABASE_PATH", Scope: Repo, Keys: []string{"database"}, Place: ProdStart, Required: true,
 		Applies: func(c Context) bool { return c.ecto() && c.Database == "sqlite" },
 		Pre: func(c Context) string {
-			return required("database_path", "DATABASE_PATH", "For example: /data/"+c.App+".db")
+			return required("database_path", c.Name("DATABASE_PATH"), "For example: /data/"+c.App+".db")
 		},
 		Pair: pair("database: database_path")},
 	{Env: "DATABASE_URL", Scope: Repo, Keys: []string{"url", "hostname", "database"}, Place: ProdStart, Applies: Context.network,
+		Required: true, Secret: true,
 		Pre: func(c Context) string {
-			return required("database_url", "DATABASE_URL", "For example: "+c.DatabaseURLExample)
+			return required("database_url", c.Name("DATABASE_URL"), "For example: "+c.DatabaseURLExample)
 		},
 		Pair: pair("url: database_url")},
-	{Env: "ECTO_IPV6", Scope: Repo, Keys: []string{"socket_options"}, Place: ProdStart, Applies: Context.network,
-		Pre: func(Context) string {
-			return "maybe_ipv6 = if System.get_env(\"ECTO_IPV6\") in ~w(true 1), do: [:inet6], else: []\n\n"
+	{Env: "ECTO_IPV6", Scope: Repo, Keys: []string{"socket_options"}, Place: ProdStart, Applies: Context.network, Type: "boolean",
+		Pre: func(c Context) string {
+			return fmt.Sprintf("maybe_ipv6 = if System.get_env(%q) in ~w(true 1), do: [:inet6], else: []\n\n", c.Name("ECTO_IPV6"))
 		},
 		Pair: pair("socket_options: maybe_ipv6")},
-	{Env: "POOL_SIZE", Scope: Repo, Keys: []string{"pool_size"}, Place: ProdStart, Applies: Context.ecto,
+	{Env: "POOL_SIZE", Scope: Repo, Keys: []string{"pool_size"}, Place: ProdStart, Applies: Context.ecto, Default: `"10"`, Type: "integer",
 		Pair: func(c Context) string {
 			def := "10"
 			if c.Database == "sqlite" {
 				def = "5"
 			}
-			return fmt.Sprintf("pool_size: String.to_integer(System.get_env(\"POOL_SIZE\") || %q)", def)
+			return fmt.Sprintf("pool_size: String.to_integer(System.get_env(%q) || %q)", c.Name("POOL_SIZE"), def)
 		}},
 	{Env: "SECRET_KEY_BASE", Scope: Endpoint, Keys: []string{"secret_key_base"}, Place: ProdEnd, Applies: always,
-		Pre: func(Context) string {
-			return required("secret_key_base", "SECRET_KEY_BASE", "You can generate one by calling: mix phx.gen.secret")
+		Required: true, Secret: true,
+		Pre: func(c Context) string {
+			return required("secret_key_base", c.Name("SECRET_KEY_BASE"), "You can generate one by calling: mix phx.gen.secret")
 		},
 		Pair: pair("secret_key_base: secret_key_base")},
-	{Env: "PHX_HOST", Scope: Endpoint, Keys: []string{"url.host"}, Place: ProdEnd, Applies: always,
-		Pair: pair(`url: [host: System.get_env("PHX_HOST") || "example.com", port: 443, scheme: "https"]`)},
-	{Env: "PORT", Scope: Endpoint, Keys: []string{"http.port"}, Place: ProdEnd, Applies: always,
+	{Env: "PHX_HOST", Scope: Endpoint, Keys: []string{"url.host"}, Place: ProdEnd, Applies: always, Default: `"example.com"`,
 		Pair: func(c Context) string {
-			port := `port: String.to_integer(System.get_env("PORT") || "4000")`
+			return fmt.Sprintf(`url: [host: System.get_env(%q) || "example.com", port: 443, scheme: "https"]`, c.Name("PHX_HOST"))
+		}},
+	{Env: "PORT", Scope: Endpoint, Keys: []string{"http.port"}, Place: ProdEnd, Applies: always, Default: `"4000"`, Type: "integer",
+		Pair: func(c Context) string {
+			port := fmt.Sprintf(`port: String.to_integer(System.get_env(%q) || "4000")`, c.Name("PORT"))
 			if c.NewFile {
 				// A new file also listens on every IPv6 and IPv4 interface, as Phoenix's own does.
 				return "http: [\n  # Listen on every IPv6 and IPv4 interface.\n  ip: {0, 0, 0, 0, 0, 0, 0, 0},\n  " + port + "\n]"
@@ -207,7 +234,18 @@ var All = []Setting{
 		}},
 	{Env: "DNS_CLUSTER_QUERY", Scope: AppKey, Keys: []string{"dns_cluster_query"}, Place: ProdEnd,
 		Applies: func(c Context) bool { return c.DNSCluster },
-		Pair:    pair(`System.get_env("DNS_CLUSTER_QUERY")`)},
+		Pair:    func(c Context) string { return fmt.Sprintf("System.get_env(%q)", c.Name("DNS_CLUSTER_QUERY")) }},
+}
+
+// Parts are the parts of a database connection, for projects that configure the repo from them
+// instead of a URL. phxdeploy never adds them: it reads their names, so that every target sets
+// them.
+var Parts = []Setting{
+	{Env: "DATABASE_HOST", Scope: Repo, Keys: []string{"hostname"}, Applies: Context.network},
+	{Env: "DATABASE_NAME", Scope: Repo, Keys: []string{"database"}, Applies: Context.network},
+	{Env: "DATABASE_USER", Scope: Repo, Keys: []string{"username"}, Applies: Context.network},
+	{Env: "DATABASE_PASSWORD", Scope: Repo, Keys: []string{"password"}, Applies: Context.network, Secret: true},
+	{Env: "DATABASE_PORT", Scope: Repo, Keys: []string{"port"}, Applies: Context.network},
 }
 
 // For returns the settings a context needs, in the order they are written.

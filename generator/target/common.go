@@ -276,9 +276,10 @@ func common() Target {
 			},
 		},
 		Check: checkDatabase,
-		NextSteps: func(p *project.Project, _ *Data) []string {
+		NextSteps: func(p *project.Project, _ *Data) []Step {
 			if p.ReleasesExs {
-				return []string{"config/releases.exs is the Elixir 1.9-1.10 name; phxdeploy edited it, and `git mv config/releases.exs config/runtime.exs` (then phxdeploy init again) brings it up to date"}
+				return []Step{say("config/releases.exs is the Elixir 1.9-1.10 name; phxdeploy edited it, and renaming it (then running phxdeploy init again) brings it up to date:"),
+					run("git mv config/releases.exs config/runtime.exs")}
 			}
 			return nil
 		},

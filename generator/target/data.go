@@ -97,15 +97,19 @@ type Data struct {
 	GraceSeconds         int      `doc:"Kubernetes termination grace period"`
 	KillTimeoutSeconds   int      `doc:"Fly kill_timeout and systemd TimeoutStopSec"`
 	SecretName           string   `doc:"Kubernetes Secret with the app secrets"`
+	ConfigMapName        string   `doc:"Kubernetes ConfigMap with the required values that are not secrets and that phxdeploy cannot know"`
 	StatefulSet          bool     `doc:"Kubernetes runs a StatefulSet (SQLite) instead of a Deployment"`
 	WorkloadFile         string   `doc:"deployment.yaml or statefulset.yaml"`
 	HeadlessService      bool     `doc:"the headless Service is needed (clustering, or the StatefulSet)"`
 	EnvFile              string   `doc:"systemd EnvironmentFile"`
 	RunnerPackages       []string `doc:"extra runner packages (--extra-packages)"`
 
-	Env     map[string]string `doc:"the project's names for DATABASE_URL, DATABASE_PATH, POOL_SIZE, ECTO_IPV6, SECRET_KEY_BASE, PHX_HOST, PORT, DNS_CLUSTER_QUERY"`
-	Targets []string          `doc:"selected targets, e.g. ['fly', 'k8s']"`
-	Answers map[string]string `doc:"every answer by its flag name, as given (for questions added after these fields)"`
+	Env       map[string]string `doc:"the project's names for the settings DATABASE_URL, DATABASE_PATH, POOL_SIZE, ECTO_IPV6, SECRET_KEY_BASE, PHX_HOST, PORT, DNS_CLUSTER_QUERY and the database's parts DATABASE_HOST, _NAME, _USER, _PASSWORD, _PORT; '' when the project does not read the setting from a variable"`
+	EnvVars   []EnvVar          `doc:"every variable the release reads (Name, Setting, Required, Secret, Default, Type, When, Sources); EnvFor \"target\" adds the values that target sets"`
+	BuildArgs []string          `doc:"variables a compile-time config requires (not secrets): the Dockerfile's build arguments"`
+	RedisVar  string            `doc:"the variable naming the Redis server, when the project uses Redis ('' otherwise)"`
+	Targets   []string          `doc:"selected targets, e.g. ['fly', 'k8s']"`
+	Answers   map[string]string `doc:"every answer by its flag name, as given (for questions added after these fields)"`
 
 	ConfigEnv     bool   `doc:"the builder's Elixir has config_env/0 and runtime.exs (1.11 and later)"`
 	LoggerWarning string `doc:"Logger's warning function on the builder's Elixir: warning (1.11 and later) or warn"`
@@ -113,10 +117,16 @@ type Data struct {
 	SingleInstance string `doc:"why the app runs as one instance ('' when nothing says so)"`
 	ComposeFile    string `doc:"the Compose file phxdeploy writes: compose.yaml, or compose.prod.yaml beside the project's own"`
 
-	composeFiles []string // the Compose files the project keeps
-	flyConfigs   []string // Fly configs the project keeps elsewhere than fly.toml
-	imageBuilt   bool     // a selected target runs the image the Dockerfile builds
-	warnings     []string // what the data could not settle, for the report
+	composeFiles   []string // the Compose files the project keeps
+	flyConfigs     []string // Fly configs the project keeps elsewhere than fly.toml
+	imageBuilt     bool     // a selected target runs the image the Dockerfile builds
+	warnings       []string // what the data could not settle, for the report
+	secondDatabase string   // a required variable naming another database than the repo's
+	added          []string // settings phxdeploy adds to the runtime config (Phoenix names)
+	unresolved     []string // settings the project provides from a variable phxdeploy cannot name
+	settingNames   map[string]string
+	provided       map[string]bool
+	importsRead    bool
 }
 
 // Warnings are what the data could not settle from the project and the answers.
@@ -192,13 +202,6 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	if !project.Satisfies(d.ElixirVersion, p.ElixirRequirement) {
 		d.warnings = append(d.warnings, fmt.Sprintf("the builder's Elixir %s does not meet mix.exs's requirement %q: pass --elixir-version with a version that does", d.ElixirVersion, p.ElixirRequirement))
 	}
-	d.Env = map[string]string{}
-	for _, v := range setting.Names() {
-		d.Env[v] = v
-		if n := p.Env[v]; n != "" {
-			d.Env[v] = n
-		}
-	}
 	d.HealthController = p.ExistingHealthPath == ""
 	d.HealthModule, d.HealthFile = healthModule(p)
 	if p.ExistingHealthPath != "" {
@@ -212,6 +215,12 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		d.DNSClusterQuery = false // dns_cluster needs Elixir 1.11
 		d.warnings = append(d.warnings, "dns_cluster needs Elixir 1.11 or later: the nodes are named for clustering, but nothing connects them (add libcluster, or build with a newer Elixir)")
 	}
+	d.settingNames, d.provided = p.Names(), map[string]bool{}
+	for k, v := range p.Settings {
+		d.provided[k] = v.At != "build"
+	}
+	d.importsRead = p.Contract.Unreadable == ""
+	d.environment(p)
 	d.ProbeHeaders = p.ForceSSL
 	d.DatabaseURLExample = databaseURLExamples[d.Database]
 	d.DatabasePort = map[string]int{"postgres": 5432, "mysql": 3306, "mssql": 1433}[d.Database]
@@ -236,7 +245,8 @@ func (d *Data) Selected(name string) bool { return slices.Contains(d.Targets, na
 func (d *Data) SettingContext(newFile bool) setting.Context {
 	return setting.Context{App: d.App, WebApp: d.WebApp, Repos: d.Repos, Endpoint: d.Endpoint,
 		Database: d.Database, DNSCluster: d.DNSClusterQuery, NewFile: newFile, DatabaseURLExample: d.DatabaseURLExample,
-		NoProdBlock: !d.ConfigEnv && d.RuntimeConfig == "config/releases.exs"}
+		NoProdBlock: !d.ConfigEnv && d.RuntimeConfig == "config/releases.exs",
+		Names:       d.settingNames, Provided: d.provided, ImportsRead: d.importsRead}
 }
 
 // healthModule names phxdeploy's health check after the router's namespace (ShopWeb.Router ->

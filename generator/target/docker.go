@@ -3,6 +3,7 @@ package target
 import (
 	"github.com/phxdeploy/phxdeploy/generator/patch"
 	"github.com/phxdeploy/phxdeploy/generator/project"
+	"strings"
 )
 
 // docker runs the release with Docker Compose, with its database.
@@ -29,15 +30,23 @@ func docker() Target {
 				}
 			}
 		},
-		NextSteps: func(_ *project.Project, d *Data) []string {
-			up := "docker compose up --build"
+		NextSteps: func(_ *project.Project, d *Data) []Step {
+			up := "docker compose --env-file .env.prod"
 			if d.ComposeFile != "compose.yaml" {
-				up = "docker compose -f " + d.ComposeFile + " up --build"
+				up += " -f " + d.ComposeFile
 			}
-			return []string{
-				"cp .env.prod.example .env.prod and fill it in (it holds secrets: never commit it)",
-				up,
+			steps := []Step{run("cp .env.prod.example .env.prod")}
+			if fill := given(d.EnvFor("docker"), true); len(fill) > 0 || len(given(d.EnvFor("docker"), false)) > 0 {
+				steps = append(steps, say("fill in .env.prod (it holds secrets: never commit it); Compose refuses to start while one of these is empty: %s", names(append(fill, given(d.EnvFor("docker"), false)...))))
 			}
+			if len(d.BuildArgs) > 0 {
+				steps = append(steps, say("the build reads %s at compile time: set them in .env.prod too", strings.Join(d.BuildArgs, " ")))
+			}
+			steps = append(steps, run(up+" up --build"))
+			if d.secondDatabase != "" {
+				steps = append(steps, say("%s names a second database, which Compose does not run: point it at a server in .env.prod", d.secondDatabase))
+			}
+			return steps
 		},
 		LibclusterHint: hostLibclusterHint,
 	}

@@ -66,21 +66,27 @@ func fly() Target {
 			d.FlyVolumeStage = d.Database == "sqlite" && d.Selected("fly")
 			d.VolumeName = volumeName(d.Name)
 		},
-		NextSteps: func(_ *project.Project, d *Data) []string {
-			secrets := d.Env["SECRET_KEY_BASE"] + "=$(mix phx.gen.secret)"
+		NextSteps: func(_ *project.Project, d *Data) []Step {
+			env := d.EnvFor("fly")
+			set := append(given(env, true), given(env, false)...)
 			if d.Clustering {
-				secrets += " RELEASE_COOKIE=$(mix phx.gen.secret 32)"
+				set = append(set, cookie)
 			}
-			steps := []string{"fly apps create " + d.Name, fmt.Sprintf("fly secrets set --app %s %s", d.Name, secrets)}
-			if d.NetworkDatabase {
-				steps = append(steps, fmt.Sprintf("fly secrets set --app %s %s=<your database URL>", d.Name, d.Env["DATABASE_URL"]))
+			steps := []Step{run("fly apps create " + d.Name)}
+			steps = append(steps, exportFirst(set)...)
+			if len(set) > 0 {
+				// Values fly.toml cannot hold (secrets, and values phxdeploy does not know) are
+				// Fly secrets; --stage sets them without restarting anything.
+				steps = append(steps, run(setCommand("fly secrets set --stage --app "+d.Name, set, func(n, v string) string { return n + "=" + v })))
 			}
+			deploy := "fly deploy" + d.buildArgWords()
 			if d.Database == "sqlite" {
 				return append(steps,
-					fmt.Sprintf("fly volumes create %s --app %s --region %s --size %d", d.VolumeName, d.Name, d.Region, d.VolumeSize),
-					"fly deploy --ha=false   # one machine: the SQLite volume lives on one host")
+					run(fmt.Sprintf("fly volumes create %s --app %s --region %s --size %d --yes", d.VolumeName, d.Name, d.Region, d.VolumeSize)),
+					say("one machine: the SQLite volume lives on one host"),
+					run(deploy+" --ha=false"))
 			}
-			return append(steps, "fly deploy")
+			return append(steps, run(deploy))
 		},
 		LibclusterHint: func(d *Data) string {
 			return fmt.Sprintf(`use Cluster.Strategy.DNSPoll with query: "%s.internal" and node_basename: "%s" (the node name rel/env.sh.eex sets once RELEASE_COOKIE is a secret)`, d.Name, d.Name)

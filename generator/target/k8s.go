@@ -72,7 +72,7 @@ func k8s() Target {
 			k8sFile("networkpolicy.yaml"),
 		},
 		Derive: func(d *Data) {
-			d.SecretName = d.Name
+			d.SecretName, d.ConfigMapName = d.Name, d.Name+"-config"
 			// One pod that owns its volume (SQLite), or an app that must run as one instance: a
 			// StatefulSet never runs two, even during a rollout.
 			d.StatefulSet = d.Database == "sqlite" || d.SingleInstance != "" && d.Replicas == 1
@@ -86,20 +86,23 @@ func k8s() Target {
 			}
 			return nil
 		},
-		NextSteps: func(_ *project.Project, d *Data) []string {
-			secret := fmt.Sprintf("kubectl -n %s create secret generic %s --from-literal=%s=$(mix phx.gen.secret)", d.Namespace, d.SecretName, d.Env["SECRET_KEY_BASE"])
-			if d.NetworkDatabase {
-				secret += " --from-literal=" + d.Env["DATABASE_URL"] + "=<your database URL>"
-			}
+		NextSteps: func(_ *project.Project, d *Data) []Step {
+			env := d.EnvFor("k8s")
+			secrets, plain := given(env, true), given(env, false)
 			if d.Clustering {
-				secret += " --from-literal=RELEASE_COOKIE=$(mix phx.gen.secret 32)"
+				secrets = append(secrets, cookie)
 			}
-			return []string{
-				fmt.Sprintf("docker build -t %s . && docker push %s", d.Image, d.Image),
-				"kubectl create namespace " + d.Namespace,
-				secret,
-				"kubectl apply -k deploy/k8s",
+			literal := func(n, v string) string { return "--from-literal=" + n + "=" + v }
+			steps := []Step{run(fmt.Sprintf("docker build%s -t %s . && docker push %s", d.buildArgWords(), d.Image, d.Image)),
+				run("kubectl create namespace " + d.Namespace)}
+			steps = append(steps, exportFirst(append(append([]EnvVar{}, secrets...), plain...))...)
+			if len(secrets) > 0 {
+				steps = append(steps, run(setCommand(fmt.Sprintf("kubectl -n %s create secret generic %s", d.Namespace, d.SecretName), secrets, literal)))
 			}
+			if len(plain) > 0 {
+				steps = append(steps, run(setCommand(fmt.Sprintf("kubectl -n %s create configmap %s", d.Namespace, d.ConfigMapName), plain, literal)))
+			}
+			return append(steps, run("kubectl apply -k deploy/k8s"))
 		},
 		LibclusterHint: func(d *Data) string {
 			return fmt.Sprintf(`use Cluster.Strategy.Kubernetes.DNS with service: "%s-headless", application_name: "%s"`, d.Name, d.Release)

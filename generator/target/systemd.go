@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/project"
@@ -54,17 +55,24 @@ func systemd() Target {
 			{Template: "systemd/env.example.tmpl", Path: func(d *Data) string { return "deploy/systemd/" + d.Name + ".env.example" }, Mode: 0o644},
 		},
 		Derive: func(d *Data) { d.EnvFile = "/etc/" + d.Name + "/" + d.Name + ".env" },
-		NextSteps: func(_ *project.Project, d *Data) []string {
+		NextSteps: func(_ *project.Project, d *Data) []Step {
 			release := ""
 			if d.HasReleasesConfig {
 				release = " " + d.Release
 			}
-			return []string{
-				fmt.Sprintf("MIX_ENV=prod mix release%s, then copy _build/prod/rel/%s to %s on the host", release, d.Release, d.InstallDir),
-				fmt.Sprintf("useradd --system --home-dir /var/lib/%s --shell /usr/sbin/nologin %s", d.Name, d.ServiceUser),
-				fmt.Sprintf("install -D -m 0600 deploy/systemd/%s.env.example %s, then fill in every value", d.Name, d.EnvFile),
-				fmt.Sprintf("install -m 0644 deploy/systemd/%s.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now %s", d.Name, d.Name),
+			var steps []Step
+			if len(d.BuildArgs) > 0 {
+				steps = append(steps, say("the build reads %s at compile time: export them first", strings.Join(d.BuildArgs, " ")))
 			}
+			steps = append(steps,
+				run("MIX_ENV=prod mix release"+release),
+				say("copy _build/prod/rel/%s to %s on the host, then on the host:", d.Release, d.InstallDir),
+				run(fmt.Sprintf("useradd --system --home-dir /var/lib/%s --shell /usr/sbin/nologin %s", d.Name, d.ServiceUser)),
+				run(fmt.Sprintf("install -D -m 0600 deploy/systemd/%s.env.example %s", d.Name, d.EnvFile)))
+			if fill := append(given(d.EnvFor("systemd"), true), given(d.EnvFor("systemd"), false)...); len(fill) > 0 {
+				steps = append(steps, say("fill in %s: %s", d.EnvFile, names(fill)))
+			}
+			return append(steps, run(fmt.Sprintf("install -m 0644 deploy/systemd/%s.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now %s", d.Name, d.Name)))
 		},
 		LibclusterHint: hostLibclusterHint,
 	}

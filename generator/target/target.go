@@ -36,7 +36,7 @@ type Target struct {
 	// Check refuses answers that cannot work together on this target.
 	Check func(p *project.Project, v *answers.Values) error
 	// NextSteps are what the user does after phxdeploy ran, in order.
-	NextSteps func(p *project.Project, d *Data) []string
+	NextSteps func(p *project.Project, d *Data) []Step
 	// LibclusterHint names the libcluster strategy that fits the target's node naming.
 	LibclusterHint func(d *Data) string
 }
@@ -207,27 +207,33 @@ func (r *Registry) Edits(p *project.Project, d *Data) []Edit {
 	return out
 }
 
-// Step is one thing for the user to do after phxdeploy ran.
+// Step is one thing for the user to do after phxdeploy ran: a command to paste, or a note. The
+// text report prints notes as shell comments, so that the steps paste as one script.
 type Step struct {
-	Target string `json:"target"`
-	Text   string `json:"text"`
+	Target  string `json:"target"`
+	Text    string `json:"text,omitempty"`
+	Command string `json:"command,omitempty"`
 }
+
+func say(format string, args ...any) Step { return Step{Text: fmt.Sprintf(format, args...)} }
+func run(command string) Step             { return Step{Command: command} }
 
 // NextSteps lists, per selected target, the secrets to set and the commands to run.
 func (r *Registry) NextSteps(p *project.Project, d *Data) []Step {
 	var out []Step
-	for _, text := range r.common.NextSteps(p, d) {
-		out = append(out, Step{Target: "all", Text: text})
+	add := func(target string, steps []Step) {
+		for _, s := range steps {
+			s.Target = target
+			out = append(out, s)
+		}
 	}
+	add("all", r.common.NextSteps(p, d))
 	for _, t := range r.active(d)[1:] {
 		if d.Clustering && d.Libcluster && t.LibclusterHint != nil {
-			out = append(out, Step{Target: t.Name, Text: "libcluster stays as it is: " + t.LibclusterHint(d)})
+			add(t.Name, []Step{say("libcluster stays as it is: %s", t.LibclusterHint(d))})
 		}
-		if t.NextSteps == nil {
-			continue
-		}
-		for _, text := range t.NextSteps(p, d) {
-			out = append(out, Step{Target: t.Name, Text: text})
+		if t.NextSteps != nil {
+			add(t.Name, t.NextSteps(p, d))
 		}
 	}
 	return out

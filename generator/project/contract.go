@@ -1,0 +1,421 @@
+package project
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+)
+
+// Var is one environment variable of the contract: what the project's code says of it.
+type Var struct {
+	Name string `json:"name"`
+	// Required: the release raises (at boot, or when migrations run) when it is missing.
+	Required bool `json:"required"`
+	// Default is the app's own default, as the code writes it.
+	Default string `json:"default,omitempty"`
+	Type    string `json:"type,omitempty"`
+	Secret  bool   `json:"secret"`
+	// When is the condition it is read under ("" when every production boot reads it).
+	When string `json:"when,omitempty"`
+	// Alternatives are names read in its place (`WEB_HOST || HOST`).
+	Alternatives []string `json:"alternatives,omitempty"`
+	// Sources are where it is read, as file:line.
+	Sources []string `json:"sources"`
+	// Via is how it is read: System.fetch_env!, Dotenvy.env!, a helper of the project.
+	Via string `json:"via,omitempty"`
+	// Use is the config key its value is given to, when the code shows it.
+	Use string `json:"use,omitempty"`
+}
+
+// Contract is the environment the release needs: every variable read when it boots, and the
+// reads that happen at build time instead (their values are frozen into the image).
+type Contract struct {
+	Runtime []Var `json:"runtime"`
+	Build   []Var `json:"build,omitempty"`
+	// Computed are the reads whose variable name is computed (file:line): phxdeploy cannot list them.
+	Computed []string `json:"computed,omitempty"`
+	// Providers are the config providers the release runs: the variables they read are theirs.
+	Providers []string `json:"config_providers,omitempty"`
+	// MixAtRuntime are calls to Mix made when the release runs (file:line): Mix is not in a release.
+	MixAtRuntime []string `json:"mix_at_runtime,omitempty"`
+	// RuntimeFiles are the runtime config and the files it imports, as read.
+	RuntimeFiles []string `json:"runtime_files,omitempty"`
+	// Unreadable says why phxdeploy cannot see everything the runtime config evaluates ("" when
+	// it can).
+	Unreadable string `json:"unreadable,omitempty"`
+}
+
+// Var returns the runtime variable name, or nil.
+func (c *Contract) Var(name string) *Var {
+	for i := range c.Runtime {
+		if c.Runtime[i].Name == name {
+			return &c.Runtime[i]
+		}
+	}
+	return nil
+}
+
+// fileReads are the reads of one file, with what the file is.
+type fileReads struct {
+	file     string
+	tree     *elixir.Tree
+	reads    []envRead
+	computed []int
+}
+
+// libRead is a read in the project's code (lib/), with the function it is in.
+type libRead struct {
+	envRead
+	file     string
+	module   string
+	function string // "" at the module's top level (compile time)
+}
+
+// scanEnv records what a lib file reads from the environment: reads in functions (run in the
+// release) and at the top of modules (compile time), the helpers its modules define (functions
+// that read the variable an argument names), and calls to Mix made at run time.
+func (ix *index) scanEnv(file string, t *elixir.Tree) {
+	if !strings.Contains(t.Src, "System.") && !strings.Contains(t.Src, "Mix.") && !strings.Contains(t.Src, ":system") {
+		return
+	}
+	if ix.helpers == nil {
+		ix.helpers = newHelpers()
+	}
+	own := newHelpers()
+	fileHelpers(t, own)
+	for k, v := range own.remote {
+		ix.helpers.remote[k] = v
+	}
+	defs := functionDefs(t)
+	modules := moduleRanges(t)
+	in := func(i int) (module, function string) {
+		for _, m := range modules {
+			if m.from < i && i < m.to {
+				module = m.name
+			}
+		}
+		for _, d := range defs {
+			if d.module != "" && d.bodyFrom <= i && i < d.bodyTo {
+				function = d.name
+			}
+		}
+		return module, function
+	}
+	reads, _ := findReads(t, nil)
+	for _, r := range reads {
+		if r.skip {
+			continue
+		}
+		module, function := in(r.tok)
+		ix.reads = append(ix.reads, libRead{envRead: r, file: file, module: module, function: function})
+	}
+	// Mix.env() and friends in a function body run in the release, where Mix is absent. Mix
+	// tasks run under Mix, and module attributes and module bodies are evaluated at compile time.
+	code := t.Code
+	for i := 0; i+2 < len(code); i++ {
+		if code[i].Kind != elixir.Alias || !code[i+1].Is(".") || !(code[i].Text == "Mix" && (code[i+2].Is("env") || code[i+2].Is("target")) || code[i].Text == "Mix.Project") {
+			continue
+		}
+		module, function := in(i)
+		if function == "" || strings.HasPrefix(module, "Mix.Tasks.") || strings.HasPrefix(file, "lib/mix/") {
+			continue
+		}
+		call := code[i].Text + "." + code[i+2].Text
+		ix.mixEnv = append(ix.mixEnv, fmt.Sprintf("%s:%d: %s.%s calls %s", file, code[i].Line, module, function, call))
+	}
+}
+
+// readContract collects the environment contract of the project, and how it provides the
+// settings phxdeploy needs.
+func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error {
+	c := &p.Contract
+	h := newHelpers()
+	if p.ix != nil && p.ix.helpers != nil {
+		h = p.ix.helpers
+	}
+	// The runtime config and the files it imports (inside config/, literal names only).
+	runtime, err := p.readConfigTree(f, runtimeFile, h, true)
+	if err != nil {
+		return err
+	}
+	var runtimeReads []located
+	calledFromRuntime := map[string]bool{}
+	for _, fr := range runtime {
+		c.RuntimeFiles = append(c.RuntimeFiles, fr.file)
+		for _, r := range fr.reads {
+			runtimeReads = append(runtimeReads, located{r, fr.file})
+		}
+		for _, l := range fr.computed {
+			c.Computed = append(c.Computed, fmt.Sprintf("%s:%d", fr.file, l))
+		}
+		for _, m := range calledModules(fr.tree) {
+			calledFromRuntime[m] = true
+		}
+	}
+	// Compile-time configs: their reads are frozen at build time, except {:system, "X"} tuples,
+	// which the libraries read when they start.
+	var buildReads []located
+	var build []fileReads
+	for _, file := range p.CompileConfigs {
+		trees, err := p.readConfigTree(f, file, h, false)
+		if err != nil {
+			return err
+		}
+		build = append(build, trees...)
+		for _, fr := range trees {
+			for _, r := range fr.reads {
+				if r.via == "{:system, ...}" {
+					runtimeReads = append(runtimeReads, located{r, fr.file})
+				} else {
+					buildReads = append(buildReads, located{r, fr.file})
+				}
+			}
+		}
+	}
+	// The code: functions the release runs when it boots keep what they say (the repo's and the
+	// endpoint's init/2, the application's start/2, functions runtime.exs calls); other
+	// functions read when they run, so what they read is optional for the deployment; reads at
+	// the top of a module happen at compile time.
+	if p.ix != nil {
+		boot := map[string]bool{p.Application + ".start": true, p.Endpoint + ".init": true}
+		for _, r := range p.StartedRepos {
+			boot[r+".init"] = true
+		}
+		for _, r := range p.Repos {
+			boot[r+".init"] = true
+		}
+		for _, lr := range p.ix.reads {
+			switch {
+			case lr.function == "":
+				if lr.via == "{:system, ...}" {
+					runtimeReads = append(runtimeReads, located{lr.envRead, lr.file})
+				} else {
+					buildReads = append(buildReads, located{lr.envRead, lr.file})
+				}
+			case boot[lr.module+"."+lr.function] || calledFromRuntime[lr.module]:
+				runtimeReads = append(runtimeReads, located{lr.envRead, lr.file})
+			default:
+				r := lr.envRead
+				r.required = false
+				r.when = firstNonEmpty(r.when, "when "+lr.module+"."+lr.function+" runs")
+				runtimeReads = append(runtimeReads, located{r, lr.file})
+			}
+		}
+		c.MixAtRuntime = append(c.MixAtRuntime, p.ix.mixEnv...)
+	}
+	c.Runtime = mergeReads(runtimeReads)
+	c.Build = mergeReads(buildReads)
+	if mix != nil {
+		c.Providers = mix.configProviders()
+	}
+	// Mix is not in a release, and runtime.exs runs there: Mix.env() there raises at boot.
+	for _, fr := range runtime {
+		code := fr.tree.Code
+		for i := 0; i+2 < len(code); i++ {
+			if code[i].Kind == elixir.Alias && code[i].Text == "Mix" && code[i+1].Is(".") && (code[i+2].Is("env") || code[i+2].Is("target")) {
+				c.MixAtRuntime = append(c.MixAtRuntime, fmt.Sprintf("%s:%d: calls Mix.%s (use config_env() or config_target())", fr.file, code[i].Line, code[i+2].Text))
+			}
+		}
+	}
+	for _, v := range c.Build {
+		where := strings.Join(v.Sources, ", ")
+		fix := "move the read to config/runtime.exs"
+		if v.Required {
+			fix += "; until then the build needs it (phxdeploy passes it as a build argument)"
+			if v.Secret {
+				fix = "move the read to config/runtime.exs: a secret read at build time is frozen into the image (phxdeploy does not pass secrets as build arguments)"
+			}
+		}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%s reads %s at compile time: its value is frozen into the image when it is built; %s", where, v.Name, fix))
+	}
+	for _, m := range c.MixAtRuntime {
+		p.Warnings = append(p.Warnings, m+": Mix is not part of a release, so this raises UndefinedFunctionError when it runs; read the value at compile time (a module attribute or Application.compile_env) or from config")
+	}
+	for _, l := range c.Computed {
+		p.Warnings = append(p.Warnings, l+": reads an environment variable whose name is computed; phxdeploy cannot list it, so set it yourself in every target")
+	}
+	for _, pr := range c.Providers {
+		p.Warnings = append(p.Warnings, "the release runs the config provider "+pr+": the variables it reads are not in phxdeploy's list")
+	}
+	p.resolveSettings(runtime, build)
+	return nil
+}
+
+type located struct {
+	envRead
+	file string
+}
+
+// readConfigTree reads a config file and the files it imports with import_config (literal names,
+// inside config/; a runtime config's imports are evaluated at boot too). Imports of dev or test
+// files are left out.
+func (p *Project) readConfigTree(f *files, file string, h *helpers, runtime bool) ([]fileReads, error) {
+	var out []fileReads
+	seen := map[string]bool{}
+	var visit func(file string, depth int) error
+	visit = func(file string, depth int) error {
+		if seen[file] || depth > 8 {
+			return nil
+		}
+		seen[file] = true
+		b, ok, err := f.read(file)
+		if err != nil || !ok {
+			return err
+		}
+		t, err := elixir.Parse(string(b))
+		if err != nil {
+			return &Error{Path: f.name(file), Msg: "cannot be read as Elixir (" + err.Error() + ")", Fix: "check that it compiles; if it does, please report this"}
+		}
+		reads, computed := findReads(t, h)
+		out = append(out, fileReads{file: file, tree: t, reads: reads, computed: computed})
+		code := t.Code
+		for i := 0; i+1 < len(code); i++ {
+			switch {
+			case code[i].Is("import_config") && elixir.StatementStart(code, i):
+				arg := i + 1
+				if code[arg].Is("(") {
+					arg++
+				}
+				if arg >= len(code) || code[arg].Kind != elixir.String {
+					continue
+				}
+				name := elixir.Unquote(code[arg])
+				name = strings.NewReplacer("#{config_env()}", "prod", "#{Mix.env()}", "prod", "#{Mix.env}", "prod").Replace(name)
+				target := path.Clean(path.Join(path.Dir(file), name))
+				switch {
+				case strings.Contains(name, "#{") || strings.HasPrefix(target, "../") || !strings.HasPrefix(target, "config/"):
+					if runtime {
+						p.Contract.Unreadable = fmt.Sprintf("%s:%d imports %s, which phxdeploy cannot read", file, code[i].Line, name)
+					}
+				case path.Base(target) == "dev.exs" || path.Base(target) == "test.exs":
+				case !f.isFile(target):
+					if runtime {
+						p.Contract.Unreadable = fmt.Sprintf("%s:%d imports %s, which is not in the project", file, code[i].Line, target)
+					}
+				case slices.Contains(p.CompileConfigs, target) && !runtime:
+					// read on its own as a compile-time config
+				default:
+					if err := visit(target, depth+1); err != nil {
+						return err
+					}
+				}
+			case runtime && code[i].Kind == elixir.Alias && (code[i].Text == "Code" && code[i+1].Is(".") && i+2 < len(code) && strings.HasPrefix(code[i+2].Text, "eval") ||
+				code[i].Text == "Config.Reader"):
+				p.Contract.Unreadable = fmt.Sprintf("%s:%d evaluates another file (%s), which phxdeploy cannot follow", file, code[i].Line, code[i].Text)
+			}
+		}
+		return nil
+	}
+	err := visit(file, 0)
+	return out, err
+}
+
+// calledModules lists the modules a file calls functions of (Mod.fun(...)), aliases expanded.
+func calledModules(t *elixir.Tree) []string {
+	aliases := t.Aliases()
+	var out []string
+	code := t.Code
+	for i := 0; i+2 < len(code); i++ {
+		if code[i].Kind == elixir.Alias && code[i+1].Is(".") && code[i+2].Kind == elixir.Ident {
+			out = append(out, elixir.Expand(aliases, code[i].Text))
+		}
+		if code[i].Is("import") && code[i+1].Kind == elixir.Alias {
+			out = append(out, elixir.Expand(aliases, code[i+1].Text))
+		}
+	}
+	return out
+}
+
+// mergeReads folds the reads of each variable into one entry.
+func mergeReads(reads []located) []Var {
+	byName := map[string]*Var{}
+	var order []string
+	conditional := map[string]bool{}
+	for _, r := range reads {
+		if r.skip {
+			continue
+		}
+		v := byName[r.name]
+		if v == nil {
+			v = &Var{Name: r.name, Via: r.via}
+			byName[r.name] = v
+			order = append(order, r.name)
+		}
+		source := fmt.Sprintf("%s:%d", r.file, r.line)
+		if !slices.Contains(v.Sources, source) {
+			v.Sources = append(v.Sources, source)
+		}
+		if r.required && !r.alt && !r.optional {
+			if !v.Required || v.When != "" && r.when == "" {
+				v.When = r.when
+			}
+			v.Required = true
+		} else if !v.Required && r.when != "" && v.When == "" {
+			v.When = r.when
+		}
+		if r.when == "" && !r.alt {
+			conditional[r.name] = false
+		} else if _, seen := conditional[r.name]; !seen {
+			conditional[r.name] = true
+		}
+		if v.Default == "" {
+			v.Default = r.def
+		}
+		v.Type = firstNonEmpty(v.Type, r.typ)
+		v.Use = firstNonEmpty(v.Use, r.use)
+		for _, a := range r.alts {
+			if !slices.Contains(v.Alternatives, a) {
+				v.Alternatives = append(v.Alternatives, a)
+			}
+		}
+	}
+	out := make([]Var, 0, len(order))
+	for _, name := range order {
+		v := byName[name]
+		if !v.Required && !conditional[name] {
+			v.When = "" // also read unconditionally
+		}
+		v.Secret = secretName(v.Name, v.Use)
+		out = append(out, *v)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Required && !out[j].Required })
+	return out
+}
+
+// secretWords are the parts of a variable name (or of the config key it sets) that mark a
+// secret: keys, tokens, passwords, salts, cookies, credentials.
+var secretWords = map[string]bool{
+	"KEY": true, "SECRET": true, "TOKEN": true, "PASSWORD": true, "PASS": true, "PASSWD": true, "PWD": true,
+	"SALT": true, "COOKIE": true, "CREDENTIALS": true, "PRIVATE": true, "DSN": true, "PASSPHRASE": true,
+	"APIKEY": true, "AUTH": false,
+}
+
+// credentialURLs are services whose URLs carry credentials (user:password@host).
+var credentialURLs = []string{"DATABASE", "DB", "POSTGRES", "PG", "MYSQL", "REDIS", "AMQP", "RABBITMQ", "MONGO", "MONGODB", "ELASTIC", "ELASTICSEARCH", "SMTP", "MAIL", "CACHE", "BROKER", "QUEUE", "NATS", "KAFKA", "CLICKHOUSE", "REPLICA", "READ"}
+
+// secretName reports whether a variable holds a secret, from its name and the key it sets.
+func secretName(name, use string) bool {
+	parts := strings.Split(strings.ToUpper(name), "_")
+	for _, part := range parts {
+		if secretWords[part] {
+			return true
+		}
+	}
+	if parts[len(parts)-1] == "URL" || parts[len(parts)-1] == "URI" {
+		for _, part := range parts[:len(parts)-1] {
+			if slices.Contains(credentialURLs, part) {
+				return true
+			}
+		}
+	}
+	switch strings.ToLower(use) {
+	case "password", "secret_key_base", "signing_salt", "encryption_salt", "secret", "token", "api_key", "private_key",
+		"secret_access_key", "access_key_id", "key", "cookie", "client_secret", "live_view_signing_salt":
+		return true
+	}
+	return false
+}

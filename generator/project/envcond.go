@@ -1,0 +1,230 @@
+package project
+
+import (
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+)
+
+// condKind is what phxdeploy knows of a condition in a production release.
+type condKind int
+
+const (
+	condTrue    condKind = iota // always true in production (config_env() == :prod)
+	condFalse                   // never true in production (config_env() == :dev)
+	condEnv                     // depends on variables the deployment sets
+	condUnknown                 // depends on something else
+)
+
+type condValue struct {
+	kind condKind
+	text string
+	// byDefault: for condEnv, whether the condition holds when nobody sets the variables it
+	// reads (the app's defaults decide).
+	byDefault bool
+}
+
+func (v condValue) not() condValue {
+	switch v.kind {
+	case condTrue:
+		v.kind = condFalse
+	case condFalse:
+		v.kind = condTrue
+	case condEnv:
+		v.byDefault = !v.byDefault
+	}
+	if v.text != "" {
+		v.text = "not (" + v.text + ")"
+	}
+	return v
+}
+
+// evalCond evaluates the condition in tokens [from, to) for a production release.
+func (s *readScanner) evalCond(from, to int) condValue {
+	code := s.t.Code
+	if from >= to {
+		return condValue{kind: condUnknown}
+	}
+	// (cond)
+	if code[from].Is("(") {
+		if n := s.t.NodeAt(from); n != nil && n.Close == to-1 {
+			return s.evalCond(from+1, to-1)
+		}
+	}
+	text := s.text(from, to)
+	for _, ops := range [][]string{{"or", "||"}, {"and", "&&"}} {
+		parts := s.splitAt(from, to, ops)
+		if len(parts) < 2 {
+			continue
+		}
+		vals := make([]condValue, len(parts))
+		for k, p := range parts {
+			vals[k] = s.evalCond(p[0], p[1])
+		}
+		return combine(vals, ops[0] == "or", text)
+	}
+	if code[from].Is("not") || code[from].Is("!") {
+		return s.evalCond(from+1, to).not()
+	}
+	if v, ok := s.evalEnvironment(from, to); ok {
+		return v
+	}
+	for k := range s.reads {
+		r := &s.reads[k]
+		inside := r.start >= from && r.end <= to
+		local := false
+		for i := from; i < to && !inside; i++ {
+			local = code[i].Kind == elixir.Ident && r.local != "" && code[i].Text == r.local && (i+1 >= to || !code[i+1].Is("("))
+			inside = local
+		}
+		if !inside {
+			continue
+		}
+		end := r.end
+		if local {
+			end = from + 1
+			for end < to && code[end-1].Kind != elixir.Ident {
+				end++
+			}
+		}
+		return condValue{kind: condEnv, text: text, byDefault: byDefault(r, code, end, to)}
+	}
+	return condValue{kind: condUnknown, text: text}
+}
+
+// splitAt splits [from, to) at the operators that belong to its own level.
+func (s *readScanner) splitAt(from, to int, ops []string) [][2]int {
+	code := s.t.Code
+	level := s.t.Enclosing(from)
+	var out [][2]int
+	start := from
+	for i := from; i < to; i++ {
+		if (code[i].Is(ops[0]) || code[i].Is(ops[1])) && s.t.Enclosing(i) == level {
+			out = append(out, [2]int{start, i})
+			start = i + 1
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return append(out, [2]int{start, to})
+}
+
+func combine(vals []condValue, or bool, text string) condValue {
+	// the text names only the parts that decide
+	var parts []string
+	for _, v := range vals {
+		if v.kind == condEnv || v.kind == condUnknown {
+			parts = append(parts, v.text)
+		}
+	}
+	if len(parts) < len(vals) {
+		text = strings.Join(parts, map[bool]string{true: " or ", false: " and "}[or])
+	}
+	out := condValue{kind: condTrue, text: text, byDefault: !or}
+	if or {
+		out.kind = condFalse
+	}
+	allEnv := true
+	for _, v := range vals {
+		switch {
+		case or && v.kind == condTrue, !or && v.kind == condFalse:
+			return condValue{kind: v.kind}
+		case v.kind == condEnv:
+			if or {
+				out.byDefault = out.byDefault || v.byDefault
+			} else {
+				out.byDefault = out.byDefault && v.byDefault
+			}
+		case v.kind == condUnknown:
+			allEnv = false
+			out.byDefault = true
+		}
+		if v.kind == condEnv || v.kind == condUnknown {
+			out.kind = condEnv
+		}
+	}
+	if out.kind == condEnv && !allEnv {
+		out.kind = condUnknown
+	}
+	return out
+}
+
+// evalEnvironment evaluates a comparison of config_env() or Mix.env() with atoms.
+func (s *readScanner) evalEnvironment(from, to int) (condValue, bool) {
+	code := s.t.Code
+	env := -1
+	for i := from; i < to; i++ {
+		if code[i].Is("config_env") || code[i].Kind == elixir.Alias && code[i].Text == "Mix" && i+2 < to && code[i+2].Is("env") {
+			env = i
+			break
+		}
+	}
+	if env < 0 {
+		return condValue{}, false
+	}
+	negate, compared := false, false
+	prod := false
+	for i := from; i < to; i++ {
+		switch {
+		case code[i].Is("!=") || code[i].Is("!=="):
+			negate, compared = true, true
+		case code[i].Is("not") && i+1 < to && code[i+1].Is("in"):
+			negate, compared = true, true
+		case code[i].Is("==") || code[i].Is("===") || code[i].Is("in"):
+			compared = true
+		case code[i].Kind == elixir.Atom && elixir.AtomName(code[i]) == "prod":
+			prod = true
+		case code[i].Kind == elixir.Sigil && strings.HasPrefix(code[i].Text, "~w") && strings.Contains(code[i].Text, "prod"):
+			prod = true
+		}
+	}
+	if !compared {
+		return condValue{kind: condUnknown, text: s.text(from, to)}, true
+	}
+	if prod != negate {
+		return condValue{kind: condTrue}, true
+	}
+	return condValue{kind: condFalse}, true
+}
+
+// byDefault says whether a condition on a read holds when the variable is not set: the read
+// alone (truthy when its default is), or compared with literals.
+func byDefault(r *envRead, code []elixir.Token, after, to int) bool {
+	def := r.def
+	truthy := def != "" && def != "nil" && def != "false"
+	if after >= to {
+		return truthy
+	}
+	value := strings.Trim(def, `"`)
+	op := code[after]
+	if after+1 >= to {
+		return true
+	}
+	lit := code[after+1]
+	switch {
+	case op.Is("==") || op.Is("==="):
+		return lit.Kind == elixir.String && def != "" && elixir.Unquote(lit) == value
+	case op.Is("!=") || op.Is("!=="):
+		return !(lit.Kind == elixir.String && def != "" && elixir.Unquote(lit) == value)
+	case op.Is("in"):
+		if def == "" {
+			return lit.Is("[") && strings.Contains(strings.Join(tokenTexts(code[after+1:to]), " "), "nil")
+		}
+		for _, t := range code[after+1 : to] {
+			if t.Kind == elixir.String && elixir.Unquote(t) == value || t.Kind == elixir.Sigil && strings.Contains(" "+strings.Trim(t.Text[2:], "()[]{}|/<>\"'")+" ", " "+value+" ") {
+				return true
+			}
+		}
+		return false
+	}
+	return true // anything else: assume it holds, so that nothing required is left out
+}
+
+func tokenTexts(ts []elixir.Token) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Text
+	}
+	return out
+}

@@ -1,0 +1,260 @@
+package project
+
+import (
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+)
+
+// funcDef is a function a file defines: `def name(params) do ... end` (in a module) or
+// `name = fn params -> ... end`.
+type funcDef struct {
+	name     string
+	module   string // the module of a def ("" for an anonymous function)
+	params   []string
+	defaults map[int]string // `p \\ "x"`: the default of parameter i, as written
+	bodyFrom int
+	bodyTo   int
+	line     int
+}
+
+// functionDefs lists the functions a file defines, with their parameters and body ranges.
+func functionDefs(t *elixir.Tree) []funcDef {
+	code := t.Code
+	var out []funcDef
+	modules := moduleRanges(t)
+	for i := 0; i+1 < len(code); i++ {
+		switch {
+		case (code[i].Is("def") || code[i].Is("defp")) && code[i+1].Kind == elixir.Ident && elixir.StatementStart(code, i):
+			d := funcDef{name: code[i+1].Text, defaults: map[int]string{}, line: code[i].Line}
+			for _, m := range modules {
+				if m.from < i && i < m.to {
+					d.module = m.name // the innermost, as ranges nest in order
+				}
+			}
+			j := i + 2
+			if j < len(code) && code[j].Is("(") {
+				args := t.NodeAt(j)
+				if args == nil {
+					continue
+				}
+				for k, e := range t.ListElements(args) {
+					name := ""
+					if code[e[0]].Kind == elixir.Ident {
+						name = code[e[0]].Text
+					}
+					d.params = append(d.params, name)
+					for x := e[0]; x <= e[1]; x++ {
+						if code[x].Is(`\\`) && x+1 <= e[1] {
+							d.defaults[k] = strings.TrimSpace(t.Src[code[x+1].Start:code[e[1]].End])
+						}
+					}
+				}
+				j = args.Close + 1
+			}
+			for j < len(code) && code[j].Is("when") { // a guard: up to the body
+				for j < len(code) && !code[j].Is("do") && !(code[j].Kind == elixir.KeywordKey && code[j].Text == "do") {
+					j++
+				}
+			}
+			switch {
+			case j < len(code) && code[j].Is("do"):
+				if body := t.NodeAt(j); body != nil {
+					d.bodyFrom, d.bodyTo = j+1, body.Close
+				}
+			case j+1 < len(code) && code[j].Is(",") && code[j+1].Kind == elixir.KeywordKey && code[j+1].Text == "do":
+				d.bodyFrom, d.bodyTo = j+2, elixir.StatementEnd(code, t.Enclosing(i), i)
+			default:
+				continue
+			}
+			out = append(out, d)
+		case code[i].Kind == elixir.Ident && code[i+1].Is("=") && i+2 < len(code) && code[i+2].Is("fn") && elixir.StatementStart(code, i):
+			fnNode := t.NodeAt(i + 2)
+			if fnNode == nil {
+				continue
+			}
+			d := funcDef{name: code[i].Text, defaults: map[int]string{}, line: code[i].Line, bodyTo: fnNode.Close}
+			// the first clause's parameters: up to its arrow
+			k := i + 3
+			for ; k < fnNode.Close && !(code[k].Is("->") && fnNode.Direct(k)); k++ {
+			}
+			d.bodyFrom = k + 1
+			cur, guard := "", false
+			for x := i + 3; x < k; x++ {
+				switch {
+				case code[x].Is("when"):
+					guard = true
+				case guard:
+				case code[x].Is(",") && fnNode.Direct(x):
+					d.params, cur = append(d.params, cur), ""
+				case code[x].Kind == elixir.Ident && cur == "" && (x == i+3 || code[x-1].Is(",") || code[x-1].Is("(")):
+					cur = code[x].Text
+				}
+			}
+			d.params = append(d.params, cur)
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+type moduleRange struct {
+	name     string
+	from, to int
+}
+
+// moduleRanges lists the modules a file defines, outer before inner, with their full names.
+func moduleRanges(t *elixir.Tree) []moduleRange {
+	code := t.Code
+	var out []moduleRange
+	for i := 0; i+2 < len(code); i++ {
+		if !code[i].Is("defmodule") || code[i+1].Kind != elixir.Alias || !code[i+2].Is("do") {
+			continue
+		}
+		body := t.NodeAt(i + 2)
+		if body == nil {
+			continue
+		}
+		name := code[i+1].Text
+		for k := len(out) - 1; k >= 0; k-- {
+			if out[k].from < i && i < out[k].to {
+				name = out[k].name + "." + name
+				break
+			}
+		}
+		out = append(out, moduleRange{name: name, from: body.Open, to: body.Close})
+	}
+	return out
+}
+
+// asHelper works out whether a function reads the variable one of its parameters names,
+// directly or through a helper it calls (known: helpers it may call by bare name).
+func asHelper(t *elixir.Tree, d funcDef, known map[string]helper) (helper, bool) {
+	code := t.Code
+	param := func(k int) int {
+		if k < 0 || k >= len(code) || code[k].Kind != elixir.Ident {
+			return -1
+		}
+		for i, p := range d.params {
+			if p != "" && p == code[k].Text {
+				return i
+			}
+		}
+		return -1
+	}
+	h := helper{nameArg: -1, defArg: -1, typeArg: -1}
+	for i := d.bodyFrom; i < d.bodyTo && i < len(code); i++ {
+		var args []int // the first token of each argument
+		nameAt, defAt := 0, 1
+		callee := helper{}
+		if fn, ok := systemRead(code, i); ok {
+			n := t.NodeAt(i + 3)
+			if n == nil {
+				continue
+			}
+			for _, e := range t.ListElements(n) {
+				args = append(args, e[0])
+			}
+			if i >= 2 && code[i-1].Is("|>") { // p |> System.get_env(default)
+				args = append([]int{i - 2}, args...)
+			}
+			// fetch_env!(p), or get_env(p) || raise
+			end := n.Close + 1
+			callee = helper{raises: fn == "fetch_env!" || end+1 < len(code) && code[end].Is("||") && (raises(code[end+1]) || halts(code, end+1))}
+		} else if code[i].Kind == elixir.Ident && i+1 < len(code) && code[i+1].Is("(") && (i == 0 || !code[i-1].Is(".")) {
+			k, ok := known[code[i].Text]
+			if !ok {
+				continue
+			}
+			n := t.NodeAt(i + 1)
+			if n == nil {
+				continue
+			}
+			for _, e := range t.ListElements(n) {
+				args = append(args, e[0])
+			}
+			if i >= 2 && code[i-1].Is("|>") {
+				args = append([]int{i - 2}, args...)
+			}
+			callee, nameAt, defAt = k, k.nameArg, k.defArg
+		} else {
+			continue
+		}
+		if nameAt >= len(args) {
+			continue
+		}
+		p := param(args[nameAt])
+		if p < 0 {
+			continue
+		}
+		h.nameArg = p
+		if callee.raises && !(defAt >= 0 && defAt < len(args)) {
+			h.raises = true // it raises when the variable is missing, unless a default is passed
+		}
+		if defAt >= 0 && defAt < len(args) {
+			if q := param(args[defAt]); q >= 0 {
+				h.defArg = q
+				h.defVal = d.defaults[q]
+			}
+		}
+	}
+	if h.nameArg >= 0 && h.defArg < 0 {
+		// a parameter after the name with a default of its own (`default \\ nil`) is the default
+		for q := h.nameArg + 1; q < len(d.params); q++ {
+			if _, ok := d.defaults[q]; ok {
+				h.defArg, h.defVal = q, d.defaults[q]
+				break
+			}
+		}
+	}
+	return h, h.nameArg >= 0
+}
+
+// fileHelpers adds to h the helpers a file defines: its anonymous functions (name.(...)), the
+// functions of the modules it defines (Module.name(...), and by bare name inside the module),
+// and the functions of modules it imports that h knows.
+func fileHelpers(t *elixir.Tree, h *helpers) {
+	defs := functionDefs(t)
+	byModule := map[string]map[string]helper{}
+	// Helpers call one another: a few rounds find chains (enabled? calls trimmed_env).
+	for round := 0; round < 3; round++ {
+		for _, d := range defs {
+			known := map[string]helper{}
+			for k, v := range h.imported {
+				known[k] = v
+			}
+			if d.module != "" {
+				for k, v := range byModule[d.module] {
+					known[k] = v
+				}
+			}
+			hp, ok := asHelper(t, d, known)
+			if !ok {
+				continue
+			}
+			if d.module == "" {
+				hp.via = d.name + ".()"
+				h.anon[d.name] = hp
+				continue
+			}
+			hp.via = d.module + "." + d.name
+			if byModule[d.module] == nil {
+				byModule[d.module] = map[string]helper{}
+			}
+			byModule[d.module][d.name] = hp
+			h.remote[d.module+"."+d.name] = hp
+		}
+	}
+	code := t.Code
+	for i := 0; i+1 < len(code); i++ {
+		if !code[i].Is("import") || code[i+1].Kind != elixir.Alias || !elixir.StatementStart(code, i) {
+			continue
+		}
+		prefix := code[i+1].Text + "."
+		for k, v := range h.remote {
+			if name, ok := strings.CutPrefix(k, prefix); ok && !strings.Contains(name, ".") {
+				h.imported[name] = v
+			}
+		}
+	}
+}

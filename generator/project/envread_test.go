@@ -1,0 +1,162 @@
+package project
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+)
+
+func readsOf(t *testing.T, src string, h *helpers) map[string]envRead {
+	t.Helper()
+	tree, err := elixir.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads, _ := findReads(tree, h)
+	out := map[string]envRead{}
+	for _, r := range reads {
+		if _, seen := out[r.name]; !seen {
+			out[r.name] = r
+		}
+	}
+	return out
+}
+
+func TestFindReadsForms(t *testing.T) {
+	src := `import Config
+import Dotenvy
+
+source!([System.get_env()])
+
+env_int = fn name, default -> String.to_integer(System.get_env(name, default)) end
+need! = fn name -> System.fetch_env!(name) end
+
+http_port = env!("HTTP_PORT", :integer, 4000)
+
+if config_env() == :prod do
+  database_url =
+    System.get_env("APP_DATABASE_URL") ||
+      raise "APP_DATABASE_URL is missing"
+
+  host = System.get_env("WEB_HOST") || System.get_env("HOST") || raise "set WEB_HOST"
+
+  key = System.get_env("SIGNING_SALT")
+  if is_nil(key), do: raise("SIGNING_SALT is missing")
+  unless key do
+    raise "SIGNING_SALT is missing"
+  end
+
+  config :shop, Shop.Repo,
+    url: database_url,
+    pool_size: String.to_integer(System.get_env("POOL_SIZE") || "10"),
+    password: System.get_env("DB_PASS")
+
+  config :shop, :vault, key: Base.decode64!(System.fetch_env!("VAULT_KEY"))
+  config :shop, :redis, url: {:system, "REDIS_URL"}
+  config :shop, :timeout, env_int.("TIMEOUT_MS", "5000")
+  config :shop, :token, need!.("API_TOKEN")
+  config :shop, :salt, env!("LIVE_SALT", :string!)
+  config :shop, :ssl, System.get_env("DB_SSL") in ~w(true 1)
+
+  if System.get_env("AI_ENABLED") == "true" do
+    config :shop, :ai, key: System.fetch_env!("AI_KEY")
+  end
+
+  if System.get_env("UPLOADS", "true") == "true" do
+    config :shop, :s3, bucket: System.fetch_env!("S3_BUCKET")
+  end
+
+  Shop.if_cloud do
+    config :shop, :cloud, key: System.fetch_env!("CLOUD_KEY")
+  end
+
+  config :shop, :msg, "#{System.get_env("GREETING")} there"
+  for name <- ~w(A B), do: System.get_env(name)
+else
+  config :shop, :dev_only, System.fetch_env!("DEV_ONLY")
+end
+
+if config_env() == :test do
+  config :shop, :test_only, System.fetch_env!("TEST_ONLY")
+end
+`
+	got := readsOf(t, src, nil)
+	check := func(name string, f func(r envRead) bool, what string) {
+		t.Helper()
+		r, ok := got[name]
+		if !ok {
+			t.Errorf("%s: not found", name)
+			return
+		}
+		if !f(r) {
+			t.Errorf("%s: %s; got %+v", name, what, r)
+		}
+	}
+	check("APP_DATABASE_URL", func(r envRead) bool { return r.required && r.use == "url" && r.local == "database_url" }, "required, url")
+	check("WEB_HOST", func(r envRead) bool { return r.required && strings.Join(r.alts, ",") == "HOST" }, "required with HOST as alternative")
+	check("HOST", func(r envRead) bool { return r.alt }, "an alternative")
+	check("SIGNING_SALT", func(r envRead) bool { return r.required }, "guarded")
+	check("POOL_SIZE", func(r envRead) bool {
+		return !r.required && r.def == `"10"` && r.typ == "integer" && r.use == "pool_size"
+	}, "optional integer, default 10")
+	check("DB_PASS", func(r envRead) bool { return !r.required && r.use == "password" }, "optional password")
+	check("VAULT_KEY", func(r envRead) bool { return r.required && r.typ == "base64" }, "required base64")
+	check("REDIS_URL", func(r envRead) bool { return r.required }, "a {:system, _} tuple")
+	check("TIMEOUT_MS", func(r envRead) bool { return !r.required && r.def == `"5000"` }, "helper with default")
+	check("API_TOKEN", func(r envRead) bool { return r.required }, "raising helper")
+	check("HTTP_PORT", func(r envRead) bool { return !r.required && r.def == "4000" && r.typ == "integer" }, "Dotenvy with default")
+	check("LIVE_SALT", func(r envRead) bool { return r.required && r.typ == "string" }, "Dotenvy without default")
+	check("DB_SSL", func(r envRead) bool { return r.typ == "boolean" }, "boolean")
+	check("AI_KEY", func(r envRead) bool { return r.optional && strings.Contains(r.when, "AI_ENABLED") }, "optional: a flag that is off by default")
+	check("S3_BUCKET", func(r envRead) bool { return r.required && !r.optional && strings.Contains(r.when, "UPLOADS") }, "required: the flag is on by default")
+	check("CLOUD_KEY", func(r envRead) bool { return r.required && strings.Contains(r.when, "Shop.if_cloud") }, "under a macro")
+	check("GREETING", func(r envRead) bool { return !r.required }, "in an interpolation")
+	check("DEV_ONLY", func(r envRead) bool { return r.skip }, "outside production")
+	check("TEST_ONLY", func(r envRead) bool { return r.skip }, "outside production")
+}
+
+func TestFindReadsComputedNames(t *testing.T) {
+	tree, err := elixir.Parse("import Config\nfor name <- ~w(A B), do: System.get_env(name)\nx = System.get_env(\"#{prefix}_KEY\")\nf = fn n -> System.get_env(n) end\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, computed := findReads(tree, nil)
+	if len(computed) != 2 || computed[0] != 2 || computed[1] != 3 {
+		t.Errorf("computed names on lines %v, want [2 3] (a helper's parameter is not one)", computed)
+	}
+}
+
+func TestFindReadsThroughModuleHelpers(t *testing.T) {
+	src := `defmodule Shop.EnvHelper do
+  def trimmed_env(env, default \\ nil) do
+    env
+    |> System.get_env(default)
+    |> String.trim()
+  end
+
+  def enabled?(env, default \\ "true") do
+    Enum.member?(["", "true"], trimmed_env(env, default))
+  end
+end
+
+import Config
+alias Shop.EnvHelper
+
+uploads = EnvHelper.enabled?("UPLOADS_ENABLED")
+if uploads do
+  config :shop, :vault, key: System.fetch_env!("VAULT_KEY")
+end
+config :shop, :name, EnvHelper.trimmed_env("SITE_NAME", "Shop")
+`
+	got := readsOf(t, src, nil)
+	if r := got["UPLOADS_ENABLED"]; r.def != `"true"` {
+		t.Errorf("UPLOADS_ENABLED: default %q, want \"true\" (the parameter's default)", r.def)
+	}
+	if r := got["SITE_NAME"]; r.def != `"Shop"` || r.required {
+		t.Errorf("SITE_NAME: %+v", r)
+	}
+	if r := got["VAULT_KEY"]; !r.required || r.optional {
+		t.Errorf("VAULT_KEY is required while uploads are on by default: %+v", r)
+	}
+}

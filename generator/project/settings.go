@@ -1,0 +1,224 @@
+package project
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
+	"github.com/phxdeploy/phxdeploy/generator/setting"
+)
+
+// SettingSource says how the project provides one setting phxdeploy needs (the database URL,
+// the host, the port, ...), by the setting's Phoenix name.
+type SettingSource struct {
+	// Name is the variable the project reads the setting from.
+	Name string `json:"name,omitempty"`
+	// Source is where, as file:line.
+	Source string `json:"source,omitempty"`
+	// Fixed: the setting is given a value that reads no variable.
+	Fixed bool `json:"fixed,omitempty"`
+	// Parts: the database is configured from its parts (hostname, database, ...), not a URL.
+	Parts bool `json:"parts,omitempty"`
+	// Candidates name the variables it may come from, when phxdeploy cannot tell which.
+	Candidates []string `json:"candidates,omitempty"`
+	// At is when it is read: "runtime" (the runtime config), "boot" (the code, such as the
+	// repo's init/2) or "build" (a compile-time config: frozen into the image).
+	At string `json:"at"`
+}
+
+// Unresolved reports whether the project sets the setting from something phxdeploy cannot name
+// a variable in.
+func (s SettingSource) Unresolved() bool { return s.Name == "" && !s.Fixed && !s.Parts }
+
+// resolveSettings finds, for every setting of the table (and the parts of a database
+// connection), how the project provides it: in the runtime config, in the code at boot, or in a
+// compile-time config. A setting found nowhere is absent from the map: phxdeploy adds it.
+func (p *Project) resolveSettings(runtime, build []fileReads) {
+	p.Settings = map[string]SettingSource{}
+	c := setting.Context{Repos: p.Repos, Endpoint: p.Endpoint, Database: p.Database, DNSCluster: true}
+	for _, s := range append(append([]setting.Setting{}, setting.All...), setting.Parts...) {
+		if s.Internal || !s.Applies(c) {
+			continue
+		}
+		targets := s.Targets(c)
+		found, ok := lastIn(runtime, s, targets, "runtime")
+		if !ok {
+			found, ok = p.atBoot(s, targets)
+		}
+		if !ok {
+			// At build time only a variable counts: phxdeploy reads it at runtime under the same
+			// name. A fixed value there is overridden by the setting phxdeploy adds.
+			found, ok = lastIn(build, s, targets, "build")
+			ok = ok && found.Name != ""
+		}
+		if !ok && p.Contract.Var(s.Env) != nil {
+			// read somewhere phxdeploy cannot see the setting made from it: it is the one
+			found, ok = SettingSource{Name: s.Env, Source: p.Contract.Var(s.Env).Sources[0], At: "runtime"}, true
+		}
+		if ok {
+			p.Settings[s.Env] = found
+		}
+	}
+	// A database configured from its parts has no URL to set.
+	if u, ok := p.Settings["DATABASE_URL"]; ok && u.Unresolved() && u.Candidates == nil {
+		if _, parts := p.Settings["DATABASE_HOST"]; parts {
+			u.Parts = true
+			p.Settings["DATABASE_URL"] = u
+		}
+	}
+}
+
+// lastIn finds the last config call of the files that sets the setting (Config merges calls:
+// the last one wins), leaving out calls in blocks for other environments.
+func lastIn(files []fileReads, s setting.Setting, targets []string, at string) (SettingSource, bool) {
+	var out SettingSource
+	found := false
+	for _, fr := range files {
+		t := fr.tree
+		for _, call := range t.ConfigCalls() {
+			if !slices.Contains(targets, call.Target) || outsideProduction(fr, call.First) {
+				continue
+			}
+			var from, to int
+			if s.Scope == setting.AppKey {
+				from, to = call.First+5, elixir.StatementEnd(t.Code, call.Node, call.First)
+			} else {
+				var ok bool
+				if from, to, ok = t.KeywordValue(call, s.Keys[0]); !ok {
+					if s.Env == "DATABASE_URL" && (call.Keys["hostname"] || call.Keys["database"] || call.Keys["socket_dir"]) {
+						out, found = SettingSource{Parts: true, Source: fmt.Sprintf("%s:%d", fr.file, t.Code[call.First].Line), At: at}, true
+					}
+					continue
+				}
+			}
+			v := valueSource(fr, from, to, 0)
+			if s.Env == "ECTO_IPV6" && (v.Name == "" || !flagLike(t, from, to)) {
+				continue // a variable read as a host name is not a flag
+			}
+			v.At = at
+			if v.Source == "" {
+				v.Source = fmt.Sprintf("%s:%d", fr.file, t.Code[call.First].Line)
+			}
+			out, found = v, true
+		}
+	}
+	return out, found
+}
+
+// outsideProduction reports whether token i of a file only runs outside production.
+func outsideProduction(fr fileReads, i int) bool {
+	s := &readScanner{t: fr.tree, reads: fr.reads}
+	r := envRead{tok: i}
+	s.condition(&r)
+	return r.skip
+}
+
+// valueSource names the variable behind the value in tokens [from, to): the one read there (a
+// chain `A || B` counts as A), the read a bare local was assigned from, or the one variable-like
+// string a call the scanner does not know takes.
+func valueSource(fr fileReads, from, to, depth int) SettingSource {
+	t := fr.tree
+	code := t.Code
+	var names []string
+	var first envRead
+	for _, r := range fr.reads {
+		if r.start >= from && r.end <= to && !r.alt && !slices.Contains(names, r.name) {
+			if len(names) == 0 {
+				first = r
+			}
+			names = append(names, r.name)
+		}
+	}
+	switch {
+	case len(names) == 1:
+		return SettingSource{Name: first.name, Source: fmt.Sprintf("%s:%d", fr.file, first.line)}
+	case len(names) > 1:
+		return SettingSource{Candidates: names}
+	}
+	// `url: database_url`: the assignment of the local
+	if to-from == 1 && from < len(code) && code[from].Kind == elixir.Ident && depth < 4 {
+		for i := from - 1; i > 0; i-- {
+			if code[i-1].Kind == elixir.Ident && code[i-1].Text == code[from].Text && code[i].Is("=") && elixir.StatementStart(code, i-1) {
+				return valueSource(fr, i+1, elixir.StatementEnd(code, t.Enclosing(i-1), i-1), depth+1)
+			}
+		}
+	}
+	// a call phxdeploy does not know, given the variable's name
+	var literal []string
+	plain := true
+	for i := from; i < to && i < len(code); i++ {
+		switch tok := code[i]; {
+		case isName(tok):
+			if !yamlWord(elixir.Unquote(tok)) && !slices.Contains(literal, elixir.Unquote(tok)) {
+				literal = append(literal, elixir.Unquote(tok))
+			}
+		case tok.Kind == elixir.Ident && !tok.Is("true") && !tok.Is("false") && !tok.Is("nil"), tok.Kind == elixir.Alias:
+			plain = false
+		}
+	}
+	switch {
+	case len(literal) == 1:
+		return SettingSource{Name: literal[0], Source: fmt.Sprintf("%s:%d", fr.file, code[from].Line)}
+	case len(literal) > 1:
+		return SettingSource{Candidates: literal}
+	case plain:
+		return SettingSource{Fixed: true}
+	}
+	return SettingSource{}
+}
+
+// atBoot finds a setting the code reads when it boots: a repo's or the endpoint's init/2 given
+// the variable for the setting's key.
+func (p *Project) atBoot(s setting.Setting, targets []string) (SettingSource, bool) {
+	if p.ix == nil || s.Scope == setting.AppKey {
+		return SettingSource{}, false
+	}
+	key := s.Keys[0][strings.LastIndexByte(s.Keys[0], '.')+1:]
+	for _, r := range p.ix.reads {
+		if r.function == "init" && slices.Contains(targets, r.module) && r.use == key && !r.alt {
+			return SettingSource{Name: r.name, Source: fmt.Sprintf("%s:%d", r.file, r.line), At: "boot"}, true
+		}
+	}
+	return SettingSource{}, false
+}
+
+// yamlWord reports whether a name is a plain scalar YAML reads as a boolean or null (ON, NULL):
+// it cannot name a variable in a manifest.
+func yamlWord(s string) bool {
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "true", "false", "on", "off", "null":
+		return true
+	}
+	return false
+}
+
+// flagLike reports whether an expression tests a variable against "true" (ECTO_IPV6 is a flag:
+// a variable the app parses as a host name is not it, and must never be set to "true").
+func flagLike(t *elixir.Tree, from, to int) bool {
+	for i := from; i < to && i < len(t.Code); i++ {
+		switch tok := t.Code[i]; tok.Kind {
+		case elixir.String:
+			if v := elixir.Unquote(tok); v == "true" || v == "1" {
+				return true
+			}
+		case elixir.Sigil:
+			if strings.Contains(tok.Text, "true") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Names returns, for every setting the project reads from a variable it names, that name, by
+// the setting's Phoenix name.
+func (p *Project) Names() map[string]string {
+	out := map[string]string{}
+	for k, v := range p.Settings {
+		if v.Name != "" {
+			out[k] = v.Name
+		}
+	}
+	return out
+}
