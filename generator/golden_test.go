@@ -383,6 +383,7 @@ func flagList(answers map[string]string) string {
 func runScenario(t *testing.T, sc scenario) *output {
 	dir := scenarioDir(t, sc)
 	res := dryRun(t, dir, sc.answers, sc.endpoint)
+	checkContract(t, res)
 	if sc.facts != nil {
 		sc.facts(t, res)
 	}

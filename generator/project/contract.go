@@ -21,8 +21,10 @@ type Var struct {
 	Secret  bool   `json:"secret"`
 	// When is the condition it is read under ("" when every production boot reads it).
 	When string `json:"when,omitempty"`
-	// Alternatives are names read in its place (`WEB_HOST || HOST`).
-	Alternatives []string `json:"alternatives,omitempty"`
+	// Alternatives are names read in its place (`WEB_HOST || HOST`); AlternativeOf is set on
+	// such a name, when it is read nowhere else.
+	Alternatives  []string `json:"alternatives,omitempty"`
+	AlternativeOf string   `json:"alternative_of,omitempty"`
 	// Sources are where it is read, as file:line.
 	Sources []string `json:"sources"`
 	// Via is how it is read: System.fetch_env!, Dotenvy.env!, a helper of the project.
@@ -335,6 +337,7 @@ func mergeReads(reads []located) []Var {
 	byName := map[string]*Var{}
 	var order []string
 	conditional := map[string]bool{}
+	onlyAlt := map[string]string{}
 	for _, r := range reads {
 		if r.skip {
 			continue
@@ -356,6 +359,11 @@ func mergeReads(reads []located) []Var {
 			v.Required = true
 		} else if !v.Required && r.when != "" && v.When == "" {
 			v.When = r.when
+		}
+		if prev, seen := onlyAlt[r.name]; r.alt && (!seen || prev != "") {
+			onlyAlt[r.name] = r.altOf
+		} else {
+			onlyAlt[r.name] = ""
 		}
 		if r.when == "" && !r.alt {
 			conditional[r.name] = false
@@ -380,6 +388,7 @@ func mergeReads(reads []located) []Var {
 			v.When = "" // also read unconditionally
 		}
 		v.Secret = secretName(v.Name, v.Use)
+		v.AlternativeOf = onlyAlt[name]
 		out = append(out, *v)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Required && !out[j].Required })

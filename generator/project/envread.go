@@ -23,8 +23,9 @@ type envRead struct {
 	when     string // the condition it is read under ("" in every release)
 	optional bool   // the condition is off unless someone sets a variable
 	alts     []string
-	alt      bool // read only in place of another (`A || B`: B)
-	skip     bool // read only outside production
+	alt      bool   // read only in place of another (`A || B`: B)
+	altOf    string // that other
+	skip     bool   // read only outside production
 	via      string
 }
 
@@ -270,7 +271,7 @@ func (s *readScanner) describe(r *envRead) {
 			break
 		}
 		if other := s.readStartingAt(k); other != nil {
-			other.alt = true
+			other.alt, other.altOf = true, r.name
 			r.alts = append(r.alts, other.name)
 			k = other.end
 			continue
@@ -370,6 +371,10 @@ func (s *readScanner) useOf(r *envRead) (use, local string) {
 	}
 	if k >= 0 && code[k].Kind == elixir.KeywordKey {
 		return code[k].Text, ""
+	}
+	// Keyword.put(config, :url, read)
+	if k >= 2 && code[k].Is(",") && code[k-1].Kind == elixir.Atom && code[k-2].Is(",") {
+		return elixir.AtomName(code[k-1]), ""
 	}
 	if k >= 1 && code[k].Is("=") && code[k-1].Kind == elixir.Ident && elixir.StatementStart(code, k-1) {
 		local = code[k-1].Text

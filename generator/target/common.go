@@ -232,6 +232,14 @@ func common() Target {
 			{Template: "docker/dockerignore.tmpl", Path: At(".dockerignore"), When: (*Data).buildsImage, Mode: 0o644},
 		},
 		Edits: []Edit{
+			{ // settings the project reads from variables phxdeploy cannot name: the user sets them
+				Path: func(_ *project.Project, d *Data) string { return d.RuntimeConfig },
+				When: func(_ *project.Project, d *Data) bool { return len(d.unresolved) > 0 },
+				Patch: func(_, _ string, _ *project.Project, d *Data) (string, error) {
+					return "", patch.StepBack(strings.Join(d.unresolved, "; "),
+						"phxdeploy sets no variable for these on any target (it would be one nothing reads):\nadd the variables the expressions read to every target's environment\n")
+				},
+			},
 			{ // an umbrella needs a release definition for `mix release`
 				Path: func(*project.Project, *Data) string { return "mix.exs" },
 				When: func(p *project.Project, _ *Data) bool { return p.Umbrella && !p.HasReleasesConfig },

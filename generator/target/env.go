@@ -96,8 +96,12 @@ func (d *Data) environment(p *project.Project) {
 			continue // the release's scripts set it
 		}
 		index[v.Name] = len(out)
+		when := v.When
+		if v.AlternativeOf != "" {
+			when = v.AlternativeOf + " is not set"
+		}
 		out = append(out, EnvVar{Name: v.Name, Required: v.Required, Secret: v.Secret, Default: v.Default, Type: v.Type,
-			When: v.When, Sources: v.Sources})
+			When: when, Sources: v.Sources})
 	}
 	for _, env := range d.added {
 		s := settingNamed(env)
@@ -180,9 +184,9 @@ func unresolvedText(env string, src project.SettingSource) string {
 	}
 	s := fmt.Sprintf("%s sets %s from an expression phxdeploy cannot name one variable in", src.Source, what)
 	if len(src.Candidates) > 0 {
-		s += " (candidates: " + strings.Join(src.Candidates, ", ") + ")"
+		s += " (it reads " + strings.Join(src.Candidates, ", ") + ")"
 	}
-	return s + "; set the variable it reads yourself on every target"
+	return s + "; make sure every target provides what it reads"
 }
 
 // redis finds the variable that names a Redis server, when the project uses Redis: Compose then
@@ -269,8 +273,10 @@ func (d *Data) EnvFor(target string) []EnvVar {
 		if v.Name == d.RedisVar && target == "docker" {
 			v.Example = map[bool]string{true: "redis", false: "redis://redis:6379"}[strings.HasSuffix(v.Name, "_HOST")]
 		}
-		if v.Secret && v.Setting != "DATABASE_URL" {
-			v.Example = "" // a secret's value is never written down (a URL's example has PASSWORD in its place)
+		if v.Secret && v.Setting != "DATABASE_URL" && !(v.Name == d.RedisVar && target == "docker") {
+			// A secret's value is never written down: the database URL's example has PASSWORD in
+			// its place, and Compose's own Redis has no password.
+			v.Example = ""
 		}
 	}
 	return out
