@@ -1,169 +1,31 @@
 package generator_test
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/pelletier/go-toml/v2"
-	"gopkg.in/yaml.v3"
-
 	"github.com/phxdeploy/phxdeploy/generator"
+	"github.com/phxdeploy/phxdeploy/internal/envcheck"
 )
 
 // The environment contract (issue 11): what the release reads, read from the code in each form
 // real apps use, and provided by every target. checkContract runs on every golden scenario.
 
-// required returns the variables the report says the release cannot boot without.
-func required(res *generator.Result) []string {
-	var out []string
-	for _, v := range res.Report.Environment {
-		if v.Required {
-			out = append(out, v.Name)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// flyPlatform are the variables Fly.io sets in every machine.
-var flyPlatform = []string{"FLY_APP_NAME", "FLY_REGION", "FLY_PRIVATE_IP", "FLY_ALLOC_ID", "FLY_MACHINE_ID", "FLY_IMAGE_REF", "PRIMARY_REGION"}
-
-var (
-	assignRe    = regexp.MustCompile(`(?:^|\s|--from-literal=)([A-Z][A-Z0-9_]*)="`)
-	envLineRe   = regexp.MustCompile(`^([A-Z][A-Z0-9_]*)=`)
-	exportRe    = regexp.MustCompile(`export ([A-Z][A-Z0-9_]*)=`)
-	dockerENVRe = regexp.MustCompile(`(?m)^(?:ENV\s+|\s+)([A-Z][A-Z0-9_]*)=`)
-	unitEnvRe   = regexp.MustCompile(`(?m)^Environment=([A-Z][A-Z0-9_]*)=`)
-)
-
-// providedBy reads, from the files phxdeploy renders and the next steps, the variables each
-// selected target gives the release: for Kubernetes, those every container (migrations
-// included) gets.
-func providedBy(t *testing.T, res *generator.Result) map[string][]string {
-	t.Helper()
-	files := map[string]string{}
-	for _, c := range res.Changes {
-		if c.Content != nil {
-			files[c.Path] = string(c.Content)
-		}
-	}
-	steps := map[string][]string{}
-	for _, s := range res.Report.NextSteps {
-		steps[s.Target] = append(steps[s.Target], s.Command)
-	}
-	fromSteps := func(target string) []string {
-		var out []string
-		for _, cmd := range steps[target] {
-			for _, m := range assignRe.FindAllStringSubmatch(cmd, -1) {
-				out = append(out, m[1])
-			}
-		}
-		return out
-	}
-	image := func() []string {
-		var out []string
-		for _, m := range dockerENVRe.FindAllStringSubmatch(files["Dockerfile"], -1) {
-			out = append(out, m[1])
-		}
-		return out
-	}
-	envFile := func(name string) []string {
-		var out []string
-		sc := bufio.NewScanner(strings.NewReader(files[name]))
-		for sc.Scan() {
-			if m := envLineRe.FindStringSubmatch(sc.Text()); m != nil {
-				out = append(out, m[1])
-			}
-		}
-		return out
-	}
-	out := map[string][]string{}
-	for _, target := range res.Data.Targets {
-		var got []string
-		switch target {
-		case "fly":
-			var cfg struct{ Env map[string]string }
-			if err := toml.Unmarshal([]byte(files["fly.toml"]), &cfg); err != nil {
-				t.Fatalf("fly.toml: %v", err)
-			}
-			for k := range cfg.Env {
-				got = append(got, k)
-			}
-			for _, m := range exportRe.FindAllStringSubmatch(files["rel/env.sh.eex"], -1) {
-				got = append(got, m[1])
-			}
-			got = append(append(append(got, fromSteps("fly")...), image()...), flyPlatform...)
-		case "docker":
-			var compose struct {
-				Services map[string]struct {
-					Environment map[string]string
-				}
-			}
-			if err := yaml.Unmarshal([]byte(files[res.Data.ComposeFile]), &compose); err != nil {
-				t.Fatalf("%s: %v", res.Data.ComposeFile, err)
-			}
-			for k := range compose.Services["web"].Environment {
-				got = append(got, k)
-			}
-			got = append(append(got, envFile(".env.prod.example")...), image()...)
-		case "systemd":
-			for _, m := range unitEnvRe.FindAllStringSubmatch(files["deploy/systemd/"+res.Data.Name+".service"], -1) {
-				got = append(got, m[1])
-			}
-			got = append(got, envFile("deploy/systemd/"+res.Data.Name+".env.example")...)
-		case "k8s":
-			var workload struct {
-				Spec struct {
-					Template struct {
-						Spec struct {
-							InitContainers, Containers []struct {
-								Env []struct{ Name string }
-							}
-						}
-					}
-				}
-			}
-			if err := yaml.Unmarshal([]byte(files["deploy/k8s/"+res.Data.WorkloadFile]), &workload); err != nil {
-				t.Fatalf("%s: %v", res.Data.WorkloadFile, err)
-			}
-			spec := workload.Spec.Template.Spec
-			for i, c := range append(spec.InitContainers, spec.Containers...) {
-				var names []string
-				for _, e := range c.Env {
-					names = append(names, e.Name)
-				}
-				if i == 0 {
-					got = names
-				} else {
-					got = slices.DeleteFunc(got, func(n string) bool { return !slices.Contains(names, n) })
-				}
-			}
-		default:
-			continue
-		}
-		out[target] = got
-	}
-	return out
-}
-
 // checkContract checks that every selected target provides every variable the release requires.
 func checkContract(t *testing.T, res *generator.Result) {
 	t.Helper()
 	checkSteps(t, res)
-	provided := providedBy(t, res)
-	for _, name := range required(res) {
-		for target, got := range provided {
-			if !slices.Contains(got, name) {
-				t.Errorf("%s does not provide %s, which the release requires", target, name)
-			}
-		}
+	missing, err := envcheck.Missing(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for target, names := range missing {
+		t.Errorf("%s does not provide %v, which the release requires", target, names)
 	}
 }
 
@@ -176,7 +38,7 @@ func wantRequired(names ...string) func(t *testing.T, res *generator.Result) {
 	return func(t *testing.T, res *generator.Result) {
 		t.Helper()
 		sort.Strings(names)
-		if got := required(res); !slices.Equal(got, names) {
+		if got := envcheck.Required(res); !slices.Equal(got, names) {
 			t.Errorf("required variables: %v, want %v", got, names)
 		}
 	}

@@ -6,11 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/phxdeploy/phxdeploy/generator"
 	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/internal/envcheck"
 	"github.com/phxdeploy/phxdeploy/internal/refcheck"
 )
 
@@ -22,7 +24,45 @@ func NewDebugCmd(ios *IOStreams) *cobra.Command {
 	refs.Short = "Run init on a copy of the project and check what it wrote: every module it names exists, every probe is served"
 	refs.Example = "  phxdeploy debug refs --dir ../some-app --target fly,docker,systemd,k8s --image r.example.com/app:1.0.0 --host app.example.com --yes"
 	cmd.AddCommand(refs)
+	env := NewInitCmd(ios, func(opts *InitOptions) error { return runEnv(opts) })
+	env.Use = "env"
+	env.Short = "Plan init (writing nothing) and compare the variables the release requires with those each target's files provide"
+	env.Example = "  phxdeploy debug env --dir ../some-app --target fly,docker,systemd,k8s --image r.example.com/app:1.0.0 --host app.example.com --yes"
+	cmd.AddCommand(env)
 	return cmd
+}
+
+// runEnv plans init without writing and reports, per target, the required variables its files
+// and next steps leave out. Exit 1 when one is.
+func runEnv(opts *InitOptions) error {
+	dirs, err := orgDirs(opts.IO, opts.Templates)
+	if err != nil {
+		return err
+	}
+	res, err := generator.Run(context.Background(), generator.Request{Dir: opts.Dir, Release: opts.Release, Endpoint: opts.Endpoint,
+		Given: opts.Given, TemplateDirs: dirs, DryRun: true}, nil)
+	if err != nil {
+		return failed(err)
+	}
+	missing, err := envcheck.Missing(res)
+	if err != nil {
+		return failed(err)
+	}
+	required := envcheck.Required(res)
+	fmt.Fprintf(opts.IO.Out, "required (%d): %s\n", len(required), strings.Join(required, " "))
+	n := 0
+	for _, t := range res.Data.Targets {
+		if names, ok := missing[t]; ok {
+			fmt.Fprintf(opts.IO.Out, "%s: missing %s\n", t, strings.Join(names, " "))
+			n += len(names)
+		} else {
+			fmt.Fprintf(opts.IO.Out, "%s: provides every required variable\n", t)
+		}
+	}
+	if n > 0 {
+		return &exitError{code: generator.ExitFailed, err: fmt.Errorf("debug env: %d required variable(s) not provided", n)}
+	}
+	return nil
 }
 
 // runRefs copies the project, runs init on the copy, reads the copy again and reports each

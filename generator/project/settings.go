@@ -22,6 +22,9 @@ type SettingSource struct {
 	Parts bool `json:"parts,omitempty"`
 	// Candidates name the variables it may come from, when phxdeploy cannot tell which.
 	Candidates []string `json:"candidates,omitempty"`
+	// Type is what the app turns the value into on its way to the setting ("url" when it
+	// parses a URL and takes the setting from it), when the code shows it.
+	Type string `json:"type,omitempty"`
 	// At is when it is read: "runtime" (the runtime config), "boot" (the code, such as the
 	// repo's init/2) or "build" (a compile-time config: frozen into the image).
 	At string `json:"at"`
@@ -86,13 +89,25 @@ func lastIn(files []fileReads, s setting.Setting, targets []string, at string) (
 			} else {
 				var ok bool
 				if from, to, ok = t.KeywordValue(call, s.Keys[0]); !ok {
-					if s.Env == "DATABASE_URL" && (call.Keys["hostname"] || call.Keys["database"] || call.Keys["socket_dir"]) {
-						out, found = SettingSource{Parts: true, Source: fmt.Sprintf("%s:%d", fr.file, t.Code[call.First].Line), At: at}, true
+					source := fmt.Sprintf("%s:%d", fr.file, t.Code[call.First].Line)
+					switch {
+					case s.Env == "DATABASE_URL" && slices.ContainsFunc([]string{"hostname", "database", "socket_dir"}, func(k string) bool {
+						_, _, ok := t.KeywordValue(call, k)
+						return ok
+					}):
+						out, found = SettingSource{Parts: true, Source: source, At: at}, true
+					case call.Opaque && !found:
+						// options phxdeploy cannot see into (a variable, a call) may set it
+						out, found = SettingSource{Source: source, At: at}, true
 					}
 					continue
 				}
 			}
 			v := valueSource(fr, from, to, 0)
+			if slices.Contains(v.Candidates, s.Env) {
+				// one of the variables is the setting's own name: the app reads it for this
+				v = SettingSource{Name: s.Env}
+			}
 			if s.Env == "ECTO_IPV6" && (v.Name == "" || !flagLike(t, from, to)) {
 				continue // a variable read as a host name is not a flag
 			}
@@ -118,6 +133,11 @@ func outsideProduction(fr fileReads, i int) bool {
 // chain `A || B` counts as A), the read a bare local was assigned from, or the one variable-like
 // string a call the scanner does not know takes.
 func valueSource(fr fileReads, from, to, depth int) SettingSource {
+	return valueBefore(fr, from, to, from, depth)
+}
+
+// valueBefore is valueSource, following locals to assignments before token before.
+func valueBefore(fr fileReads, from, to, before, depth int) SettingSource {
 	t := fr.tree
 	code := t.Code
 	var names []string
@@ -132,15 +152,18 @@ func valueSource(fr fileReads, from, to, depth int) SettingSource {
 	}
 	switch {
 	case len(names) == 1:
-		return SettingSource{Name: first.name, Source: fmt.Sprintf("%s:%d", fr.file, first.line)}
+		return SettingSource{Name: first.name, Source: fmt.Sprintf("%s:%d", fr.file, first.line), Type: first.typ}
 	case len(names) > 1:
 		return SettingSource{Candidates: names}
 	}
-	// `url: database_url`: the assignment of the local
-	if to-from == 1 && from < len(code) && code[from].Kind == elixir.Ident && depth < 4 {
-		for i := from - 1; i > 0; i-- {
-			if code[i-1].Kind == elixir.Ident && code[i-1].Text == code[from].Text && code[i].Is("=") && elixir.StatementStart(code, i-1) {
-				return valueSource(fr, i+1, elixir.StatementEnd(code, t.Enclosing(i-1), i-1), depth+1)
+	// `url: database_url`, `host: base_url.host`, `URI.parse(base_url)`: the assignment of the
+	// one local the value uses
+	if local, conv := onlyLocal(code, from, to); local != "" && depth < 4 {
+		for i := before - 1; i > 0; i-- {
+			if code[i-1].Kind == elixir.Ident && code[i-1].Text == local && code[i].Is("=") && elixir.StatementStart(code, i-1) {
+				v := valueBefore(fr, i+1, elixir.StatementEnd(code, t.Enclosing(i-1), i-1), i-1, depth+1)
+				v.Type = firstNonEmpty(v.Type, converters[conv])
+				return v
 			}
 		}
 	}
@@ -166,6 +189,21 @@ func valueSource(fr fileReads, from, to, depth int) SettingSource {
 		return SettingSource{Fixed: true}
 	}
 	return SettingSource{}
+}
+
+// onlyLocal returns the one variable a value is made of: alone, with a field of it
+// (`base_url.host`), or converted (`URI.parse(base_url)`, with the conversion); "" when the value
+// is anything else.
+func onlyLocal(code []elixir.Token, from, to int) (local, conversion string) {
+	switch {
+	case to-from == 1 && code[from].Kind == elixir.Ident:
+		return code[from].Text, ""
+	case to-from == 3 && code[from].Kind == elixir.Ident && code[from+1].Is(".") && code[from+2].Kind == elixir.Ident:
+		return code[from].Text, ""
+	case to-from == 6 && code[from].Kind == elixir.Alias && code[from+1].Is(".") && code[from+3].Is("(") && code[from+4].Kind == elixir.Ident && code[from+5].Is(")"):
+		return code[from+4].Text, code[from].Text + "." + code[from+2].Text
+	}
+	return "", ""
 }
 
 // atBoot finds a setting the code reads when it boots: a repo's or the endpoint's init/2 given

@@ -100,3 +100,29 @@ end
 		t.Errorf("secret_key_base from a function: unresolved, got %+v", s)
 	}
 }
+
+func TestSettingsFollowLocalsThroughConversions(t *testing.T) {
+	src := `import Config
+
+base_url = System.get_env("BASE_URL", "http://localhost:4000")
+base_url = URI.parse(base_url)
+
+secret_key_base =
+  if System.get_env("SECRET_KEY_BASE") do
+    System.get_env("SECRET_KEY_BASE")
+  else
+    if System.get_env("RUN_CONTEXT") == "selfhosted", do: "insecure", else: raise("SECRET_KEY_BASE is missing")
+  end
+
+config :shop, ShopWeb.Endpoint,
+  url: [scheme: base_url.scheme, host: base_url.host],
+  secret_key_base: secret_key_base
+`
+	got := settingsOf(t, src, nil, "ShopWeb.Endpoint", "none").Settings
+	if h := got["PHX_HOST"]; h.Name != "BASE_URL" || h.Type != "url" {
+		t.Errorf("the host comes from BASE_URL, parsed as a URL: %+v", h)
+	}
+	if s := got["SECRET_KEY_BASE"]; s.Name != "SECRET_KEY_BASE" {
+		t.Errorf("of two variables, the one named for the setting is its own: %+v", s)
+	}
+}

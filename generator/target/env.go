@@ -124,6 +124,9 @@ func (d *Data) environment(p *project.Project) {
 			continue
 		}
 		out[k].Setting = role
+		if t := p.Settings[role].Type; t != "" {
+			out[k].Type = t // what the app makes of it on the way to the setting
+		}
 		s := settingNamed(role)
 		out[k].Secret = out[k].Secret || s.Secret
 		switch role {
@@ -232,6 +235,9 @@ func (d *Data) EnvFor(target string) []EnvVar {
 		switch v.Setting {
 		case "PHX_HOST":
 			v.Value = d.Host
+			if v.Type == "url" {
+				v.Value = "https://" + d.Host // the app parses a URL and takes its host
+			}
 		case "PORT":
 			v.Value = strconv.Itoa(d.Port)
 		case "DATABASE_PATH":
