@@ -49,7 +49,7 @@ FUZZTIME ?= 10s
 FUZZ_TARGETS := generator/elixir:FuzzScan \
 	generator/patch:FuzzPatchRuntime generator/patch:FuzzPatchDeps generator/patch:FuzzPatchChildren \
 	generator/patch:FuzzPatchRouter generator/patch:FuzzPatchForceSSL generator/patch:FuzzPatchEnvSh \
-	generator/project:FuzzRead \
+	generator/project:FuzzRead generator/project:FuzzFindReads \
 	generator/engine:FuzzShQuote generator/engine:FuzzYAMLQuote generator/engine:FuzzTOMLQuote
 fuzz:
 	set -e; for t in $(FUZZ_TARGETS); do \

@@ -1,6 +1,8 @@
 package project
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -159,4 +161,32 @@ config :shop, :name, EnvHelper.trimmed_env("SITE_NAME", "Shop")
 	if r := got["VAULT_KEY"]; !r.required || r.optional {
 		t.Errorf("VAULT_KEY is required while uploads are on by default: %+v", r)
 	}
+}
+
+// FuzzFindReads reads environment variables out of arbitrary Elixir: it never panics or hangs,
+// and every name it reports is a variable name.
+func FuzzFindReads(f *testing.F) {
+	for _, name := range []string{"phx18_postgres", "phx17_postgres", "phx16_mysql"} {
+		b, _ := os.ReadFile(filepath.Join("..", "..", "testdata", name, "config", "runtime.exs"))
+		f.Add(string(b))
+	}
+	f.Add("x = System.get_env(\"A\") || System.get_env(\"B\") || raise \"no\"\nif is_nil(x), do: raise(\"x\")\n")
+	f.Add("import Dotenvy\nh = fn n, d -> System.get_env(n, d) end\nconfig :a, k: h.(\"K\", \"1\"), e: env!(\"E\", :integer, 2)\n")
+	f.Add("if System.get_env(\"F\", \"true\") == \"true\" and (config_env() == :prod or x) do\n  case y do\n    nil -> raise \"z\"\n  end\nend\n")
+	f.Add("defmodule H do\n  def g(n, d \\\\ nil), do: n |> System.get_env(d)\nend\nconfig :a, H.g(\"G\")\n{:system, \"S\"}\n\"#{System.fetch_env!(\"I\")}\"\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		tree, err := elixir.Parse(src)
+		if err != nil {
+			return
+		}
+		reads, _ := findReads(tree, nil)
+		for _, r := range reads {
+			if !envNameRe.MatchString(r.name) {
+				t.Fatalf("reported %q as a variable", r.name)
+			}
+			if r.start > r.tok || r.tok >= r.end || r.end > len(tree.Code) {
+				t.Fatalf("read %s spans [%d, %d) around %d", r.name, r.start, r.end, r.tok)
+			}
+		}
+	})
 }
