@@ -174,3 +174,39 @@ func TestReadMixWithAHeredocEndingInABackslash(t *testing.T) {
 		t.Errorf("app %q, want acme", p.App)
 	}
 }
+
+func TestContractNamesWhatPhxdeployCannotList(t *testing.T) {
+	ep, epSrc := endpointFor("acme_store", "AcmeStoreWeb.Endpoint")
+	mix := strings.Replace(minimalMix, "[app: :acme_store, version: \"0.1.0\", deps: deps()]",
+		"[app: :acme_store, version: \"0.1.0\", deps: deps(), releases: [acme_store: [config_providers: [{Toml.Provider, path: \"/etc/acme.toml\"}]]]]", 1)
+	dir := writeFiles(t, map[string]string{
+		"mix.exs": mix, ep: epSrc,
+		"config/runtime.exs": "import Config\n\nif config_env() == :prod do\n  config :acme_store, :env, Mix.env()\n  config :acme_store, :key, System.get_env(\"#{prefix}_KEY\")\nend\n",
+		"lib/acme_store/worker.ex": "defmodule AcmeStore.Worker do\n  @sha System.get_env(\"GIT_SHA\")\n  def token, do: System.fetch_env!(\"WORKER_TOKEN\")\n  def sha, do: @sha\nend\n",
+	})
+	p, err := Read(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Contract
+	if len(c.Providers) != 1 || c.Providers[0] != "Toml.Provider" {
+		t.Errorf("config providers: %v", c.Providers)
+	}
+	if len(c.MixAtRuntime) != 1 || !strings.HasPrefix(c.MixAtRuntime[0], "config/runtime.exs:4") {
+		t.Errorf("Mix.env() in runtime.exs: %v", c.MixAtRuntime)
+	}
+	if len(c.Computed) != 1 || c.Computed[0] != "config/runtime.exs:5" {
+		t.Errorf("computed names: %v", c.Computed)
+	}
+	if v := c.Var("WORKER_TOKEN"); v == nil || v.Required || !v.Secret || !strings.Contains(v.When, "AcmeStore.Worker.token") {
+		t.Errorf("a read in a function that runs later is optional for the deployment: %+v", v)
+	}
+	if len(c.Build) != 1 || c.Build[0].Name != "GIT_SHA" {
+		t.Errorf("a module attribute reads at compile time: %+v", c.Build)
+	}
+	for _, w := range []string{"Toml.Provider", "config/runtime.exs:4", "config/runtime.exs:5", "reads GIT_SHA at compile time"} {
+		if !strings.Contains(strings.Join(p.Warnings, "\n"), w) {
+			t.Errorf("no warning mentions %q: %q", w, p.Warnings)
+		}
+	}
+}
