@@ -181,7 +181,7 @@ func TestContractNamesWhatPhxdeployCannotList(t *testing.T) {
 		"[app: :acme_store, version: \"0.1.0\", deps: deps(), releases: [acme_store: [config_providers: [{Toml.Provider, path: \"/etc/acme.toml\"}]]]]", 1)
 	dir := writeFiles(t, map[string]string{
 		"mix.exs": mix, ep: epSrc,
-		"config/runtime.exs": "import Config\n\nif config_env() == :prod do\n  config :acme_store, :env, Mix.env()\n  config :acme_store, :key, System.get_env(\"#{prefix}_KEY\")\nend\n",
+		"config/runtime.exs":       "import Config\n\nif config_env() == :prod do\n  config :acme_store, :env, Mix.env()\n  config :acme_store, :key, System.get_env(\"#{prefix}_KEY\")\nend\n",
 		"lib/acme_store/worker.ex": "defmodule AcmeStore.Worker do\n  @sha System.get_env(\"GIT_SHA\")\n  def token, do: System.fetch_env!(\"WORKER_TOKEN\")\n  def sha, do: @sha\nend\n",
 	})
 	p, err := Read(dir, Options{})
