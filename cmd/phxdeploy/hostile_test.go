@@ -245,6 +245,16 @@ var hostileScenarios = []hostile{
 		s.edit("config/runtime.exs", `System.get_env("PHX_HOST")`, `System.get_env("PHX HOST\"; rm")`)
 		// not a name: nothing can set it, so a manual step (never PHX_HOST in its place)
 	}, args: []string{"--target", "fly"}, code: 3, never: []string{"PHX HOST", "PHX_HOST ="}},
+	{name: "a default that spans lines", setup: func(s *sandbox) {
+		s.edit("config/runtime.exs", `System.get_env("POOL_SIZE") || "10"`, "System.get_env(\"POOL_SIZE\", \"10\nINJECTED=1 $(id)\") || \"10\"")
+	}, args: []string{"--target", "docker,systemd", "--host", "shop.example.com"}, code: 0, check: func(t *testing.T, s *sandbox, r result) {
+		for _, f := range []string{".env.prod.example", "deploy/systemd/shop.env.example"} {
+			b, _ := os.ReadFile(s.in(f))
+			if strings.Contains(string(b), "\nINJECTED") || strings.Contains(string(b), "=1 $(id)\n") {
+				t.Errorf("%s carries a default that breaks out of its comment:\n%s", f, b)
+			}
+		}
+	}},
 	{name: "a module file name with terminal escapes", setup: func(s *sandbox) {
 		if err := os.Rename(s.in("lib/shop_web/router.ex"), s.in("lib/shop_web/routes\x1b[2J.ex")); err != nil {
 			s.t.Fatal(err)

@@ -317,8 +317,8 @@ func (d *Data) UserGiven(target string, secret bool) []EnvVar {
 func (v EnvVar) DefaultValue() string {
 	d := v.Default
 	switch {
-	case len(d) >= 2 && d[0] == '"' && d[len(d)-1] == '"' && !strings.ContainsAny(d[1:len(d)-1], "\"\\#"):
-		return d[1 : len(d)-1]
+	case len(d) >= 2 && d[0] == '"' && d[len(d)-1] == '"' && !strings.ContainsAny(d[1:len(d)-1], "\"\\#$`'") && oneLine(d) == d:
+		return d[1 : len(d)-1] // nothing a line break, a quote or an expansion could escape with
 	case numberRe.MatchString(d) || d == "true" || d == "false":
 		return strings.ReplaceAll(d, "_", "")
 	}
