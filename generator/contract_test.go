@@ -178,8 +178,8 @@ end
 			wantRequired("DATABASE_USER", "DATABASE_PASS", "DATABASE_HOST", "DATABASE_NAME", "SECRET_KEY_BASE", "REDIS_URL"),
 			wantRuntime(false, "DATABASE_URL"),
 			wantSetting("DATABASE_URL", ""), wantSetting("DATABASE_HOST", "DATABASE_HOST"), wantSetting("DATABASE_PASSWORD", "DATABASE_PASS"),
-			wantFile("compose.yaml", "redis:"), wantFile(".env.prod.example", "REDIS_URL=redis://redis:6379"),
-			wantFile(".env.prod.example", "DATABASE_HOST=db"),
+			wantFile("compose.yaml", "redis:"), wantFile("compose.yaml", `REDIS_URL: "redis://redis:6379"`),
+			wantFile("compose.yaml", `DATABASE_HOST: "db"`), wantFile("compose.yaml", `DATABASE_PASS: "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env.prod}"`),
 		)},
 	{name: "env_compile_time_reads", fixture: "phx17_postgres", answers: allTargets,
 		mutate: both(

@@ -158,17 +158,16 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 			calledFromRuntime[m] = true
 		}
 	}
-	// Compile-time configs: their reads are frozen at build time, except {:system, "X"} tuples,
-	// which the libraries read when they start.
+	// The compile-time config (config.exs and what it imports for prod): its reads are frozen
+	// at build time, except {:system, "X"} tuples, which the libraries read when they start. A
+	// file nothing imports (an old prod.secret.exs) is not read by the build.
 	var buildReads []located
-	var build []fileReads
-	for _, file := range p.CompileConfigs {
-		trees, err := p.readConfigTree(f, file, h, false)
-		if err != nil {
-			return err
-		}
-		build = append(build, trees...)
-		for _, fr := range trees {
+	build, err := p.readConfigTree(f, "config/config.exs", h, false)
+	if err != nil {
+		return err
+	}
+	{
+		for _, fr := range build {
 			for _, r := range fr.reads {
 				if r.via == "{:system, ...}" {
 					runtimeReads = append(runtimeReads, located{r, fr.file})
@@ -226,7 +225,14 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 	for _, v := range c.Build {
 		where := strings.Join(v.Sources, ", ")
 		fix := "move the read to config/runtime.exs"
-		if v.Required {
+		switch {
+		case c.Var(v.Name) != nil && !v.Required:
+			fix = "the runtime config reads it too and its value wins: delete the read here"
+		case c.Var(v.Name) != nil && v.Secret:
+			fix = "the runtime config reads it too and its value wins, but the build fails without it: delete the read here (phxdeploy does not pass secrets as build arguments)"
+		case c.Var(v.Name) != nil:
+			fix = "the runtime config reads it too and its value wins, but the build fails without it: delete the read here (until then phxdeploy passes it as a build argument)"
+		case v.Required:
 			fix += "; until then the build needs it (phxdeploy passes it as a build argument)"
 			if v.Secret {
 				fix = "move the read to config/runtime.exs: a secret read at build time is frozen into the image (phxdeploy does not pass secrets as build arguments)"
@@ -298,8 +304,6 @@ func (p *Project) readConfigTree(f *files, file string, h *helpers, runtime bool
 					if runtime {
 						p.Contract.Unreadable = fmt.Sprintf("%s:%d imports %s, which is not in the project", file, code[i].Line, target)
 					}
-				case slices.Contains(p.CompileConfigs, target) && !runtime:
-					// read on its own as a compile-time config
 				default:
 					if err := visit(target, depth+1); err != nil {
 						return err

@@ -59,6 +59,15 @@ func (p *Project) resolveSettings(runtime, build []fileReads) {
 			// read somewhere phxdeploy cannot see the setting made from it: it is the one
 			found, ok = SettingSource{Name: s.Env, Source: p.Contract.Var(s.Env).Sources[0], At: "runtime"}, true
 		}
+		if !ok {
+			// The runtime config may set it in a way phxdeploy cannot read (the same test the
+			// runtime patch makes, so that phxdeploy never adds what it then does not write).
+			for _, fr := range runtime {
+				if s.Present(elixir.NewFacts(fr.tree), c) {
+					found, ok = SettingSource{Source: fr.file, At: "runtime"}, true
+				}
+			}
+		}
 		if ok {
 			p.Settings[s.Env] = found
 		}
@@ -90,7 +99,23 @@ func lastIn(files []fileReads, s setting.Setting, targets []string, at string) (
 				var ok bool
 				if from, to, ok = t.KeywordValue(call, s.Keys[0]); !ok {
 					source := fmt.Sprintf("%s:%d", fr.file, t.Code[call.First].Line)
+					parent, child, nested := strings.Cut(s.Keys[0], ".")
+					pf, pt, hasParent := t.KeywordValue(call, parent)
 					switch {
+					case nested && hasParent && t.Code[pf].Is("["):
+						// a literal list without the key: Config merges it with the others, so
+						// this call leaves the setting as it was
+					case nested && hasParent:
+						// `url: config`, where config is a keyword list built elsewhere
+						v, ok := nestedSource(fr, pf, pt, child)
+						if !ok {
+							v = SettingSource{} // set, but not in a form phxdeploy can read
+						}
+						if v.Source == "" {
+							v.Source = source
+						}
+						v.At = at
+						out, found = v, true
 					case s.Env == "DATABASE_URL" && slices.ContainsFunc([]string{"hostname", "database", "socket_dir"}, func(k string) bool {
 						_, _, ok := t.KeywordValue(call, k)
 						return ok
@@ -189,6 +214,31 @@ func valueBefore(fr fileReads, from, to, before, depth int) SettingSource {
 		return SettingSource{Fixed: true}
 	}
 	return SettingSource{}
+}
+
+// nestedSource follows a value that is one local (`url: config`) to its assignment and reads
+// the setting from the key child there (`config = [host: url_host, ...] |> ...`).
+func nestedSource(fr fileReads, from, to int, child string) (SettingSource, bool) {
+	t := fr.tree
+	code := t.Code
+	local, _ := onlyLocal(code, from, to)
+	if local == "" {
+		return SettingSource{}, false
+	}
+	for i := from - 1; i > 0; i-- {
+		if !(code[i-1].Kind == elixir.Ident && code[i-1].Text == local && code[i].Is("=") && elixir.StatementStart(code, i-1)) {
+			continue
+		}
+		end := elixir.StatementEnd(code, t.Enclosing(i-1), i-1)
+		for k := i + 1; k < end; k++ {
+			if code[k].Kind == elixir.KeywordKey && code[k].Text == child {
+				holder := t.Enclosing(k)
+				return valueBefore(fr, k+1, t.ValueEnd(holder, k+1, min(end, holder.Close)), i-1, 1), true
+			}
+		}
+		return SettingSource{}, false
+	}
+	return SettingSource{}, false
 }
 
 // onlyLocal returns the one variable a value is made of: alone, with a field of it

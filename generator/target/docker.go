@@ -36,8 +36,13 @@ func docker() Target {
 				up += " -f " + d.ComposeFile
 			}
 			steps := []Step{run("cp .env.prod.example .env.prod")}
-			if fill := given(d.EnvFor("docker"), true); len(fill) > 0 || len(given(d.EnvFor("docker"), false)) > 0 {
-				steps = append(steps, say("fill in .env.prod (it holds secrets: never commit it); Compose refuses to start while one of these is empty: %s", names(append(fill, given(d.EnvFor("docker"), false)...))))
+			env := d.EnvFor("docker")
+			fill := names(append(given(env, true), given(env, false)...))
+			if d.NetworkDatabase {
+				fill = strings.TrimSpace(strings.Join(d.ComposePasswords(), " ") + " " + fill)
+			}
+			if fill != "" {
+				steps = append(steps, say("fill in .env.prod (it holds secrets: never commit it); Compose refuses to start while one of these is empty: %s", fill))
 			}
 			if len(d.BuildArgs) > 0 {
 				steps = append(steps, say("the build reads %s at compile time: set them in .env.prod too", strings.Join(d.BuildArgs, " ")))

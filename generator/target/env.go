@@ -259,57 +259,56 @@ func (d *Data) EnvFor(target string) []EnvVar {
 			}
 		case "SECRET_KEY_BASE":
 			v.Generate = "openssl rand -base64 48"
-		case "DATABASE_URL":
-			if target == "docker" {
-				v.Example = d.composeDatabaseURL() // the database Compose runs
+		case "DATABASE_URL", "DATABASE_HOST", "DATABASE_NAME", "DATABASE_USER", "DATABASE_PASSWORD", "DATABASE_PORT":
+			if target == "docker" && d.NetworkDatabase {
+				// the database Compose runs, its password interpolated from .env.prod
+				v.Value = d.composeDatabase(v.Setting)
 			}
-
-		case "DATABASE_HOST":
-			v.Example = map[bool]string{true: "db"}[target == "docker"]
-		case "DATABASE_NAME":
-			v.Example = d.App + "_prod"
-		case "DATABASE_USER":
-			v.Example = map[string]string{"postgres": "postgres", "mysql": d.App, "mssql": "sa"}[d.Database]
-		case "DATABASE_PORT":
-			v.Example = strconv.Itoa(d.DatabasePort)
 		}
 		if v.Setting == "" && v.Secret && strings.HasSuffix(v.Name, "SALT") {
 			v.Generate = "openssl rand -base64 24"
 		}
 		if v.Name == d.RedisVar && target == "docker" {
-			v.Example = map[bool]string{true: "redis", false: "redis://redis:6379"}[strings.HasSuffix(v.Name, "_HOST")]
+			// the Redis Compose runs (on its private network, without a password)
+			v.Value = map[bool]string{true: "redis", false: "redis://redis:6379"}[strings.HasSuffix(v.Name, "_HOST")]
 		}
-		if v.Secret && v.Setting != "DATABASE_URL" && !(v.Name == d.RedisVar && target == "docker") {
-			// A secret's value is never written down: the database URL's example has PASSWORD in
-			// its place, and Compose's own Redis has no password.
-			v.Example = ""
+		if v.Secret {
+			v.Example = "" // a secret's value is never written down
 		}
 	}
 	return out
 }
 
-// composeDatabaseURL is the URL of the database Compose runs.
-func (d *Data) composeDatabaseURL() string {
-	switch d.Database {
-	case "postgres":
-		return "ecto://postgres:PASSWORD@db/" + d.App + "_prod"
-	case "mysql":
-		return "ecto://" + d.App + ":PASSWORD@db/" + d.App + "_prod"
-	case "mssql":
-		return "ecto://sa:PASSWORD@db/" + d.App + "_prod"
+// composePasswords are the variables the database Compose runs takes its passwords from: the
+// app's, then any other (set in .env.prod, never in compose.yaml).
+var composePasswords = map[string][]string{
+	"postgres": {"POSTGRES_PASSWORD"}, "mysql": {"MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"}, "mssql": {"MSSQL_SA_PASSWORD"},
+}
+
+// ComposePasswords are the password variables of the database Compose runs.
+func (d *Data) ComposePasswords() []string { return composePasswords[d.Database] }
+
+// composeDatabase is a setting of the connection to the database Compose runs: the password is
+// interpolated from .env.prod, and Compose refuses to start without it.
+func (d *Data) composeDatabase(setting string) string {
+	pw := composePasswords[d.Database][0]
+	password := "${" + pw + ":?set " + pw + " in .env.prod}"
+	user := map[string]string{"postgres": "postgres", "mysql": d.App, "mssql": "sa"}[d.Database]
+	switch setting {
+	case "DATABASE_URL":
+		return "ecto://" + user + ":" + password + "@db/" + d.App + "_prod"
+	case "DATABASE_HOST":
+		return "db"
+	case "DATABASE_NAME":
+		return d.App + "_prod"
+	case "DATABASE_USER":
+		return user
+	case "DATABASE_PASSWORD":
+		return password
+	case "DATABASE_PORT":
+		return strconv.Itoa(d.DatabasePort)
 	}
 	return ""
-}
-
-// UserGiven returns the variables the user must give on target, secrets or not.
-func (d *Data) UserGiven(target string, secret bool) []EnvVar {
-	var out []EnvVar
-	for _, v := range d.EnvFor(target) {
-		if v.UserGiven() && v.Secret == secret {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // DefaultValue is the app's default as a value for an example file: a string literal's contents,
