@@ -200,9 +200,15 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 			case boot[lr.module+"."+lr.function] || calledFromRuntime[lr.module]:
 				runtimeReads = append(runtimeReads, located{lr.envRead, lr.file})
 			default:
+				// Read when the function runs, which may be never: optional for the deployment, but
+				// a read that raises says so.
 				r := lr.envRead
+				fn := lr.module + "." + lr.function
+				r.when = "when " + fn + " runs"
+				if r.required {
+					r.when = "by " + fn + ", which raises without it"
+				}
 				r.required = false
-				r.when = firstNonEmpty(r.when, "when "+lr.module+"."+lr.function+" runs")
 				runtimeReads = append(runtimeReads, located{r, lr.file})
 			}
 		}
@@ -391,7 +397,7 @@ func mergeReads(reads []located) []Var {
 		if !v.Required && !conditional[name] {
 			v.When = "" // also read unconditionally
 		}
-		v.Secret = secretName(v.Name, v.Use)
+		v.Secret = secretName(v.Name, v.Use, v.Type)
 		v.AlternativeOf = onlyAlt[name]
 		out = append(out, *v)
 	}
@@ -410,9 +416,16 @@ var secretWords = map[string]bool{
 // credentialURLs are services whose URLs carry credentials (user:password@host).
 var credentialURLs = []string{"DATABASE", "DB", "POSTGRES", "PG", "MYSQL", "REDIS", "AMQP", "RABBITMQ", "MONGO", "MONGODB", "ELASTIC", "ELASTICSEARCH", "SMTP", "MAIL", "CACHE", "BROKER", "QUEUE", "NATS", "KAFKA", "CLICKHOUSE", "REPLICA", "READ"}
 
-// secretName reports whether a variable holds a secret, from its name and the key it sets.
-func secretName(name, use string) bool {
+// secretName reports whether a variable holds a secret, from its name, the key it sets and its
+// type (a number or a flag is no secret, whatever its name: TOKEN_LIMIT).
+func secretName(name, use, typ string) bool {
 	parts := strings.Split(strings.ToUpper(name), "_")
+	switch {
+	case typ == "integer" || typ == "float" || typ == "boolean":
+		return false
+	case slices.Contains(parts, "PUBLIC") || slices.Contains(parts, "PUBLISHABLE") || strings.Contains(strings.ToUpper(name), "SITE_KEY"):
+		return false // keys meant for browsers
+	}
 	for _, part := range parts {
 		if secretWords[part] {
 			return true

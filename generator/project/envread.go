@@ -489,17 +489,17 @@ func (s *readScanner) condition(r *envRead) {
 				r.skip = true
 				return
 			case condEnv:
-				whens = append(whens, v.text)
+				whens = append(whens, s.phrase(head+1, n.Open))
 				if !v.byDefault {
 					r.optional = true
 				}
 			case condUnknown:
-				whens = append(whens, v.text)
+				whens = append(whens, s.phrase(head+1, n.Open))
 			}
 		case word.Is("case"):
 			subject := s.text(head+1, n.Open)
 			if subject != "config_env()" && subject != "Mix.env()" {
-				whens = append(whens, "case "+subject)
+				whens = append(whens, s.phrase(head+1, n.Open))
 				continue
 			}
 			// the clause holding the read: :prod, or a catch-all, run in production
@@ -512,11 +512,51 @@ func (s *readScanner) condition(r *envRead) {
 			word.Is("def") || word.Is("defp") || word.Is("quote") || word.Is("receive"):
 		case word.Kind == elixir.Alias || word.Kind == elixir.Ident:
 			// a macro with a block (Keila.if_cloud do ... end): it may or may not run
-			whens = append(whens, s.text(head, n.Open))
+			whens = append(whens, "under "+oneLineText(s.text(head, n.Open), 60))
 		}
 	}
 	slices.Reverse(whens)
 	r.when = strings.Join(whens, " and ")
+}
+
+// phrase says what a condition in tokens [from, to) depends on, for people: the variables it
+// reads (directly or through locals), else its code, shortened.
+func (s *readScanner) phrase(from, to int) string {
+	code := s.t.Code
+	var names []string
+	add := func(n string) {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	for _, r := range s.reads {
+		if r.start >= from && r.end <= to {
+			add(r.name)
+		}
+	}
+	for i := from; i < to; i++ {
+		if code[i].Kind != elixir.Ident || i > 0 && code[i-1].Is(".") {
+			continue
+		}
+		for _, r := range s.reads {
+			if r.local == code[i].Text && r.start < from {
+				add(r.name)
+			}
+		}
+	}
+	if len(names) > 0 {
+		return "depending on " + strings.Join(names, ", ")
+	}
+	return "under the condition " + oneLineText(s.text(from, to), 60)
+}
+
+// oneLineText folds a piece of code into one line of at most n bytes.
+func oneLineText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		s = s[:n] + "..."
+	}
+	return s
 }
 
 // statementHead returns the first token of the statement whose do block n is.

@@ -72,6 +72,16 @@ func (p *Project) resolveSettings(runtime, build []fileReads) {
 			p.Settings[s.Env] = found
 		}
 	}
+	// A repo given both a URL and its parts, with the URL optional in the code: the parts are
+	// what the app documents, so they are what the targets require.
+	if u, ok := p.Settings["DATABASE_URL"]; ok && u.Name != "" {
+		if h, parts := p.Settings["DATABASE_HOST"]; parts && h.Name != "" {
+			if v := p.Contract.Var(u.Name); v != nil && !v.Required {
+				u.Parts = true
+				p.Settings["DATABASE_URL"] = u
+			}
+		}
+	}
 	// A database configured from its parts has no URL to set.
 	if u, ok := p.Settings["DATABASE_URL"]; ok && u.Unresolved() && u.Candidates == nil {
 		if _, parts := p.Settings["DATABASE_HOST"]; parts {

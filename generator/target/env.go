@@ -98,7 +98,7 @@ func (d *Data) environment(p *project.Project) {
 		index[v.Name] = len(out)
 		when := v.When
 		if v.AlternativeOf != "" {
-			when = v.AlternativeOf + " is not set"
+			when = "when " + v.AlternativeOf + " is not set"
 		}
 		out = append(out, EnvVar{Name: v.Name, Required: v.Required, Secret: v.Secret, Default: v.Default, Type: v.Type,
 			When: when, Sources: v.Sources})
@@ -265,8 +265,11 @@ func (d *Data) EnvFor(target string) []EnvVar {
 				v.Value = d.composeDatabase(v.Setting)
 			}
 		}
-		if v.Setting == "" && v.Secret && strings.HasSuffix(v.Name, "SALT") {
+		switch {
+		case v.Setting == "" && v.Secret && strings.HasSuffix(v.Name, "SALT"):
 			v.Generate = "openssl rand -base64 24"
+		case v.Setting == "" && v.Secret && v.Type == "base64":
+			v.Generate = "openssl rand -base64 32" // a key of 32 bytes (AES-256)
 		}
 		if v.Name == d.RedisVar && target == "docker" {
 			// the Redis Compose runs (on its private network, without a password)
@@ -346,11 +349,11 @@ func (v EnvVar) Describe() string {
 	var parts []string
 	switch {
 	case v.Required && v.When != "":
-		parts = append(parts, "required (read when "+v.When+")")
+		parts = append(parts, "required (read "+v.When+")")
 	case v.Required:
 		parts = append(parts, "required")
 	case v.When != "":
-		parts = append(parts, "optional (read when "+v.When+")")
+		parts = append(parts, "optional (read "+v.When+")")
 	default:
 		parts = append(parts, "optional")
 	}
