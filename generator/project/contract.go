@@ -67,6 +67,7 @@ type fileReads struct {
 	tree     *elixir.Tree
 	reads    []envRead
 	computed []int
+	scan     *readScanner
 }
 
 // libRead is a read in the project's code (lib/), with the function it is in.
@@ -81,7 +82,7 @@ type libRead struct {
 // release) and at the top of modules (compile time), the helpers its modules define (functions
 // that read the variable an argument names), and calls to Mix made at run time.
 func (ix *index) scanEnv(file string, t *elixir.Tree) {
-	if !strings.Contains(t.Src, "System.") && !strings.Contains(t.Src, "Mix.") && !strings.Contains(t.Src, ":system") {
+	if !strings.Contains(t.Src, "System.") && !strings.Contains(t.Src, "Mix.") && !strings.Contains(t.Src, ":system") && !strings.Contains(t.Src, ":os.") {
 		return
 	}
 	if ix.helpers == nil {
@@ -93,19 +94,72 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 		ix.helpers.remote[k] = v
 	}
 	defs := functionDefs(t)
+	code := t.Code
+	// Which module and function each token is in: one pass over the ranges, so that a file with
+	// many functions costs no more than its size.
+	module := make([]int32, len(code)+1)
+	for k, m := range moduleRanges(t) { // outer before inner: the innermost wins
+		for i := m.from + 1; i < m.to && i < len(code); i++ {
+			module[i] = int32(k + 1)
+		}
+	}
 	modules := moduleRanges(t)
-	in := func(i int) (module, function string) {
-		for _, m := range modules {
-			if m.from < i && i < m.to {
-				module = m.name
+	function := make([]int32, len(code)+1)
+	for k, d := range defs {
+		if d.module == "" {
+			continue
+		}
+		for i := d.bodyFrom; i < d.bodyTo && i < len(code); i++ {
+			if function[i] == 0 {
+				function[i] = int32(k + 1)
 			}
 		}
-		for _, d := range defs {
-			if d.module != "" && d.bodyFrom <= i && i < d.bodyTo {
-				function = d.name
+	}
+	in := func(i int) (mod, fn string) {
+		if m := module[i]; m > 0 {
+			mod = modules[m-1].name
+		}
+		if f := function[i]; f > 0 {
+			fn = defs[f-1].name
+		}
+		return mod, fn
+	}
+	// The calls each function makes to functions of its module, and the config keys it gives
+	// their results to (`Keyword.put(config, :url, db_url())`): init/2 may read through them.
+	names := map[string]bool{}
+	for _, d := range defs {
+		names[d.module+"."+d.name] = true
+	}
+	for _, d := range defs {
+		if d.module == "" {
+			continue
+		}
+		caller := d.module + "." + d.name
+		for i := d.bodyFrom; i+1 < d.bodyTo && i+1 < len(code); i++ {
+			if code[i].Kind != elixir.Ident || !code[i+1].Is("(") || i > 0 && code[i-1].Is(".") || !names[d.module+"."+code[i].Text] {
+				continue
+			}
+			called := d.module + "." + code[i].Text
+			if !slices.Contains(ix.calls[caller], called) {
+				if ix.calls == nil {
+					ix.calls, ix.keyCalls = map[string][]string{}, map[string]map[string]string{}
+				}
+				ix.calls[caller] = append(ix.calls[caller], called)
+			}
+			key := ""
+			switch {
+			case i > 0 && code[i-1].Kind == elixir.KeywordKey:
+				key = code[i-1].Text
+			case i > 1 && code[i-1].Is(",") && code[i-2].Kind == elixir.Atom:
+				key = elixir.AtomName(code[i-2])
+			}
+			if key != "" {
+				if ix.keyCalls[caller] == nil {
+					ix.keyCalls[caller] = map[string]string{}
+				}
+				ix.keyCalls[caller][key] = called
 			}
 		}
-		return module, function
 	}
 	reads, _ := findReads(t, nil)
 	for _, r := range reads {
@@ -117,7 +171,6 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 	}
 	// Mix.env() and friends in a function body run in the release, where Mix is absent. Mix
 	// tasks run under Mix, and module attributes and module bodies are evaluated at compile time.
-	code := t.Code
 	for i := 0; i+2 < len(code); i++ {
 		if code[i].Kind != elixir.Alias || !code[i+1].Is(".") || !(code[i].Text == "Mix" && (code[i+2].Is("env") || code[i+2].Is("target")) || code[i].Text == "Mix.Project") {
 			continue
@@ -182,13 +235,11 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 	// functions read when they run, so what they read is optional for the deployment; reads at
 	// the top of a module happen at compile time.
 	if p.ix != nil {
-		boot := map[string]bool{p.Application + ".start": true, p.Endpoint + ".init": true}
-		for _, r := range p.StartedRepos {
-			boot[r+".init"] = true
+		roots := []string{p.Application + ".start", p.Endpoint + ".init"}
+		for _, r := range append(append([]string{}, p.StartedRepos...), p.Repos...) {
+			roots = append(roots, r+".init")
 		}
-		for _, r := range p.Repos {
-			boot[r+".init"] = true
-		}
+		boot := p.ix.reachable(roots...)
 		for _, lr := range p.ix.reads {
 			switch {
 			case lr.function == "":
@@ -259,6 +310,22 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 	return nil
 }
 
+// reachable returns the functions the given ones call within their modules, and they.
+func (ix *index) reachable(roots ...string) map[string]bool {
+	out := map[string]bool{}
+	queue := append([]string{}, roots...)
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		if out[f] {
+			continue
+		}
+		out[f] = true
+		queue = append(queue, ix.calls[f]...)
+	}
+	return out
+}
+
 type located struct {
 	envRead
 	file string
@@ -284,8 +351,8 @@ func (p *Project) readConfigTree(f *files, file string, h *helpers, runtime bool
 		if err != nil {
 			return &Error{Path: f.name(file), Msg: "cannot be read as Elixir (" + err.Error() + ")", Fix: "check that it compiles; if it does, please report this"}
 		}
-		reads, computed := findReads(t, h)
-		out = append(out, fileReads{file: file, tree: t, reads: reads, computed: computed})
+		s := scanReads(t, h)
+		out = append(out, fileReads{file: file, tree: t, reads: s.reads, computed: s.computed, scan: s})
 		code := t.Code
 		for i := 0; i+1 < len(code); i++ {
 			switch {

@@ -69,27 +69,30 @@ func (s *readScanner) evalCond(from, to int) condValue {
 	if v, ok := s.evalEnvironment(from, to); ok {
 		return v
 	}
-	for k := range s.reads {
-		r := &s.reads[k]
-		inside := r.start >= from && r.end <= to
-		local := false
-		for i := from; i < to && !inside; i++ {
-			local = code[i].Kind == elixir.Ident && r.local != "" && code[i].Text == r.local && (i+1 >= to || !code[i+1].Is("("))
-			inside = local
+	// a read in the condition, or a local assigned from one
+	for i := from; i < to; i++ {
+		if k, ok := s.byStart[i]; ok && s.reads[k].end <= to {
+			return condValue{kind: condEnv, text: text, byDefault: byDefault(&s.reads[k], code, s.reads[k].end, to)}
 		}
-		if !inside {
-			continue
-		}
-		end := r.end
-		if local {
-			end = from + 1
-			for end < to && code[end-1].Kind != elixir.Ident {
-				end++
+		if code[i].Kind == elixir.Ident && (i+1 >= to || !code[i+1].Is("(")) {
+			if r := s.localRead(code[i].Text, from); r != nil {
+				return condValue{kind: condEnv, text: text, byDefault: byDefault(r, code, i+1, to)}
 			}
 		}
-		return condValue{kind: condEnv, text: text, byDefault: byDefault(r, code, end, to)}
 	}
 	return condValue{kind: condUnknown, text: text}
+}
+
+// localRead returns the last read assigned to a local before token before, or nil.
+func (s *readScanner) localRead(local string, before int) *envRead {
+	var out *envRead
+	for _, k := range s.byLocal[local] {
+		if s.reads[k].start >= before {
+			break
+		}
+		out = &s.reads[k]
+	}
+	return out
 }
 
 // splitAt splits [from, to) at the operators that belong to its own level.

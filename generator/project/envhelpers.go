@@ -127,9 +127,13 @@ func moduleRanges(t *elixir.Tree) []moduleRange {
 	return out
 }
 
+// callee finds the helper a call in a helper's body names: a function of the same module or an
+// imported one (`name(`), an anonymous function (`name.(`), or a module's (`Mod.name(`).
+type callee func(code []elixir.Token, i int) (h helper, open int, ok bool)
+
 // asHelper works out whether a function reads the variable one of its parameters names,
-// directly or through a helper it calls (known: helpers it may call by bare name).
-func asHelper(t *elixir.Tree, d funcDef, known map[string]helper) (helper, bool) {
+// directly or through a helper it calls.
+func asHelper(t *elixir.Tree, d funcDef, find callee) (helper, bool) {
 	code := t.Code
 	param := func(k int) int {
 		if k < 0 || k >= len(code) || code[k].Kind != elixir.Ident {
@@ -146,39 +150,31 @@ func asHelper(t *elixir.Tree, d funcDef, known map[string]helper) (helper, bool)
 	for i := d.bodyFrom; i < d.bodyTo && i < len(code); i++ {
 		var args []int // the first token of each argument
 		nameAt, defAt := 0, 1
-		callee := helper{}
+		called := helper{}
+		open := -1
 		if fn, ok := systemRead(code, i); ok {
-			n := t.NodeAt(i + 3)
+			open = i + 3
+			n := t.NodeAt(open)
 			if n == nil {
 				continue
-			}
-			for _, e := range t.ListElements(n) {
-				args = append(args, e[0])
-			}
-			if i >= 2 && code[i-1].Is("|>") { // p |> System.get_env(default)
-				args = append([]int{i - 2}, args...)
 			}
 			// fetch_env!(p), or get_env(p) || raise
 			end := n.Close + 1
-			callee = helper{raises: fn == "fetch_env!" || end+1 < len(code) && code[end].Is("||") && (raises(code[end+1]) || halts(code, end+1))}
-		} else if code[i].Kind == elixir.Ident && i+1 < len(code) && code[i+1].Is("(") && (i == 0 || !code[i-1].Is(".")) {
-			k, ok := known[code[i].Text]
-			if !ok {
-				continue
-			}
-			n := t.NodeAt(i + 1)
-			if n == nil {
-				continue
-			}
-			for _, e := range t.ListElements(n) {
-				args = append(args, e[0])
-			}
-			if i >= 2 && code[i-1].Is("|>") {
-				args = append([]int{i - 2}, args...)
-			}
-			callee, nameAt, defAt = k, k.nameArg, k.defArg
+			called = helper{raises: fn == "fetch_env!" || end+1 < len(code) && code[end].Is("||") && (raises(code[end+1]) || halts(code, end+1))}
+		} else if k, o, ok := find(code, i); ok {
+			called, open, nameAt, defAt = k, o, k.nameArg, k.defArg
 		} else {
 			continue
+		}
+		n := t.NodeAt(open)
+		if n == nil {
+			continue
+		}
+		for _, e := range t.ListElements(n) {
+			args = append(args, e[0])
+		}
+		if i >= 2 && code[i-1].Is("|>") { // p |> System.get_env(default)
+			args = append([]int{i - 2}, args...)
 		}
 		if nameAt >= len(args) {
 			continue
@@ -188,7 +184,7 @@ func asHelper(t *elixir.Tree, d funcDef, known map[string]helper) (helper, bool)
 			continue
 		}
 		h.nameArg = p
-		if callee.raises && !(defAt >= 0 && defAt < len(args)) {
+		if called.raises && !(defAt >= 0 && defAt < len(args)) {
 			h.raises = true // it raises when the variable is missing, unless a default is passed
 		}
 		if defAt >= 0 && defAt < len(args) {
@@ -210,44 +206,76 @@ func asHelper(t *elixir.Tree, d funcDef, known map[string]helper) (helper, bool)
 	return h, h.nameArg >= 0
 }
 
+// maxHelperRounds bounds how long a chain of helpers calling helpers phxdeploy follows.
+const maxHelperRounds = 8
+
 // fileHelpers adds to h the helpers a file defines: its anonymous functions (name.(...)), the
 // functions of the modules it defines (Module.name(...), and by bare name inside the module),
-// and the functions of modules it imports that h knows.
+// and the functions of modules it imports that h knows (Dotenvy's env! among them).
 func fileHelpers(t *elixir.Tree, h *helpers) {
 	defs := functionDefs(t)
+	aliases := t.Aliases()
+	importInto(t, h)
 	byModule := map[string]map[string]helper{}
-	// Helpers call one another: a few rounds find chains (enabled? calls trimmed_env).
-	for round := 0; round < 3; round++ {
+	for round := 0; round < maxHelperRounds; round++ {
+		changed := false
 		for _, d := range defs {
-			known := map[string]helper{}
-			for k, v := range h.imported {
-				known[k] = v
-			}
-			if d.module != "" {
-				for k, v := range byModule[d.module] {
-					known[k] = v
+			find := func(code []elixir.Token, i int) (helper, int, bool) {
+				switch {
+				case code[i].Kind == elixir.Ident && i+2 < len(code) && code[i+1].Is(".") && code[i+2].Is("("):
+					k, ok := h.anon[code[i].Text]
+					return k, i + 2, ok
+				case code[i].Kind == elixir.Ident && i+1 < len(code) && code[i+1].Is("(") && (i == 0 || !code[i-1].Is(".")):
+					if k, ok := byModule[d.module][code[i].Text]; ok && d.module != "" {
+						return k, i + 1, true
+					}
+					k, ok := h.imported[code[i].Text]
+					return k, i + 1, ok
+				case code[i].Kind == elixir.Alias && i+3 < len(code) && code[i+1].Is(".") && code[i+2].Kind == elixir.Ident && code[i+3].Is("("):
+					k, ok := h.remote[elixir.Expand(aliases, code[i].Text)+"."+code[i+2].Text]
+					return k, i + 3, ok
 				}
+				return helper{}, 0, false
 			}
-			hp, ok := asHelper(t, d, known)
+			hp, ok := asHelper(t, d, find)
 			if !ok {
 				continue
 			}
+			key := d.name
 			if d.module == "" {
 				hp.via = d.name + ".()"
-				h.anon[d.name] = hp
+				if old, seen := h.anon[key]; !seen || old != hp {
+					h.anon[key], changed = hp, true
+				}
 				continue
 			}
 			hp.via = d.module + "." + d.name
 			if byModule[d.module] == nil {
 				byModule[d.module] = map[string]helper{}
 			}
-			byModule[d.module][d.name] = hp
+			if old, seen := byModule[d.module][key]; !seen || old != hp {
+				byModule[d.module][key], changed = hp, true
+			}
 			h.remote[d.module+"."+d.name] = hp
 		}
+		if !changed {
+			break
+		}
 	}
+	importInto(t, h)
+}
+
+// importInto makes the functions of the modules a file imports callable by bare name.
+func importInto(t *elixir.Tree, h *helpers) {
 	code := t.Code
 	for i := 0; i+1 < len(code); i++ {
 		if !code[i].Is("import") || code[i+1].Kind != elixir.Alias || !elixir.StatementStart(code, i) {
+			continue
+		}
+		if code[i+1].Text == "Dotenvy" {
+			for k, v := range dotenvy {
+				h.imported[k] = v
+			}
 			continue
 		}
 		prefix := code[i+1].Text + "."

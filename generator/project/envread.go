@@ -3,6 +3,7 @@ package project
 import (
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
@@ -94,22 +95,82 @@ type readScanner struct {
 	aliases  map[string]string
 	reads    []envRead
 	computed []int // lines of reads whose name is computed
+
+	// Indexes, so that describing every read stays linear in the file's size.
+	byStart map[int]int      // the read that starts at a token
+	byLocal map[string][]int // the reads assigned to each local, in order
+	idents  map[string][]int // where each identifier appears, in order
+	owner   []int32          // for each token, 1 + the function definition whose body holds it
+	defs    []funcDef
+	conds   map[condKey]blockCond
+	elses   map[*elixir.Node]int
+}
+
+// condKey is a block, and whether a read sits in its else branch.
+type condKey struct {
+	node   *elixir.Node
+	inElse bool
+}
+
+// blockCond is what a block says of the reads in it.
+type blockCond struct {
+	skip        bool   // never runs in production
+	when        string // what it depends on ("" when it always runs)
+	optional    bool   // it runs only when someone sets a variable
+	caseClauses bool   // case config_env(): each clause decides
+}
+
+// index builds the scanner's indexes.
+func (s *readScanner) index() {
+	code := s.t.Code
+	s.idents = map[string][]int{}
+	for i, tok := range code {
+		if tok.Kind == elixir.Ident {
+			s.idents[tok.Text] = append(s.idents[tok.Text], i)
+		}
+	}
+	s.defs = functionDefs(s.t)
+	s.owner = make([]int32, len(code)+1)
+	for k, d := range s.defs {
+		for i := d.bodyFrom; i < d.bodyTo && i < len(code); i++ {
+			if s.owner[i] == 0 {
+				s.owner[i] = int32(k + 1)
+			}
+		}
+	}
+	s.conds = map[condKey]blockCond{}
+	s.elses = map[*elixir.Node]int{}
+}
+
+// after returns the positions of an identifier after token from.
+func (s *readScanner) after(name string, from int) []int {
+	at := s.idents[name]
+	k := sort.SearchInts(at, from)
+	return at[k:]
+}
+
+// inParams reports whether the token at arg names a parameter of the function whose body holds i.
+func (s *readScanner) inParams(i, arg int) bool {
+	d := s.owner[i]
+	return d > 0 && s.t.Code[arg].Kind == elixir.Ident && slices.Contains(s.defs[d-1].params, s.t.Code[arg].Text)
 }
 
 // findReads returns every read of an environment variable in t, with what the code says of
 // each, and the lines of reads whose name is computed at run time.
 func findReads(t *elixir.Tree, h *helpers) ([]envRead, []int) {
+	s := scanReads(t, h)
+	return s.reads, s.computed
+}
+
+// scanReads finds the reads of a file, and keeps what it learnt of the file for later questions
+// (whether a token runs in production).
+func scanReads(t *elixir.Tree, h *helpers) *readScanner {
 	s := &readScanner{t: t, h: h.copy(), aliases: t.Aliases()}
-	if importsModule(t, "Dotenvy") {
-		for k, v := range dotenvy {
-			s.h.imported[k] = v
-		}
-	}
 	fileHelpers(t, s.h)
+	s.index()
 	code := t.Code
-	params := paramRanges(t)
 	for i := 0; i < len(code); i++ {
-		if r, ok := s.readAt(i, params); ok {
+		if r, ok := s.readAt(i); ok {
 			s.reads = append(s.reads, r)
 			continue
 		}
@@ -119,14 +180,25 @@ func findReads(t *elixir.Tree, h *helpers) ([]envRead, []int) {
 			}
 		}
 	}
+	s.byStart = make(map[int]int, len(s.reads))
+	for k, r := range s.reads {
+		s.byStart[r.start] = k
+	}
+	// Locals first (a read's condition may test the local of an earlier read), then the rest.
+	s.byLocal = map[string][]int{}
+	for k := range s.reads {
+		if _, local := s.useOf(&s.reads[k]); local != "" {
+			s.byLocal[local] = append(s.byLocal[local], k)
+		}
+	}
 	for k := range s.reads {
 		s.describe(&s.reads[k])
 	}
-	return s.reads, s.computed
+	return s
 }
 
 // readAt recognizes a read that starts at token i.
-func (s *readScanner) readAt(i int, params []paramRange) (envRead, bool) {
+func (s *readScanner) readAt(i int) (envRead, bool) {
 	code := s.t.Code
 	if fn, ok := systemRead(code, i); ok {
 		args := s.t.NodeAt(i + 3)
@@ -148,7 +220,7 @@ func (s *readScanner) readAt(i int, params []paramRange) (envRead, bool) {
 				r.def = s.text(elems[0][0], elems[0][1]+1)
 			}
 		default:
-			if len(elems) > 0 && !inParams(params, i, code, elems[0][0]) && code[elems[0][0]].Kind != elixir.Atom {
+			if len(elems) > 0 && !s.inParams(i, elems[0][0]) && code[elems[0][0]].Kind != elixir.Atom {
 				s.computed = append(s.computed, code[i].Line)
 			}
 			return envRead{}, false
@@ -158,6 +230,38 @@ func (s *readScanner) readAt(i int, params []paramRange) (envRead, bool) {
 			r.def = ""
 		}
 		return r, true
+	}
+	// without parentheses: System.fetch_env! "NAME"
+	if i+3 < len(code) && code[i].Kind == elixir.Alias && code[i].Text == "System" && code[i+1].Is(".") && isName(code[i+3]) && code[i+3].Line == code[i].Line {
+		switch f := code[i+2].Text; f {
+		case "get_env", "fetch_env!", "fetch_env":
+			return envRead{name: elixir.Unquote(code[i+3]), line: code[i+3].Line, tok: i + 3, start: i, end: i + 4, required: f == "fetch_env!", via: "System." + f}, true
+		}
+	}
+	// Map.fetch!(System.get_env(), "NAME"), Map.get(System.get_env(), "NAME", default)
+	if i+9 < len(code) && code[i].Kind == elixir.Alias && code[i].Text == "Map" && code[i+1].Is(".") && (code[i+2].Is("fetch!") || code[i+2].Is("get")) && code[i+3].Is("(") {
+		if _, ok := systemRead(code, i+4); ok && code[i+6].Is("get_env") && code[i+8].Is(")") && code[i+9].Is(",") && i+10 < len(code) && isName(code[i+10]) {
+			if n := s.t.NodeAt(i + 3); n != nil {
+				r := envRead{name: elixir.Unquote(code[i+10]), line: code[i+10].Line, tok: i + 10, start: i, end: n.Close + 1, required: code[i+2].Is("fetch!"), via: "Map." + code[i+2].Text}
+				if elems := s.t.ListElements(n); len(elems) > 2 && code[i+2].Is("get") {
+					r.def = s.text(elems[2][0], elems[2][1]+1)
+				}
+				return r, true
+			}
+		}
+	}
+	// Erlang's :os.getenv('NAME')
+	if i+4 < len(code) && code[i].Kind == elixir.Atom && code[i].Text == ":os" && code[i+1].Is(".") && code[i+2].Text == "getenv" && code[i+3].Is("(") &&
+		code[i+4].Kind == elixir.Charlist && envNameRe.MatchString(elixir.Unquote(code[i+4])) && !yamlWord(elixir.Unquote(code[i+4])) {
+		if n := s.t.NodeAt(i + 3); n != nil {
+			return envRead{name: elixir.Unquote(code[i+4]), line: code[i+4].Line, tok: i + 4, start: i, end: n.Close + 1, via: ":os.getenv"}, true
+		}
+	}
+	// &System.fetch_env!/1: the names come from elsewhere
+	if code[i].Is("&") && i+4 < len(code) && code[i+1].Kind == elixir.Alias && code[i+1].Text == "System" && code[i+2].Is(".") && code[i+4].Is("/") &&
+		(code[i+3].Is("get_env") || code[i+3].Is("fetch_env!") || code[i+3].Is("fetch_env")) {
+		s.computed = append(s.computed, code[i].Line)
+		return envRead{}, false
 	}
 	// {:system, "NAME"}: libraries read the variable when they start.
 	if code[i].Is("{") && i+3 < len(code) && code[i+1].Kind == elixir.Atom && code[i+1].Text == ":system" && code[i+2].Is(",") && isName(code[i+3]) {
@@ -202,7 +306,7 @@ func (s *readScanner) readAt(i int, params []paramRange) (envRead, bool) {
 	}
 	elems := s.t.ListElements(args)
 	if hp.nameArg >= len(elems) || elems[hp.nameArg][0] != elems[hp.nameArg][1] || !isName(code[elems[hp.nameArg][0]]) {
-		if hp.nameArg < len(elems) && !inParams(params, i, code, elems[hp.nameArg][0]) {
+		if hp.nameArg < len(elems) && !s.inParams(i, elems[hp.nameArg][0]) {
 			s.computed = append(s.computed, code[i].Line)
 		}
 		return envRead{}, false
@@ -280,16 +384,19 @@ func (s *readScanner) describe(r *envRead) {
 		case raises(code[k]) || halts(code, k):
 			r.required = true
 		case r.def == "":
-			end := k + 1
-			if n := s.t.NodeAt(k + 1); n != nil && code[k].Kind != elixir.Punct {
-				end = n.Close + 1
-			} else if n := s.t.NodeAt(k); n != nil {
-				end = n.Close + 1
-			}
 			if code[k].Is("nil") {
 				break
 			}
-			r.def = s.text(k, min(end, len(code)))
+			// the default: up to the next `||`, the end of the list it is in, or of the statement
+			holder := s.t.Enclosing(k)
+			end := s.t.ValueEnd(holder, k, min(holder.Close, elixir.StatementEnd(code, holder, k)))
+			for j := k; j < end; j++ {
+				if code[j].Is("||") && s.t.Enclosing(j) == holder {
+					end = j
+					break
+				}
+			}
+			r.def = s.text(k, end)
 		}
 		break
 	}
@@ -298,15 +405,30 @@ func (s *readScanner) describe(r *envRead) {
 	if r.local != "" && !r.required && s.guarded(r.local, r.end) {
 		r.required = true
 	}
+	// System.fetch_env("X") in a statement that raises (with ... else _ -> raise)
+	if r.via == "System.fetch_env" && !r.required {
+		k := r.start
+		for k > 0 && !elixir.StatementStart(code, k) && k > r.start-50 {
+			k--
+		}
+		for j := k; j < elixir.StatementEnd(code, s.t.Enclosing(k), k); j++ {
+			if raises(code[j]) || halts(code, j) {
+				r.required = true
+				break
+			}
+		}
+	}
+	// `if is_nil(System.get_env("X")), do: raise ...`, `case System.fetch_env("X") do ... :error -> raise`
+	if head := s.guardHead(r.start); !r.required && head >= 0 && s.guardAt(head, func(j int) bool { return j >= r.start && j < r.end }) {
+		r.required = true
+	}
 	s.condition(r)
 }
 
 // readStartingAt returns the read whose first token is k.
 func (s *readScanner) readStartingAt(k int) *envRead {
-	for i := range s.reads {
-		if s.reads[i].start == k {
-			return &s.reads[i]
-		}
+	if i, ok := s.byStart[k]; ok {
+		return &s.reads[i]
 	}
 	return nil
 }
@@ -324,6 +446,7 @@ var converters = map[string]string{
 	"String.to_atom": "atom", "String.to_existing_atom": "atom", "String.split": "list", "URI.parse": "url",
 	"URI.new!": "url", "Base.decode64!": "base64", "Base.decode64": "base64", "Base.url_decode64!": "base64",
 	"String.to_charlist": "string", "Jason.decode!": "json", "JSON.decode!": "json",
+	"File.read!": "file", "File.read": "file", // the variable names a file that holds the value
 }
 
 // typeAround reads the type from a conversion around the read (String.to_integer(read)), piped
@@ -369,7 +492,7 @@ func (s *readScanner) useOf(r *envRead) (use, local string) {
 	for k >= 3 && code[k].Is("(") && code[k-1].Kind == elixir.Ident && code[k-2].Is(".") && code[k-3].Kind == elixir.Alias {
 		k -= 4
 	}
-	if k >= 0 && code[k].Kind == elixir.KeywordKey {
+	if k >= 0 && code[k].Kind == elixir.KeywordKey && code[k].Text != "do" && code[k].Text != "else" {
 		return code[k].Text, ""
 	}
 	// Keyword.put(config, :url, read)
@@ -378,14 +501,16 @@ func (s *readScanner) useOf(r *envRead) (use, local string) {
 	}
 	if k >= 1 && code[k].Is("=") && code[k-1].Kind == elixir.Ident && elixir.StatementStart(code, k-1) {
 		local = code[k-1].Text
-		for j := r.end; j+1 < len(code); j++ {
-			if code[j].Kind == elixir.KeywordKey && code[j+1].Kind == elixir.Ident && code[j+1].Text == local &&
-				(j+2 >= len(code) || !code[j+2].Is(".") && !code[j+2].Is("(")) {
-				return code[j].Text, local
+		for _, j := range s.after(local, r.end) {
+			if j+2 < len(code) && code[j+1].Is("||") && (raises(code[j+2]) || halts(code, j+2)) {
+				r.required = true // `local || raise ...` where it is used
+			}
+			if use == "" && j > 0 && code[j-1].Kind == elixir.KeywordKey && (j+1 >= len(code) || !code[j+1].Is(".") && !code[j+1].Is("(")) {
+				use = code[j-1].Text
 			}
 		}
 	}
-	return "", local
+	return use, local
 }
 
 // guarded reports whether a local is tested after its assignment by a guard that raises when it
@@ -393,59 +518,90 @@ func (s *readScanner) useOf(r *envRead) (use, local string) {
 // in block or keyword form.
 func (s *readScanner) guarded(local string, from int) bool {
 	code := s.t.Code
-	for i := from; i < len(code); i++ {
-		w := code[i]
-		if !(w.Is("if") || w.Is("unless") || w.Is("case")) || !elixir.StatementStart(code, i) {
+	seen := map[int]bool{}
+	for _, p := range s.after(local, from) {
+		head := s.guardHead(p)
+		if head < 0 || seen[head] {
 			continue
 		}
-		// the condition: up to its do block, or `, do:`
-		j := i + 1
-		if j < len(code) && code[j].Is("(") { // if(cond, do: ...)
-			j++
+		seen[head] = true
+		if s.guardAt(head, func(j int) bool { return code[j].Kind == elixir.Ident && code[j].Text == local }) {
+			return true
 		}
-		mentions, absent := false, w.Is("unless")
-		for ; j < len(code) && j < i+20 && !code[j].Is("do") && !(code[j].Kind == elixir.KeywordKey && code[j].Text == "do"); j++ {
-			switch {
-			case code[j].Kind == elixir.Ident && code[j].Text == local:
-				mentions = true
-			case code[j].Is("is_nil") || code[j].Is("nil") || code[j].Is("!") || code[j].Is("not"):
-				absent = true
-			case code[j].Is("==") && j+1 < len(code) && (code[j+1].Is("[") && j+2 < len(code) && code[j+2].Is("]") || code[j+1].Kind == elixir.String && elixir.Unquote(code[j+1]) == ""):
-				absent = true
-			}
+	}
+	return false
+}
+
+// guardHead returns the if, unless or case whose condition holds token p (-1: none).
+func (s *readScanner) guardHead(p int) int {
+	code := s.t.Code
+	for i := p; i >= 0 && i > p-20; i-- {
+		if code[i].Is("do") || code[i].Kind == elixir.KeywordKey && code[i].Text == "do" {
+			return -1
 		}
-		if !mentions || j >= len(code) {
-			continue
+		if (code[i].Is("if") || code[i].Is("unless") || code[i].Is("case")) &&
+			(elixir.StatementStart(code, i) || i > 0 && (code[i-1].Is("(") || code[i-1].Is("=") || code[i-1].Is(","))) {
+			return i
 		}
-		// the body: a do block, or the expression after `do:` (up to `else:`)
-		var from, to int
-		if code[j].Is("do") {
-			body := s.t.NodeAt(j)
-			if body == nil {
-				continue
-			}
-			from, to = body.Open+1, body.Close
-			if w.Is("case") {
-				for k := from; k+2 < to; k++ { // the nil clause raises
-					if code[k].Is("nil") && code[k+1].Is("->") && raises(code[k+2]) {
-						return true
-					}
+		if i < p && elixir.StatementStart(code, i) {
+			return -1
+		}
+	}
+	return -1
+}
+
+// guardAt reports whether the if, unless or case at i tests a value (the tokens for which
+// mentions is true) for being missing or empty and raises then.
+func (s *readScanner) guardAt(i int, mentions func(j int) bool) bool {
+	code := s.t.Code
+	w := code[i]
+	// the condition: up to its do block, or `, do:`
+	j := i + 1
+	if j < len(code) && code[j].Is("(") { // if(cond, do: ...)
+		j++
+	}
+	mentioned, absent := false, w.Is("unless")
+	for ; j < len(code) && j < i+20 && !code[j].Is("do") && !(code[j].Kind == elixir.KeywordKey && code[j].Text == "do"); j++ {
+		switch {
+		case mentions(j):
+			mentioned = true
+		case code[j].Is("is_nil") || code[j].Is("nil") || code[j].Is("!") || code[j].Is("not"):
+			absent = true
+		case code[j].Is("==") && j+1 < len(code) && (code[j+1].Is("[") && j+2 < len(code) && code[j+2].Is("]") || code[j+1].Kind == elixir.String && elixir.Unquote(code[j+1]) == ""):
+			absent = true
+		}
+	}
+	if !mentioned || j >= len(code) {
+		return false
+	}
+	// the body: a do block, or the expression after `do:` (up to `else:`)
+	var from, to int
+	if code[j].Is("do") {
+		body := s.t.NodeAt(j)
+		if body == nil {
+			return false
+		}
+		from, to = body.Open+1, body.Close
+		if w.Is("case") {
+			for k := from; k+2 < to; k++ { // the nil (or :error) clause raises
+				if (code[k].Is("nil") || code[k].Kind == elixir.Atom && code[k].Text == ":error") && code[k+1].Is("->") && (raises(code[k+2]) || halts(code, k+2)) {
+					return true
 				}
-				continue
 			}
-		} else {
-			from, to = j+1, elixir.StatementEnd(code, s.t.Enclosing(i), i)
+			return false
 		}
-		if !absent {
-			continue
+	} else {
+		from, to = j+1, elixir.StatementEnd(code, s.t.Enclosing(i), i)
+	}
+	if !absent {
+		return false
+	}
+	for k := from; k < to; k++ {
+		if code[k].Is("else") || code[k].Kind == elixir.KeywordKey && code[k].Text == "else" {
+			break
 		}
-		for k := from; k < to; k++ {
-			if code[k].Is("else") || code[k].Kind == elixir.KeywordKey && code[k].Text == "else" {
-				break
-			}
-			if raises(code[k]) || halts(code, k) {
-				return true
-			}
+		if raises(code[k]) || halts(code, k) {
+			return true
 		}
 	}
 	return false
@@ -461,23 +617,49 @@ func raises(t elixir.Token) bool { return t.Is("raise") || t.Is("exit") || t.Is(
 // condition sets what a read depends on: the blocks around it that only run in some
 // environments or when some variable is set.
 func (s *readScanner) condition(r *envRead) {
-	code := s.t.Code
 	var whens []string
 	for n := s.t.Enclosing(r.tok); n != nil && n != s.t.Root; n = n.Parent {
 		if n.Kind != "do" {
 			continue
 		}
-		head := statementHead(s.t, n)
-		if head < 0 {
-			continue
+		c := s.blockCond(n, r.tok)
+		if c.skip {
+			r.skip = true
+			return
 		}
+		if c.optional {
+			r.optional = true
+		}
+		if c.when != "" && len(whens) < maxWhens {
+			whens = append(whens, c.when)
+		}
+	}
+	slices.Reverse(whens)
+	r.when = strings.Join(whens, " and ")
+}
+
+// maxWhens is how many conditions a read's description names (the innermost).
+const maxWhens = 3
+
+// blockCond says what the do block n says of a read at token tok in it: computed once per
+// block and branch, however many reads the block holds.
+func (s *readScanner) blockCond(n *elixir.Node, tok int) blockCond {
+	code := s.t.Code
+	inElse := false
+	if e := s.elseOf(n); e >= 0 && tok > e {
+		inElse = true
+	}
+	key := condKey{n, inElse}
+	if c, ok := s.conds[key]; ok {
+		if c.caseClauses {
+			return s.caseClause(n, tok)
+		}
+		return c
+	}
+	var c blockCond
+	head := statementHead(s.t, n)
+	if head >= 0 {
 		word := code[head]
-		inElse := false
-		for k := n.Open + 1; k < r.tok && k < n.Close; k++ {
-			if code[k].Is("else") && n.Direct(k) {
-				inElse = true
-			}
-		}
 		switch {
 		case word.Is("if") || word.Is("unless"):
 			v := s.evalCond(head+1, n.Open)
@@ -486,37 +668,61 @@ func (s *readScanner) condition(r *envRead) {
 			}
 			switch v.kind {
 			case condFalse:
-				r.skip = true
-				return
+				c.skip = true
 			case condEnv:
-				whens = append(whens, s.phrase(head+1, n.Open))
-				if !v.byDefault {
-					r.optional = true
-				}
+				c.when, c.optional = s.phrase(head+1, n.Open), !v.byDefault
 			case condUnknown:
-				whens = append(whens, s.phrase(head+1, n.Open))
+				c.when = s.phrase(head+1, n.Open)
 			}
 		case word.Is("case"):
-			subject := s.text(head+1, n.Open)
-			if subject != "config_env()" && subject != "Mix.env()" {
-				whens = append(whens, s.phrase(head+1, n.Open))
-				continue
-			}
-			// the clause holding the read: :prod, or a catch-all, run in production
-			pattern := clausePattern(s.t, n, r.tok)
-			if pattern == ":dev" || pattern == ":test" {
-				r.skip = true
-				return
+			if subject := s.text(head+1, n.Open); subject == "config_env()" || subject == "Mix.env()" {
+				c.caseClauses = true // decided per clause
+			} else {
+				c.when = s.phrase(head+1, n.Open)
 			}
 		case word.Is("cond") || word.Is("with") || word.Is("for") || word.Is("try") || word.Is("defmodule") ||
 			word.Is("def") || word.Is("defp") || word.Is("quote") || word.Is("receive"):
 		case word.Kind == elixir.Alias || word.Kind == elixir.Ident:
 			// a macro with a block (Keila.if_cloud do ... end): it may or may not run
-			whens = append(whens, "under "+oneLineText(s.text(head, n.Open), 60))
+			c.when = "under " + oneLineText(s.text(head, n.Open), 60)
 		}
 	}
-	slices.Reverse(whens)
-	r.when = strings.Join(whens, " and ")
+	s.conds[key] = c
+	if c.caseClauses {
+		return s.caseClause(n, tok)
+	}
+	return c
+}
+
+// caseClause says whether the clause of `case config_env() do` that holds tok runs in
+// production (:prod, or a catch-all).
+func (s *readScanner) caseClause(n *elixir.Node, tok int) blockCond {
+	switch clausePattern(s.t, n, tok) {
+	case ":dev", ":test":
+		return blockCond{skip: true}
+	}
+	return blockCond{}
+}
+
+// elseOf returns the token of n's own else (-1: none), found once per block.
+func (s *readScanner) elseOf(n *elixir.Node) int {
+	if e, ok := s.elses[n]; ok {
+		return e
+	}
+	e := -1
+	code := s.t.Code
+	for k := n.Open + 1; k < n.Close; k++ {
+		if c := n.ChildAt(k); c != nil {
+			k = c.Close
+			continue
+		}
+		if code[k].Is("else") {
+			e = k
+			break
+		}
+	}
+	s.elses[n] = e
+	return e
 }
 
 // phrase says what a condition in tokens [from, to) depends on, for people: the variables it
@@ -525,21 +731,16 @@ func (s *readScanner) phrase(from, to int) string {
 	code := s.t.Code
 	var names []string
 	add := func(n string) {
-		if !slices.Contains(names, n) {
+		if !slices.Contains(names, n) && len(names) < 4 {
 			names = append(names, n)
 		}
 	}
-	for _, r := range s.reads {
-		if r.start >= from && r.end <= to {
-			add(r.name)
-		}
-	}
 	for i := from; i < to; i++ {
-		if code[i].Kind != elixir.Ident || i > 0 && code[i-1].Is(".") {
-			continue
+		if k, ok := s.byStart[i]; ok {
+			add(s.reads[k].name)
 		}
-		for _, r := range s.reads {
-			if r.local == code[i].Text && r.start < from {
+		if code[i].Kind == elixir.Ident && (i == 0 || !code[i-1].Is(".")) {
+			if r := s.localRead(code[i].Text, from); r != nil {
 				add(r.name)
 			}
 		}
@@ -592,39 +793,4 @@ func clausePattern(t *elixir.Tree, n *elixir.Node, i int) string {
 		}
 	}
 	return pattern
-}
-
-// paramRange is the parameters and body of a function definition in the file (def or fn): a
-// read of a parameter there is a helper's, not a computed name.
-type paramRange struct {
-	from, to int
-	params   []string
-}
-
-func paramRanges(t *elixir.Tree) []paramRange {
-	var out []paramRange
-	for _, d := range functionDefs(t) {
-		out = append(out, paramRange{from: d.bodyFrom, to: d.bodyTo, params: d.params})
-	}
-	return out
-}
-
-// inParams reports whether the token at arg names a parameter of a function around i.
-func inParams(ps []paramRange, i int, code []elixir.Token, arg int) bool {
-	for _, p := range ps {
-		if p.from <= i && i < p.to && code[arg].Kind == elixir.Ident && slices.Contains(p.params, code[arg].Text) {
-			return true
-		}
-	}
-	return false
-}
-
-func importsModule(t *elixir.Tree, mod string) bool {
-	code := t.Code
-	for i := 0; i+1 < len(code); i++ {
-		if code[i].Is("import") && code[i+1].Kind == elixir.Alias && code[i+1].Text == mod && elixir.StatementStart(code, i) {
-			return true
-		}
-	}
-	return false
 }

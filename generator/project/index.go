@@ -55,9 +55,11 @@ type index struct {
 	order   []string // module names in file order, for stable choices
 	skipped []string // files that could not be read as Elixir
 	// What the code reads from the environment (see scanEnv).
-	helpers *helpers
-	reads   []libRead
-	mixEnv  []string
+	helpers  *helpers
+	reads    []libRead
+	mixEnv   []string
+	calls    map[string][]string          // Mod.fun -> the functions of Mod it calls
+	keyCalls map[string]map[string]string // Mod.fun -> config key -> the function whose result it is
 }
 
 // maxModuleFile is the largest source file indexed: real modules are far smaller, and a file

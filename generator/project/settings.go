@@ -139,6 +139,10 @@ func lastIn(files []fileReads, s setting.Setting, targets []string, at string) (
 				}
 			}
 			v := valueSource(fr, from, to, 0)
+			if v.Type == "file" {
+				// the variable names a file that holds the value: no variable holds the value itself
+				v = SettingSource{Candidates: []string{v.Name}}
+			}
 			if slices.Contains(v.Candidates, s.Env) {
 				// one of the variables is the setting's own name: the app reads it for this
 				v = SettingSource{Name: s.Env}
@@ -158,7 +162,10 @@ func lastIn(files []fileReads, s setting.Setting, targets []string, at string) (
 
 // outsideProduction reports whether token i of a file only runs outside production.
 func outsideProduction(fr fileReads, i int) bool {
-	s := &readScanner{t: fr.tree, reads: fr.reads}
+	s := fr.scan
+	if s == nil {
+		s = scanReads(fr.tree, nil)
+	}
 	r := envRead{tok: i}
 	s.condition(&r)
 	return r.skip
@@ -276,6 +283,20 @@ func (p *Project) atBoot(s setting.Setting, targets []string) (SettingSource, bo
 	for _, r := range p.ix.reads {
 		if r.function == "init" && slices.Contains(targets, r.module) && r.use == key && !r.alt {
 			return SettingSource{Name: r.name, Source: fmt.Sprintf("%s:%d", r.file, r.line), At: "boot"}, true
+		}
+	}
+	// init/2 gives the key the result of a function of its module (`:url, db_url()`): the
+	// variable that function (or what it calls) reads
+	for _, m := range targets {
+		f := p.ix.keyCalls[m+".init"][key]
+		if f == "" {
+			continue
+		}
+		via := p.ix.reachable(f)
+		for _, r := range p.ix.reads {
+			if via[r.module+"."+r.function] && !r.alt && r.use == "" {
+				return SettingSource{Name: r.name, Source: fmt.Sprintf("%s:%d", r.file, r.line), At: "boot"}, true
+			}
 		}
 	}
 	return SettingSource{}, false

@@ -1,6 +1,7 @@
 package target
 
 import (
+	"fmt"
 	"github.com/phxdeploy/phxdeploy/generator/patch"
 	"github.com/phxdeploy/phxdeploy/generator/project"
 	"strings"
@@ -42,12 +43,19 @@ func docker() Target {
 				fill = strings.TrimSpace(strings.Join(d.ComposePasswords(), " ") + " " + fill)
 			}
 			if fill != "" {
-				steps = append(steps, say("fill in .env.prod (it holds secrets: never commit it); Compose refuses to start while one of these is empty: %s", fill))
+				steps = append(steps, say("fill in .env.prod (it holds secrets: never commit it): %s", fill))
 			}
 			if len(d.BuildArgs) > 0 {
 				steps = append(steps, say("the build reads %s at compile time: set them in .env.prod too", strings.Join(d.BuildArgs, " ")))
 			}
-			steps = append(steps, run(up+" up --build"))
+			if fill != "" {
+				// Refuse to start while a required line is empty: Compose would pass "", which an
+				// app's `System.get_env(...) || raise` accepts.
+				empty := "^(" + strings.ReplaceAll(fill, " ", "|") + ")=$"
+				steps = append(steps, run(fmt.Sprintf("if grep -nE '%s' .env.prod; then echo 'fill in the values above in .env.prod first'; else %s up --build; fi", empty, up)))
+			} else {
+				steps = append(steps, run(up+" up --build"))
+			}
 			if d.secondDatabase != "" {
 				steps = append(steps, say("%s names a second database, which Compose does not run: point it at a server in .env.prod", d.secondDatabase))
 			}

@@ -44,6 +44,10 @@ func (v EnvVar) Provided() bool { return v.Value != "" || v.SetBy != "" }
 // set by phxdeploy or the platform.
 func (v EnvVar) UserGiven() bool { return v.Required && !v.Provided() }
 
+// systemVars are the operating system's and the shell's: never the deployment's to set (and in
+// Compose, never to be taken from the shell of whoever runs it).
+var systemVars = []string{"HOME", "USER", "LOGNAME", "PATH", "SHELL", "PWD", "OLDPWD", "TERM", "HOSTNAME", "TMPDIR", "LANG", "LC_ALL", "MIX_ENV"}
+
 // releaseVars are set by the release's own scripts or by bin/server.
 var releaseVars = []string{"PHX_SERVER", "RELEASE_NAME", "RELEASE_NODE", "RELEASE_DISTRIBUTION", "RELEASE_ROOT",
 	"RELEASE_VSN", "RELEASE_COMMAND", "RELEASE_MODE", "RELEASE_PROG", "RELEASE_SYS_CONFIG", "RELEASE_VM_ARGS",
@@ -225,6 +229,9 @@ func (d *Data) EnvFor(target string) []EnvVar {
 		case slices.Contains(releaseVars, v.Name):
 			v.SetBy = "the release's scripts"
 			continue
+		case slices.Contains(systemVars, v.Name):
+			v.SetBy = "the system"
+			continue
 		case slices.Contains(fixedVars[target], v.Name):
 			v.SetBy = map[string]string{"fly": "Fly.io", "k8s": "phxdeploy's manifests"}[target]
 			if v.SetBy == "" {
@@ -317,6 +324,9 @@ func (d *Data) composeDatabase(setting string) string {
 // DefaultValue is the app's default as a value for an example file: a string literal's contents,
 // a number or boolean as written ("" when the default is computed).
 func (v EnvVar) DefaultValue() string {
+	if v.Secret {
+		return "" // a secret's default is a secret too
+	}
 	d := v.Default
 	switch {
 	case len(d) >= 2 && d[0] == '"' && d[len(d)-1] == '"' && !strings.ContainsAny(d[1:len(d)-1], "\"\\#$`'") && oneLine(d) == d:
@@ -363,17 +373,23 @@ func (v EnvVar) Describe() string {
 	if p := purposes[v.Setting]; p != "" {
 		parts = append(parts, p)
 	}
-	if v.Type != "" && v.Type != "string" {
+	if v.Type == "file" {
+		parts = append(parts, "the path of a file that holds the value")
+	} else if v.Type != "" && v.Type != "string" {
 		parts = append(parts, v.Type)
 	}
-	if v.Default != "" && v.DefaultValue() == "" {
+	if v.Default != "" && v.DefaultValue() == "" && !v.Secret {
 		parts = append(parts, "default: "+v.Default)
 	}
 	// Files, not lines: a file phxdeploy writes stays the same when lines move (and when a
 	// setting it added to the runtime config is read there on the next run).
 	var files []string
 	for _, s := range v.Sources {
-		if f, _, _ := strings.Cut(s, ":"); !slices.Contains(files, f) {
+		f := s
+		if k := strings.LastIndexByte(s, ':'); k > 0 {
+			f = s[:k] // file:line
+		}
+		if !slices.Contains(files, f) {
 			files = append(files, f)
 		}
 	}
@@ -387,7 +403,8 @@ func (v EnvVar) Describe() string {
 	if v.Generate != "" {
 		parts = append(parts, "generate one with: "+v.Generate)
 	}
-	return oneLine(strings.Join(parts, "; "))
+	// A comment ending in a backslash continues onto the next line in systemd before v254.
+	return strings.TrimRight(oneLine(strings.Join(parts, "; ")), "\\")
 }
 
 // oneLine folds whitespace (newlines included) into single spaces and drops control
@@ -395,7 +412,7 @@ func (v EnvVar) Describe() string {
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
 			return -1
 		}
 		return r
