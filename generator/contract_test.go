@@ -252,7 +252,29 @@ end
 		)},
 }
 
-func init() { scenarios = append(scenarios, contractScenarios...) }
+func init() {
+	contractScenarios = append(contractScenarios, scenario{name: "env_repo_url_through_its_own_function", fixture: "phx17_postgres",
+		answers: map[string]string{"target": "docker"},
+		mutate: both(runtimeWith(`import Config
+
+if config_env() == :prod do
+  config :shop, ShopWeb.Endpoint,
+    url: [host: System.get_env("PHX_HOST") || "example.com", port: 443, scheme: "https"],
+    http: [port: String.to_integer(System.get_env("PORT") || "4000")],
+    secret_key_base: System.fetch_env!("SECRET_KEY_BASE")
+end
+`), withFile("lib/shop/repo.ex", `defmodule Shop.Repo do
+  use Ecto.Repo, otp_app: :shop, adapter: Ecto.Adapters.Postgres
+
+  @impl true
+  def init(_type, config), do: {:ok, Keyword.put(config, :url, db_url())}
+
+  defp db_url, do: System.fetch_env!("DB_URL")
+end
+`)),
+		facts: contractFacts(wantRequired("SECRET_KEY_BASE", "DB_URL"), wantSetting("DATABASE_URL", "DB_URL"), wantRuntime(false, "DATABASE_URL"))})
+	scenarios = append(scenarios, contractScenarios...)
+}
 
 // checkSteps checks that every next step is a command the shell can parse (notes are separate).
 func checkSteps(t *testing.T, res *generator.Result) {
@@ -334,6 +356,38 @@ func TestSecretStepsFailLoudly(t *testing.T) {
 	for _, want := range []string{"SECRET_KEY_BASE=generated-secret", "DATABASE_URL=ecto://u:p@h/d", "--from-literal=SMTP_HOST=smtp.example.com"} {
 		if !strings.Contains(calls(), want) {
 			t.Errorf("the commands did not set %s: %q", want, calls())
+		}
+	}
+
+	// Compose does not start while a required line of .env.prod is empty.
+	var up string
+	for _, s := range res.Report.NextSteps {
+		if s.Target == "docker" && strings.Contains(s.Command, "docker compose") {
+			up = s.Command
+		}
+	}
+	stub("docker", record)
+	dir := t.TempDir()
+	example := changed(res, ".env.prod.example")
+	for _, tc := range []struct {
+		name   string
+		env    string
+		starts bool
+	}{
+		{"as copied", string(example.Content), false},
+		{"filled in", strings.NewReplacer("POSTGRES_PASSWORD=\n", "POSTGRES_PASSWORD=p\n", "SECRET_KEY_BASE=\n", "SECRET_KEY_BASE=s\n",
+			"VAULT_KEY=\n", "VAULT_KEY=v\n", "SMTP_HOST=\n", "SMTP_HOST=h\n").Replace(string(example.Content)), true},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, ".env.prod"), []byte(tc.env), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(log)
+		cmd := exec.Command("sh", "-c", up)
+		cmd.Dir = dir
+		cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin", "CALLS=" + log}
+		out, _ := cmd.CombinedOutput()
+		if started := strings.Contains(calls(), "compose"); started != tc.starts {
+			t.Errorf(".env.prod %s: Compose started %v, want %v\n%s", tc.name, started, tc.starts, out)
 		}
 	}
 }

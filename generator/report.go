@@ -175,23 +175,31 @@ func WriteDiff(w io.Writer, changes []Change) error {
 		if c.Action == Conflict {
 			fmt.Fprintf(w, "# conflict: %s (what --force would write)\n", name)
 		}
-		if _, err := io.WriteString(w, diff); err != nil {
+		if _, err := io.WriteString(w, printableLines(diff)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Printable shows control characters and invalid UTF-8 as escapes, so that no name from a project
-// can move the cursor, clear the screen or forge a line of the report on a terminal.
-func Printable(s string) string {
+// Printable shows control characters (bidirectional overrides included) and invalid UTF-8 as
+// escapes, so that no name from a project can move the cursor, clear the screen, reorder what a
+// line shows or forge a line of the report on a terminal.
+func Printable(s string) string { return printable(s, false) }
+
+// printableLines is Printable for text made of lines (a diff): line breaks and tabs stay.
+func printableLines(s string) string { return printable(s, true) }
+
+func printable(s string, lines bool) string {
 	var b strings.Builder
 	for len(s) > 0 {
 		r, size := utf8.DecodeRuneInString(s)
 		switch {
+		case lines && (r == '\n' || r == '\t' || r == '\r'):
+			b.WriteRune(r)
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[0])
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteString(s[:size])

@@ -255,6 +255,26 @@ var hostileScenarios = []hostile{
 			}
 		}
 	}},
+	{name: "required variables an operator's shell has", setup: func(s *sandbox) {
+		s.edit("config/runtime.exs", `System.get_env("POOL_SIZE") || "10"`, `System.fetch_env!("HOME") <> System.fetch_env!("AWS_SECRET_ACCESS_KEY") <> "10"`)
+		// (the pool size now comes from two variables: a manual step, hence exit 3)
+	}, args: []string{"--target", "docker", "--host", "shop.example.com"}, code: 3, check: func(t *testing.T, s *sandbox, r result) {
+		// ${NAME} in compose.yaml would take the value of whoever runs Compose
+		b, _ := os.ReadFile(s.in("compose.yaml"))
+		if strings.Contains(string(b), "${HOME") || strings.Contains(string(b), "${AWS_SECRET_ACCESS_KEY") {
+			t.Errorf("compose.yaml takes the app's values from the shell:\n%s", b)
+		}
+		env, _ := os.ReadFile(s.in(".env.prod.example"))
+		if strings.Contains(string(env), "\nHOME=") || !strings.Contains(string(env), "\nAWS_SECRET_ACCESS_KEY=\n") {
+			t.Errorf(".env.prod.example must ask for AWS_SECRET_ACCESS_KEY and never for HOME:\n%s", env)
+		}
+	}},
+	{name: "terminal escapes in the lines a dry-run diff shows", setup: func(s *sandbox) {
+		s.edit("lib/shop_web/router.ex", "  scope \"/\", ShopWeb do", "  # \x1b]0;owned\x07\x1b[2J \u202e\n  scope \"/\", ShopWeb do")
+	}, args: []string{"--target", "fly", "--dry-run"}, code: 0, never: []string{"\x1b", "\u202e"}},
+	{name: "a secret's default", setup: func(s *sandbox) {
+		s.edit("config/runtime.exs", `System.get_env("POOL_SIZE") || "10"`, `String.length(System.get_env("STRIPE_SECRET_KEY", "sk_live_abc123")) + 10`)
+	}, args: []string{"--target", "docker,systemd", "--host", "shop.example.com"}, code: 0, never: []string{"sk_live_abc123"}},
 	{name: "a module file name with terminal escapes", setup: func(s *sandbox) {
 		if err := os.Rename(s.in("lib/shop_web/router.ex"), s.in("lib/shop_web/routes\x1b[2J.ex")); err != nil {
 			s.t.Fatal(err)

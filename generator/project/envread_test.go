@@ -1,6 +1,7 @@
 package project
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,4 +190,83 @@ func FuzzFindReads(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestFindReadsEveryFormOfARequiredRead(t *testing.T) {
+	src := `import Config
+
+if config_env() == :prod do
+  config :shop, a: Map.fetch!(System.get_env(), "A_TOKEN")
+  config :shop, b: System.fetch_env! "B_TOKEN"
+  config :shop, c: (case System.fetch_env("C_TOKEN") do {:ok, v} -> v; :error -> raise "x" end)
+  if is_nil(System.get_env("D_TOKEN")), do: raise "x"
+  e = System.get_env("E_TOKEN"); config :shop, e: e || raise("x")
+  config :shop, i: (with {:ok, v} <- System.fetch_env("I_TOKEN") do v else _ -> raise "x" end)
+  config :shop, j: :os.getenv('J_TOKEN')
+  config :shop, k: Map.get(System.get_env(), "K_TOKEN", "k")
+end
+`
+	got := readsOf(t, src, nil)
+	for _, name := range []string{"A_TOKEN", "B_TOKEN", "C_TOKEN", "D_TOKEN", "E_TOKEN", "I_TOKEN"} {
+		if r, ok := got[name]; !ok || !r.required {
+			t.Errorf("%s: %+v, want a required read", name, r)
+		}
+	}
+	for _, name := range []string{"J_TOKEN", "K_TOKEN"} {
+		if r, ok := got[name]; !ok || r.required {
+			t.Errorf("%s: %+v, want an optional read", name, r)
+		}
+	}
+	tree, _ := elixir.Parse("import Config\nEnum.each(~w(F_TOKEN), &System.fetch_env!/1)\n")
+	if _, computed := findReads(tree, nil); len(computed) != 1 {
+		t.Errorf("a captured System.fetch_env!/1 reads names from elsewhere: %v", computed)
+	}
+}
+
+func TestFindReadsThroughChainsOfHelpers(t *testing.T) {
+	src := `defmodule Shop.Env do
+  def a(n), do: b(n)
+  def b(n), do: c(n)
+  def c(n), do: d(n)
+  def d(n), do: e(n)
+  def e(n), do: System.fetch_env!(n)
+end
+
+defmodule Shop.Config do
+  def secret!(n), do: Shop.Env.a(n)
+end
+
+import Config
+config :shop, key: Shop.Config.secret!("DEEP_KEY")
+`
+	if r, ok := readsOf(t, src, nil)["DEEP_KEY"]; !ok || !r.required {
+		t.Errorf("a chain of helpers across modules: %+v", r)
+	}
+}
+
+// BenchmarkFindReadsNestedConditions reads a file whose reads sit under hundreds of nested
+// conditions: each block's condition is worked out once, not once per read.
+func BenchmarkFindReadsNestedConditions(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("import Config\n")
+	const depth, reads = 200, 2000
+	for i := 0; i < depth; i++ {
+		fmt.Fprintf(&src, "if flag_%d or System.get_env(\"C_%d\") == \"1\" or config_env() == :prod do\n", i, i)
+	}
+	for i := 0; i < reads; i++ {
+		fmt.Fprintf(&src, "config :shop, k_%d: System.get_env(\"V_%d\")\n", i, i)
+	}
+	for i := 0; i < depth; i++ {
+		src.WriteString("end\n")
+	}
+	tree, err := elixir.Parse(src.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r, _ := findReads(tree, nil); len(r) != reads+depth {
+			b.Fatalf("%d reads", len(r))
+		}
+	}
 }

@@ -126,3 +126,14 @@ config :shop, ShopWeb.Endpoint,
 		t.Errorf("of two variables, the one named for the setting is its own: %+v", s)
 	}
 }
+
+func TestSettingsFromAFileAreNotItsPath(t *testing.T) {
+	src := `import Config
+
+config :shop, ShopWeb.Endpoint, secret_key_base: File.read!(System.fetch_env!("SECRET_KEY_BASE_FILE"))
+`
+	got := settingsOf(t, src, nil, "ShopWeb.Endpoint", "none").Settings
+	if s := got["SECRET_KEY_BASE"]; s.Name != "" || !s.Unresolved() || len(s.Candidates) != 1 {
+		t.Errorf("a variable that names the file holding the secret is not the secret: %+v", s)
+	}
+}
