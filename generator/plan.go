@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"github.com/phxdeploy/phxdeploy/generator/engine"
 	"github.com/phxdeploy/phxdeploy/generator/patch"
@@ -23,6 +24,7 @@ const (
 	Overwrite Action = "overwrite" // the file exists and differs; replaced (--force)
 	Patch     Action = "patch"     // the file is edited in place
 	Manual    Action = "manual"    // phxdeploy cannot edit the file safely; Snippet says what to do
+	Kept      Action = "kept"      // the project's own file, which the other files follow; Reason says how
 )
 
 // Change is one entry of a plan.
@@ -43,8 +45,12 @@ func (c *Change) Writes() bool {
 
 // PlanOptions adjust how existing files are treated.
 type PlanOptions struct {
-	Force bool // replace differing files instead of reporting a conflict
+	Force bool     // replace differing files instead of reporting a conflict
+	Paths []string // replace these files only (--force with paths)
 }
+
+// Forces reports whether the options replace the file at rel.
+func (o PlanOptions) Forces(rel string) bool { return o.Force || slices.Contains(o.Paths, rel) }
 
 // Plan renders every file the selected targets need and compares it with what the project has;
 // existing files that phxdeploy edits in place are patched. It reads the project through root
@@ -65,6 +71,12 @@ func Plan(reg *target.Registry, p *project.Project, d *target.Data, eng *engine.
 		if f.Patch != nil && exists {
 			changes = append(changes, patchChange(dest, old, func(src string) (string, error) { return f.Patch(src, content, d) }))
 			continue
+		}
+		if exists && f.Kept != nil && !opts.Forces(dest) && !bytes.Equal(old, content) {
+			if why := f.Kept(d); why != "" {
+				changes = append(changes, Change{Path: dest, Action: Kept, Old: old, Reason: why})
+				continue
+			}
 		}
 		if f.Create != nil {
 			out := patch.Verify(dest, string(content), func(src string) (string, error) { return f.Create(src, d) })
@@ -144,7 +156,7 @@ func compare(rel string, old []byte, exists bool, content []byte, mode fs.FileMo
 		c.Old = old
 	default:
 		c.Old = old
-		if opts.Force {
+		if opts.Forces(rel) {
 			c.Action = Overwrite
 		} else {
 			c.Action = Conflict

@@ -43,8 +43,9 @@ type Request struct {
 	// Layers are extra template layers searched after the organization's and before the
 	// embedded templates (a target's own templates, in tests).
 	Layers []engine.Layer
-	Force  bool // replace differing files
-	DryRun bool // plan and report, write nothing
+	Force  bool     // replace differing files
+	Forced []string // replace these files only (--force with paths)
+	DryRun bool     // plan and report, write nothing
 }
 
 // Asker asks a person the questions that no flag answered; def is the value proposed (a saved
@@ -106,8 +107,12 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	}
 	defer dir.Close()
 	root := dir.FS()
+	opts := PlanOptions{Force: req.Force, Paths: req.Forced}
+	if opts.Forces("Dockerfile") {
+		p.KeptImage = nil // phxdeploy's Dockerfile replaces the project's: the targets follow it
+	}
 	res.Data = reg.NewData(p, v)
-	res.Changes, err = Plan(reg, p, res.Data, eng, root, PlanOptions{Force: req.Force})
+	res.Changes, err = Plan(reg, p, res.Data, eng, root, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -188,27 +188,27 @@ func TestInitDryRunWritesNothingAndShowsDiffs(t *testing.T) {
 
 func TestInitConflictLeavesFileAndForceOverwrites(t *testing.T) {
 	dir := fixture(t, "phx18_postgres")
-	mine := "# my own Dockerfile\nFROM scratch\n"
-	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(mine), 0o600); err != nil {
+	mine := "# my own ignores\n_build\n"
+	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte(mine), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--dry-run")
-	if !strings.Contains(r.stdout, "# conflict: Dockerfile") || !strings.Contains(r.stdout, "-# my own Dockerfile") {
+	if !strings.Contains(r.stdout, "# conflict: .dockerignore") || !strings.Contains(r.stdout, "-# my own ignores") {
 		t.Errorf("dry run does not show the conflict's diff:\n%s", r.stdout)
 	}
 	r = run(t, "", "init", "--dir", dir, "--target", "docker", "--yes")
-	if r.code != 3 || !strings.Contains(r.stdout, "conflict  Dockerfile") {
+	if r.code != 3 || !strings.Contains(r.stdout, "conflict  .dockerignore") {
 		t.Fatalf("exit %d, want 3 with a conflict\n%s", r.code, r.stdout)
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "Dockerfile")); string(b) != mine {
+	if b, _ := os.ReadFile(filepath.Join(dir, ".dockerignore")); string(b) != mine {
 		t.Fatal("a conflicting file was changed without --force")
 	}
 	r = run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--force")
-	if !strings.Contains(r.stdout, "overwrite  Dockerfile") {
+	if !strings.Contains(r.stdout, "overwrite  .dockerignore") {
 		t.Fatalf("--force did not overwrite:\n%s", r.stdout)
 	}
-	b, _ := os.ReadFile(filepath.Join(dir, "Dockerfile"))
-	st, _ := os.Stat(filepath.Join(dir, "Dockerfile"))
+	b, _ := os.ReadFile(filepath.Join(dir, ".dockerignore"))
+	st, _ := os.Stat(filepath.Join(dir, ".dockerignore"))
 	if !strings.Contains(string(b), "Written by phxdeploy") || st.Mode().Perm() != 0o600 {
 		t.Errorf("overwrite: mode %v (want the user's 0600 kept), content %.40q", st.Mode(), b)
 	}

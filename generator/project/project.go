@@ -69,6 +69,9 @@ type Project struct {
 	Sources map[string]string `json:"sources,omitempty"`
 	// SingleInstance says why the app must run as one instance ("" when nothing says so).
 	SingleInstance string `json:"single_instance,omitempty"`
+	// KeptImage is what the project's own Dockerfile builds (nil when it has none, or the
+	// Dockerfile is phxdeploy's).
+	KeptImage *KeptImage `json:"kept_image,omitempty"`
 	// ComposeFiles are the Compose files the project keeps (docker-compose.yml, ...).
 	ComposeFiles []string `json:"compose_files,omitempty"`
 	// FlyConfigs are Fly configs the project keeps somewhere other than fly.toml.

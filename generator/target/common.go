@@ -228,7 +228,8 @@ func common() Target {
 				}},
 			{Template: "common/server.sh.tmpl", Path: At("rel/overlays/bin/server"), Mode: 0o755},
 			{Template: "common/migrate.sh.tmpl", Path: At("rel/overlays/bin/migrate"), When: func(d *Data) bool { return d.Ecto }, Mode: 0o755},
-			{Template: "docker/Dockerfile.tmpl", Path: At("Dockerfile"), When: (*Data).buildsImage, Mode: 0o644},
+			{Template: "docker/Dockerfile.tmpl", Path: At("Dockerfile"), When: (*Data).buildsImage, Mode: 0o644,
+				Kept: func(d *Data) string { return d.keptImage }},
 			{Template: "docker/dockerignore.tmpl", Path: At(".dockerignore"), When: (*Data).buildsImage, Mode: 0o644},
 		},
 		Edits: []Edit{

@@ -91,6 +91,9 @@ type Data struct {
 	HealthTimeoutMs      int      `doc:"readiness check timeout (ms)"`
 	HealthTimeoutLiteral string   `doc:"the same, as an Elixir literal (1_000)"`
 	UID                  int      `doc:"numeric user and group of the container"`
+	KeptImage            bool     `doc:"the targets run the image the project's own Dockerfile builds"`
+	ReleaseDir           string   `doc:"where the release is in the image, e.g. /app"`
+	MigrateCommand       []string `doc:"the command that runs migrations in the image (exec form)"`
 	DistPort             int      `doc:"fixed Erlang distribution port"`
 	PreStopSeconds       int      `doc:"Kubernetes preStop pause"`
 	DrainSeconds         int      `doc:"time the endpoint drains after SIGTERM"`
@@ -117,13 +120,15 @@ type Data struct {
 	SingleInstance string `doc:"why the app runs as one instance ('' when nothing says so)"`
 	ComposeFile    string `doc:"the Compose file phxdeploy writes: compose.yaml, or compose.prod.yaml beside the project's own"`
 
-	composeFiles   []string // the Compose files the project keeps
-	flyConfigs     []string // Fly configs the project keeps elsewhere than fly.toml
-	imageBuilt     bool     // a selected target runs the image the Dockerfile builds
-	warnings       []string // what the data could not settle, for the report
-	secondDatabase string   // a required variable naming another database than the repo's
-	added          []string // settings phxdeploy adds to the runtime config (Phoenix names)
-	unresolved     []string // settings the project provides from a variable phxdeploy cannot name
+	composeFiles   []string            // the Compose files the project keeps
+	flyConfigs     []string            // Fly configs the project keeps elsewhere than fly.toml
+	imageBuilt     bool                // a selected target runs the image the Dockerfile builds
+	warnings       []string            // what the data could not settle, for the report
+	secondDatabase string              // a required variable naming another database than the repo's
+	keptImage      string              // what phxdeploy follows in the project's Dockerfile ("" when it writes its own)
+	imageProblems  map[string][]string // per target, what it cannot agree on with the project's Dockerfile
+	added          []string            // settings phxdeploy adds to the runtime config (Phoenix names)
+	unresolved     []string            // settings the project provides from a variable phxdeploy cannot name
 	settingNames   map[string]string
 	provided       map[string]bool
 	importsRead    bool
@@ -230,6 +235,8 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	for _, t := range r.targets {
 		d.imageBuilt = d.imageBuilt || t.BuildsImage && d.Selected(t.Name)
 	}
+	d.ReleaseDir, d.MigrateCommand = "/app", []string{"/app/bin/migrate"}
+	d.image(p)
 	for _, t := range r.all() {
 		if t.Derive != nil {
 			t.Derive(d)

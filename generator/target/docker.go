@@ -15,7 +15,7 @@ func docker() Target {
 			{Template: "docker/compose.yaml.tmpl", Path: func(d *Data) string { return d.ComposeFile }, Mode: 0o644},
 			{Template: "docker/env.prod.example.tmpl", Path: At(".env.prod.example"), Mode: 0o644},
 		},
-		Edits: []Edit{{ // compose's secrets stay out of git
+		Edits: []Edit{imageEdit("docker"), { // compose's secrets stay out of git
 			Path: func(*project.Project, *Data) string { return ".gitignore" },
 			Patch: func(src, _ string, _ *project.Project, _ *Data) (string, error) {
 				return patch.Ignore(src, ".env.prod", "secrets for docker compose (phxdeploy)")

@@ -47,7 +47,7 @@ func fly() Target {
 				Default: answers.Fixed("1gb"), Validate: validateMemory},
 		},
 		Files: []File{{Template: "fly/fly.toml.tmpl", Path: At("fly.toml"), Mode: 0o644, When: func(d *Data) bool { return len(d.flyConfigs) == 0 }}},
-		Edits: []Edit{{ // a project that keeps its Fly configs elsewhere keeps them: no root fly.toml
+		Edits: []Edit{imageEdit("fly"), { // a project that keeps its Fly configs elsewhere keeps them: no root fly.toml
 			Path: func(p *project.Project, _ *Data) string { return p.FlyConfigs[0] },
 			When: func(p *project.Project, _ *Data) bool { return len(p.FlyConfigs) > 0 },
 			Patch: func(_, file string, p *project.Project, d *Data) (string, error) {
@@ -63,7 +63,8 @@ func fly() Target {
 		},
 		Derive: func(d *Data) {
 			d.ReleaseCommand = d.NetworkDatabase
-			d.FlyVolumeStage = d.Database == "sqlite" && d.Selected("fly")
+			// phxdeploy's Dockerfile has the stage; the project's own does not
+			d.FlyVolumeStage = d.Database == "sqlite" && d.Selected("fly") && !d.KeptImage
 			d.VolumeName = volumeName(d.Name)
 		},
 		NextSteps: func(_ *project.Project, d *Data) []Step {

@@ -52,6 +52,9 @@ type File struct {
 	// Create, when set, completes the rendered template before it becomes a new file (the
 	// settings table fills runtime.exs): a patcher run on the rendered text.
 	Create func(rendered string, d *Data) (string, error)
+	// Kept, when set, says why phxdeploy keeps the project's own version of the file and
+	// follows it ("" when it does not): the file is reported as kept, not as a conflict.
+	Kept func(d *Data) string
 }
 
 // Edit changes a file the project already has and phxdeploy never writes whole.

@@ -1,0 +1,289 @@
+package project
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// KeptImage is what the project's own Dockerfile builds, read with BuildKit's parser: where the
+// release lands, what the image runs by itself, as which user, on which ports, and the build
+// arguments it needs. The targets that run the image follow it.
+type KeptImage struct {
+	File string `json:"file"`
+	// Release: the image holds a Mix release (its final stage copies one from a build stage).
+	Release bool `json:"release"`
+	// ReleaseDir is where the release's root (bin/, lib/, releases/) is in the image; "" when
+	// phxdeploy cannot tell.
+	ReleaseDir string `json:"release_dir,omitempty"`
+	// ReleaseName is the release the image holds, when the COPY names it.
+	ReleaseName string `json:"release_name,omitempty"`
+	// Overlays: the build copies rel/ (or the whole project) before `mix release`, so the
+	// release holds phxdeploy's overlay scripts (bin/migrate, bin/server).
+	Overlays   bool     `json:"overlays"`
+	Entrypoint []string `json:"entrypoint,omitempty"`
+	Cmd        []string `json:"cmd,omitempty"`
+	// Shell: ENTRYPOINT or CMD is in shell form (a shell is PID 1; signals stop at it).
+	Shell  bool     `json:"shell_form,omitempty"`
+	User   string   `json:"user,omitempty"`
+	Expose []string `json:"expose,omitempty"`
+	// BuildArgs are the ARGs without a default that the build uses: they must be passed.
+	BuildArgs []string `json:"build_args,omitempty"`
+	// Notes say what phxdeploy assumed from the file, for the report.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// phxdeployDockerfile marks the Dockerfile phxdeploy writes: a file that starts with it is
+// phxdeploy's, whatever edits it has since.
+const phxdeployDockerfile = "# Written by phxdeploy."
+
+var (
+	relCopyRe   = regexp.MustCompile(`(?:^|/)_build(?:/[^/]+(?:/rel(?:/([^/]+))?)?)?/?$`)
+	builtinArgs = map[string]bool{"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
+		"BUILDPLATFORM": true, "BUILDOS": true, "BUILDARCH": true, "BUILDVARIANT": true, "HTTP_PROXY": true, "HTTPS_PROXY": true,
+		"NO_PROXY": true, "FTP_PROXY": true, "ALL_PROXY": true, "http_proxy": true, "https_proxy": true, "no_proxy": true}
+)
+
+// readImage reads the project's own Dockerfile (nil when there is none, or it is phxdeploy's).
+func (p *Project) readImage(f *files) error {
+	b, ok, err := f.read("Dockerfile")
+	if err != nil || !ok || bytes.HasPrefix(b, []byte(phxdeployDockerfile)) || bytes.Contains(b[:min(len(b), 200)], []byte("\n"+phxdeployDockerfile)) {
+		// A Dockerfile phxdeploy may not read (a link out of the project, a FIFO) is reported
+		// when the plan reaches it: it is never read, never followed, never replaced.
+		return nil
+	}
+	img, err := parseImage(b, p.Release)
+	if err != nil {
+		// Not a Dockerfile BuildKit reads: the targets cannot follow it.
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%s: BuildKit cannot parse it (%v): the targets that run the image cannot follow it", f.name("Dockerfile"), err))
+		p.KeptImage = &KeptImage{File: "Dockerfile", Notes: []string{"BuildKit cannot parse it"}}
+		return nil
+	}
+	img.File = "Dockerfile"
+	p.KeptImage = img
+	return nil
+}
+
+// parseImage reads a Dockerfile's final stage (following the stages it is built FROM) and the
+// build stages before it.
+func parseImage(content []byte, release string) (*KeptImage, error) {
+	res, err := parser.Parse(bytes.NewReader(content))
+	if err != nil {
+		return nil, err
+	}
+	stages, metaArgs, err := instructions.Parse(res.AST, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(stages) == 0 {
+		return nil, fmt.Errorf("no FROM")
+	}
+	img := &KeptImage{}
+	// ARGs without a default (in any declaration) that the build refers to must be passed.
+	hasDefault := map[string]bool{}
+	declare := func(args []instructions.KeyValuePairOptional) {
+		for _, kv := range args {
+			hasDefault[kv.Key] = hasDefault[kv.Key] || kv.Value != nil
+		}
+	}
+	for _, a := range metaArgs {
+		declare(a.Args)
+	}
+	for _, st := range stages {
+		for _, c := range st.Commands {
+			if a, ok := c.(*instructions.ArgCommand); ok {
+				declare(a.Args)
+			}
+		}
+	}
+	// Required: a FROM names it (the build cannot even start without it). Others are passed
+	// empty when not given: a note names them.
+	var optional []string
+	for name, def := range hasDefault {
+		if def || builtinArgs[name] {
+			continue
+		}
+		inFrom := false
+		for _, st := range stages {
+			inFrom = inFrom || strings.Contains(st.BaseName, "$"+name) || strings.Contains(st.BaseName, "${"+name)
+		}
+		switch {
+		case inFrom:
+			img.BuildArgs = append(img.BuildArgs, name)
+		case strings.Contains(string(content), "$"+name) || strings.Contains(string(content), "${"+name):
+			optional = append(optional, name)
+		}
+	}
+	sort.Strings(img.BuildArgs)
+	sort.Strings(optional)
+	if len(optional) > 0 {
+		img.Notes = append(img.Notes, "build arguments without a default, passed empty unless given: "+strings.Join(optional, " "))
+	}
+	// Values for expanding WORKDIR and COPY paths: the defaults of ARGs, and ENVs, as the stages
+	// set them.
+	vars := map[string]string{}
+	for _, a := range metaArgs {
+		for _, kv := range a.Args {
+			if kv.Value != nil {
+				vars[kv.Key] = *kv.Value
+			}
+		}
+	}
+	lex := shell.NewLex(res.EscapeToken)
+	expand := func(word string) string {
+		env := make([]string, 0, len(vars))
+		for k, v := range vars {
+			env = append(env, k+"="+v)
+		}
+		out, _, err := lex.ProcessWord(word, shell.EnvsFromSlice(env))
+		if err != nil {
+			return word
+		}
+		return out
+	}
+
+	// The chain of stages the final one is built on (FROM runtime AS fly: runtime first).
+	byName := map[string]int{}
+	for i, st := range stages {
+		if st.Name != "" {
+			byName[strings.ToLower(st.Name)] = i
+		}
+	}
+	var chain []int
+	for i, seen := len(stages)-1, map[int]bool{}; i >= 0 && !seen[i]; {
+		seen[i] = true
+		chain = append([]int{i}, chain...)
+		base, ok := byName[strings.ToLower(stages[i].BaseName)]
+		if !ok || base >= i {
+			break
+		}
+		i = base
+	}
+	inChain := map[int]bool{}
+	for _, i := range chain {
+		inChain[i] = true
+	}
+	// Build stages: does one run `mix release`, and copy rel/ (or everything) before it?
+	for i, st := range stages {
+		if inChain[i] {
+			continue
+		}
+		copiedRel := false
+		for _, c := range st.Commands {
+			switch c := c.(type) {
+			case *instructions.CopyCommand:
+				if c.From != "" {
+					continue
+				}
+				for _, src := range c.SourcePaths {
+					s := strings.TrimSuffix(strings.TrimPrefix(src, "./"), "/")
+					if s == "rel" || s == "." || s == "" || strings.HasPrefix(s, "rel/overlays") {
+						copiedRel = true
+					}
+				}
+			case *instructions.RunCommand:
+				if strings.Contains(strings.Join(c.CmdLine, " "), "mix release") && copiedRel {
+					img.Overlays = true
+				}
+			}
+		}
+	}
+	workdir := "/"
+	for _, i := range chain {
+		for _, c := range stages[i].Commands {
+			switch c := c.(type) {
+			case *instructions.EnvCommand:
+				for _, kv := range c.Env {
+					vars[kv.Key] = expand(kv.Value)
+				}
+			case *instructions.ArgCommand:
+				for _, kv := range c.Args {
+					if kv.Value != nil {
+						vars[kv.Key] = expand(*kv.Value)
+					}
+				}
+			case *instructions.WorkdirCommand:
+				wd := expand(c.Path)
+				workdir = path.Join(workdir, wd)
+				if path.IsAbs(wd) {
+					workdir = path.Clean(wd)
+				}
+			case *instructions.CopyCommand:
+				if c.From == "" {
+					continue
+				}
+				for _, src := range c.SourcePaths {
+					src = expand(src)
+					m := relCopyRe.FindStringSubmatch(strings.TrimSuffix(src, "/"))
+					if m == nil {
+						continue
+					}
+					dest := expand(c.DestPath)
+					if !path.IsAbs(dest) {
+						dest = path.Join(workdir, dest)
+					}
+					name := m[1]
+					if strings.Contains(name, "$") {
+						name = ""
+					}
+					tail := strings.TrimSuffix(src, "/")
+					switch {
+					case m[1] != "": // _build/<env>/rel/<release>: the release's own directory
+						img.ReleaseDir = path.Clean(dest)
+					case strings.HasSuffix(tail, "/rel"):
+						img.ReleaseDir = path.Join(dest, release)
+					case strings.HasSuffix(tail, "_build"):
+						img.ReleaseDir = path.Join(dest, "prod", "rel", release)
+					default: // _build/<env>
+						img.ReleaseDir = path.Join(dest, "rel", release)
+					}
+					img.Release, img.ReleaseName = true, name
+					if strings.Contains(img.ReleaseDir, "$") {
+						img.Notes = append(img.Notes, "the release is copied to "+img.ReleaseDir+", which depends on a variable")
+						img.ReleaseDir = ""
+					}
+				}
+			case *instructions.EntrypointCommand:
+				img.Entrypoint, img.Cmd = c.CmdLine, nil // ENTRYPOINT resets CMD
+				img.Shell = c.PrependShell
+			case *instructions.CmdCommand:
+				img.Cmd = c.CmdLine
+				img.Shell = img.Shell || c.PrependShell
+			case *instructions.UserCommand:
+				img.User = c.User
+			case *instructions.ExposeCommand:
+				img.Expose = append(img.Expose, c.Ports...)
+			}
+		}
+	}
+	return img, nil
+}
+
+// UID is the numeric user the image runs as: its USER when numeric (or nobody's 65534), 0 for
+// root or none; ok is false for a name phxdeploy cannot resolve.
+func (img *KeptImage) UID() (uid int, ok bool) {
+	u := strings.SplitN(img.User, ":", 2)[0]
+	switch u {
+	case "", "root":
+		return 0, true
+	case "nobody":
+		return 65534, true
+	}
+	n, err := strconv.Atoi(u)
+	return n, err == nil
+}
+
+// RunsItself reports whether the image's own command runs something other than the release's
+// start script (migrations and seeds before start, a script of its own).
+func (img *KeptImage) RunsItself() bool {
+	all := strings.Join(append(append([]string{}, img.Entrypoint...), img.Cmd...), " ")
+	return strings.Contains(all, "migrate") || strings.Contains(all, "&&") || strings.Contains(all, ".sh")
+}
