@@ -100,11 +100,15 @@ func wantWarning(part string) func(*testing.T, *generator.Result) {
 	}
 }
 
-func wantFile(path, part string) func(*testing.T, *generator.Result) {
+// wantFile: the file phxdeploy writes holds each of parts.
+func wantFile(path string, parts ...string) func(*testing.T, *generator.Result) {
 	return func(t *testing.T, res *generator.Result) {
 		t.Helper()
-		if c := changed(res, path); c == nil || !strings.Contains(string(c.Content), part) {
-			t.Errorf("%s does not contain %q", path, part)
+		c := changed(res, path)
+		for _, part := range parts {
+			if c == nil || !strings.Contains(string(c.Content), part) {
+				t.Errorf("%s does not contain %q", path, part)
+			}
 		}
 	}
 }

@@ -50,7 +50,11 @@ type PlanOptions struct {
 }
 
 // Forces reports whether the options replace the file at rel.
-func (o PlanOptions) Forces(rel string) bool { return o.Force || slices.Contains(o.Paths, rel) }
+func (o PlanOptions) Forces(rel string) bool { return o.Force || o.Names(rel) }
+
+// Names reports whether --force names the file at rel: only then are the files the project
+// keeps (its own Dockerfile, its env.sh that names the nodes) replaced.
+func (o PlanOptions) Names(rel string) bool { return slices.Contains(o.Paths, rel) }
 
 // Plan renders every file the selected targets need and compares it with what the project has;
 // existing files that phxdeploy edits in place are patched. It reads the project through root
@@ -68,15 +72,19 @@ func Plan(reg *target.Registry, p *project.Project, d *target.Data, eng *engine.
 			changes = append(changes, Change{Path: dest, Action: Conflict, Reason: unreadable})
 			continue
 		}
+		switch {
+		case exists && f.Kept != nil && opts.Names(dest):
+			// phxdeploy's file replaces the project's, as asked by name (Run has stopped
+			// following the project's)
+			changes = append(changes, compare(dest, old, true, content, f.Mode, opts))
+			continue
+		case exists && f.Kept != nil && !bytes.Equal(old, content) && f.Kept(d) != "":
+			changes = append(changes, Change{Path: dest, Action: Kept, Mode: f.Mode, Content: content, Old: old, Reason: f.Kept(d)})
+			continue
+		}
 		if f.Patch != nil && exists {
 			changes = append(changes, patchChange(dest, old, func(src string) (string, error) { return f.Patch(src, content, d) }))
 			continue
-		}
-		if exists && f.Kept != nil && !opts.Forces(dest) && !bytes.Equal(old, content) {
-			if why := f.Kept(d); why != "" {
-				changes = append(changes, Change{Path: dest, Action: Kept, Old: old, Reason: why})
-				continue
-			}
 		}
 		if f.Create != nil {
 			out := patch.Verify(dest, string(content), func(src string) (string, error) { return f.Create(src, d) })

@@ -71,6 +71,8 @@ func (r *Report) WriteText(w io.Writer) {
 			for _, line := range strings.Split(strings.TrimRight(c.Snippet, "\n"), "\n") {
 				fmt.Fprintf(w, "    %s\n", Printable(line))
 			}
+		case c.Action == Kept:
+			fmt.Fprintf(w, "\nkept: %s: %s\n", Printable(c.Path), Printable(c.Reason))
 		case c.Action == Conflict && c.Old == nil:
 			fmt.Fprintf(w, "\nconflict: %s: %s\n", Printable(c.Path), Printable(c.Reason))
 		}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,6 +47,9 @@ type Request struct {
 	Force  bool     // replace differing files
 	Forced []string // replace these files only (--force with paths)
 	DryRun bool     // plan and report, write nothing
+	// Resolve, when set, is asked about each file that differs from what phxdeploy would write
+	// (a conflict, or a file the project keeps): true replaces it. Not asked in a dry run.
+	Resolve func(Change) (bool, error)
 }
 
 // Asker asks a person the questions that no flag answered; def is the value proposed (a saved
@@ -108,12 +112,30 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	defer dir.Close()
 	root := dir.FS()
 	opts := PlanOptions{Force: req.Force, Paths: req.Forced}
-	if opts.Forces("Dockerfile") {
-		p.KeptImage = nil // phxdeploy's Dockerfile replaces the project's: the targets follow it
+	asked := map[string]bool{}
+	for {
+		// phxdeploy's files replace the project's: the targets follow them instead
+		if opts.Names("Dockerfile") {
+			p.KeptImage = nil
+		}
+		if opts.Names("rel/env.sh.eex") {
+			p.KeptEnvSh = nil
+		}
+		res.Data = reg.NewData(p, v)
+		res.Changes, err = Plan(reg, p, res.Data, eng, root, opts)
+		if err != nil {
+			return nil, err
+		}
+		more, err := resolve(req, res.Changes, asked)
+		if err != nil {
+			return nil, err
+		}
+		if len(more) == 0 {
+			break // each pass asks about files not asked before: at most one pass per file
+		}
+		opts.Paths = append(opts.Paths, more...)
 	}
-	res.Data = reg.NewData(p, v)
-	res.Changes, err = Plan(reg, p, res.Data, eng, root, opts)
-	if err != nil {
+	if err := forcedExist(req.Forced, res.Changes); err != nil {
 		return nil, err
 	}
 	if c, ok := answersChange(root, reg.Questions().Saved(v)); ok {
@@ -134,6 +156,50 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	res.Report = newReport(reg, p, v, res.Data, res.Changes, req.DryRun)
 	res.Report.Warnings = append(res.Report.Warnings, hidden(root, res.Changes)...)
 	return res, nil
+}
+
+// resolve asks about each file that differs and was not asked about before; it returns those
+// to replace.
+func resolve(req Request, changes []Change, asked map[string]bool) ([]string, error) {
+	if req.Resolve == nil || req.DryRun {
+		return nil, nil
+	}
+	var out []string
+	for _, c := range changes {
+		if asked[c.Path] || !(c.Action == Kept || c.Action == Conflict && c.Old != nil && c.Content != nil) {
+			continue
+		}
+		asked[c.Path] = true
+		replace, err := req.Resolve(c)
+		if err != nil {
+			return nil, err
+		}
+		if replace {
+			out = append(out, c.Path)
+		}
+	}
+	return out, nil
+}
+
+// forcedExist refuses --force paths that name no file of the plan (a typo would otherwise
+// replace nothing, silently).
+func forcedExist(forced []string, changes []Change) error {
+	for _, f := range forced {
+		found := false
+		for _, c := range changes {
+			found = found || c.Path == f && c.Action != Manual
+		}
+		if !found {
+			var paths []string
+			for _, c := range changes {
+				if c.Action != Manual && !slices.Contains(paths, c.Path) {
+					paths = append(paths, c.Path)
+				}
+			}
+			return &answers.UsageError{Msg: fmt.Sprintf("--force %s: phxdeploy writes no such file for these targets; it writes %s", f, strings.Join(paths, ", "))}
+		}
+	}
+	return nil
 }
 
 // Answers settles every answer for a project, in order of precedence: flags, then prompts (when

@@ -83,7 +83,7 @@ func runRefs(opts *InitOptions) error {
 		return err
 	}
 	res, err := generator.Run(context.Background(), generator.Request{Dir: copyDir, Release: opts.Release, Endpoint: opts.Endpoint,
-		Given: opts.Given, TemplateDirs: dirs, Force: opts.Force}, nil)
+		Given: opts.Given, TemplateDirs: dirs, Force: opts.Force, Forced: opts.Forced}, nil)
 	if err != nil {
 		return failed(err)
 	}

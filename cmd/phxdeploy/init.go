@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -29,7 +31,8 @@ type InitOptions struct {
 	Templates  []string // organization template directories, first wins
 	Yes        bool
 	DryRun     bool
-	Force      bool
+	Force      bool     // replace every file that differs (not the files the project keeps)
+	Forced     []string // replace these files, the project's own ones too (--force PATH,...)
 	JSON       bool
 	Accessible bool
 
@@ -47,14 +50,28 @@ func NewInitCmd(ios *IOStreams, runF func(*InitOptions) error) *cobra.Command {
 flags), and renders the deployment files for each target. Existing files are never changed
 without --force; --dry-run shows every change as a unified diff and writes nothing.
 
+--force alone replaces every file that differs from what phxdeploy would write, except the
+files the project keeps and the other files follow (its own Dockerfile, an env.sh that names
+the nodes): those are replaced only when named, as in --force Dockerfile,rel/env.sh.eex.
+On a terminal, each file that differs asks: keep / overwrite / show the diff.
+
 Every question has a flag. Without a terminal, or with --yes, defaults answer the rest;
 answers without a default must then be given as flags.`,
-		Args: cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 && !cmd.Flags().Changed("force") {
+				return usageError("init takes no arguments (got %q); files to replace follow --force", args[0])
+			}
+			return nil
+		},
 		Example: `  phxdeploy init --target fly --yes
   phxdeploy init --target k8s,docker --image ghcr.io/acme/shop:1.4.2 --host shop.acme.com --yes
-  phxdeploy init --target systemd --host shop.acme.com --dry-run`,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+  phxdeploy init --target systemd --host shop.acme.com --dry-run
+  phxdeploy init --target fly --yes --force Dockerfile,fly.toml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Given = givenAnswers(cmd.Flags())
+			if err := opts.forcedPaths(args); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -67,7 +84,8 @@ answers without a default must then be given as flags.`,
 	f.StringVar(&opts.Endpoint, "endpoint", "", "the public endpoint module, when the project has several")
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not prompt: take defaults for every question not given as a flag")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "write nothing; print a unified diff of every change")
-	f.BoolVar(&opts.Force, "force", false, "overwrite files that differ from what phxdeploy would write")
+	f.StringSliceVar(&opts.Forced, "force", nil, "replace files that differ from what phxdeploy would write: all of them (--force), or the paths given (--force Dockerfile,fly.toml), the project's own Dockerfile and env.sh too")
+	f.Lookup("force").NoOptDefVal = forceAll
 	f.BoolVar(&opts.JSON, "json", false, "print the result as one JSON object")
 	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
 	f.StringArrayVar(&opts.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: the PHXDEPLOY_TEMPLATES path list)")
@@ -82,6 +100,36 @@ answers without a default must then be given as flags.`,
 		}
 	}
 	return cmd
+}
+
+// forceAll is --force without paths.
+const forceAll = "all"
+
+// forcedPaths settles --force: all files, or the paths it names (as --force=a,b or as the
+// arguments after --force), slash-separated and relative to the project.
+func (o *InitOptions) forcedPaths(args []string) error {
+	var paths []string
+	given := o.Forced
+	if len(args) > 0 {
+		// `--force Dockerfile`: the flag took no value (its "all"), the paths follow it
+		given = slices.DeleteFunc(slices.Clone(given), func(s string) bool { return s == forceAll })
+	}
+	for _, p := range append(given, args...) {
+		for _, p := range strings.Split(p, ",") {
+			p = strings.TrimSpace(p)
+			switch {
+			case p == "":
+			case p == forceAll:
+				o.Force = true
+			case filepath.IsAbs(p) || p != filepath.ToSlash(filepath.Clean(p)) || strings.HasPrefix(p, "../"):
+				return usageError("--force %s: give a path relative to the project, such as Dockerfile or rel/env.sh.eex", p)
+			default:
+				paths = append(paths, filepath.ToSlash(p))
+			}
+		}
+	}
+	o.Forced = paths
+	return nil
 }
 
 // givenAnswers collects the question flags the user set.
@@ -174,16 +222,20 @@ func runInit(opts *InitOptions) error {
 		if pr == nil {
 			pr = &huhPrompter{in: ios.In, out: ios.ErrOut, accessible: accessible(opts)}
 		}
-		ask = asker{ctx: ctx, pr: pr}
+		ask = asker{ctx: ctx, pr: pr, diffs: ios.ErrOut}
 	}
 	dirs, err := orgDirs(ios, opts.Templates)
 	if err != nil {
 		return err
 	}
-	res, err := generator.Run(ctx, generator.Request{
+	req := generator.Request{
 		Dir: opts.Dir, Release: opts.Release, Endpoint: opts.Endpoint, Given: opts.Given, TemplateDirs: dirs,
-		Force: opts.Force, DryRun: opts.DryRun,
-	}, ask)
+		Force: opts.Force, Forced: opts.Forced, DryRun: opts.DryRun,
+	}
+	if a, ok := ask.(asker); ok && !opts.Force {
+		req.Resolve = a.Resolve
+	}
+	res, err := generator.Run(ctx, req, ask)
 	if err != nil {
 		return failed(err)
 	}
@@ -223,18 +275,50 @@ func accessible(opts *InitOptions) bool {
 // value. A signal stops it at once: a prompt blocked reading stdin is abandoned (nothing has been
 // written while prompts run).
 type asker struct {
-	ctx context.Context
-	pr  Prompter
+	ctx   context.Context
+	pr    Prompter
+	diffs io.Writer // where "show the diff" prints
 }
 
 func (a asker) Ask(q *answers.Question, def string) (string, error) {
+	return a.within(func() (string, error) { return a.ask(q, def) })
+}
+
+// Resolve asks what to do with a file that differs from what phxdeploy would write: keep it,
+// replace it, or show the diff and ask again.
+func (a asker) Resolve(c generator.Change) (bool, error) {
+	title := fmt.Sprintf("%s differs from what phxdeploy would write", generator.Printable(c.Path))
+	if c.Action == generator.Kept {
+		title = fmt.Sprintf("%s: %s", generator.Printable(c.Path), generator.Printable(c.Reason))
+	}
+	for {
+		choice, err := a.within(func() (string, error) {
+			return a.pr.Select(title, []string{resolveKeep, resolveOverwrite, resolveDiff}, resolveKeep)
+		})
+		if err != nil || choice != resolveDiff {
+			return choice == resolveOverwrite, err
+		}
+		if err := generator.WriteDiff(a.diffs, []generator.Change{{Path: c.Path, Action: generator.Conflict, Old: c.Old, Content: c.Content}}); err != nil {
+			return false, err
+		}
+	}
+}
+
+const (
+	resolveKeep      = "keep the file as it is"
+	resolveOverwrite = "overwrite it with phxdeploy's"
+	resolveDiff      = "show the diff"
+)
+
+// within runs a prompt, abandoned when the run is interrupted.
+func (a asker) within(prompt func() (string, error)) (string, error) {
 	type answer struct {
 		s   string
 		err error
 	}
 	ch := make(chan answer, 1)
 	go func() {
-		s, err := a.ask(q, def)
+		s, err := prompt()
 		ch <- answer{s, err}
 	}()
 	select {

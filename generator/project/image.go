@@ -32,9 +32,11 @@ type KeptImage struct {
 	Entrypoint []string `json:"entrypoint,omitempty"`
 	Cmd        []string `json:"cmd,omitempty"`
 	// Shell: ENTRYPOINT or CMD is in shell form (a shell is PID 1; signals stop at it).
-	Shell  bool     `json:"shell_form,omitempty"`
-	User   string   `json:"user,omitempty"`
-	Expose []string `json:"expose,omitempty"`
+	Shell bool   `json:"shell_form,omitempty"`
+	User  string `json:"user,omitempty"`
+	// Workdir is the final stage's working directory.
+	Workdir string   `json:"workdir,omitempty"`
+	Expose  []string `json:"expose,omitempty"`
 	// BuildArgs are the ARGs without a default that the build uses: they must be passed.
 	BuildArgs []string `json:"build_args,omitempty"`
 	// Notes say what phxdeploy assumed from the file, for the report.
@@ -46,8 +48,9 @@ type KeptImage struct {
 const phxdeployDockerfile = "# Written by phxdeploy."
 
 var (
-	relCopyRe   = regexp.MustCompile(`(?:^|/)_build(?:/[^/]+(?:/rel(?:/([^/]+))?)?)?/?$`)
-	builtinArgs = map[string]bool{"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
+	mixReleaseRe = regexp.MustCompile(`\bmix\s+(?:do\s+[^;&|]*\brelease\b|release\b)`)
+	relCopyRe    = regexp.MustCompile(`(?:^|/)_build(?:/[^/]+(?:/rel(?:/([^/]+))?)?)?/?$`)
+	builtinArgs  = map[string]bool{"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
 		"BUILDPLATFORM": true, "BUILDOS": true, "BUILDARCH": true, "BUILDVARIANT": true, "HTTP_PROXY": true, "HTTPS_PROXY": true,
 		"NO_PROXY": true, "FTP_PROXY": true, "ALL_PROXY": true, "http_proxy": true, "https_proxy": true, "no_proxy": true}
 )
@@ -190,7 +193,7 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 					}
 				}
 			case *instructions.RunCommand:
-				if strings.Contains(strings.Join(c.CmdLine, " "), "mix release") && copiedRel {
+				if mixReleaseRe.MatchString(strings.Join(c.CmdLine, " ")) && copiedRel {
 					img.Overlays = true
 				}
 			}
@@ -264,6 +267,7 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 			}
 		}
 	}
+	img.Workdir = workdir
 	return img, nil
 }
 

@@ -72,6 +72,12 @@ type Project struct {
 	// KeptImage is what the project's own Dockerfile builds (nil when it has none, or the
 	// Dockerfile is phxdeploy's).
 	KeptImage *KeptImage `json:"kept_image,omitempty"`
+	// KeptEnvSh is what the project's own rel/env.sh.eex does, when it names the nodes itself
+	// (nil when phxdeploy's block is in it, or it names none).
+	KeptEnvSh *KeptEnvSh `json:"kept_env_sh,omitempty"`
+	// Privileged are lines of the overlay scripts the platforms run (bin/server, bin/migrate)
+	// that change user: they fail as the unprivileged user the release runs as.
+	Privileged []PrivilegedScript `json:"privileged,omitempty"`
 	// ComposeFiles are the Compose files the project keeps (docker-compose.yml, ...).
 	ComposeFiles []string `json:"compose_files,omitempty"`
 	// FlyConfigs are Fly configs the project keeps somewhere other than fly.toml.

@@ -158,6 +158,9 @@ func Read(dir string, opts Options) (*Project, error) {
 	if err := p.readImage(f); err != nil {
 		return nil, err
 	}
+	if err := p.readKeptScripts(f); err != nil {
+		return nil, err
+	}
 	if err := p.readSingleInstance(f); err != nil {
 		return nil, err
 	}

@@ -204,6 +204,14 @@ func partialPins(p *project.Project, d *Data) []string {
 // buildsImage reports whether a selected target runs the image the Dockerfile builds.
 func (d *Data) buildsImage() bool { return d.imageBuilt }
 
+// keptScript says how the targets use an overlay script the project has its own version of:
+// they run it as it is (its lines that change user are manual steps, per target).
+func keptScript(file string) func(*Data) string {
+	return func(d *Data) string {
+		return fmt.Sprintf("the project's own script, which every target runs as the release's bin/%s (replace it with --force %s)", path.Base(file), file)
+	}
+}
+
 // common holds the files and edits every deploy needs: the runtime config, the Release module,
 // the overlay scripts, env.sh, the health check, the image (for the targets that run one), and
 // the clustering dependency.
@@ -223,11 +231,13 @@ func common() Target {
 			{Template: "common/health.ex.tmpl", Path: func(d *Data) string { return d.HealthFile },
 				When: func(d *Data) bool { return d.HealthController && d.HealthFile != "" }, Mode: 0o644},
 			{Template: "common/env.sh.eex.tmpl", Path: At("rel/env.sh.eex"), Mode: 0o644, When: func(d *Data) bool { return !d.OwnNodeNames },
+				Kept: func(d *Data) string { return d.keptEnvSh },
 				Patch: func(existing string, rendered []byte, _ *Data) (string, error) {
 					return patch.EnvSh(existing, string(rendered))
 				}},
-			{Template: "common/server.sh.tmpl", Path: At("rel/overlays/bin/server"), Mode: 0o755},
-			{Template: "common/migrate.sh.tmpl", Path: At("rel/overlays/bin/migrate"), When: func(d *Data) bool { return d.Ecto }, Mode: 0o755},
+			{Template: "common/server.sh.tmpl", Path: At("rel/overlays/bin/server"), Mode: 0o755, Kept: keptScript("rel/overlays/bin/server")},
+			{Template: "common/migrate.sh.tmpl", Path: At("rel/overlays/bin/migrate"), When: func(d *Data) bool { return d.Ecto }, Mode: 0o755,
+				Kept: keptScript("rel/overlays/bin/migrate")},
 			{Template: "docker/Dockerfile.tmpl", Path: At("Dockerfile"), When: (*Data).buildsImage, Mode: 0o644,
 				Kept: func(d *Data) string { return d.keptImage }},
 			{Template: "docker/dockerignore.tmpl", Path: At(".dockerignore"), When: (*Data).buildsImage, Mode: 0o644},

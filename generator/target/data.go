@@ -94,6 +94,7 @@ type Data struct {
 	KeptImage            bool     `doc:"the targets run the image the project's own Dockerfile builds"`
 	ReleaseDir           string   `doc:"where the release is in the image, e.g. /app"`
 	MigrateCommand       []string `doc:"the command that runs migrations in the image (exec form)"`
+	FlyMigrateCommand    []string `doc:"Fly's release_command: MigrateCommand, or its arguments when the image's ENTRYPOINT is the release's script"`
 	DistPort             int      `doc:"fixed Erlang distribution port"`
 	PreStopSeconds       int      `doc:"Kubernetes preStop pause"`
 	DrainSeconds         int      `doc:"time the endpoint drains after SIGTERM"`
@@ -120,15 +121,17 @@ type Data struct {
 	SingleInstance string `doc:"why the app runs as one instance ('' when nothing says so)"`
 	ComposeFile    string `doc:"the Compose file phxdeploy writes: compose.yaml, or compose.prod.yaml beside the project's own"`
 
-	composeFiles   []string            // the Compose files the project keeps
-	flyConfigs     []string            // Fly configs the project keeps elsewhere than fly.toml
-	imageBuilt     bool                // a selected target runs the image the Dockerfile builds
-	warnings       []string            // what the data could not settle, for the report
-	secondDatabase string              // a required variable naming another database than the repo's
-	keptImage      string              // what phxdeploy follows in the project's Dockerfile ("" when it writes its own)
-	imageProblems  map[string][]string // per target, what it cannot agree on with the project's Dockerfile
-	added          []string            // settings phxdeploy adds to the runtime config (Phoenix names)
-	unresolved     []string            // settings the project provides from a variable phxdeploy cannot name
+	composeFiles   []string                       // the Compose files the project keeps
+	flyConfigs     []string                       // Fly configs the project keeps elsewhere than fly.toml
+	imageBuilt     bool                           // a selected target runs the image the Dockerfile builds
+	warnings       []string                       // what the data could not settle, for the report
+	secondDatabase string                         // a required variable naming another database than the repo's
+	keptImage      string                         // what phxdeploy follows in the project's Dockerfile ("" when it writes its own)
+	keptImageUser  func() (int, bool)             // the user the project's Dockerfile runs as (nil: phxdeploy's image)
+	keptEnvSh      string                         // what phxdeploy follows in the project's own env.sh.eex
+	keptProblems   map[string]map[string][]string // per kept file and target, what they cannot agree on
+	added          []string                       // settings phxdeploy adds to the runtime config (Phoenix names)
+	unresolved     []string                       // settings the project provides from a variable phxdeploy cannot name
 	settingNames   map[string]string
 	provided       map[string]bool
 	importsRead    bool
@@ -237,6 +240,10 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	}
 	d.ReleaseDir, d.MigrateCommand = "/app", []string{"/app/bin/migrate"}
 	d.image(p)
+	if d.FlyMigrateCommand == nil {
+		d.FlyMigrateCommand = d.MigrateCommand
+	}
+	d.keptScripts(p)
 	for _, t := range r.all() {
 		if t.Derive != nil {
 			t.Derive(d)

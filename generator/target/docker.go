@@ -15,12 +15,12 @@ func docker() Target {
 			{Template: "docker/compose.yaml.tmpl", Path: func(d *Data) string { return d.ComposeFile }, Mode: 0o644},
 			{Template: "docker/env.prod.example.tmpl", Path: At(".env.prod.example"), Mode: 0o644},
 		},
-		Edits: []Edit{imageEdit("docker"), { // compose's secrets stay out of git
+		Edits: append(keptEdits("docker"), Edit{ // compose's secrets stay out of git
 			Path: func(*project.Project, *Data) string { return ".gitignore" },
 			Patch: func(src, _ string, _ *project.Project, _ *Data) (string, error) {
 				return patch.Ignore(src, ".env.prod", "secrets for docker compose (phxdeploy)")
 			},
-		}},
+		}),
 		Derive: func(d *Data) {
 			// A compose.yaml beside the project's docker-compose.yml would win over it and break
 			// its development setup: phxdeploy's goes to compose.prod.yaml then.

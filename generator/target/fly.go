@@ -47,14 +47,14 @@ func fly() Target {
 				Default: answers.Fixed("1gb"), Validate: validateMemory},
 		},
 		Files: []File{{Template: "fly/fly.toml.tmpl", Path: At("fly.toml"), Mode: 0o644, When: func(d *Data) bool { return len(d.flyConfigs) == 0 }}},
-		Edits: []Edit{imageEdit("fly"), { // a project that keeps its Fly configs elsewhere keeps them: no root fly.toml
+		Edits: append(keptEdits("fly"), Edit{ // a project that keeps its Fly configs elsewhere keeps them: no root fly.toml
 			Path: func(p *project.Project, _ *Data) string { return p.FlyConfigs[0] },
 			When: func(p *project.Project, _ *Data) bool { return len(p.FlyConfigs) > 0 },
 			Patch: func(_, file string, p *project.Project, d *Data) (string, error) {
 				return "", patch.StepBack(fmt.Sprintf("the project keeps its Fly configs in %s; phxdeploy writes no fly.toml beside them (it would be the one `fly deploy` picks)", strings.Join(p.FlyConfigs, ", ")),
 					"compare them with what phxdeploy would write: phxdeploy init --target fly --dry-run in a copy without them\n")
 			},
-		}},
+		}),
 		Check: func(_ *project.Project, v *answers.Values) error {
 			if name := v.String("name"); v.String("database") == "sqlite" && len(volumeName(name)) > maxVolumeName {
 				return &answers.UsageError{Msg: fmt.Sprintf("--name %s: the SQLite volume would be %s, longer than Fly's %d characters; give a --name of %d characters at most", name, volumeName(name), maxVolumeName, maxVolumeName-len("_data"))}

@@ -22,12 +22,10 @@ func (d *Data) image(p *project.Project) {
 		return
 	}
 	d.KeptImage = true
-	d.imageProblems = map[string][]string{}
+	d.keptImageUser = img.UID
 	problem := func(targets []string, format string, args ...any) {
 		for _, t := range targets {
-			if d.Selected(t) {
-				d.imageProblems[t] = append(d.imageProblems[t], fmt.Sprintf(format, args...))
-			}
+			d.keptProblem("Dockerfile", t, format, args...)
 		}
 	}
 	notes := append([]string{}, img.Notes...)
@@ -53,7 +51,14 @@ func (d *Data) image(p *project.Project) {
 		if d.Ecto {
 			notes = append(notes, "migrations run "+strings.Join(d.MigrateCommand, " "))
 		}
-		if len(img.Entrypoint) > 0 {
+		script := path.Join(img.ReleaseDir, "bin", release)
+		d.FlyMigrateCommand = d.MigrateCommand
+		switch {
+		case len(img.Entrypoint) == 1 && !img.Shell && (img.Entrypoint[0] == script || path.Join(img.Workdir, img.Entrypoint[0]) == script):
+			// The release's script is the ENTRYPOINT: Fly's release_command gives it arguments.
+			d.FlyMigrateCommand = []string{"eval", d.ReleaseModule + ".migrate"}
+			notes = append(notes, "its ENTRYPOINT is the release's script, so Fly's release_command is `eval "+d.ReleaseModule+".migrate`")
+		case len(img.Entrypoint) > 0:
 			problem([]string{"fly"}, "the project's Dockerfile has an ENTRYPOINT (%s), which Fly runs release_command through: check that `%s` migrates under it, or move the ENTRYPOINT into CMD", strings.Join(img.Entrypoint, " "), strings.Join(d.MigrateCommand, " "))
 		}
 	}
@@ -88,15 +93,38 @@ func (d *Data) image(p *project.Project) {
 	d.keptImage = "the project's own Dockerfile, which the other files follow: " + strings.Join(notes, "; ")
 }
 
-// imageEdit reports, for a target that runs the image, what it cannot agree on with the
-// project's Dockerfile: a manual step on the Dockerfile.
-func imageEdit(target string) Edit {
-	return Edit{
-		Path: func(*project.Project, *Data) string { return "Dockerfile" },
-		When: func(_ *project.Project, d *Data) bool { return len(d.imageProblems[target]) > 0 },
-		Patch: func(_, _ string, _ *project.Project, d *Data) (string, error) {
-			return "", patch.StepBack(target+": "+strings.Join(d.imageProblems[target], "; "),
-				"phxdeploy keeps the Dockerfile and does not know how this target can run its image\n")
-		},
+// keptFiles are the project's own files the targets follow, in the order their manual steps
+// are reported.
+var keptFiles = []string{"Dockerfile", "rel/env.sh.eex", "rel/overlays/bin/server", "rel/overlays/bin/migrate"}
+
+// keptProblem records what target cannot agree on with the project's own file (when the
+// target is selected).
+func (d *Data) keptProblem(file, target, format string, args ...any) {
+	if !d.Selected(target) {
+		return
 	}
+	if d.keptProblems == nil {
+		d.keptProblems = map[string]map[string][]string{}
+	}
+	if d.keptProblems[file] == nil {
+		d.keptProblems[file] = map[string][]string{}
+	}
+	d.keptProblems[file][target] = append(d.keptProblems[file][target], fmt.Sprintf(format, args...))
+}
+
+// keptEdits report, for a target, what it cannot agree on with the files the project keeps: a
+// manual step on each such file, naming the target.
+func keptEdits(target string) []Edit {
+	var out []Edit
+	for _, file := range keptFiles {
+		out = append(out, Edit{
+			Path: func(*project.Project, *Data) string { return file },
+			When: func(_ *project.Project, d *Data) bool { return len(d.keptProblems[file][target]) > 0 },
+			Patch: func(_, _ string, _ *project.Project, d *Data) (string, error) {
+				return "", patch.StepBack(target+": "+strings.Join(d.keptProblems[file][target], "; "),
+					"phxdeploy keeps "+file+" as it is: fix the lines above, or replace it with phxdeploy's\n(which every target agrees with) by running init again with --force "+file+"\n")
+			},
+		})
+	}
+	return out
 }

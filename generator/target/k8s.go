@@ -63,7 +63,7 @@ func k8s() Target {
 					return "2", answers.SourceDefault, true
 				}, Validate: answers.IntRange(1, 1000)},
 		},
-		Edits: []Edit{imageEdit("k8s")},
+		Edits: keptEdits("k8s"),
 		Files: []File{
 			k8sFile("kustomization.yaml"),
 			{Template: "k8s/workload.yaml.tmpl", Path: func(d *Data) string { return "deploy/k8s/" + d.WorkloadFile }, Mode: 0o644},

@@ -50,6 +50,7 @@ func systemd() Target {
 					return v.String("name"), answers.SourceDefault, true
 				}, Validate: validateServiceUser},
 		},
+		Edits: keptEdits("systemd"),
 		Files: []File{
 			{Template: "systemd/unit.service.tmpl", Path: func(d *Data) string { return "deploy/systemd/" + d.Name + ".service" }, Mode: 0o644},
 			{Template: "systemd/env.example.tmpl", Path: func(d *Data) string { return "deploy/systemd/" + d.Name + ".env.example" }, Mode: 0o644},

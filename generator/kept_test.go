@@ -1,0 +1,238 @@
+package generator_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/phxdeploy/phxdeploy/generator"
+)
+
+// Projects that keep their own deployment files: each kept file is reported as kept with what
+// phxdeploy assumed, and every target either agrees with it or has a manual step on the file
+// that names the target and the disagreement.
+
+// flyLaunchEnvSh is the shape of the rel/env.sh.eex `fly launch` writes: everything
+// unconditional, Fly's variables assumed.
+const flyLaunchEnvSh = `#!/bin/sh
+# configure node for distributed erlang with IPV6 support
+export ERL_AFLAGS="-proto_dist inet6_tcp"
+export ECTO_IPV6="true"
+export DNS_CLUSTER_QUERY="${FLY_APP_NAME}.internal"
+export RELEASE_DISTRIBUTION="name"
+export RELEASE_NODE="${FLY_APP_NAME}-${FLY_IMAGE_REF##*-}@${FLY_PRIVATE_IP}"
+`
+
+// hostnameEnvSh names nodes after the host name, on a random distribution port.
+const hostnameEnvSh = `#!/bin/sh
+if [ -n "${FLY_APP_NAME:-}" ]; then
+  export ERL_AFLAGS="-proto_dist inet6_tcp"
+  export ECTO_IPV6=true
+  export DNS_CLUSTER_QUERY="${FLY_APP_NAME}.internal"
+  export RELEASE_NODE="${FLY_APP_NAME}@${FLY_PRIVATE_IP}"
+else
+  export RELEASE_DISTRIBUTION=name
+  export RELEASE_NODE="<%= @release.name %>@$(hostname -f)"
+fi
+export ELIXIR_ERL_OPTIONS="-kernel inet_dist_listen_min 9100 inet_dist_listen_max 9100"
+`
+
+// rootImage runs the release as root from /app, and migrates in its own command (Claper's
+// shape).
+const rootImage = `FROM hexpm/elixir:1.18.4-erlang-27.3.4-debian-bookworm-20250520-slim AS builder
+WORKDIR /app
+ENV MIX_ENV=prod
+COPY mix.exs mix.lock ./
+RUN mix deps.get --only prod
+COPY config config
+COPY lib lib
+COPY priv priv
+RUN mix release
+
+FROM debian:bookworm-20250520-slim
+COPY --from=builder /app/_build/prod/rel/shop /app
+EXPOSE 4000
+WORKDIR "/app"
+USER root
+CMD ["sh", "-c", "/app/bin/shop eval Shop.Release.migrate && /app/bin/shop start"]
+`
+
+// optImage puts the release in /opt/app, copies rel/ before `mix release` (so phxdeploy's
+// overlays are in it), runs as nobody and needs a build argument in FROM (logflare's shape).
+const optImage = `ARG ELIXIR_IMAGE
+FROM ${ELIXIR_IMAGE} AS builder
+WORKDIR /build
+ENV MIX_ENV=prod
+COPY . .
+RUN mix do deps.get, release
+
+FROM debian:bookworm-slim
+ARG APP_DIR=/opt/app
+WORKDIR ${APP_DIR}
+COPY --from=builder /build/_build/prod/rel/shop ./
+USER nobody
+EXPOSE 8080
+ENTRYPOINT ["/opt/app/bin/shop"]
+CMD ["start"]
+`
+
+// serverImage builds no release: it runs mix phx.server (glific's shape).
+const serverImage = `FROM elixir:1.18
+WORKDIR /app
+COPY . .
+RUN mix deps.get && mix compile
+CMD mix phx.server
+`
+
+// suServer is a bin/server that drops privileges itself.
+const suServer = `#!/bin/sh
+cd -P -- "$(dirname -- "$0")"
+chown -R app /data
+exec su app -c "PHX_SERVER=true ./shop start"
+`
+
+func init() {
+	scenarios = append(scenarios,
+		scenario{name: "kept_env_sh_of_fly_launch", fixture: "phx18_postgres", answers: allTargets,
+			mutate: withFile("rel/env.sh.eex", flyLaunchEnvSh),
+			facts: keptFacts(
+				wantKept("rel/env.sh.eex", "${FLY_APP_NAME}-${FLY_IMAGE_REF##*-}@${FLY_PRIVATE_IP}", "fixes no distribution port"),
+				wantManual("rel/env.sh.eex", "docker", "ECTO_IPV6=true", "FLY_PRIVATE_IP", "inet6_tcp", "DNS_CLUSTER_QUERY"),
+				wantManual("rel/env.sh.eex", "systemd", "ECTO_IPV6=true", "FLY_PRIVATE_IP", "random one"),
+				wantManual("rel/env.sh.eex", "k8s", "ECTO_IPV6=true", "FLY_PRIVATE_IP", "NetworkPolicy admits only 9000"),
+				wantNoManual("rel/env.sh.eex", "fly"),
+			)},
+		scenario{name: "kept_env_sh_by_host_name", fixture: "phx18_postgres", answers: allTargets,
+			mutate: withFile("rel/env.sh.eex", hostnameEnvSh),
+			facts: keptFacts(
+				wantKept("rel/env.sh.eex", "port 9100"),
+				wantManual("rel/env.sh.eex", "k8s", "$(hostname -f)", "dns_cluster connects to <basename>@<pod IP>"),
+				wantNoManual("rel/env.sh.eex", "fly"), wantNoManual("rel/env.sh.eex", "docker"), wantNoManual("rel/env.sh.eex", "systemd"),
+				wantFile("deploy/k8s/networkpolicy.yaml", "port: 9100"),
+			)},
+		scenario{name: "kept_dockerfile_running_as_root", fixture: "phx18_postgres",
+			answers: with(allTargets, "target", "fly,docker,k8s"),
+			mutate:  withFile("Dockerfile", rootImage),
+			facts: keptFacts(
+				wantKept("Dockerfile", "the release is in /app", "runs as root", "migrations also run at every start"),
+				wantFile("fly.toml", `release_command = "/app/bin/shop eval Shop.Release.migrate"`),
+				wantFile("compose.yaml", `entrypoint: ["/app/bin/shop","eval","Shop.Release.migrate"]`),
+				wantFile("deploy/k8s/deployment.yaml", `command: ["/app/bin/shop","eval","Shop.Release.migrate"]`),
+				wantNoManual("Dockerfile", "fly"), wantNoManual("Dockerfile", "docker"), wantNoManual("Dockerfile", "k8s"),
+			)},
+		scenario{name: "kept_dockerfile_in_opt_app", fixture: "phx18_postgres",
+			answers: with(allTargets, "target", "fly,docker,k8s"),
+			mutate:  withFile("Dockerfile", optImage),
+			facts: keptFacts(
+				wantKept("Dockerfile", "the release is in /opt/app", "uid 65534", "ELIXIR_IMAGE"),
+				// its ENTRYPOINT is the release's script: Fly's release_command gives it arguments
+				wantFile("fly.toml", `release_command = "eval Shop.Release.migrate"`),
+				wantFile("compose.yaml", `entrypoint: ["/opt/app/bin/migrate"]`, `ELIXIR_IMAGE: "${ELIXIR_IMAGE:?`),
+				wantFile("deploy/k8s/deployment.yaml", `command: ["/opt/app/bin/migrate"]`, "runAsUser: 65534"),
+				wantStep("fly", `fly deploy --build-arg ELIXIR_IMAGE="${ELIXIR_IMAGE:?`),
+				wantStep("k8s", `docker build --build-arg ELIXIR_IMAGE=`),
+				wantNoManual("Dockerfile", "fly"), wantNoManual("Dockerfile", "docker"), wantNoManual("Dockerfile", "k8s"),
+			)},
+		scenario{name: "kept_dockerfile_without_release", fixture: "phx18_postgres",
+			answers: with(allTargets, "target", "fly,docker,k8s"),
+			mutate:  withFile("Dockerfile", serverImage),
+			facts: keptFacts(
+				wantKept("Dockerfile", "runs as root"),
+				wantWarning("shell form"),
+				wantManual("Dockerfile", "fly", "builds no Mix release"),
+				wantManual("Dockerfile", "docker", "builds no Mix release"),
+				wantManual("Dockerfile", "k8s", "builds no Mix release"),
+			)},
+		scenario{name: "kept_dockerfile_with_an_entrypoint_script", fixture: "phx18_postgres",
+			answers: with(allTargets, "target", "fly,docker,k8s"),
+			mutate:  withFile("Dockerfile", strings.Replace(rootImage, `CMD ["sh", "-c", "/app/bin/shop eval Shop.Release.migrate && /app/bin/shop start"]`, `ENTRYPOINT ["/app/entrypoint.sh"]`, 1)),
+			facts: keptFacts(
+				wantManual("Dockerfile", "fly", "ENTRYPOINT (/app/entrypoint.sh)"),
+				wantNoManual("Dockerfile", "docker"), wantNoManual("Dockerfile", "k8s"),
+				wantFile("compose.yaml", `entrypoint: ["/app/bin/shop","eval","Shop.Release.migrate"]`),
+			)},
+		scenario{name: "kept_server_script_that_changes_user", fixture: "phx18_postgres", answers: allTargets,
+			mutate: withFile("rel/overlays/bin/server", suServer),
+			facts: keptFacts(
+				wantKept("rel/overlays/bin/server", "every target runs"),
+				wantManual("rel/overlays/bin/server", "systemd", "rel/overlays/bin/server:4 runs `su`"),
+				wantManual("rel/overlays/bin/server", "k8s", "runs `su`"),
+				wantManual("rel/overlays/bin/server", "docker", "runs `su`"),
+				wantManual("rel/overlays/bin/server", "fly", "runs `su`"),
+			)},
+	)
+}
+
+func keptFacts(checks ...func(*testing.T, *generator.Result)) func(*testing.T, *generator.Result) {
+	return func(t *testing.T, res *generator.Result) {
+		for _, c := range checks {
+			c(t, res)
+		}
+	}
+}
+
+// wantKept: the file is reported kept, and the reason says each of what.
+func wantKept(path string, what ...string) func(*testing.T, *generator.Result) {
+	return func(t *testing.T, res *generator.Result) {
+		t.Helper()
+		for _, c := range res.Changes {
+			if c.Path == path && c.Action == generator.Kept {
+				for _, w := range what {
+					if !strings.Contains(c.Reason, w) {
+						t.Errorf("kept %s: the reason does not say %q:\n%s", path, w, c.Reason)
+					}
+				}
+				return
+			}
+		}
+		t.Errorf("%s is not reported kept", path)
+	}
+}
+
+// manualFor is the manual step on path for target ("" when there is none).
+func manualFor(res *generator.Result, path, target string) string {
+	for _, c := range res.Changes {
+		if c.Path == path && c.Action == generator.Manual && strings.HasPrefix(c.Reason, target+": ") {
+			return c.Reason
+		}
+	}
+	return ""
+}
+
+// wantManual: a manual step on path names the target and says each of what.
+func wantManual(path, target string, what ...string) func(*testing.T, *generator.Result) {
+	return func(t *testing.T, res *generator.Result) {
+		t.Helper()
+		reason := manualFor(res, path, target)
+		if reason == "" {
+			t.Errorf("no manual step on %s for %s", path, target)
+			return
+		}
+		for _, w := range what {
+			if !strings.Contains(reason, w) {
+				t.Errorf("manual step on %s for %s does not say %q:\n%s", path, target, w, reason)
+			}
+		}
+	}
+}
+
+func wantNoManual(path, target string) func(*testing.T, *generator.Result) {
+	return func(t *testing.T, res *generator.Result) {
+		t.Helper()
+		if r := manualFor(res, path, target); r != "" {
+			t.Errorf("%s agrees with %s, but a manual step says: %s", target, path, r)
+		}
+	}
+}
+
+// wantStep: a next step of target runs a command holding part.
+func wantStep(target, part string) func(*testing.T, *generator.Result) {
+	return func(t *testing.T, res *generator.Result) {
+		t.Helper()
+		for _, s := range res.Report.NextSteps {
+			if s.Target == target && strings.Contains(s.Command, part) {
+				return
+			}
+		}
+		t.Errorf("no next step of %s runs %q", target, part)
+	}
+}
