@@ -13,7 +13,8 @@ import (
 	"github.com/phxdeploy/phxdeploy/internal/validate"
 )
 
-// The systemd units (issue 12): file limits, and migrations in their own oneshot unit.
+// The systemd units (issue 12): file limits, migrations in their own oneshot unit, and the
+// ports a cluster of hosts needs open between its nodes.
 
 // unit is a unit file read as systemd reads it: each section's assignments in order, comments
 // apart.
@@ -88,10 +89,14 @@ func TestSystemdUnits(t *testing.T) {
 		mutate     func(*testing.T, string)
 		clustering string
 		ecto       bool
+		// ports: the distribution port the firewall note names ("" when clustering is off).
+		ports string
 	}{
-		{name: "postgres clustered", fixture: "phx18_postgres", clustering: "true", ecto: true},
+		{name: "postgres clustered", fixture: "phx18_postgres", clustering: "true", ecto: true, ports: "TCP 9000"},
 		{name: "sqlite single node", fixture: "phx18_sqlite", clustering: "false", ecto: true},
-		{name: "no ecto", fixture: "phx18_noecto", clustering: "true"},
+		{name: "no ecto", fixture: "phx18_noecto", clustering: "true", ports: "TCP 9000"},
+		{name: "nodes named in vm.args", fixture: "phx18_postgres", clustering: "true", ecto: true, ports: "rel/vm.args",
+			mutate: withFile("rel/vm.args.eex", "-name <%= @release.name %>@127.0.0.1\n")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -195,6 +200,27 @@ func TestSystemdUnits(t *testing.T) {
 				if !strings.Contains(migrate.comments, restart) || !strings.Contains(main.comments, restart) {
 					t.Errorf("the units do not say how a new release runs its migrations (%s)", restart)
 				}
+			}
+
+			// 3. Clustering: the ports, for the nodes only.
+			for where, text := range map[string]string{mainPath: main.comments, "the next steps": steps} {
+				if tc.ports == "" {
+					if strings.Contains(text, "4369") {
+						t.Errorf("%s names EPMD's port without clustering", where)
+					}
+					continue
+				}
+				for _, want := range []string{"4369", tc.ports, "never to the public"} {
+					if !strings.Contains(text, want) {
+						t.Errorf("%s lack %q:\n%s", where, want, text)
+					}
+				}
+				if tc.ports != "TCP 9000" && strings.Contains(text, "9000") {
+					t.Errorf("%s names port 9000, which env.sh does not set here", where)
+				}
+			}
+			if tc.ports == "TCP 9000" && d.DistPort != 9000 {
+				t.Errorf("the distribution port is %d, the test expects 9000", d.DistPort)
 			}
 		})
 	}

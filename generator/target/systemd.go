@@ -81,6 +81,9 @@ func systemd() Target {
 				units += fmt.Sprintf(" deploy/systemd/%s-migrate.service", d.Name)
 			}
 			steps = append(steps, run(fmt.Sprintf("install -m 0644 %s /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now %s", units, d.Name)))
+			if d.Clustering {
+				steps = append(steps, say("%s", clusterPorts(d)))
+			}
 			if d.Ecto {
 				return append(steps, say("for a new release: copy it to %s, then: systemctl restart %s-migrate %s (migrates, then restarts; systemctl restart %s alone does not migrate)",
 					d.InstallDir, d.Name, d.Name, d.Name))
@@ -89,4 +92,14 @@ func systemd() Target {
 		},
 		LibclusterHint: hostLibclusterHint,
 	}
+}
+
+// clusterPorts says which ports the nodes of a cluster on hosts reach each other on, and that
+// they are for the nodes alone.
+func clusterPorts(d *Data) string {
+	dist := fmt.Sprintf("TCP %d (Erlang distribution, fixed in rel/env.sh.eex; RELEASE_DIST_PORT changes it)", d.DistPort)
+	if d.OwnNodeNames {
+		dist = "the distribution port rel/vm.args sets (inet_dist_listen_min/max; without them it is random)"
+	}
+	return "clustering: open TCP 4369 (EPMD) and " + dist + " between the nodes only, never to the public: distribution is not encrypted, and a peer with the cookie can run any code on a node"
 }
