@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -470,7 +472,7 @@ func validateOutput(t *testing.T, dir string, res *generator.Result) {
 		t.Errorf("%s: %s", problem[0], problem[1])
 	}
 	var manifests []string
-	before, after, created := map[string][]byte{}, map[string][]byte{}, map[string][]byte{}
+	before, after, created, units := map[string][]byte{}, map[string][]byte{}, map[string][]byte{}, map[string][]byte{}
 	for _, c := range res.Changes {
 		if !c.Writes() {
 			continue
@@ -488,9 +490,12 @@ func validateOutput(t *testing.T, dir string, res *generator.Result) {
 			if regexp.MustCompile(`(?m)^MemoryDenyWriteExecute\s*=`).Match(c.Content) {
 				t.Errorf("%s sets MemoryDenyWriteExecute, which the BEAM's JIT cannot run under", c.Path)
 			}
-			exposure, _ := validate.SystemdUnit(filepath.Base(c.Path), c.Content, res.Data.InstallDir)
-			t.Logf("%s: systemd-analyze security exposure %.1f", c.Path, exposure)
+			units[filepath.Base(c.Path)] = c.Content
 		}
+	}
+	exposures, _ := validate.SystemdUnits(units, res.Data.InstallDir) // lint.Validate reports the problems
+	for _, name := range slices.Sorted(maps.Keys(exposures)) {
+		t.Logf("deploy/systemd/%s: systemd-analyze security exposure %.1f", name, exposures[name])
 	}
 	if len(manifests) > 0 {
 		sort.Strings(manifests)

@@ -53,6 +53,10 @@ func systemd() Target {
 		Edits: keptEdits("systemd"),
 		Files: []File{
 			{Template: "systemd/unit.service.tmpl", Path: func(d *Data) string { return "deploy/systemd/" + d.Name + ".service" }, Mode: 0o644},
+			// Migrations run once per boot in a oneshot unit the release's unit requires: never
+			// under the start timeout of the release, never again on a crash restart.
+			{Template: "systemd/migrate.service.tmpl", Path: func(d *Data) string { return "deploy/systemd/" + d.Name + "-migrate.service" },
+				When: func(d *Data) bool { return d.Ecto }, Mode: 0o644},
 			{Template: "systemd/env.example.tmpl", Path: func(d *Data) string { return "deploy/systemd/" + d.Name + ".env.example" }, Mode: 0o644},
 		},
 		Derive: func(d *Data) { d.EnvFile = "/etc/" + d.Name + "/" + d.Name + ".env" },
@@ -73,8 +77,30 @@ func systemd() Target {
 			if fill := append(given(d.EnvFor("systemd"), true), given(d.EnvFor("systemd"), false)...); len(fill) > 0 {
 				steps = append(steps, say("fill in %s: %s", d.EnvFile, names(fill)))
 			}
-			return append(steps, run(fmt.Sprintf("install -m 0644 deploy/systemd/%s.service /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now %s", d.Name, d.Name)))
+			units := fmt.Sprintf("deploy/systemd/%s.service", d.Name)
+			if d.Ecto {
+				units += fmt.Sprintf(" deploy/systemd/%s-migrate.service", d.Name)
+			}
+			steps = append(steps, run(fmt.Sprintf("install -m 0644 %s /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now %s", units, d.Name)))
+			if d.Clustering {
+				steps = append(steps, say("%s", clusterPorts(d)))
+			}
+			if d.Ecto {
+				return append(steps, say("for a new release: copy it to %s, then: systemctl restart %s-migrate %s (migrates, then restarts; systemctl restart %s alone does not migrate)",
+					d.InstallDir, d.Name, d.Name, d.Name))
+			}
+			return append(steps, say("for a new release: copy it to %s, then: systemctl restart %s", d.InstallDir, d.Name))
 		},
 		LibclusterHint: hostLibclusterHint,
 	}
+}
+
+// clusterPorts says which ports the nodes of a cluster on hosts reach each other on, and that
+// they are for the nodes alone.
+func clusterPorts(d *Data) string {
+	dist := fmt.Sprintf("TCP %d (Erlang distribution, fixed in rel/env.sh.eex; RELEASE_DIST_PORT changes it)", d.DistPort)
+	if d.OwnNodeNames {
+		dist = "the distribution port rel/vm.args sets (inet_dist_listen_min/max; without them it is random)"
+	}
+	return "clustering: open TCP 4369 (EPMD) and " + dist + " between the nodes only, never to the public: distribution is not encrypted, and a peer with the cookie can run any code on a node"
 }

@@ -42,8 +42,8 @@ var (
 )
 
 // Provided returns, for each selected target, the variables its files and next steps give the
-// release: for Kubernetes, those every container (migrations included) gets. Files are read as
-// phxdeploy renders them.
+// release: for Kubernetes, those every container (migrations included) gets; for systemd, those
+// both units (the release's and the migrations') get. Files are read as phxdeploy renders them.
 func Provided(res *generator.Result) (map[string][]string, error) {
 	files := map[string]string{}
 	for _, c := range res.Changes {
@@ -113,6 +113,14 @@ func Provided(res *generator.Result) (map[string][]string, error) {
 		case "systemd":
 			for _, m := range unitEnvRe.FindAllStringSubmatch(files["deploy/systemd/"+res.Data.Name+".service"], -1) {
 				got = append(got, m[1])
+			}
+			// The migrations read the runtime config too: what their unit lacks, neither has.
+			if migrate, ok := files["deploy/systemd/"+res.Data.Name+"-migrate.service"]; ok {
+				var names []string
+				for _, m := range unitEnvRe.FindAllStringSubmatch(migrate, -1) {
+					names = append(names, m[1])
+				}
+				got = slices.DeleteFunc(got, func(n string) bool { return !slices.Contains(names, n) })
 			}
 			got = append(got, envFile("deploy/systemd/"+res.Data.Name+".env.example")...)
 		case "k8s":

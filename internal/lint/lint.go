@@ -131,7 +131,7 @@ func Validate(d *target.Data, changes []generator.Change, dir fs.FS, ex validate
 			out = append(out, [2]string{file, m})
 		}
 	}
-	k8s := map[string][]byte{}
+	k8s, units := map[string][]byte{}, map[string][]byte{}
 	elixirFiles := map[string][]byte{}
 	for _, c := range changes {
 		if c.Content == nil || c.Action == generator.Manual || c.Action == generator.Identical {
@@ -160,13 +160,17 @@ func Validate(d *target.Data, changes []generator.Change, dir fs.FS, ex validate
 		case c.Path == "rel/env.sh.eex":
 			add(c.Path, validate.Shell(c.Path, validate.RenderEEx(c.Content, d.Release, "0.1.0"))...)
 		case strings.HasPrefix(c.Path, "deploy/systemd/") && strings.HasSuffix(c.Path, ".service"):
-			_, problems := validate.SystemdUnit(path.Base(c.Path), c.Content, d.InstallDir)
-			add(c.Path, problems...)
+			units[path.Base(c.Path)] = c.Content
 		}
 	}
 	if len(k8s) > 0 {
 		_, problems := validate.K8s(k8s)
 		add("deploy/k8s", problems...)
+	}
+	if len(units) > 0 {
+		// Together: the release's unit requires the migrations' unit.
+		_, problems := validate.SystemdUnits(units, d.InstallDir)
+		add("deploy/systemd", problems...)
 	}
 	if ex == nil {
 		ex = validate.ElixirParses

@@ -92,42 +92,60 @@ end`
 
 var exposureRe = regexp.MustCompile(`Overall exposure level for \S+: ([0-9.]+)`)
 
-// SystemdUnit runs `systemd-analyze verify` (any output is a problem: it exits 0 on unknown keys
-// and bad values) and `security --offline=true` on a unit, when systemd-analyze is installed.
-// The check runs on a copy pointed at a temporary tree that has the unit's executables.
-func SystemdUnit(name string, unit []byte, installDir string) (exposure float64, problems []string) {
-	if !Have("systemd-analyze") {
-		return 0, nil
+// SystemdUnits runs `systemd-analyze verify` on a set of units together (any output is a
+// problem: it exits 0 on unknown keys and bad values; a unit that Requires= another of the set
+// finds it beside it, and one it does not find is a problem), and `security --offline=true` on
+// each, when systemd-analyze is installed. units maps file names (shop.service) to contents. The
+// check runs on copies pointed at a temporary tree that has the units' executables.
+func SystemdUnits(units map[string][]byte, installDir string) (exposure map[string]float64, problems []string) {
+	if !Have("systemd-analyze") || len(units) == 0 {
+		return nil, nil
 	}
 	root, err := os.MkdirTemp("", "phxdeploy-unit-")
 	if err != nil {
-		return 0, []string{err.Error()}
+		return nil, []string{err.Error()}
 	}
 	defer os.RemoveAll(root)
 	fake := filepath.Join(root, strings.TrimPrefix(installDir, "/"))
 	if err := os.MkdirAll(filepath.Join(fake, "bin"), 0o755); err != nil {
-		return 0, []string{err.Error()}
+		return nil, []string{err.Error()}
 	}
 	for _, exe := range []string{"server", "migrate"} {
 		if err := os.WriteFile(filepath.Join(fake, "bin", exe), []byte("#!/bin/sh\n"), 0o755); err != nil {
-			return 0, []string{err.Error()}
+			return nil, []string{err.Error()}
 		}
 	}
-	path := filepath.Join(root, name)
-	if err := os.WriteFile(path, bytes.ReplaceAll(unit, []byte(installDir+"/"), []byte(fake+"/")), 0o644); err != nil {
-		return 0, []string{err.Error()}
+	names := make([]string, 0, len(units))
+	for name := range units {
+		names = append(names, name)
 	}
-	if out, err := exec.Command("systemd-analyze", "verify", path).CombinedOutput(); err != nil || len(bytes.TrimSpace(out)) > 0 {
-		problems = append(problems, fmt.Sprintf("%s: systemd-analyze verify: %v %s", name, err, strings.TrimSpace(strings.ReplaceAll(string(out), root, ""))))
+	sort.Strings(names)
+	paths := make([]string, len(names))
+	for i, name := range names {
+		if name != filepath.Base(name) || !strings.HasSuffix(name, ".service") {
+			return nil, []string{fmt.Sprintf("%q is not a unit file name", name)}
+		}
+		paths[i] = filepath.Join(root, name)
+		if err := os.WriteFile(paths[i], bytes.ReplaceAll(units[name], []byte(installDir+"/"), []byte(fake+"/")), 0o644); err != nil {
+			return nil, []string{err.Error()}
+		}
 	}
-	out, _ := exec.Command("systemd-analyze", "security", "--offline=true", path).CombinedOutput()
-	m := exposureRe.FindSubmatch(out)
-	if m == nil {
-		return 0, append(problems, name+": systemd-analyze security printed no exposure level")
+	if out, err := exec.Command("systemd-analyze", append([]string{"verify"}, paths...)...).CombinedOutput(); err != nil || len(bytes.TrimSpace(out)) > 0 {
+		problems = append(problems, fmt.Sprintf("%s: systemd-analyze verify: %v %s", strings.Join(names, " "), err, strings.TrimSpace(strings.ReplaceAll(string(out), root, ""))))
 	}
-	exposure, _ = strconv.ParseFloat(string(m[1]), 64)
-	if exposure > 1.5 {
-		problems = append(problems, fmt.Sprintf("%s: systemd-analyze security exposure %.1f, above 1.5", name, exposure))
+	exposure = map[string]float64{}
+	for i, name := range names {
+		out, _ := exec.Command("systemd-analyze", "security", "--offline=true", paths[i]).CombinedOutput()
+		m := exposureRe.FindSubmatch(out)
+		if m == nil {
+			problems = append(problems, name+": systemd-analyze security printed no exposure level")
+			continue
+		}
+		e, _ := strconv.ParseFloat(string(m[1]), 64)
+		exposure[name] = e
+		if e > 1.5 {
+			problems = append(problems, fmt.Sprintf("%s: systemd-analyze security exposure %.1f, above 1.5", name, e))
+		}
 	}
 	return exposure, problems
 }
