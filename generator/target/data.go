@@ -62,6 +62,7 @@ type Data struct {
 	Image         string `doc:"image reference (Kubernetes)"`
 	Namespace     string `doc:"Kubernetes namespace"`
 	Replicas      int    `doc:"Kubernetes replicas"`
+	ClusterDomain string `doc:"Kubernetes cluster domain (cluster.local unless the cluster was set up with another)"`
 	InstallDir    string `doc:"systemd install directory"`
 	ServiceUser   string `doc:"systemd user"`
 	ElixirVersion string `doc:"builder Elixir version"`
@@ -168,7 +169,8 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		Clustering: v.Bool("clustering"), Libcluster: p.Libcluster, OwnNodeNames: p.OwnNodeNames,
 		Region: v.String("region"), VMSize: v.String("vm-size"), VMMemory: v.String("vm-memory"), VolumeSize: v.Int("volume-size"),
 		Image: strings.ReplaceAll(v.String("image"), "{name}", name), Namespace: v.String("namespace"), Replicas: v.Int("replicas"),
-		InstallDir: v.String("install-dir"), ServiceUser: v.String("service-user"),
+		ClusterDomain: v.String("cluster-domain"),
+		InstallDir:    v.String("install-dir"), ServiceUser: v.String("service-user"),
 		ElixirVersion: v.String("elixir-version"), OTPVersion: v.String("otp-version"), DebianVersion: v.String("debian-version"),
 		RunnerPackages: v.List("extra-packages"),
 

@@ -62,6 +62,12 @@ func k8s() Target {
 					}
 					return "2", answers.SourceDefault, true
 				}, Validate: answers.IntRange(1, 1000)},
+			// Only dns_cluster's query names it; most clusters keep the default.
+			{Key: "cluster-domain", Title: "Kubernetes cluster domain", Help: "the cluster's DNS domain, for the clustering query", Kind: answers.KindString,
+				Default: answers.Fixed("cluster.local"), Validate: validateClusterDomain,
+				Ask: func(p *project.Project, v *answers.Values) bool {
+					return v.Bool("clustering") && !p.Libcluster && !p.OwnNodeNames
+				}},
 		},
 		Edits: []Edit{imageEdit("k8s")},
 		Files: []File{
@@ -106,7 +112,21 @@ func k8s() Target {
 			return append(steps, run("kubectl apply -k deploy/k8s"))
 		},
 		LibclusterHint: func(d *Data) string {
-			return fmt.Sprintf(`use Cluster.Strategy.Kubernetes.DNS with service: "%s-headless", application_name: "%s"`, d.Name, d.Release)
+			// A name without a dot: :inet_res.getbyname, which the strategy calls, completes it
+			// with the search list of the pod's resolv.conf, whose first entry is the pod's own
+			// namespace in the cluster's domain.
+			return fmt.Sprintf(`use Cluster.Strategy.Kubernetes.DNS with service: "%s-headless", application_name: "%s" (a short name that the pod's DNS search list completes in its own namespace)`, d.Name, d.Release)
 		},
 	}
+}
+
+var clusterDomainRe = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$`)
+
+// validateClusterDomain checks a cluster domain: a DNS name without the trailing dot, short
+// enough that "<name>-headless.<namespace>.svc." leaves room for it.
+func validateClusterDomain(s string) error {
+	if !clusterDomainRe.MatchString(s) || len(s) > 100 {
+		return fmt.Errorf("%q is not a cluster domain such as cluster.local", s)
+	}
+	return nil
 }
