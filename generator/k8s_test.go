@@ -79,3 +79,58 @@ func TestK8sClusterQueryFollowsTheNamespaceThePodRunsIn(t *testing.T) {
 		}
 	}
 }
+
+func TestK8sIngressOnlyWhenAnIngressClassIsGiven(t *testing.T) {
+	res, set := k8sRun(t, "phx18_postgres", k8sGiven())
+	if changed(res, "deploy/k8s/ingress.yaml") != nil || len(set.Ingresses) != 0 || strings.Contains(string(changed(res, "deploy/k8s/kustomization.yaml").Content), "ingress") {
+		t.Error("an Ingress was written without --ingress-class")
+	}
+	res, set = k8sRun(t, "phx18_postgres", k8sGiven("ingress-class", "nginx"))
+	if !strings.Contains(string(changed(res, "deploy/k8s/kustomization.yaml").Content), "  - ingress.yaml\n") {
+		t.Error("kustomization.yaml does not list ingress.yaml")
+	}
+	if len(set.Ingresses) != 1 {
+		t.Fatalf("want one Ingress, got %d", len(set.Ingresses))
+	}
+	ing := set.Ingresses[0].Spec
+	want(t, "ingressClassName", *ing.IngressClassName, "nginx")
+	want(t, "host", ing.Rules[0].Host, "shop.example.com")
+	want(t, "TLS Secret", ing.TLS[0].SecretName, "shop-tls")
+	want(t, "backend", ing.Rules[0].HTTP.Paths[0].Backend.Service.Name, "shop")
+	if !strings.Contains(string(changed(res, "deploy/k8s/ingress.yaml").Content), "cert-manager.io/cluster-issuer") {
+		t.Error("ingress.yaml has no cert-manager hint")
+	}
+}
+
+func TestK8sMigrationLockAndAutoscalingHints(t *testing.T) {
+	for _, tc := range []struct {
+		fixture, workload string
+		lock              string // in the comment above the migrate initContainer
+		autoscale         string // in the next steps ("" for none)
+	}{
+		{"phx18_postgres", "deployment.yaml", "migration_lock: :pg_advisory_lock", "kubectl -n shop autoscale deployment shop --cpu-percent=70 --min=2 --max=4"},
+		{"phx16_mysql", "deployment.yaml", "GET_LOCK('ecto_<Repo>', -1)", "kubectl -n shop autoscale deployment shop --cpu-percent=70 --min=2 --max=4"},
+		{"phx18_sqlite", "statefulset.yaml", "ecto_sqlite3 takes no migration lock", ""},
+	} {
+		res, _ := k8sRun(t, tc.fixture, k8sGiven())
+		workload := changed(res, "deploy/k8s/"+tc.workload)
+		if workload == nil {
+			t.Fatalf("%s: no %s", tc.fixture, tc.workload)
+		}
+		comment := regexp.MustCompile(`(?m)((?:^ *#.*\n)+) *- name: migrate\n`).FindStringSubmatch(string(workload.Content))
+		if comment == nil || !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(comment[1], "#", "")), " "), tc.lock) {
+			t.Errorf("%s: the comment above the migrate initContainer does not say %q:\n%v", tc.fixture, tc.lock, comment)
+		}
+		var steps []string
+		for _, s := range res.Report.NextSteps {
+			steps = append(steps, s.Text+s.Command)
+		}
+		all := strings.Join(steps, "\n")
+		switch {
+		case tc.autoscale == "" && strings.Contains(all, "autoscale"):
+			t.Errorf("%s: a StatefulSet got an autoscaling hint:\n%s", tc.fixture, all)
+		case tc.autoscale != "" && !strings.Contains(all, tc.autoscale):
+			t.Errorf("%s: the next steps lack %q:\n%s", tc.fixture, tc.autoscale, all)
+		}
+	}
+}
