@@ -1,6 +1,7 @@
 // Package e2e builds a real Elixir release from what phxdeploy writes and runs it: boot, runtime
 // configuration, a clear failure without SECRET_KEY_BASE, clean shutdown on SIGTERM, and two
-// nodes clustering in network namespaces with the Kubernetes and the Fly.io variables.
+// nodes clustering in network namespaces with the Kubernetes and the Fly.io variables; and the
+// Kubernetes cluster query resolving with a pod's DNS settings.
 package e2e
 
 import (

@@ -295,6 +295,10 @@ end
 			edited("lib/shop/repo.ex", "defmodule Shop.Repo do", "defmodule Shop.Repo.Main do"),
 			edited("lib/shop/application.ex", "      Shop.Repo,", "      Shop.Repo.Main,")),
 		answers: map[string]string{"target": "docker"}},
+	// An Ingress with TLS, in a namespace of its own on a cluster with its own DNS domain.
+	{name: "k8s_ingress", fixture: "phx18_postgres",
+		answers: map[string]string{"target": "k8s", "image": "registry.example.com/shop:1.4.2", "host": "shop.example.com",
+			"ingress-class": "nginx", "namespace": "shop-staging", "cluster-domain": "k8s.example"}},
 }
 
 func copyTree(t *testing.T, src string) string { return testtools.CopyTree(t, src) }

@@ -235,6 +235,9 @@ var hostileScenarios = []hostile{
 	{name: "--extra-packages with a shell command", args: []string{"--target", "docker", "--extra-packages", "curl;rm -rf /"}, code: 2, never: []string{"rm -rf"}},
 	{name: "--region with a quote", args: []string{"--target", "fly", "--region", "iad\"\n"}, code: 2},
 	{name: "--namespace with a newline", args: []string{"--target", "k8s", "--image", "r.example.com/s:1", "--host", "a.example.com", "--namespace", "ns\nevil"}, code: 2},
+	{name: "--ingress-class with a newline", args: []string{"--target", "k8s", "--image", "r.example.com/s:1", "--host", "a.example.com", "--ingress-class", "nginx\n  evil: true"}, code: 2},
+	{name: "--cluster-domain with a trailing dot", args: []string{"--target", "k8s", "--image", "r.example.com/s:1", "--host", "a.example.com", "--cluster-domain", "cluster.local."}, code: 2},
+	{name: "--cluster-domain with a $(VAR) reference", args: []string{"--target", "k8s", "--image", "r.example.com/s:1", "--host", "a.example.com", "--cluster-domain", "$(HOME)"}, code: 2},
 	{name: "organization defaults with a newline in a host", setup: func(s *sandbox) {
 		s.write(filepath.Join(s.layer, "defaults.yaml"), "host: \"a.example.com\\n[evil]\"\n")
 	}, args: []string{"--target", "systemd", "--templates", "{layer}"}, code: 1, never: []string{"[evil]"}},

@@ -62,6 +62,8 @@ type Data struct {
 	Image         string `doc:"image reference (Kubernetes)"`
 	Namespace     string `doc:"Kubernetes namespace"`
 	Replicas      int    `doc:"Kubernetes replicas"`
+	ClusterDomain string `doc:"Kubernetes cluster domain (cluster.local unless the cluster was set up with another)"`
+	IngressClass  string `doc:"Kubernetes IngressClass of the Ingress ('' writes no Ingress)"`
 	InstallDir    string `doc:"systemd install directory"`
 	ServiceUser   string `doc:"systemd user"`
 	ElixirVersion string `doc:"builder Elixir version"`
@@ -99,6 +101,7 @@ type Data struct {
 	PreStopSeconds       int      `doc:"Kubernetes preStop pause"`
 	DrainSeconds         int      `doc:"time the endpoint drains after SIGTERM"`
 	GraceSeconds         int      `doc:"Kubernetes termination grace period"`
+	MigrationLock        string   `doc:"how Ecto's migration lock serialises pods that migrate together, for the database in use ('' without Ecto)"`
 	KillTimeoutSeconds   int      `doc:"Fly kill_timeout and systemd TimeoutStopSec"`
 	SecretName           string   `doc:"Kubernetes Secret with the app secrets"`
 	ConfigMapName        string   `doc:"Kubernetes ConfigMap with the required values that are not secrets and that phxdeploy cannot know"`
@@ -171,6 +174,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		Clustering: v.Bool("clustering"), Libcluster: p.Libcluster, OwnNodeNames: p.OwnNodeNames,
 		Region: v.String("region"), VMSize: v.String("vm-size"), VMMemory: v.String("vm-memory"), VolumeSize: v.Int("volume-size"),
 		Image: strings.ReplaceAll(v.String("image"), "{name}", name), Namespace: v.String("namespace"), Replicas: v.Int("replicas"),
+		ClusterDomain: v.String("cluster-domain"), IngressClass: v.String("ingress-class"),
 		InstallDir: v.String("install-dir"), ServiceUser: v.String("service-user"),
 		ElixirVersion: v.String("elixir-version"), OTPVersion: v.String("otp-version"), DebianVersion: v.String("debian-version"),
 		RunnerPackages: v.List("extra-packages"),

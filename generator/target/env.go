@@ -57,7 +57,7 @@ var releaseVars = []string{"PHX_SERVER", "RELEASE_NAME", "RELEASE_NODE", "RELEAS
 var fixedVars = map[string][]string{
 	"fly":     {"RELEASE_TMP", "LANG", "MIGRATE_ON_BOOT", "FLY_APP_NAME", "FLY_REGION", "FLY_PRIVATE_IP", "FLY_ALLOC_ID", "FLY_MACHINE_ID", "FLY_IMAGE_REF", "FLY_PUBLIC_IP", "FLY_VM_MEMORY_MB", "FLY_PROCESS_GROUP", "PRIMARY_REGION"},
 	"docker":  {"RELEASE_TMP", "LANG"},
-	"k8s":     {"RELEASE_TMP", "LANG", "POD_IP", "HOME", "ERL_CRASH_DUMP", "RELEASE_DIST_PORT", "RELEASE_COOKIE"},
+	"k8s":     {"RELEASE_TMP", "LANG", "POD_IP", "POD_NAMESPACE", "HOME", "ERL_CRASH_DUMP", "RELEASE_DIST_PORT", "RELEASE_COOKIE"},
 	"systemd": {"RELEASE_TMP", "LANG", "HOME", "ERL_CRASH_DUMP"},
 }
 
@@ -255,7 +255,13 @@ func (d *Data) EnvFor(target string) []EnvVar {
 		case "DNS_CLUSTER_QUERY":
 			switch {
 			case target == "k8s" && d.DNSClusterQuery:
-				v.Value = d.Name + "-headless." + d.Namespace + ".svc.cluster.local"
+				// The namespace the pod runs in (a kustomize overlay may change it), which the
+				// manifest sets from the downward API before this variable, so that Kubernetes
+				// expands $(POD_NAMESPACE). A full name, not a short one that only the search
+				// list of the pod's resolv.conf completes: dns_cluster before 0.1.2 asks
+				// :inet_res.lookup, which never searches, and later versions ask a dotted name
+				// as it is first, outside the cluster, every poll.
+				v.Value = d.Name + "-headless.$(POD_NAMESPACE).svc." + d.ClusterDomain
 			case target == "fly" && d.DNSClusterQuery:
 				v.SetBy = "rel/env.sh.eex"
 			}

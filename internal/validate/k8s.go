@@ -40,6 +40,7 @@ type K8sSet struct {
 	PDBs          []*policyv1.PodDisruptionBudget
 	Policies      []*networkingv1.NetworkPolicy
 	Claims        []*corev1.PersistentVolumeClaim
+	Ingresses     []*networkingv1.Ingress
 }
 
 // K8s decodes every manifest (file name -> content) strictly into the k8s.io/api type of its
@@ -88,6 +89,10 @@ func K8s(files map[string][]byte) (*K8sSet, []string) {
 				p := &networkingv1.NetworkPolicy{}
 				set.Policies = append(set.Policies, p)
 				target = p
+			case "Ingress":
+				ing := &networkingv1.Ingress{}
+				set.Ingresses = append(set.Ingresses, ing)
+				target = ing
 			case "PersistentVolumeClaim":
 				c := &corev1.PersistentVolumeClaim{}
 				set.Claims = append(set.Claims, c)
@@ -206,6 +211,11 @@ func (set *K8sSet) crossCheck(files map[string][]byte) []string {
 			}
 		}
 	}
+	for _, c := range append(append([]corev1.Container{}, tmpl.Spec.InitContainers...), tmpl.Spec.Containers...) {
+		for _, problem := range envReferences(c.Env) {
+			bad("%s: container %s: %s", name, c.Name, problem)
+		}
+	}
 	for _, s := range set.Services {
 		if !selects(s.Spec.Selector, podLabels) {
 			bad("Service %s: selector does not match the %s pods", s.Name, name)
@@ -228,6 +238,94 @@ func (set *K8sSet) crossCheck(files map[string][]byte) []string {
 				if p.Port != nil {
 					checkPort("NetworkPolicy "+np.Name, *p.Port)
 				}
+			}
+		}
+	}
+	for _, ing := range set.Ingresses {
+		problems = append(problems, set.checkIngress(ing)...)
+	}
+	return problems
+}
+
+// envReferences finds the $(NAME) references in env values that Kubernetes would leave as they
+// are: it expands only variables defined earlier in the same container's env ("$$" escapes).
+func envReferences(env []corev1.EnvVar) []string {
+	var problems []string
+	defined := map[string]bool{}
+	for _, e := range env {
+		v := e.Value
+		for i := 0; i < len(v); i++ {
+			if v[i] != '$' || i+1 >= len(v) {
+				continue
+			}
+			switch v[i+1] {
+			case '$':
+				i++ // an escaped dollar
+			case '(':
+				end := strings.IndexByte(v[i+2:], ')')
+				if end < 0 {
+					continue
+				}
+				ref := v[i+2 : i+2+end]
+				if !defined[ref] {
+					problems = append(problems, fmt.Sprintf("env %s refers to $(%s), which no earlier env entry defines: Kubernetes leaves it unexpanded", e.Name, ref))
+				}
+				i += 2 + end
+			}
+		}
+		defined[e.Name] = true
+	}
+	return problems
+}
+
+// checkIngress checks that an Ingress names its class and routes to a Service of the set, on a
+// port that Service has, and that its TLS hosts are hosts it routes.
+func (set *K8sSet) checkIngress(ing *networkingv1.Ingress) []string {
+	var problems []string
+	bad := func(format string, args ...any) {
+		problems = append(problems, "Ingress "+ing.Name+": "+fmt.Sprintf(format, args...))
+	}
+	if ing.Spec.IngressClassName == nil || *ing.Spec.IngressClassName == "" {
+		bad("no ingressClassName: which controller serves it depends on the cluster's default class")
+	}
+	hosts := map[string]bool{}
+	for _, rule := range ing.Spec.Rules {
+		hosts[rule.Host] = true
+		if rule.HTTP == nil {
+			bad("rule for %q has no http paths", rule.Host)
+			continue
+		}
+		for _, p := range rule.HTTP.Paths {
+			if p.Backend.Service == nil {
+				bad("path %s has no Service backend", p.Path)
+				continue
+			}
+			var svc *corev1.Service
+			for _, s := range set.Services {
+				if s.Name == p.Backend.Service.Name {
+					svc = s
+				}
+			}
+			if svc == nil {
+				bad("path %s routes to Service %q, which is not in the set", p.Path, p.Backend.Service.Name)
+				continue
+			}
+			port, found := p.Backend.Service.Port, false
+			for _, sp := range svc.Spec.Ports {
+				found = found || port.Name != "" && sp.Name == port.Name || port.Name == "" && sp.Port == port.Number
+			}
+			if !found {
+				bad("path %s routes to a port Service %s does not have", p.Path, svc.Name)
+			}
+		}
+	}
+	for _, tls := range ing.Spec.TLS {
+		if tls.SecretName == "" {
+			bad("a TLS entry names no Secret")
+		}
+		for _, h := range tls.Hosts {
+			if !hosts[h] {
+				bad("TLS host %q is not the host of any rule", h)
 			}
 		}
 	}
