@@ -47,26 +47,27 @@ type Data struct {
 	ForceSSL          bool     `doc:"force_ssl is configured"`
 
 	// Answers.
-	Name          string `doc:"deploy name (Fly app, Kubernetes resources, systemd unit)"`
-	Host          string `doc:"public host (PHX_HOST)"`
-	Port          int    `doc:"HTTP port (PORT)"`
-	Database      string `doc:"postgres, mysql, sqlite, mssql or none"`
-	Ecto          bool   `doc:"a database is in use, through a repo the code defines"`
-	Clustering    bool   `doc:"nodes cluster"`
-	Libcluster    bool   `doc:"the project clusters with libcluster (kept as it is)"`
-	OwnNodeNames  bool   `doc:"the project names its nodes itself (vm.args): phxdeploy writes no env.sh"`
-	Region        string `doc:"Fly primary region"`
-	VMSize        string `doc:"Fly machine size"`
-	VMMemory      string `doc:"Fly machine memory"`
-	VolumeSize    int    `doc:"SQLite volume size in GB"`
-	Image         string `doc:"image reference (Kubernetes)"`
-	Namespace     string `doc:"Kubernetes namespace"`
-	Replicas      int    `doc:"Kubernetes replicas"`
-	InstallDir    string `doc:"systemd install directory"`
-	ServiceUser   string `doc:"systemd user"`
-	ElixirVersion string `doc:"builder Elixir version"`
-	OTPVersion    string `doc:"builder Erlang/OTP version"`
-	DebianVersion string `doc:"Debian tag of builder and runner"`
+	Name            string `doc:"deploy name (Fly app, Kubernetes resources, systemd unit)"`
+	Host            string `doc:"public host (PHX_HOST)"`
+	Port            int    `doc:"HTTP port (PORT)"`
+	Database        string `doc:"postgres, mysql, sqlite, mssql or none"`
+	Ecto            bool   `doc:"a database is in use, through a repo the code defines"`
+	Clustering      bool   `doc:"nodes cluster"`
+	Libcluster      bool   `doc:"the project clusters with libcluster (kept as it is)"`
+	OwnNodeNames    bool   `doc:"the project names its nodes itself (vm.args): phxdeploy writes no env.sh"`
+	Region          string `doc:"Fly primary region"`
+	VMSize          string `doc:"Fly machine size"`
+	VMMemory        string `doc:"Fly machine memory"`
+	VolumeSize      int    `doc:"SQLite volume size in GB"`
+	Image           string `doc:"image reference (Kubernetes)"`
+	Namespace       string `doc:"Kubernetes namespace"`
+	Replicas        int    `doc:"Kubernetes replicas"`
+	InstallDir      string `doc:"systemd install directory"`
+	ServiceUser     string `doc:"systemd user"`
+	ElixirVersion   string `doc:"builder Elixir version"`
+	OTPVersion      string `doc:"builder Erlang/OTP version"`
+	DebianVersion   string `doc:"Debian tag of builder and runner"`
+	BuilderTagKnown bool   `doc:"the builder image's tag is in phxdeploy's table of known hexpm/elixir tags"`
 
 	// Derived values shared by several targets.
 	NetworkDatabase      bool     `doc:"the database is reached over the network (not SQLite)"`
@@ -237,6 +238,12 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	}
 	d.ReleaseDir, d.MigrateCommand = "/app", []string{"/app/bin/migrate"}
 	d.image(p)
+	if d.imageBuilt && !d.KeptImage {
+		var warning string
+		if d.BuilderTagKnown, warning = builderTag(d); warning != "" {
+			d.warnings = append(d.warnings, warning)
+		}
+	}
 	for _, t := range r.all() {
 		if t.Derive != nil {
 			t.Derive(d)

@@ -1,0 +1,67 @@
+package generator_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/phxdeploy/phxdeploy/generator"
+)
+
+// The image phxdeploy's Dockerfile builds (issue 12): a builder tag that exists, chosen from the
+// table of known hexpm/elixir tags, and a runner of the same Debian image. Each is a golden
+// scenario too (validated, applied, run twice).
+
+// noWarning fails when a warning mentions part.
+func noWarning(part string) func(*testing.T, *generator.Result) {
+	return func(t *testing.T, res *generator.Result) {
+		t.Helper()
+		if hasWarning(res, part) {
+			t.Errorf("a warning mentions %q: %q", part, res.Report.Warnings)
+		}
+	}
+}
+
+func wantNotInFile(path, part string) func(*testing.T, *generator.Result) {
+	return func(t *testing.T, res *generator.Result) {
+		t.Helper()
+		if c := changed(res, path); c == nil || strings.Contains(string(c.Content), part) {
+			t.Errorf("%s contains %q (or is not written)", path, part)
+		}
+	}
+}
+
+var imageScenarios = []scenario{
+	// .tool-versions pins Elixir 1.18.4 and OTP 28.0.2: the newest known tag is on trixie, and the
+	// runner is the Debian image of the same date.
+	{name: "image_tag_from_the_table", fixture: "phx18_postgres", answers: map[string]string{"target": "docker"},
+		facts: contractFacts(
+			wantFile("Dockerfile", "ARG DEBIAN_VERSION=trixie-20260223-slim\n"),
+			wantFile("Dockerfile", `ARG RUNNER_IMAGE="debian:${DEBIAN_VERSION}"`),
+			wantFile("Dockerfile", "The builder tag is one phxdeploy knows exists"),
+			wantNotInFile("Dockerfile", "UNVERIFIED"),
+			noWarning("hexpm/elixir"),
+			func(t *testing.T, res *generator.Result) {
+				want(t, "builder tag known", res.Data.BuilderTagKnown, true)
+			})},
+	// Versions the table does not know: the built-in Debian image, a warning by name, and a
+	// Dockerfile that says its tag is unverified.
+	{name: "image_tag_unknown", fixture: "phx18_postgres", answers: map[string]string{"target": "docker"},
+		mutate: withFile(".tool-versions", "elixir 1.16.3-otp-26\nerlang 26.2.5.6\n"),
+		facts: contractFacts(
+			wantWarning("no known hexpm/elixir tag for Elixir 1.16.3 with OTP 26.2.5.6: check https://hub.docker.com/r/hexpm/elixir/tags"),
+			wantFile("Dockerfile", "UNVERIFIED: phxdeploy knows no such builder tag"),
+			wantFile("Dockerfile", "ARG DEBIAN_VERSION=trixie-20260610-slim\n"),
+			func(t *testing.T, res *generator.Result) {
+				want(t, "builder tag known", res.Data.BuilderTagKnown, false)
+			})},
+	// A Debian image given for versions the table knows, but not with that image.
+	{name: "image_debian_not_known", fixture: "phx18_postgres",
+		answers: map[string]string{"target": "docker", "debian-version": "bookworm-20250101-slim"},
+		facts: contractFacts(
+			wantWarning("hexpm/elixir:1.18.4-erlang-28.0.2-debian-bookworm-20250101-slim is not a known tag"),
+			wantWarning("--debian-version trixie-20260223-slim"),
+			wantFile("Dockerfile", "UNVERIFIED"),
+			wantFile("Dockerfile", "ARG DEBIAN_VERSION=bookworm-20250101-slim\n"))},
+}
+
+func init() { scenarios = append(scenarios, imageScenarios...) }
