@@ -32,12 +32,14 @@ func wantNotInFile(path, part string) func(*testing.T, *generator.Result) {
 
 var imageScenarios = []scenario{
 	// .tool-versions pins Elixir 1.18.4 and OTP 28.0.2: the newest known tag is on trixie, and the
-	// runner is the Debian image of the same date.
+	// runner is the Debian image of the same date, both fully qualified for Podman.
 	{name: "image_tag_from_the_table", fixture: "phx18_postgres", answers: map[string]string{"target": "docker"},
 		facts: contractFacts(
 			wantFile("Dockerfile", "ARG DEBIAN_VERSION=trixie-20260223-slim\n"),
-			wantFile("Dockerfile", `ARG RUNNER_IMAGE="debian:${DEBIAN_VERSION}"`),
+			wantFile("Dockerfile", `ARG BUILDER_IMAGE="docker.io/hexpm/elixir:${ELIXIR_VERSION}-erlang-${OTP_VERSION}-debian-${DEBIAN_VERSION}"`),
+			wantFile("Dockerfile", `ARG RUNNER_IMAGE="docker.io/library/debian:${DEBIAN_VERSION}"`),
 			wantFile("Dockerfile", "The builder tag is one phxdeploy knows exists"),
+			wantFile("compose.yaml", "image: docker.io/library/postgres:17\n"),
 			wantNotInFile("Dockerfile", "UNVERIFIED"),
 			noWarning("hexpm/elixir"),
 			func(t *testing.T, res *generator.Result) {
