@@ -64,6 +64,26 @@ var imageScenarios = []scenario{
 			wantWarning("--debian-version trixie-20260223-slim"),
 			wantFile("Dockerfile", "UNVERIFIED"),
 			wantFile("Dockerfile", "ARG DEBIAN_VERSION=bookworm-20250101-slim\n"))},
+	// No assets/ to build, but static files in priv/static: they are digested, and the
+	// .dockerignore keeps priv/static/assets (nothing in the image would rebuild it).
+	{name: "image_static_files_without_assets", fixture: "phx18_noecto", answers: map[string]string{"target": "docker"},
+		mutate: both(without("assets"), withFile("priv/static/assets/app.css", "body { margin: 0 }\n")),
+		facts: contractFacts(
+			wantFile("Dockerfile", "RUN mix compile\n\n# No assets/ to build: the files in priv/static are digested for cache_static_manifest.\nRUN mix phx.digest\n"),
+			wantNotInFile(".dockerignore", "priv/static/assets"),
+			wantFile(".dockerignore", "**/priv/static/cache_manifest.json"),
+			func(t *testing.T, res *generator.Result) {
+				want(t, "priv/static", res.Project.PrivStatic, true)
+				want(t, "assets", res.Project.Assets, false)
+			})},
+	// Neither assets/ nor priv/static: nothing to digest.
+	{name: "image_no_static_files", fixture: "phx18_noecto", answers: map[string]string{"target": "docker"},
+		mutate: without("assets", "priv/static"),
+		facts: contractFacts(
+			wantNotInFile("Dockerfile", "phx.digest"),
+			func(t *testing.T, res *generator.Result) {
+				want(t, "priv/static", res.Project.PrivStatic, false)
+			})},
 }
 
 func init() { scenarios = append(scenarios, imageScenarios...) }

@@ -40,6 +40,7 @@ type Data struct {
 	AssetsInstall     string   `doc:"the command that installs the assets' packages, with their lock file"`
 	AssetsScript      string   `doc:"the command that runs package.json's deploy script ('' when it has none)"`
 	Priv              bool     `doc:"priv/ exists"`
+	PrivStatic        bool     `doc:"priv/static exists in the web app: the build digests it (mix phx.digest), assets/ or not"`
 	MixLock           bool     `doc:"mix.lock exists"`
 	RuntimeConfig     string   `doc:"the runtime config file: config/runtime.exs, or config/releases.exs in projects from Elixir 1.9-1.10"`
 	CompileConfigs    []string `doc:"config files compile time needs, relative to the root"`
@@ -162,7 +163,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		Umbrella: p.Umbrella, AppsPath: strings.TrimPrefix(p.AppsPath, "./"), Apps: p.Apps,
 		AppDir: p.AppDir(), WebDir: p.WebDir(), WebLib: p.WebLib(),
 		Assets: p.Assets, AssetsNpm: p.AssetsNpm, AssetsSetup: p.Aliases["assets.setup"], AssetsDeploy: p.Aliases["assets.deploy"],
-		PackageLock: p.PackageLock, Priv: p.Priv, MixLock: p.MixLock, CompileConfigs: p.CompileConfigs,
+		PackageLock: p.PackageLock, Priv: p.Priv, PrivStatic: p.PrivStatic, MixLock: p.MixLock, CompileConfigs: p.CompileConfigs,
 		HasReleasesConfig: p.HasReleasesConfig || p.Umbrella, ForceSSL: p.ForceSSL,
 
 		Name: name, Host: v.String("host"), Port: v.Int("port"), Database: v.String("database"),
