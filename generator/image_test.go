@@ -1,8 +1,14 @@
 package generator_test
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"gopkg.in/yaml.v3"
 
 	"github.com/phxdeploy/phxdeploy/generator"
 )
@@ -30,6 +36,84 @@ func wantNotInFile(path, part string) func(*testing.T, *generator.Result) {
 	}
 }
 
+var tini = []string{"/usr/bin/tini", "-s", "--"}
+
+// stageCommands reads, with BuildKit's parser, what each stage runs: its ENTRYPOINT and CMD
+// (inherited from the stage it is built FROM), and the packages apt-get installs in it.
+func stageCommands(t *testing.T, dockerfile []byte) map[string][3][]string {
+	t.Helper()
+	ast, err := parser.Parse(bytes.NewReader(dockerfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages, _, err := instructions.Parse(ast.AST, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][3][]string{} // stage -> entrypoint, cmd, installed packages
+	for _, st := range stages {
+		cur := out[st.BaseName]
+		for _, c := range st.Commands {
+			switch c := c.(type) {
+			case *instructions.EntrypointCommand:
+				cur[0], cur[1] = c.CmdLine, nil
+			case *instructions.CmdCommand:
+				cur[1] = c.CmdLine
+			case *instructions.RunCommand:
+				if line := strings.Join(c.CmdLine, " "); strings.Contains(line, "apt-get install") {
+					cur[2] = append(slices.Clone(cur[2]), strings.Fields(line)...)
+				}
+			}
+		}
+		out[st.Name] = cur
+	}
+	return out
+}
+
+// wantInit checks that every command the image runs goes through tini: the server in the runner
+// (and the Fly volume stage), and migrations in Compose, which give a command, not an
+// entrypoint. Fly's release_command runs through the image's ENTRYPOINT too.
+func wantInit(stages ...string) func(*testing.T, *generator.Result) {
+	return func(t *testing.T, res *generator.Result) {
+		t.Helper()
+		df := changed(res, "Dockerfile")
+		if df == nil {
+			t.Fatal("no Dockerfile written")
+		}
+		cmds := stageCommands(t, df.Content)
+		for _, st := range stages {
+			c, ok := cmds[st]
+			if !ok {
+				t.Errorf("no stage %q", st)
+				continue
+			}
+			if !slices.Equal(c[0], tini) || len(c[1]) == 0 {
+				t.Errorf("stage %s runs ENTRYPOINT %q CMD %q; want %q before a command", st, c[0], c[1], tini)
+			}
+			if !slices.Contains(c[2], "tini") {
+				t.Errorf("stage %s does not install tini: %q", st, c[2])
+			}
+		}
+		compose := changed(res, "compose.yaml")
+		if compose == nil || !res.Data.Ecto {
+			return
+		}
+		var doc struct {
+			Services map[string]struct {
+				Entrypoint []string `yaml:"entrypoint"`
+				Command    []string `yaml:"command"`
+			} `yaml:"services"`
+		}
+		if err := yaml.Unmarshal(compose.Content, &doc); err != nil {
+			t.Fatal(err)
+		}
+		m := doc.Services["migrate"]
+		if len(m.Entrypoint) > 0 || !slices.Equal(m.Command, res.Data.MigrateCommand) {
+			t.Errorf("compose's migrate service has entrypoint %q, command %q; want the command %q under the image's tini", m.Entrypoint, m.Command, res.Data.MigrateCommand)
+		}
+	}
+}
+
 var imageScenarios = []scenario{
 	// .tool-versions pins Elixir 1.18.4 and OTP 28.0.2: the newest known tag is on trixie, and the
 	// runner is the Debian image of the same date, both fully qualified for Podman.
@@ -42,9 +126,13 @@ var imageScenarios = []scenario{
 			wantFile("compose.yaml", "image: docker.io/library/postgres:17\n"),
 			wantNotInFile("Dockerfile", "UNVERIFIED"),
 			noWarning("hexpm/elixir"),
+			wantInit("runner"),
 			func(t *testing.T, res *generator.Result) {
 				want(t, "builder tag known", res.Data.BuilderTagKnown, true)
 			})},
+	// SQLite on Fly: the stage that hands the volume to the app user runs under tini too.
+	{name: "image_init_in_the_fly_volume_stage", fixture: "phx18_sqlite", answers: map[string]string{"target": "fly,docker"},
+		facts: contractFacts(wantInit("fly", "runner"))},
 	// Versions the table does not know: the built-in Debian image, a warning by name, and a
 	// Dockerfile that says its tag is unverified.
 	{name: "image_tag_unknown", fixture: "phx18_postgres", answers: map[string]string{"target": "docker"},
@@ -87,3 +175,41 @@ var imageScenarios = []scenario{
 }
 
 func init() { scenarios = append(scenarios, imageScenarios...) }
+
+// TestKeptDockerfileKeepsItsEntrypoint: the project's own Dockerfile has its own ENTRYPOINT:
+// Compose replaces it to migrate, and phxdeploy adds no init to an image it does not write. (Not
+// a golden scenario: those require a second run to find only identical files, and the kept
+// Dockerfile is reported as kept.)
+func TestKeptDockerfileKeepsItsEntrypoint(t *testing.T) {
+	dir := scenarioDir(t, scenario{fixture: "phx18_postgres", mutate: withFile("Dockerfile", `FROM docker.io/hexpm/elixir:1.18.4-erlang-28.0.2-debian-bookworm-20250630-slim AS build
+WORKDIR /app
+ENV MIX_ENV=prod
+COPY . .
+RUN mix local.hex --force && mix local.rebar --force && mix deps.get --only prod && mix release
+
+FROM docker.io/library/debian:bookworm-20250630-slim
+WORKDIR /srv
+COPY --from=build /app/_build/prod/rel/shop ./
+USER 10001
+ENTRYPOINT ["/srv/bin/shop"]
+CMD ["start"]
+`)})
+	res := dryRun(t, dir, map[string]string{"target": "docker"})
+	if len(res.Data.ImageInit) != 0 || !res.Data.KeptImage {
+		t.Errorf("kept image %v, init %q; want no init for an image phxdeploy does not write", res.Data.KeptImage, res.Data.ImageInit)
+	}
+	var doc struct {
+		Services map[string]map[string]any `yaml:"services"`
+	}
+	compose := changed(res, "compose.yaml")
+	if compose == nil {
+		t.Fatal("no compose.yaml")
+	}
+	if err := yaml.Unmarshal(compose.Content, &doc); err != nil {
+		t.Fatal(err)
+	}
+	m := doc.Services["migrate"]
+	if _, ok := m["command"]; ok || m["entrypoint"] == nil || !strings.HasPrefix(res.Data.MigrateCommand[0], "/srv/bin/") {
+		t.Errorf("migrate: %v; want the entrypoint replaced with %q", m, res.Data.MigrateCommand)
+	}
+}

@@ -96,6 +96,7 @@ type Data struct {
 	KeptImage            bool     `doc:"the targets run the image the project's own Dockerfile builds"`
 	ReleaseDir           string   `doc:"where the release is in the image, e.g. /app"`
 	MigrateCommand       []string `doc:"the command that runs migrations in the image (exec form)"`
+	ImageInit            []string `doc:"the image's ENTRYPOINT, an init (tini) that runs whatever command the image is given as its child; empty for the project's own Dockerfile"`
 	DistPort             int      `doc:"fixed Erlang distribution port"`
 	PreStopSeconds       int      `doc:"Kubernetes preStop pause"`
 	DrainSeconds         int      `doc:"time the endpoint drains after SIGTERM"`
@@ -240,6 +241,11 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	d.ReleaseDir, d.MigrateCommand = "/app", []string{"/app/bin/migrate"}
 	d.image(p)
 	if d.imageBuilt && !d.KeptImage {
+		// The release is not a good PID 1: it would keep zombies of its port programs and of
+		// epmd's launcher. tini reaps them and forwards signals; -s (subreaper) keeps that true
+		// where something else is PID 1 (Fly's init, docker run --init) and silences tini's
+		// warning there.
+		d.ImageInit = []string{"/usr/bin/tini", "-s", "--"}
 		var warning string
 		if d.BuilderTagKnown, warning = builderTag(d); warning != "" {
 			d.warnings = append(d.warnings, warning)
