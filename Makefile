@@ -3,7 +3,7 @@ GO ?= go
 BIN := bin/phxdeploy
 DEMO_DIR := _demo/shop
 
-.PHONY: build demo test golden bench vet clean fuzz
+.PHONY: build demo test golden bench vet clean fuzz tags
 
 build:
 	$(GO) build -o bin/ ./cmd/phxdeploy ./cmd/phxdeploy-lint
@@ -36,6 +36,12 @@ test: vet
 # committing.
 golden:
 	$(GO) test -count=1 ./generator ./cmd/phxdeploy -update
+
+# Refresh the table of known hexpm/elixir builder tags (generator/imagetags/hexpm-elixir.txt)
+# from Docker Hub; needs the network. PAIRS adds Elixir/OTP pairs (PAIRS=1.19.5-erlang-28.3.1).
+# Read `git diff generator/imagetags` before committing.
+tags:
+	$(GO) run ./internal/tagsrefresh $(PAIRS)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./cmd/phxdeploy ./generator/...

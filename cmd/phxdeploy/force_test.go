@@ -75,7 +75,7 @@ func TestForcePathsReplaceOnlyThoseNamed(t *testing.T) {
 				t.Error("a file --force did not name was replaced")
 			}
 			// With phxdeploy's Dockerfile, the others follow phxdeploy's image again.
-			if c := read(t, dir, "compose.yaml"); !strings.Contains(c, `entrypoint: ["/app/bin/migrate"]`) {
+			if c := read(t, dir, "compose.yaml"); !strings.Contains(c, `command: ["/app/bin/migrate"]`) {
 				t.Errorf("compose does not follow the Dockerfile that replaced the project's:\n%s", c)
 			}
 		})

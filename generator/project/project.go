@@ -33,8 +33,9 @@ type Project struct {
 
 	Assets      bool   `json:"assets"` // assets/ exists (in the web app for umbrellas)
 	AssetsBuild Assets `json:"assets_build"`
-	AssetsNpm   bool   `json:"assets_npm"` // assets/package.json exists: the build needs Node
-	Priv        bool   `json:"priv"`       // priv/ exists in the app that holds it
+	AssetsNpm   bool   `json:"assets_npm"`  // assets/package.json exists: the build needs Node
+	Priv        bool   `json:"priv"`        // priv/ exists in the app that holds it
+	PrivStatic  bool   `json:"priv_static"` // priv/static exists in the web app
 
 	// Deps are the dependencies mix.exs names and mix.lock locks.
 	Deps           []string        `json:"-"`
@@ -195,7 +196,7 @@ func Sample() *Project {
 		Endpoint: "ShopWeb.Endpoint", EndpointFile: "lib/shop_web/endpoint.ex",
 		Router: "ShopWeb.Router", RouterFile: "lib/shop_web/router.ex",
 		PhoenixMinor: "1.8", Database: "postgres", EctoSQL: true, DNSCluster: true, Bandit: true,
-		Assets: true, Priv: true, MixLock: true, ForceSSL: true, PlugVersion: "1.18.1",
+		Assets: true, Priv: true, PrivStatic: true, MixLock: true, ForceSSL: true, PlugVersion: "1.18.1",
 		CompileConfigs: []string{"config/config.exs", "config/prod.exs"},
 		Aliases:        map[string]bool{"assets.setup": true, "assets.deploy": true}}
 }

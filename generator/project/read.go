@@ -176,6 +176,7 @@ func Read(dir string, opts Options) (*Project, error) {
 	p.Assets = f.isDir(join(webDir, "assets"))
 	p.AssetsNpm = f.isFile(join(webDir, "assets", "package.json"))
 	p.Priv = f.isDir(join(p.AppDir(), "priv")) || f.isDir(join(webDir, "priv"))
+	p.PrivStatic = f.isDir(join(webDir, "priv", "static"))
 	p.PackageLock = f.isFile(join(webDir, "assets", "package-lock.json"))
 	p.RuntimeExs = f.isFile("config/runtime.exs")
 	p.ReleasesExs = !p.RuntimeExs && f.isFile("config/releases.exs")

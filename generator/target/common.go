@@ -8,11 +8,13 @@ import (
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/imagetags"
 	"github.com/phxdeploy/phxdeploy/generator/patch"
 	"github.com/phxdeploy/phxdeploy/generator/project"
 )
 
-// Built-in versions used when the project pins none; the tag must exist on Docker Hub.
+// Built-in versions used when the project pins none; the tag must be in imagetags' table (a test
+// checks), and DefaultDebian is the Debian image when the table has no tag for the versions.
 const (
 	DefaultElixir = "1.19.5"
 	DefaultOTP    = "28.3.1"
@@ -108,7 +110,7 @@ func (r *Registry) imageQuestions() []*answers.Question {
 		{Key: "otp-version", Title: "Erlang/OTP version of the builder image", Help: "Erlang/OTP version for the builder image", Kind: answers.KindString, Targets: images,
 			Default: versionDefault(func(p *project.Project) string { return p.OTPVersion }, DefaultOTP, 2), Validate: answers.Matches(versionRe, "version")},
 		{Key: "debian-version", Title: "Debian image tag (codename-date-slim)", Help: "Debian tag shared by the builder and runner images", Kind: answers.KindString, Targets: images,
-			Default: answers.Fixed(DefaultDebian), Validate: answers.Matches(debianRe, "Debian tag (e.g. trixie-20260610-slim)")},
+			Default: debianDefault, Validate: answers.Matches(debianRe, "Debian tag (e.g. trixie-20260610-slim)")},
 	}
 }
 
@@ -180,6 +182,31 @@ func versionDefault(pinned func(p *project.Project) string, builtin string, part
 			return v, answers.SourceDetected, true
 		}
 		return builtin, answers.SourceDefault, true
+	}
+}
+
+// debianDefault is the Debian image of the newest known hexpm/elixir tag for the builder's
+// Elixir and Erlang/OTP (answered before it), else the built-in one (NewData warns).
+func debianDefault(_ *project.Project, v *answers.Values) (string, string, bool) {
+	if tag, ok := imagetags.Newest(imagetags.Known(), v.String("elixir-version"), v.String("otp-version")); ok {
+		return tag.Debian(), answers.SourceDefault, true
+	}
+	return DefaultDebian, answers.SourceDefault, true
+}
+
+// builderTag checks the builder image against the table of known hexpm/elixir tags: whether it
+// is known, and when not, the warning that says so.
+func builderTag(d *Data) (known bool, warning string) {
+	tag := d.ElixirVersion + "-erlang-" + d.OTPVersion + "-debian-" + d.DebianVersion
+	known = slices.ContainsFunc(imagetags.Known(), func(t imagetags.Tag) bool { return t.String() == tag })
+	newest, ok := imagetags.Newest(imagetags.Known(), d.ElixirVersion, d.OTPVersion)
+	switch {
+	case known:
+		return true, ""
+	case !ok:
+		return false, fmt.Sprintf("no known %s tag for Elixir %s with OTP %s: check %s (the Dockerfile uses %s:%s, unverified; --elixir-version and --otp-version choose others)", imagetags.Repository, d.ElixirVersion, d.OTPVersion, imagetags.TagsPage, imagetags.Repository, tag)
+	default:
+		return false, fmt.Sprintf("%s:%s is not a known tag: check %s, or pass --debian-version %s (the newest known for Elixir %s with OTP %s)", imagetags.Repository, tag, imagetags.TagsPage, newest.Debian(), d.ElixirVersion, d.OTPVersion)
 	}
 }
 

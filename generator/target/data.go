@@ -40,6 +40,7 @@ type Data struct {
 	AssetsInstall     string   `doc:"the command that installs the assets' packages, with their lock file"`
 	AssetsScript      string   `doc:"the command that runs package.json's deploy script ('' when it has none)"`
 	Priv              bool     `doc:"priv/ exists"`
+	PrivStatic        bool     `doc:"priv/static exists in the web app: the build digests it (mix phx.digest), assets/ or not"`
 	MixLock           bool     `doc:"mix.lock exists"`
 	RuntimeConfig     string   `doc:"the runtime config file: config/runtime.exs, or config/releases.exs in projects from Elixir 1.9-1.10"`
 	CompileConfigs    []string `doc:"config files compile time needs, relative to the root"`
@@ -47,28 +48,29 @@ type Data struct {
 	ForceSSL          bool     `doc:"force_ssl is configured"`
 
 	// Answers.
-	Name          string `doc:"deploy name (Fly app, Kubernetes resources, systemd unit)"`
-	Host          string `doc:"public host (PHX_HOST)"`
-	Port          int    `doc:"HTTP port (PORT)"`
-	Database      string `doc:"postgres, mysql, sqlite, mssql or none"`
-	Ecto          bool   `doc:"a database is in use, through a repo the code defines"`
-	Clustering    bool   `doc:"nodes cluster"`
-	Libcluster    bool   `doc:"the project clusters with libcluster (kept as it is)"`
-	OwnNodeNames  bool   `doc:"the project names its nodes itself (vm.args): phxdeploy writes no env.sh"`
-	Region        string `doc:"Fly primary region"`
-	VMSize        string `doc:"Fly machine size"`
-	VMMemory      string `doc:"Fly machine memory"`
-	VolumeSize    int    `doc:"SQLite volume size in GB"`
-	Image         string `doc:"image reference (Kubernetes)"`
-	Namespace     string `doc:"Kubernetes namespace"`
-	Replicas      int    `doc:"Kubernetes replicas"`
-	ClusterDomain string `doc:"Kubernetes cluster domain (cluster.local unless the cluster was set up with another)"`
-	IngressClass  string `doc:"Kubernetes IngressClass of the Ingress ('' writes no Ingress)"`
-	InstallDir    string `doc:"systemd install directory"`
-	ServiceUser   string `doc:"systemd user"`
-	ElixirVersion string `doc:"builder Elixir version"`
-	OTPVersion    string `doc:"builder Erlang/OTP version"`
-	DebianVersion string `doc:"Debian tag of builder and runner"`
+	Name            string `doc:"deploy name (Fly app, Kubernetes resources, systemd unit)"`
+	Host            string `doc:"public host (PHX_HOST)"`
+	Port            int    `doc:"HTTP port (PORT)"`
+	Database        string `doc:"postgres, mysql, sqlite, mssql or none"`
+	Ecto            bool   `doc:"a database is in use, through a repo the code defines"`
+	Clustering      bool   `doc:"nodes cluster"`
+	Libcluster      bool   `doc:"the project clusters with libcluster (kept as it is)"`
+	OwnNodeNames    bool   `doc:"the project names its nodes itself (vm.args): phxdeploy writes no env.sh"`
+	Region          string `doc:"Fly primary region"`
+	VMSize          string `doc:"Fly machine size"`
+	VMMemory        string `doc:"Fly machine memory"`
+	VolumeSize      int    `doc:"SQLite volume size in GB"`
+	Image           string `doc:"image reference (Kubernetes)"`
+	Namespace       string `doc:"Kubernetes namespace"`
+	Replicas        int    `doc:"Kubernetes replicas"`
+	ClusterDomain   string `doc:"Kubernetes cluster domain (cluster.local unless the cluster was set up with another)"`
+	IngressClass    string `doc:"Kubernetes IngressClass of the Ingress ('' writes no Ingress)"`
+	InstallDir      string `doc:"systemd install directory"`
+	ServiceUser     string `doc:"systemd user"`
+	ElixirVersion   string `doc:"builder Elixir version"`
+	OTPVersion      string `doc:"builder Erlang/OTP version"`
+	DebianVersion   string `doc:"Debian tag of builder and runner"`
+	BuilderTagKnown bool   `doc:"the builder image's tag is in phxdeploy's table of known hexpm/elixir tags"`
 
 	// Derived values shared by several targets.
 	NetworkDatabase      bool     `doc:"the database is reached over the network (not SQLite)"`
@@ -97,6 +99,7 @@ type Data struct {
 	ReleaseDir           string   `doc:"where the release is in the image, e.g. /app"`
 	MigrateCommand       []string `doc:"the command that runs migrations in the image (exec form)"`
 	FlyMigrateCommand    []string `doc:"Fly's release_command: MigrateCommand, or its arguments when the image's ENTRYPOINT is the release's script"`
+	ImageInit            []string `doc:"the image's ENTRYPOINT, an init (tini) that runs whatever command the image is given as its child; empty for the project's own Dockerfile"`
 	DistPort             int      `doc:"fixed Erlang distribution port"`
 	PreStopSeconds       int      `doc:"Kubernetes preStop pause"`
 	DrainSeconds         int      `doc:"time the endpoint drains after SIGTERM"`
@@ -167,7 +170,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		Umbrella: p.Umbrella, AppsPath: strings.TrimPrefix(p.AppsPath, "./"), Apps: p.Apps,
 		AppDir: p.AppDir(), WebDir: p.WebDir(), WebLib: p.WebLib(),
 		Assets: p.Assets, AssetsNpm: p.AssetsNpm, AssetsSetup: p.Aliases["assets.setup"], AssetsDeploy: p.Aliases["assets.deploy"],
-		PackageLock: p.PackageLock, Priv: p.Priv, MixLock: p.MixLock, CompileConfigs: p.CompileConfigs,
+		PackageLock: p.PackageLock, Priv: p.Priv, PrivStatic: p.PrivStatic, MixLock: p.MixLock, CompileConfigs: p.CompileConfigs,
 		HasReleasesConfig: p.HasReleasesConfig || p.Umbrella, ForceSSL: p.ForceSSL,
 
 		Name: name, Host: v.String("host"), Port: v.Int("port"), Database: v.String("database"),
@@ -248,6 +251,17 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		d.FlyMigrateCommand = d.MigrateCommand
 	}
 	d.keptScripts(p)
+	if d.imageBuilt && !d.KeptImage {
+		// The release is not a good PID 1: it would keep zombies of its port programs and of
+		// epmd's launcher. tini reaps them and forwards signals; -s (subreaper) keeps that true
+		// where something else is PID 1 (Fly's init, docker run --init) and silences tini's
+		// warning there.
+		d.ImageInit = []string{"/usr/bin/tini", "-s", "--"}
+		var warning string
+		if d.BuilderTagKnown, warning = builderTag(d); warning != "" {
+			d.warnings = append(d.warnings, warning)
+		}
+	}
 	for _, t := range r.all() {
 		if t.Derive != nil {
 			t.Derive(d)

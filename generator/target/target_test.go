@@ -2,10 +2,12 @@ package target
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/imagetags"
 	"github.com/phxdeploy/phxdeploy/generator/project"
 )
 
@@ -36,5 +38,34 @@ func TestDefaultsAreValidatedLikeAnswers(t *testing.T) {
 	var usage *answers.UsageError
 	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "--name") || !strings.Contains(err.Error(), "pass --name") {
 		t.Fatalf("want a usage error asking for --name, got %v (name %q)", err, v.String("name"))
+	}
+}
+
+// TestDefaultImageIsKnown: the built-in versions name a builder tag in the table of known tags,
+// so that a project that pins nothing gets an image that exists.
+func TestDefaultImageIsKnown(t *testing.T) {
+	tag := DefaultElixir + "-erlang-" + DefaultOTP + "-debian-" + DefaultDebian
+	if !slices.ContainsFunc(imagetags.Known(), func(k imagetags.Tag) bool { return k.String() == tag }) {
+		t.Errorf("hexpm/elixir:%s, the built-in builder, is not in generator/imagetags/hexpm-elixir.txt", tag)
+	}
+}
+
+// TestDebianDefaultFollowsTheVersions: the Debian image is the newest known for the Elixir and
+// Erlang/OTP answered before it; for versions the table does not know, the built-in one.
+func TestDebianDefaultFollowsTheVersions(t *testing.T) {
+	for _, c := range []struct{ elixir, otp, want string }{
+		{"1.18.4", "28.0.2", "trixie-20260223-slim"},
+		{"1.16.3", "26.2.5", "bookworm-20240612-slim"},
+		{"1.13.4", "24.3.4.17", DefaultDebian},
+	} {
+		v := answers.NewValues()
+		v.Set("target", "docker", answers.SourceFlag)
+		p := &project.Project{Release: "x", App: "x", Database: "none", ElixirVersion: c.elixir, OTPVersion: c.otp}
+		if err := Default().Complete(p, v); err != nil {
+			t.Fatal(err)
+		}
+		if got := v.String("debian-version"); got != c.want {
+			t.Errorf("Elixir %s, OTP %s: --debian-version defaults to %q, want %q", c.elixir, c.otp, got, c.want)
+		}
 	}
 }

@@ -1,0 +1,89 @@
+package imagetags
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestKnownTable checks the embedded table: every line a slim Debian tag, no tag twice, in the
+// order `make tags` writes (so that a refresh shows only real changes in the diff).
+func TestKnownTable(t *testing.T) {
+	tags, err := ParseTable(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tags) < 20 {
+		t.Fatalf("%d tags; the table lost its content", len(tags))
+	}
+	seen := map[Tag]bool{}
+	for _, tag := range tags {
+		if seen[tag] {
+			t.Errorf("%s is listed twice", tag)
+		}
+		seen[tag] = true
+		if !slices.Contains(releases, tag.Release) {
+			t.Errorf("%s: unknown Debian release %q", tag, tag.Release)
+		}
+	}
+	sorted := slices.Clone(tags)
+	Sort(sorted)
+	for i := range tags {
+		if tags[i] != sorted[i] {
+			t.Errorf("line %d is %s; in make tags' order it is %s", i+1, tags[i], sorted[i])
+			break
+		}
+	}
+	if len(Known()) != len(tags) {
+		t.Errorf("Known() has %d tags, the table %d", len(Known()), len(tags))
+	}
+}
+
+func TestParse(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		ok bool
+	}{
+		{"1.18.4-erlang-27.3.4-debian-bookworm-20250520-slim", true},
+		{"1.18.4-erlang-27.3.4.16-debian-bookworm-20260803-slim", true},
+		{"1.18.4-erlang-27.3.4-debian-bookworm-20250520", false}, // not slim
+		{"1.18.4-erlang-27.3.4-alpine-3.22.1", false},
+		{"1.18-erlang-27.3.4-debian-bookworm-20250520-slim", false},
+		{"latest", false},
+	} {
+		tag, ok := Parse(c.in)
+		if ok != c.ok {
+			t.Errorf("Parse(%q) ok = %v", c.in, ok)
+		}
+		if ok && tag.String() != c.in {
+			t.Errorf("Parse(%q).String() = %q", c.in, tag)
+		}
+	}
+	if _, err := ParseTable("# header\n\n1.18.4-erlang-27.3.4-debian-bookworm-20250520-slim\nhexpm/elixir:latest\n"); err == nil || err.Error()[:7] != "line 4:" {
+		t.Errorf("a bad line: err = %v, want one naming line 4", err)
+	}
+}
+
+// TestNewest prefers the newest Debian release, then the newest image, of the exact versions.
+func TestNewest(t *testing.T) {
+	tags, err := ParseTable(`
+1.18.4-erlang-28.0.2-debian-bullseye-20260421-slim
+1.18.4-erlang-28.0.2-debian-trixie-20260223-slim
+1.18.4-erlang-28.0.2-debian-trixie-20250901-slim
+1.18.4-erlang-28.0.2-debian-bookworm-20260316-slim
+1.18.4-erlang-28.0.2.1-debian-trixie-20260610-slim
+1.18.3-erlang-28.0.2-debian-trixie-20260610-slim
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := Newest(tags, "1.18.4", "28.0.2")
+	if !ok || got.String() != "1.18.4-erlang-28.0.2-debian-trixie-20260223-slim" {
+		t.Errorf("Newest = %s, %v", got, ok)
+	}
+	if got.Debian() != "trixie-20260223-slim" {
+		t.Errorf("Debian() = %q", got.Debian())
+	}
+	if got, ok := Newest(tags, "1.18.4", "28.0"); ok {
+		t.Errorf("Newest for OTP 28.0 = %s; only an exact version matches", got)
+	}
+}
