@@ -60,7 +60,7 @@ func build() (*release, error) {
 		return nil, err
 	}
 	res, err := generator.Run(context.Background(), generator.Request{Dir: dir, Given: map[string]string{"target": "fly,systemd,k8s",
-		"image": "registry.example.com/demo:1.0.0", "host": "demo.example.com", "clustering": "false"}}, nil)
+		"image": "registry.example.com/demo:1.0.0", "host": "demo.example.com"}}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -239,4 +239,62 @@ func killMatching(match func(cmdline string) bool) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
 	}
+}
+
+// TestShortNamesOnAHostWithoutADot boots the release on a host whose name has no dot, in a UTS
+// and mount namespace the test creates (host name phxdvm, resolved by /etc/hosts as Debian's
+// installer writes it): a long name would be refused ("Hostname phxdvm is illegal"), so env.sh
+// gives a short name, and rpc, pid and stop reach the node.
+func TestShortNamesOnAHostWithoutADot(t *testing.T) {
+	r := buildRelease(t)
+	testtools.Require(t, "unshare", "util-linux")
+	if os.Geteuid() != 0 {
+		msg := "a UTS and mount namespace with another host name needs root"
+		if os.Getenv("PHXDEPLOY_REQUIRE_TOOLS") == "1" {
+			t.Fatal("PHXDEPLOY_REQUIRE_TOOLS=1: " + msg)
+		}
+		t.Skip("SKIPPED: " + msg)
+	}
+	hosts := filepath.Join(t.TempDir(), "hosts")
+	if err := os.WriteFile(hosts, []byte("127.0.0.1 localhost\n127.0.1.1 phxdvm\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Each command (the node, then rpc, pid and stop) runs in a namespace of its own with the
+	// same host name and hosts file, as on one host.
+	prefix := []string{"unshare", "--uts", "--mount", "sh", "-c",
+		`hostname phxdvm && mount --bind "$0" /etc/hosts && exec "$@"`, hosts}
+	n := r.start(t, prefix, map[string]string{
+		"SECRET_KEY_BASE": strings.Repeat("s", 64), "PHX_HOST": "demo.example.com", "PORT": strconv.Itoa(freePort(t)),
+		"RELEASE_COOKIE": cookie, "RELEASE_DIST_PORT": strconv.Itoa(freePort(t)),
+	})
+	t.Cleanup(func() { stopEPMD(r) })
+	if got := n.rpc(t, "IO.puts(node())", 45*time.Second); got != "demo@phxdvm" {
+		t.Fatalf("node name %q, want demo@phxdvm (a short name)", got)
+	}
+	pid := n.run(t, "pid")
+	if want := strconv.Itoa(n.cmd.Process.Pid); pid != want {
+		t.Errorf("bin/demo pid printed %q, want the VM's OS pid (bin/server ran as %s)", pid, want)
+	}
+	n.run(t, "stop")
+	select {
+	case <-n.done:
+	case <-time.After(r.grace):
+		t.Fatalf("bin/demo stop did not stop the node within %s", r.grace)
+	}
+}
+
+// run runs the release's script with args in the node's environment (and prefix) and returns
+// its output.
+func (n *node) run(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	argv := append(append(append([]string{}, n.prefix...), filepath.Join(n.rel.root, "bin", "demo")), args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = n.env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("bin/demo %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
 }

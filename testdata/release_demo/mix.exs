@@ -20,10 +20,12 @@ defmodule Demo.MixProject do
 
   # This project stands in for a Phoenix app in phxdeploy's end-to-end test: Hex cannot be
   # reached there, so it has Phoenix's config layout and an endpoint made of the standard
-  # library, and declares Phoenix only for an environment that is never built.
+  # library, and declares Phoenix only for an environment that is never built. dns_cluster is a
+  # stand-in of the same name and interface (stand_in/dns_cluster).
   defp deps do
     [
-      {:phoenix, path: "stand_in/phoenix", only: :phoenix_stand_in}
+      {:phoenix, path: "stand_in/phoenix", only: :phoenix_stand_in},
+      {:dns_cluster, path: "stand_in/dns_cluster"}
     ]
   end
 end

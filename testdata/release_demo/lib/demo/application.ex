@@ -6,6 +6,7 @@ defmodule Demo.Application do
   @impl true
   def start(_type, _args) do
     children = [
+      {DNSCluster, query: Application.get_env(:demo, :dns_cluster_query) || :ignore},
       DemoWeb.Endpoint
     ]
 
