@@ -105,6 +105,11 @@ func init() {
 			mutate: withFile("rel/env.sh.eex", hostnameEnvSh),
 			facts: keptFacts(
 				wantKept("rel/env.sh.eex", "port 9100"),
+				func(t *testing.T, res *generator.Result) {
+					if d := res.Report.Deployment.Distribution; d == nil || d.From != "the project's rel/env.sh.eex" || d.Port != 9100 {
+						t.Errorf("deployment contract: distribution %+v, want the project's env.sh on port 9100", d)
+					}
+				},
 				wantManual("rel/env.sh.eex", "k8s", "$(hostname -f)", "dns_cluster connects to <basename>@<pod IP>"),
 				wantNoManual("rel/env.sh.eex", "fly"), wantNoManual("rel/env.sh.eex", "docker"), wantNoManual("rel/env.sh.eex", "systemd"),
 				wantFile("deploy/k8s/networkpolicy.yaml", "port: 9100"),
@@ -124,6 +129,14 @@ func init() {
 			mutate:  withFile("Dockerfile", optImage),
 			facts: keptFacts(
 				wantKept("Dockerfile", "the release is in /opt/app", "uid 65534", "ELIXIR_IMAGE"),
+				func(t *testing.T, res *generator.Result) {
+					img := res.Report.Deployment.Image
+					if img == nil || img.From != "the project's Dockerfile" || img.ReleaseDir != "/opt/app" || img.UID != 65534 ||
+						strings.Join(img.Migrate, " ") != "/opt/app/bin/migrate" || strings.Join(img.FlyReleaseCommand, " ") != "eval Shop.Release.migrate" ||
+						strings.Join(img.Entrypoint, " ") != "/opt/app/bin/shop" || strings.Join(img.BuildArgs, " ") != "ELIXIR_IMAGE" {
+						t.Errorf("deployment contract: image %+v", img)
+					}
+				},
 				// its ENTRYPOINT is the release's script: Fly's release_command gives it arguments
 				wantFile("fly.toml", `release_command = "eval Shop.Release.migrate"`),
 				wantFile("compose.yaml", `entrypoint: ["/opt/app/bin/migrate"]`, `ELIXIR_IMAGE: "${ELIXIR_IMAGE:?`),

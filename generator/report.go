@@ -22,16 +22,20 @@ type Report struct {
 	Changes []Change         `json:"changes"`
 	// Environment is every variable the release reads, as the targets set it.
 	Environment []target.EnvVar `json:"environment"`
-	NextSteps   []target.Step   `json:"next_steps"`
-	Warnings    []string        `json:"warnings,omitempty"`
-	DryRun      bool            `json:"dry_run"`
-	ExitCode    int             `json:"exit_code"`
+	// Deployment is the contract every target renders from: release location, start and migrate
+	// commands, user, ports, node naming, build arguments, and where each comes from.
+	Deployment target.Deployment `json:"deployment"`
+	NextSteps  []target.Step     `json:"next_steps"`
+	Warnings   []string          `json:"warnings,omitempty"`
+	DryRun     bool              `json:"dry_run"`
+	ExitCode   int               `json:"exit_code"`
 }
 
 // newReport assembles the report for a plan.
 func newReport(reg *target.Registry, p *project.Project, v *answers.Values, d *target.Data, changes []Change, dryRun bool) *Report {
 	r := &Report{Project: p, Answers: reg.Questions().Report(v), Changes: changes, NextSteps: reg.NextSteps(p, d), DryRun: dryRun,
-		Warnings: append(append([]string{}, p.Warnings...), d.Warnings()...), Environment: d.EnvVars}
+		Warnings: append(append([]string{}, p.Warnings...), d.Warnings()...), Environment: d.EnvVars,
+		Deployment: d.Deployment(p)}
 	// A changed mix.exs needs its dependencies fetched before anything runs Mix (and mix.lock
 	// committed with it).
 	for _, c := range changes {
