@@ -128,6 +128,14 @@ func Validate(d *target.Data, changes []generator.Change, dir fs.FS, ex validate
 			out = append(out, [2]string{file, m})
 		}
 	}
+	// The build context: the .dockerignore must not leave out what the Dockerfile copies.
+	excluded, err := generator.ExcludedCopies(changes, dir)
+	if err != nil {
+		add("Dockerfile", err.Error())
+	}
+	for _, e := range excluded {
+		add(".dockerignore", e.String()+": the build would not find it")
+	}
 	k8s, units := map[string][]byte{}, map[string][]byte{}
 	elixirFiles := map[string][]byte{}
 	for _, c := range changes {
