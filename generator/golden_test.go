@@ -16,6 +16,7 @@ import (
 	"github.com/sebdah/goldie/v2"
 
 	"github.com/phxdeploy/phxdeploy/generator"
+	"github.com/phxdeploy/phxdeploy/generator/buildctx"
 	"github.com/phxdeploy/phxdeploy/generator/project"
 	"github.com/phxdeploy/phxdeploy/internal/lint"
 	"github.com/phxdeploy/phxdeploy/internal/refcheck"
@@ -429,10 +430,29 @@ func runScenario(t *testing.T, sc scenario) *output {
 		t.Fatal(err)
 	}
 	checkReferences(t, dir, res)
+	checkBuildContext(t, dir)
 	if !testing.Short() {
 		validateOutput(t, dir, res)
 	}
 	return out
+}
+
+// checkBuildContext reads the Dockerfile and .dockerignore as phxdeploy left them (checked even
+// in -short mode): the ignore file leaves out nothing the Dockerfile copies from the context.
+func checkBuildContext(t *testing.T, dir string) {
+	t.Helper()
+	df, err1 := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+	di, err2 := os.ReadFile(filepath.Join(dir, ".dockerignore"))
+	if err1 != nil || err2 != nil {
+		return // no image is built
+	}
+	excluded, err := buildctx.Check(df, di, os.DirFS(dir))
+	if err != nil {
+		t.Error(err)
+	}
+	for _, e := range excluded {
+		t.Errorf("%s: the build would not find it", e)
+	}
 }
 
 // checkReferences reads the project as phxdeploy left it: every module a written file names

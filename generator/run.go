@@ -155,6 +155,7 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	}
 	res.Report = newReport(reg, p, v, res.Data, res.Changes, req.DryRun)
 	res.Report.Warnings = append(res.Report.Warnings, hidden(root, res.Changes)...)
+	res.Report.Warnings = append(res.Report.Warnings, excludedCopyWarnings(root, res.Changes)...)
 	return res, nil
 }
 

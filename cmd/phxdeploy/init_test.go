@@ -271,3 +271,44 @@ func TestInitNotAPhoenixProject(t *testing.T) {
 		t.Errorf("files were written into a non-Phoenix project: %d entries", len(entries))
 	}
 }
+
+// A .dockerignore that leaves out what the Dockerfile copies breaks the build ("not found"):
+// the project's own, which phxdeploy keeps (a conflict), against phxdeploy's Dockerfile and a
+// template override that copies a file; and phxdeploy's, beside the project's own Dockerfile.
+func TestInitWarnsWhenDockerignoreExcludesACopy(t *testing.T) {
+	dir := fixture(t, "phx18_postgres")
+	writeFile(t, filepath.Join(dir, ".dockerignore"), "# mine\n_build\nrel\n/priv/\ndeploy\n")
+	writeFile(t, filepath.Join(dir, "deploy/acme-ca.crt"), "not a real certificate\n")
+	writeFile(t, filepath.Join(dir, ".phxdeploy/templates/docker/Dockerfile.tmpl"),
+		"{{ define \"runner_setup\" }}\nCOPY --chmod=0644 deploy/acme-ca.crt /usr/local/share/ca-certificates/acme-ca.crt\nRUN update-ca-certificates{{ end }}\n")
+	r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--dry-run")
+	for _, want := range []string{
+		"COPY priv: .dockerignore excludes it (priv): the project's .dockerignore, which phxdeploy leaves as it is, excludes what phxdeploy's Dockerfile copies",
+		"COPY rel: .dockerignore excludes it (rel)",
+		"COPY deploy/acme-ca.crt: .dockerignore excludes it (deploy)",
+		"remove that line from .dockerignore or add !deploy/acme-ca.crt after it",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the report lacks %q:\n%s%s", want, r.stdout, r.stderr)
+		}
+	}
+	if strings.Contains(r.stdout, "COPY lib: .dockerignore") {
+		t.Errorf("lib/ is not excluded, but reported:\n%s", r.stdout)
+	}
+
+	// The same ignores with --force: phxdeploy's .dockerignore replaces them, and nothing is
+	// left out.
+	r = run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--dry-run", "--force")
+	if strings.Contains(r.stdout, ".dockerignore excludes it") {
+		t.Errorf("phxdeploy's own .dockerignore excludes a COPY:\n%s", r.stdout)
+	}
+
+	// The project's own Dockerfile (kept) copies a file phxdeploy's .dockerignore leaves out.
+	dir = fixture(t, "phx18_postgres")
+	writeFile(t, filepath.Join(dir, "Dockerfile"), strings.Replace(ownImage, "COPY . .\n", "COPY . .\nCOPY tmp/seeds.sql /seeds.sql\n", 1))
+	writeFile(t, filepath.Join(dir, "tmp/seeds.sql"), "select 1;\n")
+	r = run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--dry-run")
+	if want := "COPY tmp/seeds.sql: .dockerignore excludes it (tmp): phxdeploy's .dockerignore excludes what the project's Dockerfile copies"; !strings.Contains(r.stdout, want) {
+		t.Errorf("the report lacks %q:\n%s%s", want, r.stdout, r.stderr)
+	}
+}

@@ -218,6 +218,12 @@ func TestTemplatesLintCatchesBrokenOverrides(t *testing.T) {
 		{"fly/fly.toml.tmpl", "app = \"{{ .Name }}\"\nkill_timout = \"5s\"\n", "kill_timout = \"5s\""},
 		{"docker/Dockerfile.tmpl", "{{ define \"runner_setup\" }}\nRUN apt-get update\nCMD /app/bin/server{{ end }}\n", "JSONArgsRecommended"},
 		{"docker/Dockerfile.tmpl", "{{ define \"labels\" }}\nlabel vendor=acme{{ end }}\n", "ConsistentInstructionCasing"},
+		// The build context: an ignore file that leaves out what phxdeploy's Dockerfile copies, and
+		// an override that copies a file phxdeploy's ignore file leaves out.
+		{"docker/dockerignore.tmpl", "_build\ndeps\nrel\n", "Dockerfile:50: COPY rel: .dockerignore excludes it (rel): the build would not find it"},
+		{"docker/dockerignore.tmpl", "_build\npriv/\n", "COPY priv: .dockerignore excludes it (priv)"},
+		{"docker/Dockerfile.tmpl", "{{ define \"runner_setup\" }}\nCOPY test/acme-ca.crt /usr/local/share/ca-certificates/acme-ca.crt{{ end }}\n",
+			"COPY test/acme-ca.crt: .dockerignore excludes it (test)"},
 	}
 	for _, c := range cases {
 		dir := t.TempDir()

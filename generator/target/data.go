@@ -80,6 +80,8 @@ type Data struct {
 	ProbeHeaders         bool     `doc:"health probes send headers that pass force_ssl"`
 	DataDir              string   `doc:"where SQLite keeps its database in containers"`
 	VolumeName           string   `doc:"Fly volume name"`
+	SwapSizeMB           int      `doc:"Fly swap_size_mb: 512 for machines of 1gb or less, else 0 (none)"`
+	SnapshotRetention    int      `doc:"days Fly keeps each daily snapshot of the SQLite volume"`
 	DatabaseURLExample   string   `doc:"an example DATABASE_URL"`
 	DatabasePort         int      `doc:"the network database's default port"`
 	HealthController     bool     `doc:"phxdeploy adds its health check (the project serves none a probe can reach)"`

@@ -13,15 +13,24 @@ import (
 
 var memoryRe = regexp.MustCompile(`^([1-9][0-9]{0,5})(mb|gb)$`)
 
-// validateMemory checks a Fly machine's memory: at least 256 MB, in steps of 256 MB.
-func validateMemory(s string) error {
+// memoryMB reads a Fly machine's memory (512mb, 1gb) in MB; 0 when it is not a memory size.
+func memoryMB(s string) int {
 	m := memoryRe.FindStringSubmatch(s)
 	if m == nil {
-		return fmt.Errorf("%q is not a memory size (e.g. 512mb, 1gb)", s)
+		return 0
 	}
 	mb, _ := strconv.Atoi(m[1])
 	if m[2] == "gb" {
 		mb *= 1024
+	}
+	return mb
+}
+
+// validateMemory checks a Fly machine's memory: at least 256 MB, in steps of 256 MB.
+func validateMemory(s string) error {
+	mb := memoryMB(s)
+	if mb == 0 {
+		return fmt.Errorf("%q is not a memory size (e.g. 512mb, 1gb)", s)
 	}
 	if mb < 256 || mb%256 != 0 {
 		return fmt.Errorf("%q: Fly machines take 256mb or more, in steps of 256mb", s)
@@ -31,6 +40,17 @@ func validateMemory(s string) error {
 
 // maxVolumeName is Fly's limit on volume names.
 const maxVolumeName = 30
+
+const (
+	// smallMachineMB and swapMB: a machine of 1gb or less gets 512 MB of swap (swap_size_mb),
+	// for the BEAM's memory spikes at boot and in the release command, which would otherwise
+	// get it OOM-killed.
+	smallMachineMB = 1024
+	swapMB         = 512
+	// snapshotRetention is how many days Fly keeps each daily snapshot of a volume: its default
+	// (fly volumes create --snapshot-retention, 1 to 60), written out so that it is seen.
+	snapshotRetention = 5
+)
 
 // fly deploys to Fly.io: fly.toml, with migrations as a release command (SQLite: at boot, on a
 // volume).
@@ -66,6 +86,10 @@ func fly() Target {
 			// phxdeploy's Dockerfile has the stage; the project's own does not
 			d.FlyVolumeStage = d.Database == "sqlite" && d.Selected("fly") && !d.KeptImage
 			d.VolumeName = volumeName(d.Name)
+			if mb := memoryMB(d.VMMemory); mb > 0 && mb <= smallMachineMB {
+				d.SwapSizeMB = swapMB
+			}
+			d.SnapshotRetention = snapshotRetention
 		},
 		NextSteps: func(_ *project.Project, d *Data) []Step {
 			env := d.EnvFor("fly")
@@ -83,9 +107,11 @@ func fly() Target {
 			deploy := "fly deploy" + d.buildArgWords()
 			if d.Database == "sqlite" {
 				return append(steps,
-					run(fmt.Sprintf("fly volumes create %s --app %s --region %s --size %d --yes", d.VolumeName, d.Name, d.Region, d.VolumeSize)),
+					run(fmt.Sprintf("fly volumes create %s --app %s --region %s --size %d --snapshot-retention %d --yes", d.VolumeName, d.Name, d.Region, d.VolumeSize, d.SnapshotRetention)),
 					say("one machine: the SQLite volume lives on one host"),
-					run(deploy+" --ha=false"))
+					run(deploy+" --ha=false"),
+					say("Fly snapshots the volume daily and keeps each snapshot %d days; a snapshot taken while SQLite writes is no consistent backup: keep one with Litestream or sqlite3's .backup (--extra-packages sqlite3). The snapshots: %s",
+						d.SnapshotRetention, listSnapshots(d.Name)))
 			}
 			return append(steps, run(deploy))
 		},
@@ -93,6 +119,11 @@ func fly() Target {
 			return fmt.Sprintf(`use Cluster.Strategy.DNSPoll with query: "%s.internal" and node_basename: "%s" (the node name rel/env.sh.eex sets once RELEASE_COOKIE is a secret)`, d.Name, d.Name)
 		},
 	}
+}
+
+// listSnapshots is a command that lists the snapshots of every volume of the app.
+func listSnapshots(app string) string {
+	return fmt.Sprintf("for v in $(fly volumes list --app %s --json | jq -r '.[].id'); do fly volumes snapshots list \"$v\"; done", app)
 }
 
 func volumeName(name string) string { return strings.ReplaceAll(name, "-", "_") + "_data" }

@@ -4,15 +4,12 @@
 package lint
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
 	"testing/fstest"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/phxdeploy/phxdeploy/generator"
 	"github.com/phxdeploy/phxdeploy/generator/engine"
@@ -131,6 +128,14 @@ func Validate(d *target.Data, changes []generator.Change, dir fs.FS, ex validate
 			out = append(out, [2]string{file, m})
 		}
 	}
+	// The build context: the .dockerignore must not leave out what the Dockerfile copies.
+	excluded, err := generator.ExcludedCopies(changes, dir)
+	if err != nil {
+		add("Dockerfile", err.Error())
+	}
+	for _, e := range excluded {
+		add(".dockerignore", e.String()+": the build would not find it")
+	}
 	k8s, units := map[string][]byte{}, map[string][]byte{}
 	elixirFiles := map[string][]byte{}
 	for _, c := range changes {
@@ -146,13 +151,8 @@ func Validate(d *target.Data, changes []generator.Change, dir fs.FS, ex validate
 				PortVar: d.Env["PORT"], DatabasePathVar: d.Env["DATABASE_PATH"]})...)
 		case strings.HasPrefix(c.Path, "deploy/k8s/"):
 			k8s[strings.TrimPrefix(c.Path, "deploy/k8s/")] = c.Content
-		case c.Path == "compose.yaml":
-			var doc map[string]any
-			dec := yaml.NewDecoder(bytes.NewReader(c.Content))
-			dec.KnownFields(true)
-			if err := dec.Decode(&doc); err != nil {
-				add(c.Path, err.Error())
-			}
+		case c.Path == d.ComposeFile:
+			add(c.Path, validate.Compose(c.Path, c.Content)...)
 		case strings.HasSuffix(c.Path, ".ex") || strings.HasSuffix(c.Path, ".exs"):
 			elixirFiles[c.Path] = c.Content
 		case strings.HasPrefix(c.Path, "rel/overlays/bin/"):

@@ -9,7 +9,8 @@ import (
 )
 
 // FlyConfig mirrors the keys flyctl's internal/appconfig accepts in fly.toml (see its
-// testdata/full-reference.toml). Decoding with unknown fields disallowed catches misspelt or
+// testdata/full-reference.toml; checked against flyctl's config.go and service.go and fly-go's
+// MachineGuest in August 2026). Decoding with unknown fields disallowed catches misspelt or
 // invented keys that flyctl would silently ignore.
 type FlyConfig struct {
 	App            string            `toml:"app"`
@@ -33,18 +34,24 @@ type FlyConfig struct {
 	Metrics        []map[string]any  `toml:"metrics"`
 	Restart        []FlyRestart      `toml:"restart"`
 	HostDedication string            `toml:"host_dedication_id"`
+	MachineConfig  string            `toml:"machine_config"`
+	Container      string            `toml:"container"`
+	MachineChecks  []map[string]any  `toml:"machine_checks"`
 }
 
 type FlyBuild struct {
-	Builder     string            `toml:"builder"`
-	Args        map[string]string `toml:"args"`
-	Buildpacks  []string          `toml:"buildpacks"`
-	Image       string            `toml:"image"`
-	Settings    map[string]any    `toml:"settings"`
-	Builtin     string            `toml:"builtin"`
-	Dockerfile  string            `toml:"dockerfile"`
-	Ignorefile  string            `toml:"ignorefile"`
-	BuildTarget string            `toml:"build-target"`
+	Builder          string            `toml:"builder"`
+	Args             map[string]string `toml:"args"`
+	Buildpacks       []string          `toml:"buildpacks"`
+	Image            string            `toml:"image"`
+	Settings         map[string]any    `toml:"settings"`
+	Builtin          string            `toml:"builtin"`
+	Dockerfile       string            `toml:"dockerfile"`
+	Ignorefile       string            `toml:"ignorefile"`
+	BuildTarget      string            `toml:"build-target"`
+	Compose          map[string]any    `toml:"compose"`
+	Compression      string            `toml:"compression"`
+	CompressionLevel *int              `toml:"compression_level"`
 }
 
 type FlyDeploy struct {
@@ -62,6 +69,7 @@ type FlyMount struct {
 	Destination             string   `toml:"destination"`
 	InitialSize             string   `toml:"initial_size"`
 	SnapshotRetention       *int     `toml:"snapshot_retention"`
+	ScheduledSnapshots      *bool    `toml:"scheduled_snapshots"`
 	AutoExtendSizeThreshold int      `toml:"auto_extend_size_threshold"`
 	AutoExtendSizeIncrement string   `toml:"auto_extend_size_increment"`
 	AutoExtendSizeLimit     string   `toml:"auto_extend_size_limit"`
@@ -69,16 +77,17 @@ type FlyMount struct {
 }
 
 type FlyHTTPService struct {
-	InternalPort       int             `toml:"internal_port"`
-	ForceHTTPS         bool            `toml:"force_https"`
-	AutoStopMachines   any             `toml:"auto_stop_machines"` // "off", "stop", "suspend" (formerly a bool)
-	AutoStartMachines  *bool           `toml:"auto_start_machines"`
-	MinMachinesRunning *int            `toml:"min_machines_running"`
-	Processes          []string        `toml:"processes"`
-	Concurrency        *FlyConcurrency `toml:"concurrency"`
-	TLSOptions         map[string]any  `toml:"tls_options"`
-	HTTPOptions        map[string]any  `toml:"http_options"`
-	Checks             []FlyHTTPCheck  `toml:"checks"`
+	InternalPort       int              `toml:"internal_port"`
+	ForceHTTPS         bool             `toml:"force_https"`
+	AutoStopMachines   any              `toml:"auto_stop_machines"` // "off", "stop", "suspend" (formerly a bool)
+	AutoStartMachines  *bool            `toml:"auto_start_machines"`
+	MinMachinesRunning *int             `toml:"min_machines_running"`
+	Processes          []string         `toml:"processes"`
+	Concurrency        *FlyConcurrency  `toml:"concurrency"`
+	TLSOptions         map[string]any   `toml:"tls_options"`
+	HTTPOptions        map[string]any   `toml:"http_options"`
+	Checks             []FlyHTTPCheck   `toml:"checks"`
+	MachineChecks      []map[string]any `toml:"machine_checks"`
 }
 
 type FlyConcurrency struct {
@@ -108,14 +117,18 @@ type FlyFile struct {
 }
 
 type FlyVM struct {
-	Size      string   `toml:"size"`
-	Memory    string   `toml:"memory"`
-	CPUKind   string   `toml:"cpu_kind"`
-	CPUs      int      `toml:"cpus"`
-	MemoryMB  int      `toml:"memory_mb"`
-	GPUs      int      `toml:"gpus"`
-	GPUKind   string   `toml:"gpu_kind"`
-	Processes []string `toml:"processes"`
+	Size             string   `toml:"size"`
+	Memory           string   `toml:"memory"`
+	CPUKind          string   `toml:"cpu_kind"`
+	CPUs             int      `toml:"cpus"`
+	MemoryMB         int      `toml:"memory_mb"`
+	GPUs             int      `toml:"gpus"`
+	GPUKind          string   `toml:"gpu_kind"`
+	MaxMemoryMB      int      `toml:"max_memory_mb"`
+	HostDedicationID string   `toml:"host_dedication_id"`
+	PersistRootfs    string   `toml:"persist_rootfs"`
+	KernelArgs       []string `toml:"kernel_args"`
+	Processes        []string `toml:"processes"`
 }
 
 type FlyStatic struct {
@@ -190,6 +203,14 @@ func Fly(content []byte, want FlyExpectations) []string {
 			bad("SQLite needs exactly one [[mounts]] volume, found %d", len(cfg.Mounts))
 		} else if path := cfg.Env[orDefault(want.DatabasePathVar, "DATABASE_PATH")]; path == "" || !hasDirPrefix(path, cfg.Mounts[0].Destination) {
 			bad("%s %q is not under the volume mounted at %q", orDefault(want.DatabasePathVar, "DATABASE_PATH"), path, cfg.Mounts[0].Destination)
+		}
+	}
+	if cfg.SwapSizeMB != nil && *cfg.SwapSizeMB <= 0 {
+		bad("swap_size_mb = %d: give a size in MB, or leave the key out", *cfg.SwapSizeMB)
+	}
+	for _, m := range cfg.Mounts {
+		if r := m.SnapshotRetention; r != nil && (*r < 1 || *r > 60) {
+			bad("[[mounts]] %s: snapshot_retention = %d, but Fly keeps snapshots 1 to 60 days", m.Source, *r)
 		}
 	}
 	for k := range cfg.Env {
