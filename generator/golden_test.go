@@ -403,7 +403,9 @@ func runScenario(t *testing.T, sc scenario) *output {
 	for _, c := range res.Changes {
 		switch c.Action {
 		case generator.Create, generator.Patch:
-			out.files = append(out.files, c)
+			if !c.Bookkeeping { // merge bases: copies of files shown already
+				out.files = append(out.files, c)
+			}
 		case generator.Conflict, generator.Overwrite:
 			t.Errorf("%s: %s; scenarios must not conflict", c.Path, c.Action)
 		}

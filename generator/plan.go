@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"slices"
 
+	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/engine"
 	"github.com/phxdeploy/phxdeploy/generator/patch"
 	"github.com/phxdeploy/phxdeploy/generator/project"
@@ -25,7 +26,15 @@ const (
 	Patch     Action = "patch"     // the file is edited in place
 	Manual    Action = "manual"    // phxdeploy cannot edit the file safely; Snippet says what to do
 	Kept      Action = "kept"      // the project's own file, which the other files follow; Reason says how
+	// update's actions, from the merge base phxdeploy keeps of each file it rendered:
+	Update  Action = "update"  // untouched since phxdeploy wrote it; replaced with the new rendering
+	Merge   Action = "merge"   // edited by the user and changed by phxdeploy, without overlap: merged
+	Yours   Action = "yours"   // edited by the user; phxdeploy's version has not changed: left as it is
+	Deleted Action = "deleted" // deleted since phxdeploy wrote it: stays deleted (unless --force)
 )
+
+// SavedAnswersFile is where the answers a person chose are kept.
+const SavedAnswersFile = answers.SavedFile
 
 // Change is one entry of a plan.
 type Change struct {
@@ -36,15 +45,33 @@ type Change struct {
 	Old     []byte      `json:"-"` // the existing content, if any
 	Reason  string      `json:"reason,omitempty"`
 	Snippet string      `json:"snippet,omitempty"`
+	// Merged: a conflict update wrote anyway, with conflict markers (or the user's version with
+	// phxdeploy's other changes, the overlapping ones in a .rej file beside it).
+	Merged bool `json:"merged,omitempty"`
+	// Unresolved: the file still has the conflict markers of an earlier update.
+	Unresolved bool `json:"unresolved,omitempty"`
+	// Bookkeeping: phxdeploy's own record (a merge base), not shown in reports and diffs.
+	Bookkeeping bool `json:"-"`
 }
 
 // Writes reports whether Apply writes this change.
 func (c *Change) Writes() bool {
-	return c.Action == Create || c.Action == Overwrite || c.Action == Patch
+	switch c.Action {
+	case Create, Overwrite, Patch, Update, Merge:
+		return true
+	case Conflict:
+		return c.Merged
+	}
+	return false
 }
 
 // PlanOptions adjust how existing files are treated.
 type PlanOptions struct {
+	// Update merges each rendered file with the user's version, from the base kept of it
+	// (phxdeploy update); Conflict is how overlapping changes are left.
+	Update   bool
+	Conflict ConflictStyle
+
 	Force bool     // replace differing files instead of reporting a conflict
 	Paths []string // replace these files only (--force with paths)
 }
@@ -93,7 +120,21 @@ func Plan(reg *target.Registry, p *project.Project, d *target.Data, eng *engine.
 			}
 			content = []byte(out.Content)
 		}
-		changes = append(changes, compare(dest, old, exists, content, f.Mode, opts))
+		var cs []Change
+		if opts.Update {
+			cs = updateChange(root, dest, old, exists, content, f.Mode, opts)
+		} else {
+			cs = []Change{compare(dest, old, exists, content, f.Mode, opts)}
+			if cs[0].Action == Conflict {
+				if _, ok := readBase(root, dest); ok {
+					cs[0].Reason = "edited since phxdeploy wrote it: phxdeploy update merges the new version with yours"
+				}
+			}
+		}
+		changes = append(changes, cs...)
+		if b := baseChange(root, cs[0], content); b != nil {
+			changes = append(changes, *b)
+		}
 	}
 	for _, e := range reg.Edits(p, d) {
 		file := e.Path(p, d)

@@ -27,13 +27,24 @@ type Report struct {
 	Deployment target.Deployment `json:"deployment"`
 	NextSteps  []target.Step     `json:"next_steps"`
 	Warnings   []string          `json:"warnings,omitempty"`
-	DryRun     bool              `json:"dry_run"`
-	ExitCode   int               `json:"exit_code"`
+	// Bases counts the merge bases written under .phxdeploy/base (not listed in Changes).
+	Bases    int  `json:"bases_written"`
+	DryRun   bool `json:"dry_run"`
+	ExitCode int  `json:"exit_code"`
 }
 
 // newReport assembles the report for a plan.
 func newReport(reg *target.Registry, p *project.Project, v *answers.Values, d *target.Data, changes []Change, dryRun bool) *Report {
-	r := &Report{Project: p, Answers: reg.Questions().Report(v), Changes: changes, NextSteps: reg.NextSteps(p, d), DryRun: dryRun,
+	var shown []Change
+	bases := 0
+	for _, c := range changes {
+		if c.Bookkeeping {
+			bases++
+			continue
+		}
+		shown = append(shown, c)
+	}
+	r := &Report{Project: p, Answers: reg.Questions().Report(v), Changes: shown, Bases: bases, NextSteps: reg.NextSteps(p, d), DryRun: dryRun,
 		Warnings: append(append([]string{}, p.Warnings...), d.Warnings()...), Environment: d.EnvVars,
 		Deployment: d.Deployment(p)}
 	// A changed mix.exs needs its dependencies fetched before anything runs Mix (and mix.lock
@@ -75,8 +86,8 @@ func (r *Report) WriteText(w io.Writer) {
 			for _, line := range strings.Split(strings.TrimRight(c.Snippet, "\n"), "\n") {
 				fmt.Fprintf(w, "    %s\n", Printable(line))
 			}
-		case c.Action == Kept:
-			fmt.Fprintf(w, "\nkept: %s: %s\n", Printable(c.Path), Printable(c.Reason))
+		case c.Action == Kept, c.Action == Yours, c.Action == Deleted, c.Action == Conflict && (c.Merged || c.Unresolved):
+			fmt.Fprintf(w, "\n%s: %s: %s\n", c.Action, Printable(c.Path), Printable(c.Reason))
 		case c.Action == Conflict && c.Old == nil:
 			fmt.Fprintf(w, "\nconflict: %s: %s\n", Printable(c.Path), Printable(c.Reason))
 		}
@@ -94,7 +105,12 @@ func (r *Report) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  %s\n", Printable(warning))
 		}
 	}
-	conflicts := Counts(r.Changes)[Conflict]
+	conflicts := 0
+	for _, c := range r.Changes {
+		if c.Action == Conflict && !c.Merged && !c.Unresolved {
+			conflicts++
+		}
+	}
 	if conflicts > 0 {
 		fmt.Fprintf(w, "\n%d file(s) differ from what phxdeploy would write and were left untouched. Review them with --dry-run; replace them with --force.\n", conflicts)
 	}
@@ -162,7 +178,7 @@ func abbreviate(names []string, n int) string {
 // WriteDiff prints a unified diff for every change that writes or is in conflict.
 func WriteDiff(w io.Writer, changes []Change) error {
 	for _, c := range changes {
-		if !c.Writes() && c.Action != Conflict {
+		if !c.Writes() && c.Action != Conflict || c.Bookkeeping {
 			continue
 		}
 		name := Printable(c.Path)
@@ -178,7 +194,7 @@ func WriteDiff(w io.Writer, changes []Change) error {
 			fmt.Fprintf(w, "# conflict: %s: %s\n", name, Printable(c.Reason))
 			continue
 		}
-		if c.Action == Conflict {
+		if c.Action == Conflict && !c.Merged {
 			fmt.Fprintf(w, "# conflict: %s (what --force would write)\n", name)
 		}
 		if _, err := io.WriteString(w, printableLines(diff)); err != nil {

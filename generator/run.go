@@ -47,6 +47,10 @@ type Request struct {
 	Force  bool     // replace differing files
 	Forced []string // replace these files only (--force with paths)
 	DryRun bool     // plan and report, write nothing
+	// Update re-renders with the saved answers and merges each file phxdeploy wrote with the
+	// user's version (phxdeploy update); Conflict is how overlapping changes are left.
+	Update   bool
+	Conflict ConflictStyle
 	// Resolve, when set, is asked about each file that differs from what phxdeploy would write
 	// (a conflict, or a file the project keeps): true replaces it. Not asked in a dry run.
 	Resolve func(Change) (bool, error)
@@ -94,6 +98,11 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if req.Update {
+		if _, err := os.Stat(filepath.Join(p.Dir, filepath.FromSlash(SavedAnswersFile))); err != nil {
+			return nil, &answers.UsageError{Msg: fmt.Sprintf("%s has no %s: phxdeploy update re-renders what init wrote, with its answers; run phxdeploy init first", p.Dir, SavedAnswersFile)}
+		}
+	}
 	layers, err := engine.Layers(p.Dir, req.TemplateDirs, req.Layers...)
 	if err != nil {
 		return nil, err
@@ -104,14 +113,14 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Project: p, Values: v, Warnings: eng.StaleOverrides()}
+	res := &Result{Project: p, Values: v, Warnings: append(eng.StaleOverrides(), staleSaved(reg.Questions(), p, v)...)}
 	dir, err := safefs.Open(p.Dir)
 	if err != nil {
 		return nil, err
 	}
 	defer dir.Close()
 	root := dir.FS()
-	opts := PlanOptions{Force: req.Force, Paths: req.Forced}
+	opts := PlanOptions{Force: req.Force, Paths: req.Forced, Update: req.Update, Conflict: req.Conflict}
 	asked := map[string]bool{}
 	for {
 		// phxdeploy's files replace the project's: the targets follow them instead
@@ -138,7 +147,11 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	if err := forcedExist(req.Forced, res.Changes); err != nil {
 		return nil, err
 	}
-	if c, ok := answersChange(root, reg.Questions().Saved(v)); ok {
+	record := []string{"made by phxdeploy " + Version()}
+	for _, l := range eng.LayerRecords() {
+		record = append(record, "with the templates of "+l)
+	}
+	if c, ok := answersChange(root, reg.Questions().Saved(v, record)); ok {
 		res.Changes = append(res.Changes, c)
 	}
 	if ctx.Err() != nil {
@@ -225,13 +238,19 @@ func Answers(reg *target.Registry, p *project.Project, req Request, ask Asker) (
 			if _, given := v.Get(q.Key); given || (q.Key != "target" && !q.Needed(p, v)) || q.Ask != nil && !q.Ask(p, v) {
 				continue
 			}
-			def, _, _ := v.DefaultFor(q, p)
+			def, defSource, hasDef := v.DefaultFor(q, p)
 			answer, err := ask.Ask(q, def)
 			if err != nil {
 				return nil, err
 			}
 			if err := q.Validate(answer); err != nil {
 				return nil, &answers.UsageError{Msg: fmt.Sprintf("--%s: %v", q.Key, err)}
+			}
+			if hasDef && answer == def {
+				// Enter on the proposed value chose nothing: it stays detected (or defaulted,
+				// or saved) and is not saved, so that it follows the project later.
+				v.Set(q.Key, answer, defSource)
+				continue
 			}
 			v.Set(q.Key, answer, answers.SourcePrompt)
 		}
@@ -240,6 +259,23 @@ func Answers(reg *target.Registry, p *project.Project, req Request, ask Asker) (
 		return nil, err
 	}
 	return v, nil
+}
+
+// staleSaved reports saved answers that differ from what phxdeploy now detects in the project
+// (a .tool-versions that moved to a new Elixir while answers.yaml keeps the old one).
+func staleSaved(table answers.Table, p *project.Project, v *answers.Values) []string {
+	var out []string
+	for _, q := range table {
+		val, ok := v.Get(q.Key)
+		if !ok || v.Source(q.Key) != answers.SourceSaved || !q.Needed(p, v) {
+			continue
+		}
+		if detected, src, ok := q.Default(p, v); ok && src == answers.SourceDetected && detected != val {
+			out = append(out, fmt.Sprintf("%s keeps %s: %s, but the project now says %s: pass --%s %s to take it, or delete the line to follow the project",
+				answers.SavedFile, q.Key, val, detected, q.Key, detected))
+		}
+	}
+	return out
 }
 
 // answersChange is the change that saves the answers: created, kept identical, or updated in
@@ -342,7 +378,7 @@ func hidden(root fs.FS, changes []Change) []string {
 	}
 	var out []string
 	for _, c := range changes {
-		if c.Action != Create {
+		if c.Action != Create || c.Bookkeeping { // a base is hidden when its file is: said once
 			continue
 		}
 		if pattern := patch.Ignored(string(gi), c.Path); pattern != "" {

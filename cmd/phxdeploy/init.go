@@ -35,6 +35,11 @@ type InitOptions struct {
 	Forced     []string // replace these files, the project's own ones too (--force PATH,...)
 	JSON       bool
 	Accessible bool
+	// Update merges with the user's versions (phxdeploy update); Conflict is how overlapping
+	// changes are left (markers or rej).
+	Update   bool
+	Conflict string
+	Check    bool // init --check: phxdeploy check
 
 	// Answers given as flags, by question key.
 	Given map[string]string
@@ -87,6 +92,7 @@ answers without a default must then be given as flags.`,
 	f.StringSliceVar(&opts.Forced, "force", nil, "replace files that differ from what phxdeploy would write: all of them (--force), or the paths given (--force Dockerfile,fly.toml), the project's own Dockerfile and env.sh too")
 	f.Lookup("force").NoOptDefVal = forceAll
 	f.BoolVar(&opts.JSON, "json", false, "print the result as one JSON object")
+	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 when an update would change the project (as phxdeploy check)")
 	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
 	f.StringArrayVar(&opts.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: the PHXDEPLOY_TEMPLATES path list)")
 	for _, q := range target.Default().Questions() {
@@ -213,11 +219,14 @@ func interruptible() (context.Context, func()) {
 }
 
 func runInit(opts *InitOptions) error {
+	if opts.Check {
+		return runCheck(opts)
+	}
 	ios := opts.IO
 	ctx, stop := interruptible()
 	defer stop()
 	var ask generator.Asker
-	if ios.Interactive() && !opts.Yes {
+	if ios.Interactive() && !opts.Yes && !opts.Update {
 		pr := ios.Prompter
 		if pr == nil {
 			pr = &huhPrompter{in: ios.In, out: ios.ErrOut, accessible: accessible(opts)}
@@ -231,6 +240,7 @@ func runInit(opts *InitOptions) error {
 	req := generator.Request{
 		Dir: opts.Dir, Release: opts.Release, Endpoint: opts.Endpoint, Given: opts.Given, TemplateDirs: dirs,
 		Force: opts.Force, Forced: opts.Forced, DryRun: opts.DryRun,
+		Update: opts.Update, Conflict: generator.ConflictStyle(opts.Conflict),
 	}
 	if a, ok := ask.(asker); ok && !opts.Force {
 		req.Resolve = a.Resolve

@@ -193,3 +193,36 @@ func TestAccessibleMultiSelectStopsAtEndOfInput(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut.String())
 	}
 }
+
+// Enter on a proposed value chooses nothing: answers.yaml keeps only what the person changed, so
+// that a detected value follows the project later; a saved answer the project has moved away
+// from is reported.
+func TestSavedAnswersAreOnlyWhatAPersonChose(t *testing.T) {
+	dir := fixture(t, "phx18_postgres")
+	p := &scripted{answers: map[string]string{"Deployment targets": "docker", "Public host": "shop.example.org"}}
+	if r := runTTY(t, p, "init", "--dir", dir, "--port", "4100"); r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	saved, err := os.ReadFile(filepath.Join(dir, ".phxdeploy", "answers.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`target: "docker"`, `host: "shop.example.org"`, `port: "4100"`} {
+		if !strings.Contains(string(saved), want) {
+			t.Errorf("answers.yaml lacks %s:\n%s", want, saved)
+		}
+	}
+	for _, unwanted := range []string{"elixir-version", "otp-version", "name:", "database"} {
+		if strings.Contains(string(saved), unwanted) {
+			t.Errorf("answers.yaml saved %s, which the person only confirmed:\n%s", unwanted, saved)
+		}
+	}
+	// The project moves to a new Elixir; a saved (chosen) older one is reported.
+	if err := os.WriteFile(filepath.Join(dir, ".phxdeploy", "answers.yaml"), append(saved, []byte("elixir-version: \"1.17.3\"\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "init", "--dir", dir, "--yes")
+	if !strings.Contains(r.stderr, "keeps elixir-version: 1.17.3, but the project now says 1.18.4") {
+		t.Errorf("a saved answer that differs from detection is not reported:\n%s", r.stderr)
+	}
+}

@@ -54,7 +54,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: generator.ExitUsage, err: err}
 	})
-	root.AddCommand(NewInitCmd(ios, nil), NewTemplatesCmd(ios), NewDebugCmd(ios))
+	root.AddCommand(NewInitCmd(ios, nil), NewUpdateCmd(ios), NewCheckCmd(ios), NewTemplatesCmd(ios), NewDebugCmd(ios))
 	typedArgs(root)
 	return root
 }

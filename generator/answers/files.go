@@ -120,12 +120,16 @@ func (t Table) loadFallbacks(dir, name string, source func(file string) string, 
 }
 
 // Saved renders the answers given by flags and prompts (and those saved before) for SavedFile,
-// or nil when there are none. Defaults are not saved, so that a later phxdeploy's better
-// defaults apply.
-func (t Table) Saved(v *Values) []byte {
+// or nil when there are none, after the record lines (how the files were made: phxdeploy's
+// version, the template layers), as comments. Defaults and detected values are not saved, so
+// that a later phxdeploy's better defaults and the project's changes apply.
+func (t Table) Saved(v *Values, record []string) []byte {
 	var b strings.Builder
-	b.WriteString("# The answers `phxdeploy init` was given (flags and prompts). Later runs reuse them;\n")
-	b.WriteString("# flags still win. Keys are init's long flag names.\n")
+	b.WriteString("# The answers a person gave `phxdeploy init` (flags, and prompts where the proposed value\n")
+	b.WriteString("# was changed). Later runs reuse them; flags still win. Keys are init's long flag names.\n")
+	for _, r := range record {
+		b.WriteString("# " + r + "\n")
+	}
 	n := 0
 	for _, q := range t {
 		val, ok := v.Get(q.Key)

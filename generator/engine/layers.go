@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -274,5 +275,33 @@ func definedBlocks(body string) []string {
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// LayerRecords names the template layers an engine renders from, each with a digest of its
+// files (paths and contents), for the record a project keeps of how its files were made: the
+// embedded templates by phxdeploy's version alone, a directory by its base name (its path differs
+// between machines) and digest.
+func (e *Engine) LayerRecords() []string {
+	var out []string
+	for _, l := range e.layers {
+		if l.Dir == "" {
+			continue
+		}
+		h := sha256.New()
+		_ = fs.WalkDir(l.FS, ".", func(name string, de fs.DirEntry, err error) error {
+			if err != nil || de.IsDir() {
+				return nil
+			}
+			b, err := fs.ReadFile(l.FS, name)
+			if err != nil {
+				b = []byte("unreadable: " + err.Error())
+			}
+			fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
+			h.Write(b)
+			return nil
+		})
+		out = append(out, fmt.Sprintf("%s %s sha256:%x", l.Name, filepath.Base(l.Dir), h.Sum(nil)[:8]))
+	}
 	return out
 }

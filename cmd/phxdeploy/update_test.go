@@ -1,0 +1,190 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// initialised is the 1.8 fixture after `init --target docker --yes`.
+func initialised(t *testing.T) string {
+	t.Helper()
+	dir := fixture(t, "phx18_postgres")
+	if r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes"); r.code != 0 {
+		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	return dir
+}
+
+// edit replaces one string in a file of the project (it must be there).
+func edit(t *testing.T, dir, name, from, to string) {
+	t.Helper()
+	b := read(t, dir, name)
+	if !strings.Contains(b, from) {
+		t.Fatalf("%s has no %q", name, from)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.Replace(b, from, to, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// acmeLabels is an organization layer that changes phxdeploy's Dockerfile near its end.
+func acmeLabels(t *testing.T) string {
+	org := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(org, "docker"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmpl := "{{ define \"labels\" }}\nLABEL org.opencontainers.image.vendor=\"Acme\"{{ end }}\n"
+	if err := os.WriteFile(filepath.Join(org, "docker", "Dockerfile.tmpl"), []byte(tmpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return org
+}
+
+func TestUpdateMergesYourEditsWithATemplateChange(t *testing.T) {
+	dir := initialised(t)
+	edit(t, dir, "Dockerfile", "RUN mix compile\n", "RUN mix compile --warnings-as-errors\n")
+	org := acmeLabels(t)
+
+	if r := run(t, "", "check", "--dir", dir); r.code != 0 {
+		t.Fatalf("check after your own edit: exit %d, want 0 (an edit of yours is not drift)\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "check", "--dir", dir, "--templates", org); r.code != 1 || !strings.Contains(r.stdout, `+LABEL org.opencontainers.image.vendor="Acme"`) {
+		t.Fatalf("check with a template change: exit %d, want 1 with the change as a diff\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := run(t, "", "update", "--dir", dir, "--templates", org)
+	if r.code != 0 || !strings.Contains(r.stdout, "merge  Dockerfile") {
+		t.Fatalf("update: exit %d, want 0 with Dockerfile merged\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got := read(t, dir, "Dockerfile")
+	for _, want := range []string{"RUN mix compile --warnings-as-errors\n", `LABEL org.opencontainers.image.vendor="Acme"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the merged Dockerfile lacks %q:\n%s", want, got)
+		}
+	}
+	// Merged once, then nothing more to do.
+	if r := run(t, "", "check", "--dir", dir, "--templates", org); r.code != 0 {
+		t.Errorf("check after the update: exit %d, want 0\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "update", "--dir", dir, "--templates", org); r.code != 0 || !strings.Contains(r.stdout, "yours  Dockerfile") || strings.Contains(r.stdout, "merge ") {
+		t.Errorf("a second update is not a no-op: exit %d\n%s", r.code, r.stdout)
+	}
+	if read(t, dir, "Dockerfile") != got {
+		t.Error("a second update changed the merged Dockerfile")
+	}
+}
+
+func TestUpdateOverlappingEditsLeaveMarkersAndExit3(t *testing.T) {
+	dir := initialised(t)
+	edit(t, dir, "Dockerfile", "EXPOSE 4000\n", "EXPOSE 4001\n")
+	before := read(t, dir, "Dockerfile")
+	if r := run(t, "", "update", "--dir", dir, "--port", "4100", "--dry-run"); r.code != 3 || read(t, dir, "Dockerfile") != before {
+		t.Fatalf("update --dry-run: exit %d (want 3) or it wrote\n%s", r.code, r.stdout)
+	}
+	r := run(t, "", "update", "--dir", dir, "--port", "4100")
+	if r.code != 3 || !strings.Contains(r.stdout, "conflict  Dockerfile") {
+		t.Fatalf("update: exit %d, want 3 with a conflict\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got := read(t, dir, "Dockerfile")
+	for _, want := range []string{"<<<<<<< yours", "EXPOSE 4001", "=======", "EXPOSE 4100", ">>>>>>> phxdeploy"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the Dockerfile lacks %q:\n%s", want, got)
+		}
+	}
+	// The non-overlapping change of the same update is in, outside the markers.
+	if !strings.Contains(got, "PORT=4100") {
+		t.Error("the change that did not overlap (PORT=4100) is missing")
+	}
+	if r := run(t, "", "check", "--dir", dir); r.code != 1 || !strings.Contains(r.stderr, "conflict  Dockerfile") {
+		t.Errorf("check with markers left: exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	// Compose had no edit of the user's: updated to the new port.
+	if c := read(t, dir, "compose.yaml"); !strings.Contains(c, "4100") {
+		t.Error("compose.yaml, untouched by the user, was not updated to the new port")
+	}
+}
+
+func TestUpdateConflictRejKeepsYourFile(t *testing.T) {
+	dir := initialised(t)
+	edit(t, dir, "Dockerfile", "EXPOSE 4000\n", "EXPOSE 4001\n")
+	r := run(t, "", "update", "--dir", dir, "--port", "4100", "--conflict=rej")
+	if r.code != 3 {
+		t.Fatalf("exit %d, want 3\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got := read(t, dir, "Dockerfile")
+	if strings.Contains(got, "<<<<<<<") || !strings.Contains(got, "EXPOSE 4001") || !strings.Contains(got, "PORT=4100") {
+		t.Errorf("--conflict=rej: the file must keep your line, take the change that did not overlap and have no markers:\n%s", got)
+	}
+	rej := read(t, dir, "Dockerfile.rej")
+	if !strings.Contains(rej, "+EXPOSE 4100") || !strings.Contains(rej, "-EXPOSE 4000") {
+		t.Errorf("Dockerfile.rej does not hold phxdeploy's hunk:\n%s", rej)
+	}
+	if r := run(t, "", "update", "--dir", dir, "--conflict=nonsense"); r.code != 2 {
+		t.Errorf("--conflict=nonsense: exit %d, want 2", r.code)
+	}
+}
+
+func TestUpdateLeavesADeletedFileDeleted(t *testing.T) {
+	dir := initialised(t)
+	if err := os.Remove(filepath.Join(dir, "compose.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, "", "check", "--dir", dir); r.code != 1 || !strings.Contains(r.stderr, "deleted  compose.yaml") {
+		t.Errorf("check with a generated file missing: exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	r := run(t, "", "update", "--dir", dir)
+	if r.code != 0 || !strings.Contains(r.stdout, "deleted: compose.yaml") {
+		t.Fatalf("update: exit %d, want 0 and the file reported deleted\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "compose.yaml")); err == nil {
+		t.Fatal("update wrote a file the user deleted")
+	}
+	if r := run(t, "", "update", "--dir", dir, "--force", "compose.yaml"); r.code != 0 || !strings.Contains(r.stdout, "create  compose.yaml") {
+		t.Fatalf("update --force compose.yaml: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestUpdateChangesAnAnswerEverywhereWithoutDuplicates(t *testing.T) {
+	dir := initialised(t)
+	runtime := read(t, dir, "config/runtime.exs")
+	r := run(t, "", "update", "--dir", dir, "--port", "4100", "--host", "shop.example.org")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"update  Dockerfile", "update  compose.yaml", "identical  config/runtime.exs"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if !strings.Contains(read(t, dir, "compose.yaml"), "shop.example.org") || !strings.Contains(read(t, dir, "Dockerfile"), "EXPOSE 4100") {
+		t.Error("the new answers did not reach the files")
+	}
+	// runtime.exs reads PORT and PHX_HOST from the environment: the answers never land in it,
+	// and a re-applied patch adds nothing.
+	if got := read(t, dir, "config/runtime.exs"); got != runtime || strings.Count(got, `"PORT"`) != 1 {
+		t.Errorf("runtime.exs changed or has PORT twice:\n%s", got)
+	}
+	saved := read(t, dir, ".phxdeploy/answers.yaml")
+	if !strings.Contains(saved, `port: "4100"`) || !strings.Contains(saved, `host: "shop.example.org"`) {
+		t.Errorf("answers.yaml does not keep the new answers:\n%s", saved)
+	}
+	if r := run(t, "", "check", "--dir", dir); r.code != 0 {
+		t.Errorf("check after the update: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestCheckAndUpdateErrors(t *testing.T) {
+	dir := fixture(t, "phx18_postgres")
+	for _, cmd := range []string{"update", "check"} {
+		if r := run(t, "", cmd, "--dir", dir); r.code != 2 || !strings.Contains(r.stderr, "run phxdeploy init first") {
+			t.Errorf("%s without answers.yaml: exit %d, want 2\n%s", cmd, r.code, r.stderr)
+		}
+	}
+	if r := run(t, "", "check", "--dir", t.TempDir()); r.code != 2 {
+		t.Errorf("check on a directory that is no Phoenix project: exit %d, want 2", r.code)
+	}
+	if r := run(t, "", "init", "--dir", initialised(t), "--check"); r.code != 0 {
+		t.Errorf("init --check on a fresh init: exit %d, want 0\n%s", r.code, r.stderr)
+	}
+}
