@@ -175,33 +175,73 @@ func abbreviate(names []string, n int) string {
 	return strings.Join(names[:n], ", ") + fmt.Sprintf(" and %d more", len(names)-n)
 }
 
-// WriteDiff prints a unified diff for every change that writes or is in conflict.
+// WriteDiff prints what the changes write as a patch `git apply` accepts (git headers, new
+// files from /dev/null with their mode), and each conflict as comment lines git ignores: the
+// diff --force would apply, each line after "# ".
 func WriteDiff(w io.Writer, changes []Change) error {
 	for _, c := range changes {
 		if !c.Writes() && c.Action != Conflict || c.Bookkeeping {
 			continue
 		}
 		name := Printable(c.Path)
-		from := "a/" + name
-		if c.Old == nil {
-			from = "/dev/null"
-		}
-		diff, err := UnifiedDiff(from, "b/"+name, c.Old, c.Content)
-		if err != nil {
-			return err
-		}
 		if c.Action == Conflict && c.Old == nil {
 			fmt.Fprintf(w, "# conflict: %s: %s\n", name, Printable(c.Reason))
 			continue
 		}
+		from, to := "a/"+name, "b/"+name
+		var header strings.Builder
+		fmt.Fprintf(&header, "diff --git a/%s b/%s\n", name, name)
+		if c.Old == nil {
+			from = "/dev/null"
+			mode := "100644" // git knows two modes of a file
+			if c.Mode.Perm()&0o111 != 0 {
+				mode = "100755"
+			}
+			fmt.Fprintf(&header, "new file mode %s\n", mode)
+		}
+		diff := UnifiedDiff(from, to, c.Old, c.Content)
 		if c.Action == Conflict && !c.Merged {
 			fmt.Fprintf(w, "# conflict: %s (what --force would write)\n", name)
+			for _, line := range strings.SplitAfter(header.String()+diff, "\n") {
+				if line != "" {
+					fmt.Fprint(w, "# "+printableLines(line))
+				}
+			}
+			continue
 		}
-		if _, err := io.WriteString(w, printableLines(diff)); err != nil {
+		if diff == "" {
+			continue
+		}
+		if _, err := io.WriteString(w, header.String()+printableLines(diff)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// UnifiedDiff is a unified diff of a and b with three lines of context; a last line without a
+// line break is marked as git marks it.
+func UnifiedDiff(from, to string, a, b []byte) string {
+	d, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: diffLines(a), B: diffLines(b), FromFile: from, ToFile: to, Context: 3,
+	})
+	return d
+}
+
+// diffLines splits text into lines with their line breaks; a last line without one carries
+// git's "no newline" marker, so that it differs from the same line with a break.
+func diffLines(text []byte) []string {
+	var out []string
+	for s := string(text); len(s) > 0; {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			out = append(out, s+"\n\\ No newline at end of file\n")
+			break
+		}
+		out = append(out, s[:i+1])
+		s = s[i+1:]
+	}
+	return out
 }
 
 // Printable shows control characters (bidirectional overrides included) and invalid UTF-8 as
@@ -238,9 +278,3 @@ func quoteEmpty(s string) string {
 	return s
 }
 
-// UnifiedDiff returns the unified diff between a and b, named from and to.
-func UnifiedDiff(from, to string, a, b []byte) (string, error) {
-	return difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(string(a)), B: difflib.SplitLines(string(b)), FromFile: from, ToFile: to, Context: 3,
-	})
-}

@@ -349,7 +349,7 @@ func UpstreamDiff(e *engine.Engine, name string) (string, error) {
 	if string(old) == string(current) {
 		return "", nil
 	}
-	return UnifiedDiff("exported/"+name, "embedded/"+name, old, current)
+	return UnifiedDiff("exported/"+name, "embedded/"+name, old, current), nil
 }
 
 // PlanFor settles the answers given for a project model (no prompts, no saved answers) and plans

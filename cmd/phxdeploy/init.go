@@ -257,14 +257,16 @@ func runInit(opts *InitOptions) error {
 			return failed(err)
 		}
 	}
-	if opts.JSON {
+	switch {
+	case opts.JSON:
 		if err := res.Report.WriteJSON(ios.Out); err != nil {
 			return failed(err)
 		}
-	} else {
-		if opts.DryRun {
-			fmt.Fprintln(ios.Out)
-		}
+	case opts.DryRun:
+		// stdout is the patch (`phxdeploy init --dry-run > p && git apply p`); the report goes
+		// to stderr.
+		res.Report.WriteText(ios.ErrOut)
+	default:
 		res.Report.WriteText(ios.Out)
 	}
 	if res.Report.ExitCode != generator.ExitOK {

@@ -180,7 +180,7 @@ func TestInitDryRunWritesNothingAndShowsDiffs(t *testing.T) {
 	sameTree(t, before, snapshot(t, dir))
 	for _, want := range []string{"--- /dev/null\n+++ b/fly.toml\n", "+app = \"shop\"", "would create  Dockerfile",
 		"--- a/lib/shop_web/router.ex\n+++ b/lib/shop_web/router.ex\n", "+  forward \"/health\", ShopWeb.Health\n", "would patch  lib/shop_web/router.ex"} {
-		if !strings.Contains(r.stdout, want) {
+		if !strings.Contains(r.stdout+r.stderr, want) { // the patch on stdout, the report on stderr
 			t.Errorf("dry run output lacks %q", want)
 		}
 	}
@@ -288,19 +288,19 @@ func TestInitWarnsWhenDockerignoreExcludesACopy(t *testing.T) {
 		"COPY deploy/acme-ca.crt: .dockerignore excludes it (deploy)",
 		"remove that line from .dockerignore or add !deploy/acme-ca.crt after it",
 	} {
-		if !strings.Contains(r.stdout, want) {
+		if !strings.Contains(r.stderr, want) {
 			t.Errorf("the report lacks %q:\n%s%s", want, r.stdout, r.stderr)
 		}
 	}
-	if strings.Contains(r.stdout, "COPY lib: .dockerignore") {
-		t.Errorf("lib/ is not excluded, but reported:\n%s", r.stdout)
+	if strings.Contains(r.stderr, "COPY lib: .dockerignore") {
+		t.Errorf("lib/ is not excluded, but reported:\n%s", r.stderr)
 	}
 
 	// The same ignores with --force: phxdeploy's .dockerignore replaces them, and nothing is
 	// left out.
 	r = run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--dry-run", "--force")
-	if strings.Contains(r.stdout, ".dockerignore excludes it") {
-		t.Errorf("phxdeploy's own .dockerignore excludes a COPY:\n%s", r.stdout)
+	if strings.Contains(r.stderr, ".dockerignore excludes it") {
+		t.Errorf("phxdeploy's own .dockerignore excludes a COPY:\n%s", r.stderr)
 	}
 
 	// The project's own Dockerfile (kept) copies a file phxdeploy's .dockerignore leaves out.
@@ -308,7 +308,7 @@ func TestInitWarnsWhenDockerignoreExcludesACopy(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "Dockerfile"), strings.Replace(ownImage, "COPY . .\n", "COPY . .\nCOPY tmp/seeds.sql /seeds.sql\n", 1))
 	writeFile(t, filepath.Join(dir, "tmp/seeds.sql"), "select 1;\n")
 	r = run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--dry-run")
-	if want := "COPY tmp/seeds.sql: .dockerignore excludes it (tmp): phxdeploy's .dockerignore excludes what the project's Dockerfile copies"; !strings.Contains(r.stdout, want) {
+	if want := "COPY tmp/seeds.sql: .dockerignore excludes it (tmp): phxdeploy's .dockerignore excludes what the project's Dockerfile copies"; !strings.Contains(r.stderr, want) {
 		t.Errorf("the report lacks %q:\n%s%s", want, r.stdout, r.stderr)
 	}
 }

@@ -2,9 +2,12 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/phxdeploy/phxdeploy/internal/testtools"
 )
 
 // initialised is the 1.8 fixture after `init --target docker --yes`.
@@ -186,5 +189,62 @@ func TestCheckAndUpdateErrors(t *testing.T) {
 	}
 	if r := run(t, "", "init", "--dir", initialised(t), "--check"); r.code != 0 {
 		t.Errorf("init --check on a fresh init: exit %d, want 0\n%s", r.code, r.stderr)
+	}
+}
+
+// The dry run's stdout is a patch git applies, giving what init writes (the merge bases aside:
+// init keeps them itself); the report goes to stderr.
+func TestDryRunIsAPatchGitApplies(t *testing.T) {
+	git := testtools.Require(t, "git", "git")
+	args := []string{"--target", "fly,docker,systemd,k8s", "--image", "registry.example.com/shop:1.0.0", "--host", "shop.example.com", "--yes"}
+	applied, written := fixture(t, "phx18_postgres"), fixture(t, "phx18_postgres")
+	// A file without a final line break, which init edits.
+	for _, dir := range []string{applied, written} {
+		router := filepath.Join(dir, "lib", "shop_web", "router.ex")
+		if err := os.WriteFile(router, []byte(strings.TrimRight(read(t, dir, "lib/shop_web/router.ex"), "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := run(t, "", append([]string{"init", "--dir", applied, "--dry-run"}, args...)...)
+	if r.code != 0 || !strings.Contains(r.stderr, "would create  Dockerfile") || strings.Contains(r.stdout, "Next steps") {
+		t.Fatalf("dry run: exit %d; the report must go to stderr\n%s", r.code, r.stderr)
+	}
+	patch := filepath.Join(t.TempDir(), "init.patch")
+	if err := os.WriteFile(patch, []byte(r.stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range [][]string{{"init", "-q"}, {"apply", "--check", patch}, {"apply", patch}} {
+		c := exec.Command(git, cmd...)
+		c.Dir = applied
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(cmd, " "), err, out)
+		}
+	}
+	if r := run(t, "", append([]string{"init", "--dir", written}, args...)...); r.code != 0 {
+		t.Fatalf("init: exit %d\n%s", r.code, r.stderr)
+	}
+	err := filepath.WalkDir(written, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(written, p)
+		if strings.HasPrefix(rel, filepath.Join(".phxdeploy", "base")) {
+			return nil
+		}
+		want, _ := os.ReadFile(p)
+		got, err := os.ReadFile(filepath.Join(applied, rel))
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%s: the applied patch gives %d bytes (%v), init writes %d", rel, len(got), err, len(want))
+			return nil
+		}
+		ws, _ := os.Stat(p)
+		gs, _ := os.Stat(filepath.Join(applied, rel))
+		if ws.Mode().Perm()&0o111 != gs.Mode().Perm()&0o111 {
+			t.Errorf("%s: mode %v after git apply, %v after init", rel, gs.Mode(), ws.Mode())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
