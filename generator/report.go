@@ -277,4 +277,3 @@ func quoteEmpty(s string) string {
 	}
 	return s
 }
-
