@@ -15,11 +15,17 @@ import (
 	"github.com/phxdeploy/phxdeploy/generator/target"
 )
 
+// JSONSchemaVersion is the version of the JSON objects phxdeploy prints.
+const JSONSchemaVersion = 1
+
 // Report is what `init` prints, as text or JSON.
 type Report struct {
-	Project *project.Project `json:"project"`
-	Answers []answers.Answer `json:"answers"`
-	Changes []Change         `json:"changes"`
+	// SchemaVersion versions this object (docs/report.schema.json): it changes when a field
+	// changes meaning or goes away, not when one is added.
+	SchemaVersion int              `json:"schema_version"`
+	Project       *project.Project `json:"project"`
+	Answers       []answers.Answer `json:"answers"`
+	Changes       []Change         `json:"changes"`
 	// Environment is every variable the release reads, as the targets set it.
 	Environment []target.EnvVar `json:"environment"`
 	// Deployment is the contract every target renders from: release location, start and migrate
@@ -44,7 +50,7 @@ func newReport(reg *target.Registry, p *project.Project, v *answers.Values, d *t
 		}
 		shown = append(shown, c)
 	}
-	r := &Report{Project: p, Answers: reg.Questions().Report(v), Changes: shown, Bases: bases, NextSteps: reg.NextSteps(p, d), DryRun: dryRun,
+	r := &Report{SchemaVersion: JSONSchemaVersion, Project: p, Answers: reg.Questions().Report(v), Changes: shown, Bases: bases, NextSteps: reg.NextSteps(p, d), DryRun: dryRun,
 		Warnings: append(append([]string{}, p.Warnings...), d.Warnings()...), Environment: d.EnvVars,
 		Deployment: d.Deployment(p)}
 	// A changed mix.exs needs its dependencies fetched before anything runs Mix (and mix.lock

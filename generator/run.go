@@ -54,6 +54,9 @@ type Request struct {
 	// Resolve, when set, is asked about each file that differs from what phxdeploy would write
 	// (a conflict, or a file the project keeps): true replaces it. Not asked in a dry run.
 	Resolve func(Change) (bool, error)
+	// BeforeWrite, when set, sees the plan before anything is written (not in a dry run); an
+	// error stops the run with nothing written.
+	BeforeWrite func([]Change) error
 }
 
 // Asker asks a person the questions that no flag answered; def is the value proposed (a saved
@@ -156,6 +159,11 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	}
 	if ctx.Err() != nil {
 		return nil, &Interrupted{Cause: context.Cause(ctx)} // nothing written yet
+	}
+	if !req.DryRun && req.BeforeWrite != nil {
+		if err := req.BeforeWrite(res.Changes); err != nil {
+			return nil, err
+		}
 	}
 	if !req.DryRun {
 		if err := ApplyContext(ctx, p.Dir, res.Changes); err != nil {

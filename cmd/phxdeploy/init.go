@@ -40,6 +40,8 @@ type InitOptions struct {
 	Update   bool
 	Conflict string
 	Check    bool // init --check: phxdeploy check
+	// AllowDirty: write over uncommitted changes in a git work tree without asking.
+	AllowDirty bool
 
 	// Answers given as flags, by question key.
 	Given map[string]string
@@ -92,6 +94,7 @@ answers without a default must then be given as flags.`,
 	f.StringSliceVar(&opts.Forced, "force", nil, "replace files that differ from what phxdeploy would write: all of them (--force), or the paths given (--force Dockerfile,fly.toml), the project's own Dockerfile and env.sh too")
 	f.Lookup("force").NoOptDefVal = forceAll
 	f.BoolVar(&opts.JSON, "json", false, "print the result as one JSON object")
+	f.BoolVar(&opts.AllowDirty, "allow-dirty", false, "write over uncommitted changes in a git work tree without asking")
 	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 when an update would change the project (as phxdeploy check)")
 	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
 	f.StringArrayVar(&opts.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: the PHXDEPLOY_TEMPLATES path list)")
@@ -182,6 +185,10 @@ func orgDirs(ios *IOStreams, given []string) ([]string, error) {
 // failed wraps a pipeline error with the exit code it maps to: 128 + the signal's number for a
 // run stopped by SIGINT (130) or SIGTERM (143).
 func failed(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err // a hook of the command's own decided the code
+	}
 	var sig signalled
 	if errors.As(err, &sig) {
 		return &exitError{code: 128 + int(sig.Signal.(syscall.Signal)), err: err}
@@ -242,8 +249,16 @@ func runInit(opts *InitOptions) error {
 		Force: opts.Force, Forced: opts.Forced, DryRun: opts.DryRun,
 		Update: opts.Update, Conflict: generator.ConflictStyle(opts.Conflict),
 	}
-	if a, ok := ask.(asker); ok && !opts.Force {
+	a, interactive := ask.(asker)
+	if interactive && !opts.Force {
 		req.Resolve = a.Resolve
+	}
+	if !opts.AllowDirty {
+		if interactive {
+			req.BeforeWrite = guardDirty(opts, &a)
+		} else {
+			req.BeforeWrite = guardDirty(opts, nil)
+		}
 	}
 	res, err := generator.Run(ctx, req, ask)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/phxdeploy/phxdeploy/generator"
+	"github.com/phxdeploy/phxdeploy/generator/answers"
 )
 
 // IOStreams carries the standard streams and whether each end is a terminal, so that commands
@@ -31,6 +32,9 @@ func (s *IOStreams) Interactive() bool { return s.InTTY && s.OutTTY }
 type exitError struct {
 	code int
 	err  error
+	// reported: the command has printed its result already (a --json report): no JSON error
+	// object follows it.
+	reported bool
 }
 
 func (e *exitError) Error() string { return e.err.Error() }
@@ -53,6 +57,12 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	root.SetErr(ios.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: generator.ExitUsage, err: err}
+	})
+	root.Version = generator.Version()
+	root.SetVersionTemplate("phxdeploy {{ .Version }}\n")
+	root.AddCommand(&cobra.Command{
+		Use: "version", Short: "Print phxdeploy's version (and commit, when the build knows it)", Args: cobra.NoArgs,
+		Run: func(*cobra.Command, []string) { fmt.Fprintln(ios.Out, "phxdeploy", generator.Version()) },
 	})
 	root.AddCommand(NewInitCmd(ios, nil), NewUpdateCmd(ios), NewCheckCmd(ios), NewTemplatesCmd(ios), NewDebugCmd(ios))
 	typedArgs(root)
@@ -96,15 +106,55 @@ func Execute(args []string, ios *IOStreams) int {
 	if err == nil {
 		return generator.ExitOK
 	}
+	code, reported := generator.ExitFailed, false
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(ios.ErrOut, "error:", printableMultiline(ee.err.Error()))
+		code, reported = ee.code, ee.reported
+		if ee.err == nil || ee.err.Error() == "" {
+			return code
 		}
-		return ee.code
 	}
 	fmt.Fprintln(ios.ErrOut, "error:", printableMultiline(err.Error()))
-	return generator.ExitFailed
+	if wantsJSON(args) && !reported {
+		_ = writeJSON(ios, jsonError(err, code))
+	}
+	return code
+}
+
+// JSONSchemaVersion versions the JSON phxdeploy prints (docs/report.schema.json).
+const JSONSchemaVersion = generator.JSONSchemaVersion
+
+// wantsJSON reports whether the command line asks for JSON (read from the arguments, since an
+// error may come before the flags are parsed).
+func wantsJSON(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--json" || a == "--json=true" {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonError is the object a failed command prints under --json.
+func jsonError(err error, code int) any {
+	type detail struct {
+		Message  string `json:"message"`
+		ExitCode int    `json:"exit_code"`
+		File     string `json:"file,omitempty"`
+		Fix      string `json:"fix,omitempty"`
+	}
+	d := detail{Message: err.Error(), ExitCode: code}
+	var fe *answers.FileError
+	if errors.As(err, &fe) {
+		d.Message, d.File, d.Fix = fe.Msg, fe.File, fe.Fix
+	}
+	return struct {
+		SchemaVersion int    `json:"schema_version"`
+		Error         detail `json:"error"`
+	}{JSONSchemaVersion, d}
 }
 
 // printableMultiline escapes control characters in a message from the project (a file name with

@@ -97,5 +97,5 @@ func runCheck(opts *InitOptions) error {
 	for _, c := range drift {
 		fmt.Fprintf(ios.ErrOut, "%16s  %s\n", c.Action, generator.Printable(c.Path))
 	}
-	return &exitError{code: generator.ExitFailed, err: fmt.Errorf("phxdeploy check: %d file(s) would change: run phxdeploy update", len(drift))}
+	return &exitError{code: generator.ExitFailed, reported: opts.JSON, err: fmt.Errorf("phxdeploy check: %d file(s) would change: run phxdeploy update", len(drift))}
 }

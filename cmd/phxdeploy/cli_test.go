@@ -1,0 +1,99 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/phxdeploy/phxdeploy/internal/testtools"
+)
+
+// init refuses to write over uncommitted changes of a git work tree without a terminal, names
+// them and --allow-dirty; untracked files and committed ones do not stop it.
+func TestInitRefusesToWriteOverUncommittedChanges(t *testing.T) {
+	git := testtools.Require(t, "git", "git")
+	dir := fixture(t, "phx18_postgres")
+	gitIn := func(args ...string) {
+		t.Helper()
+		c := exec.Command(git, append([]string{"-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
+		c.Dir = dir
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	gitIn("init", "-q")
+	gitIn("add", "-A")
+	gitIn("commit", "-qm", "base")
+	edit(t, dir, "lib/shop_web/router.ex", "defmodule ShopWeb.Router do", "defmodule ShopWeb.Router do\n  # work in progress")
+	before := read(t, dir, "lib/shop_web/router.ex")
+	r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes")
+	if r.code != 2 || !strings.Contains(r.stderr, "lib/shop_web/router.ex") || !strings.Contains(r.stderr, "--allow-dirty") {
+		t.Fatalf("exit %d, want 2 naming the file and --allow-dirty\n%s", r.code, r.stderr)
+	}
+	if read(t, dir, "lib/shop_web/router.ex") != before {
+		t.Fatal("the dirty file was written")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "Dockerfile")); err == nil {
+		t.Fatal("a refused run wrote other files")
+	}
+	if r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--dry-run"); r.code != 0 {
+		t.Errorf("a dry run refused: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--allow-dirty"); r.code != 0 {
+		t.Errorf("--allow-dirty: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		r := run(t, "", args...)
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "phxdeploy ") || len(strings.TrimSpace(r.stdout)) <= len("phxdeploy ") {
+			t.Errorf("%v: exit %d, %q", args, r.code, r.stdout)
+		}
+	}
+}
+
+// Under --json, a failure is one JSON object on stdout too, with the same exit code.
+func TestJSONErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		file string
+	}{
+		{[]string{"init", "--json", "--bogus"}, 2, ""},
+		{[]string{"init", "--json", "--yes", "--target", "fly", "--dir", t.TempDir()}, 1, ""},
+		{[]string{"check", "--json", "--dir", fixture(t, "phx18_postgres")}, 2, ""},
+	} {
+		r := run(t, "", tc.args...)
+		var out struct {
+			SchemaVersion int `json:"schema_version"`
+			Error         struct {
+				Message  string `json:"message"`
+				ExitCode int    `json:"exit_code"`
+			} `json:"error"`
+		}
+		dec := json.NewDecoder(strings.NewReader(r.stdout))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&out); err != nil || r.code != tc.code || out.SchemaVersion != 1 || out.Error.ExitCode != tc.code || out.Error.Message == "" || dec.More() {
+			t.Errorf("%v: exit %d (want %d), %v, stdout:\n%s", tc.args, r.code, tc.code, err, r.stdout)
+		}
+	}
+	// A report and no error object after it, when the run printed its result.
+	r := run(t, "", "init", "--json", "--yes", "--target", "docker", "--dir", fixture(t, "phx18_postgres"))
+	var rep map[string]any
+	dec := json.NewDecoder(strings.NewReader(r.stdout))
+	if err := dec.Decode(&rep); err != nil || rep["schema_version"] != float64(1) || dec.More() {
+		t.Errorf("report: %v, schema_version %v, more objects %v", err, rep["schema_version"], dec.More())
+	}
+}
+
+func TestTyposInCommandsAreUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"initt"}, {"templates", "lnit"}, {"debug", "evn"}, {"updat"}} {
+		if r := run(t, "", args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)
+		}
+	}
+}
