@@ -9,7 +9,9 @@ build:
 	$(GO) build -o bin/ ./cmd/phxdeploy ./cmd/phxdeploy-lint
 
 # Renders every target into a fresh copy of the bundled Phoenix 1.8 example and shows the result.
-demo: build
+# Builds phxdeploy alone (not the validators of phxdeploy-lint, whose cold build takes minutes).
+demo:
+	$(GO) build -o bin/ ./cmd/phxdeploy
 	rm -rf $(DEMO_DIR) && mkdir -p $(dir $(DEMO_DIR)) && cp -R testdata/phx18_postgres $(DEMO_DIR)
 	./$(BIN) init --dir $(DEMO_DIR) --target fly,docker,systemd,k8s \
 		--image registry.example.com/shop:1.0.0 --host shop.example.com --yes; \

@@ -97,3 +97,31 @@ func TestTyposInCommandsAreUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestCompletionOffersTheAnswers(t *testing.T) {
+	r := run(t, "", "__complete", "init", "--target", "fly,")
+	for _, want := range []string{"fly,docker\n", "fly,systemd\n", "fly,k8s\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("completion of --target fly, lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "fly,fly") {
+		t.Errorf("completion offers a target already given:\n%s", r.stdout)
+	}
+	if r := run(t, "", "__complete", "update", "--database", ""); !strings.Contains(r.stdout, "postgres\n") {
+		t.Errorf("completion of --database:\n%s", r.stdout)
+	}
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		if r := run(t, "", "completion", shell); r.code != 0 || !strings.Contains(r.stdout, "phxdeploy") {
+			t.Errorf("completion %s: exit %d", shell, r.code)
+		}
+	}
+}
+
+func TestHelpTopics(t *testing.T) {
+	for topic, want := range map[string]string{"exit-codes": "130  stopped by SIGINT", "environment": "PHXDEPLOY_TEMPLATES"} {
+		if r := run(t, "", "help", topic); r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("help %s: exit %d\n%s", topic, r.code, r.stdout)
+		}
+	}
+}

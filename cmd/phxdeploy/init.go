@@ -98,6 +98,7 @@ answers without a default must then be given as flags.`,
 	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 when an update would change the project (as phxdeploy check)")
 	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
 	f.StringArrayVar(&opts.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: the PHXDEPLOY_TEMPLATES path list)")
+	defer completeAnswers(cmd)
 	for _, q := range target.Default().Questions() {
 		switch q.Kind {
 		case answers.KindBool:

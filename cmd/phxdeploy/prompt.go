@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -28,10 +29,11 @@ type huhPrompter struct {
 
 func (p *huhPrompter) run(field huh.Field) error {
 	in := p.in
+	lr := &lineReader{r: p.in}
 	if p.accessible {
 		// huh's accessible mode makes a new bufio.Scanner for every prompt; handing it one line
 		// per read keeps one prompt from swallowing the answers to the next ones.
-		in = &lineReader{r: p.in}
+		in = lr
 	}
 	err := huh.NewForm(huh.NewGroup(field)).
 		WithAccessible(p.accessible).
@@ -39,7 +41,9 @@ func (p *huhPrompter) run(field huh.Field) error {
 		WithOutput(p.out).
 		WithShowHelp(true).
 		Run()
-	if errors.Is(err, huh.ErrUserAborted) {
+	if errors.Is(err, huh.ErrUserAborted) || lr.eof {
+		// End of input (Ctrl-D, or a pipe with fewer answers than questions) is a cancel, not
+		// the default for every question left.
 		return errAborted
 	}
 	return err
@@ -77,7 +81,10 @@ func (p *huhPrompter) MultiSelect(title string, options, defaults []string) ([]s
 const maxRefusals = 3
 
 // lineReader returns at most one line per Read.
-type lineReader struct{ r io.Reader }
+type lineReader struct {
+	r   io.Reader
+	eof bool // the input ended before a prompt had its line
+}
 
 func (l *lineReader) Read(p []byte) (int, error) {
 	n := 0
@@ -85,6 +92,7 @@ func (l *lineReader) Read(p []byte) (int, error) {
 		m, err := l.r.Read(p[n : n+1])
 		n += m
 		if err != nil {
+			l.eof = l.eof || n == 0 && errors.Is(err, io.EOF)
 			return n, err
 		}
 		if m == 1 && p[n-1] == '\n' {
@@ -95,12 +103,23 @@ func (l *lineReader) Read(p []byte) (int, error) {
 }
 
 func (p *huhPrompter) Select(title string, options []string, def string) (string, error) {
+	title = p.withDefault(title, def)
 	out := def
 	err := p.run(huh.NewSelect[string]().Title(title).Options(huh.NewOptions(options...)...).Value(&out))
 	return out, err
 }
 
+// withDefault shows the proposed value in an accessible prompt's title, where nothing else
+// shows it (Enter takes it).
+func (p *huhPrompter) withDefault(title, def string) string {
+	if p.accessible && def != "" {
+		return fmt.Sprintf("%s [%s]", title, def)
+	}
+	return title
+}
+
 func (p *huhPrompter) Input(title, def string, validate func(string) error) (string, error) {
+	title = p.withDefault(title, def)
 	out := def
 	err := p.run(huh.NewInput().Title(title).Value(&out).Validate(func(s string) error {
 		// An empty line keeps the pre-filled default (huh's accessible mode validates the raw

@@ -181,16 +181,35 @@ func TestAccessiblePromptsReadLines(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "fly.toml")); err == nil {
 		t.Error("fly.toml written although only docker was chosen")
 	}
+	// Each question shows the value Enter takes.
+	for _, want := range []string{"Deploy name (Fly app, Kubernetes and systemd name) [shop]", "HTTP port inside the container or host (PORT) [4000]"} {
+		if !strings.Contains(scr.text.String(), want) {
+			t.Errorf("the prompts do not show %q:\n%s", want, scr.text.String())
+		}
+	}
 }
 
-func TestAccessibleMultiSelectStopsAtEndOfInput(t *testing.T) {
-	dir := fixture(t, "phx18_noecto")
-	var out, errOut bytes.Buffer
-	ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, InTTY: true, OutTTY: true,
-		Getenv: func(string) string { return "" }}
-	code := Execute([]string{"init", "--dir", dir, "--accessible"}, ios)
-	if code != 1 || !strings.Contains(errOut.String(), "no choice made") {
-		t.Fatalf("exit %d, stderr:\n%s", code, errOut.String())
+// End of input (Ctrl-D, or a pipe with fewer answers than questions) cancels: exit 130, nothing
+// written, whichever question it comes at; a pipe with every answer goes through.
+func TestAccessibleEndOfInputCancels(t *testing.T) {
+	for name, input := range map[string]string{
+		"at the first question":  "",
+		"at a later question":    "2\n0\n",     // docker, confirmed; then nothing for the name
+		"in the middle of a line": "2\n0\nsho", // a last line without its line break is an answer, then EOF
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := fixture(t, "phx18_noecto")
+			var out, errOut bytes.Buffer
+			ios := &IOStreams{In: strings.NewReader(input), Out: &out, ErrOut: &errOut, InTTY: true, OutTTY: true,
+				Getenv: func(string) string { return "" }}
+			code := Execute([]string{"init", "--dir", dir, "--accessible"}, ios)
+			if code != 130 || !strings.Contains(errOut.String(), "aborted: nothing was written") {
+				t.Fatalf("exit %d, want 130; stderr:\n%s", code, errOut.String())
+			}
+			if _, err := os.Stat(filepath.Join(dir, "Dockerfile")); err == nil {
+				t.Fatal("files were written after the input ended")
+			}
+		})
 	}
 }
 

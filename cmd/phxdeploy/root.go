@@ -64,6 +64,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 		Use: "version", Short: "Print phxdeploy's version (and commit, when the build knows it)", Args: cobra.NoArgs,
 		Run: func(*cobra.Command, []string) { fmt.Fprintln(ios.Out, "phxdeploy", generator.Version()) },
 	})
+	root.AddCommand(helpTopics()...)
 	root.AddCommand(NewInitCmd(ios, nil), NewUpdateCmd(ios), NewCheckCmd(ios), NewTemplatesCmd(ios), NewDebugCmd(ios))
 	typedArgs(root)
 	return root

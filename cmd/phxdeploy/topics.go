@@ -1,0 +1,69 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/target"
+)
+
+// helpTopics are `phxdeploy help <topic>`: commands without a run function, which cobra lists as
+// additional help topics.
+func helpTopics() []*cobra.Command {
+	return []*cobra.Command{
+		{Use: "environment", Short: "Environment variables phxdeploy reads, and those the release reads", Long: `phxdeploy itself reads:
+  PHXDEPLOY_TEMPLATES  organization template directories (a path list), when --templates is not given
+  ACCESSIBLE           any value: plain line-by-line prompts (as --accessible)
+  TERM=dumb            plain line-by-line prompts
+  NO_COLOR             no colour in prompts (honoured by the prompt library)
+
+The release reads what the project's own config reads: 'phxdeploy debug env' lists every
+variable, whether it is required or secret, where it is read (file:line), and what each target
+sets; 'init --json' lists them under "environment".`},
+		{Use: "exit-codes", Short: "What phxdeploy's exit codes mean", Long: `init, update:
+  0    done: every file written, already identical, kept, or yours
+  1    failed: nothing written (not a Phoenix project, unreadable file, template error, write error)
+  2    usage error: unknown flag or command, invalid value, a required answer missing without a
+       terminal, uncommitted changes in files to write (without --allow-dirty)
+  3    done, except files left in conflict or edits listed as manual
+  130  stopped by SIGINT (Ctrl-C, or the end of the input at a prompt): nothing more written,
+       what was written restored
+  143  stopped by SIGTERM: the same
+
+check (and init --check):
+  0    an update would change nothing
+  1    an update would change something (printed as a patch, or in --json's "drift")
+  2    usage or project error
+
+templates: 0 done, 1 a problem (a lint finding, a template error), 2 usage error.`},
+	}
+}
+
+// completeAnswers completes the values of the questions with a closed set of answers (targets,
+// database adapters), a comma-separated list for those that take several.
+func completeAnswers(cmd *cobra.Command) {
+	for _, q := range target.Default().Questions() {
+		if len(q.Options) == 0 {
+			continue
+		}
+		options, list := q.Options, q.Kind == answers.KindList
+		_ = cmd.RegisterFlagCompletionFunc(q.Key, func(_ *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
+			prefix := ""
+			if i := strings.LastIndex(typed, ","); list && i >= 0 {
+				prefix = typed[:i+1]
+			}
+			var out []string
+			for _, o := range options {
+				if !strings.Contains(","+prefix, ","+o+",") {
+					out = append(out, prefix+o)
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+		})
+	}
+	_ = cmd.RegisterFlagCompletionFunc("dir", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return nil, cobra.ShellCompDirectiveFilterDirs
+	})
+}
