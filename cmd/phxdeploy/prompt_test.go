@@ -193,8 +193,8 @@ func TestAccessiblePromptsReadLines(t *testing.T) {
 // written, whichever question it comes at; a pipe with every answer goes through.
 func TestAccessibleEndOfInputCancels(t *testing.T) {
 	for name, input := range map[string]string{
-		"at the first question":  "",
-		"at a later question":    "2\n0\n",     // docker, confirmed; then nothing for the name
+		"at the first question":   "",
+		"at a later question":     "2\n0\n",    // docker, confirmed; then nothing for the name
 		"in the middle of a line": "2\n0\nsho", // a last line without its line break is an answer, then EOF
 	} {
 		t.Run(name, func(t *testing.T) {
