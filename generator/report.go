@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -74,6 +75,22 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
+}
+
+// WriteFacts prints what phxdeploy read from the project and where (file:line): --verbose.
+func (r *Report) WriteFacts(w io.Writer) {
+	if r.Project == nil || len(r.Project.Sources) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nFacts, and where they were read:")
+	keys := make([]string, 0, len(r.Project.Sources))
+	for k := range r.Project.Sources {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %-16s %s\n", k, Printable(r.Project.Sources[k]))
+	}
 }
 
 // WriteText prints aligned status lines, the snippets for manual edits, and the next steps.

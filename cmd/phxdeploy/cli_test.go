@@ -125,3 +125,25 @@ func TestHelpTopics(t *testing.T) {
 		}
 	}
 }
+
+func TestQuietAndVerbose(t *testing.T) {
+	dir := fixture(t, "phx18_postgres")
+	if r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--quiet"); r.code != 0 || r.stdout != "" {
+		t.Errorf("--quiet: exit %d, stdout %q", r.code, r.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "Dockerfile")); err != nil {
+		t.Errorf("--quiet wrote nothing: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "-q"); r.code != 3 || r.stdout != "" || !strings.Contains(r.stderr, "without --quiet") {
+		t.Errorf("--quiet with a conflict: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--verbose")
+	for _, want := range []string{"router           lib/shop_web/router.ex:1", "endpoint         lib/shop_web/endpoint.ex:1"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("--verbose does not say %q:\n%s", want, r.stderr)
+		}
+	}
+}

@@ -42,6 +42,8 @@ type InitOptions struct {
 	Check    bool // init --check: phxdeploy check
 	// AllowDirty: write over uncommitted changes in a git work tree without asking.
 	AllowDirty bool
+	Quiet      bool // print nothing but warnings and errors
+	Verbose    bool // say where each answer and each fact came from
 
 	// Answers given as flags, by question key.
 	Given map[string]string
@@ -94,6 +96,8 @@ answers without a default must then be given as flags.`,
 	f.StringSliceVar(&opts.Forced, "force", nil, "replace files that differ from what phxdeploy would write: all of them (--force), or the paths given (--force Dockerfile,fly.toml), the project's own Dockerfile and env.sh too")
 	f.Lookup("force").NoOptDefVal = forceAll
 	f.BoolVar(&opts.JSON, "json", false, "print the result as one JSON object")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but warnings and errors (the exit code says the rest)")
+	f.BoolVar(&opts.Verbose, "verbose", false, "also say where each fact about the project was read (file:line); answers always show their source")
 	f.BoolVar(&opts.AllowDirty, "allow-dirty", false, "write over uncommitted changes in a git work tree without asking")
 	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 when an update would change the project (as phxdeploy check)")
 	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
@@ -278,12 +282,19 @@ func runInit(opts *InitOptions) error {
 		if err := res.Report.WriteJSON(ios.Out); err != nil {
 			return failed(err)
 		}
+	case opts.Quiet:
+		if res.Report.ExitCode == generator.ExitConflict {
+			fmt.Fprintln(ios.ErrOut, "phxdeploy: files left in conflict or edits to make by hand: run again without --quiet to see them")
+		}
 	case opts.DryRun:
 		// stdout is the patch (`phxdeploy init --dry-run > p && git apply p`); the report goes
 		// to stderr.
 		res.Report.WriteText(ios.ErrOut)
 	default:
 		res.Report.WriteText(ios.Out)
+	}
+	if opts.Verbose && !opts.JSON {
+		res.Report.WriteFacts(ios.ErrOut)
 	}
 	if res.Report.ExitCode != generator.ExitOK {
 		return &exitError{code: res.Report.ExitCode, err: errors.New("")}
