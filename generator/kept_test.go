@@ -163,6 +163,26 @@ func init() {
 				wantNoManual("Dockerfile", "docker"), wantNoManual("Dockerfile", "k8s"),
 				wantFile("compose.yaml", `entrypoint: ["/app/bin/shop","eval","Shop.Release.migrate"]`),
 			)},
+		// logflare's shape: the whole _build/prod is copied; the release directory is named after
+		// the release, which is known only once mix.exs has been read.
+		scenario{name: "kept_dockerfile_copying_build_prod", fixture: "phx18_postgres",
+			answers: with(allTargets, "target", "docker"),
+			mutate:  withFile("Dockerfile", strings.Replace(rootImage, "COPY --from=builder /app/_build/prod/rel/shop /app", "COPY --from=builder app/_build/prod /opt/app", 1)),
+			facts: keptFacts(
+				wantKept("Dockerfile", "the release is in /opt/app/rel/shop"),
+				wantFile("compose.yaml", `entrypoint: ["/opt/app/rel/shop/bin/shop","eval","Shop.Release.migrate"]`),
+			)},
+		// tv's shape: Fly's IPv6 settings in the image's ENV, the node name in env.sh.
+		scenario{name: "kept_dockerfile_with_fly_settings_in_env", fixture: "phx18_postgres", answers: allTargets,
+			mutate: both(
+				withFile("Dockerfile", strings.Replace(rootImage, "EXPOSE 4000\n", "EXPOSE 4000\nENV ECTO_IPV6=\"true\"\nENV ERL_AFLAGS=\"-proto_dist inet6_tcp\"\n", 1)),
+				withFile("rel/env.sh.eex", "#!/bin/sh\nexport RELEASE_DISTRIBUTION=name\nexport DNS_CLUSTER_QUERY=\"${FLY_APP_NAME}.internal\"\nexport RELEASE_NODE=$FLY_APP_NAME@$FLY_PRIVATE_IP\n")),
+			facts: keptFacts(
+				wantNoManual("rel/env.sh.eex", "fly"), // the image's ENV sets what Fly needs
+				wantManual("Dockerfile", "docker", "ENV ECTO_IPV6=true", "inet6_tcp"),
+				wantManual("Dockerfile", "k8s", "ENV ECTO_IPV6=true"),
+				wantNoManual("Dockerfile", "fly"),
+			)},
 		scenario{name: "kept_server_script_that_changes_user", fixture: "phx18_postgres", answers: allTargets,
 			mutate: withFile("rel/overlays/bin/server", suServer),
 			facts: keptFacts(

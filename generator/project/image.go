@@ -34,6 +34,8 @@ type KeptImage struct {
 	// Shell: ENTRYPOINT or CMD is in shell form (a shell is PID 1; signals stop at it).
 	Shell bool   `json:"shell_form,omitempty"`
 	User  string `json:"user,omitempty"`
+	// Env is what the final stage's ENV instructions set (expanded).
+	Env map[string]string `json:"env,omitempty"`
 	// Workdir is the final stage's working directory.
 	Workdir string   `json:"workdir,omitempty"`
 	Expose  []string `json:"expose,omitempty"`
@@ -206,6 +208,10 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 			case *instructions.EnvCommand:
 				for _, kv := range c.Env {
 					vars[kv.Key] = expand(kv.Value)
+					if img.Env == nil {
+						img.Env = map[string]string{}
+					}
+					img.Env[kv.Key] = vars[kv.Key]
 				}
 			case *instructions.ArgCommand:
 				for _, kv := range c.Args {

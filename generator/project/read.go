@@ -155,12 +155,6 @@ func Read(dir string, opts Options) (*Project, error) {
 	if err := p.readDeployFiles(f); err != nil {
 		return nil, err
 	}
-	if err := p.readImage(f); err != nil {
-		return nil, err
-	}
-	if err := p.readKeptScripts(f); err != nil {
-		return nil, err
-	}
 	if err := p.readSingleInstance(f); err != nil {
 		return nil, err
 	}
@@ -232,6 +226,13 @@ func Read(dir string, opts Options) (*Project, error) {
 		}
 	}
 	if err := p.chooseRelease(release, f.name("mix.exs")); err != nil {
+		return nil, err
+	}
+	// The kept Dockerfile's release directory is named after the release (COPY of _build/prod).
+	if err := p.readImage(f); err != nil {
+		return nil, err
+	}
+	if err := p.readKeptScripts(f); err != nil {
 		return nil, err
 	}
 	return p, nil

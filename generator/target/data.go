@@ -136,6 +136,7 @@ type Data struct {
 	secondDatabase string                         // a required variable naming another database than the repo's
 	keptImage      string                         // what phxdeploy follows in the project's Dockerfile ("" when it writes its own)
 	keptImageUser  func() (int, bool)             // the user the project's Dockerfile runs as (nil: phxdeploy's image)
+	keptImageEnv   map[string]string              // what the project's Dockerfile's ENV sets
 	keptEnvSh      string                         // what phxdeploy follows in the project's own env.sh.eex
 	keptProblems   map[string]map[string][]string // per kept file and target, what they cannot agree on
 	added          []string                       // settings phxdeploy adds to the runtime config (Phoenix names)

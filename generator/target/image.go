@@ -22,10 +22,20 @@ func (d *Data) image(p *project.Project) {
 		return
 	}
 	d.KeptImage = true
-	d.keptImageUser = img.UID
+	d.keptImageUser, d.keptImageEnv = img.UID, img.Env
 	problem := func(targets []string, format string, args ...any) {
 		for _, t := range targets {
 			d.keptProblem("Dockerfile", t, format, args...)
+		}
+	}
+	// What the image's ENV sets applies wherever it runs: Fly's IPv6 settings break the others.
+	ipv6 := or(d.Env["ECTO_IPV6"], "ECTO_IPV6")
+	for _, t := range []string{"docker", "k8s"} {
+		if strings.Contains(img.Env[ipv6], "true") {
+			problem([]string{t}, "the project's Dockerfile sets ENV %s=%s for every platform: the repo then connects over IPv6 only and %s's database is unreachable over IPv4; set it on Fly alone (fly.toml [env], or rel/env.sh.eex under `if [ -n \"${FLY_APP_NAME:-}\" ]`)", ipv6, img.Env[ipv6], t)
+		}
+		if d.Clustering && strings.Contains(img.Env["ERL_AFLAGS"]+img.Env["ELIXIR_ERL_OPTIONS"], "inet6_tcp") {
+			problem([]string{t}, "the project's Dockerfile sets -proto_dist inet6_tcp in its ENV for every platform: distribution then listens on IPv6 only; set it on Fly alone")
 		}
 	}
 	notes := append([]string{}, img.Notes...)

@@ -94,6 +94,9 @@ func (d *Data) keptEnv(k *project.KeptEnvSh) {
 				}
 			}
 		}
+		if t == "fly" && strings.Contains(d.keptImageEnv["ERL_AFLAGS"]+d.keptImageEnv["ELIXIR_ERL_OPTIONS"], "inet6_tcp") {
+			inet6 = true // the image's ENV sets it
+		}
 		if t == "fly" && cluster && !inet6 {
 			problem("it does not set -proto_dist inet6_tcp on Fly, whose private network is IPv6 only: nodes cannot connect; add `export ERL_AFLAGS=\"-proto_dist inet6_tcp\"` under `if [ -n \"${FLY_APP_NAME:-}\" ]`")
 		}
@@ -109,7 +112,7 @@ func (d *Data) keptEnv(k *project.KeptEnvSh) {
 			}
 		}
 		if t == "fly" {
-			if len(k.Applying(ipv6, mine, others)) == 0 && d.Env["ECTO_IPV6"] != "" && d.NetworkDatabase {
+			if len(k.Applying(ipv6, mine, others)) == 0 && d.keptImageEnv[ipv6] == "" && d.Env["ECTO_IPV6"] != "" && d.NetworkDatabase {
 				problem("it does not set %s=true on Fly, whose databases are reached over IPv6: add `export %s=true` under `if [ -n \"${FLY_APP_NAME:-}\" ]`", ipv6, ipv6)
 			}
 		}
