@@ -242,11 +242,26 @@ func Answers(reg *target.Registry, p *project.Project, req Request, ask Asker) (
 		return nil, err
 	}
 	if ask != nil {
+		reviewed, quick := false, false
 		for _, q := range table {
 			if _, given := v.Get(q.Key); given || (q.Key != "target" && !q.Needed(p, v)) || q.Ask != nil && !q.Ask(p, v) {
 				continue
 			}
+			if r, ok := ask.(Reviewer); ok && !reviewed && q.Key != "target" {
+				// Once the targets are known: what phxdeploy would use, and whether to take it.
+				reviewed = true
+				if proposals := propose(table, p, v); len(proposals) > 0 {
+					customize, err := r.Review(proposals)
+					if err != nil {
+						return nil, err
+					}
+					quick = !customize
+				}
+			}
 			def, defSource, hasDef := v.DefaultFor(q, p)
+			if quick && hasDef {
+				continue // Complete settles it, with its source
+			}
 			answer, err := ask.Ask(q, def)
 			if err != nil {
 				return nil, err
@@ -267,6 +282,29 @@ func Answers(reg *target.Registry, p *project.Project, req Request, ask Asker) (
 		return nil, err
 	}
 	return v, nil
+}
+
+// Reviewer is an Asker that can show the settings phxdeploy proposes before asking anything:
+// true asks every question (customize), false takes the proposals and asks only what has none.
+type Reviewer interface {
+	Review(proposals []answers.Answer) (customize bool, err error)
+}
+
+// propose is what the questions left would get without an answer, in order (a default can
+// depend on an earlier one), with where each comes from; questions without one are left out.
+func propose(table answers.Table, p *project.Project, v *answers.Values) []answers.Answer {
+	look := v.Clone()
+	var out []answers.Answer
+	for _, q := range table {
+		if _, given := look.Get(q.Key); given || !q.Needed(p, look) {
+			continue
+		}
+		if def, src, ok := look.DefaultFor(q, p); ok && q.Validate(def) == nil {
+			look.Set(q.Key, def, src)
+			out = append(out, answers.Answer{Key: q.Key, Value: def, Source: src})
+		}
+	}
+	return out
 }
 
 // staleSaved reports saved answers that differ from what phxdeploy now detects in the project

@@ -258,12 +258,24 @@ func runInit(opts *InitOptions) error {
 	if interactive && !opts.Force {
 		req.Resolve = a.Resolve
 	}
+	var hooks []func([]generator.Change) error
 	if !opts.AllowDirty {
 		if interactive {
-			req.BeforeWrite = guardDirty(opts, &a)
+			hooks = append(hooks, guardDirty(opts, &a))
 		} else {
-			req.BeforeWrite = guardDirty(opts, nil)
+			hooks = append(hooks, guardDirty(opts, nil))
 		}
+	}
+	if interactive {
+		hooks = append(hooks, a.confirm)
+	}
+	req.BeforeWrite = func(changes []generator.Change) error {
+		for _, h := range hooks {
+			if err := h(changes); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	res, err := generator.Run(ctx, req, ask)
 	if err != nil {
@@ -348,6 +360,59 @@ const (
 	resolveOverwrite = "overwrite it with phxdeploy's"
 	resolveDiff      = "show the diff"
 )
+
+// Review shows what phxdeploy would use (as fly launch does) and asks whether to take it or to
+// go through every question.
+func (a asker) Review(proposals []answers.Answer) (bool, error) {
+	var b strings.Builder
+	b.WriteString("phxdeploy would use:\n")
+	for _, p := range proposals {
+		fmt.Fprintf(&b, "  %-16s %-36s (%s)\n", p.Key, generator.Printable(quoteEmpty(p.Value)), generator.Printable(p.Source))
+	}
+	fmt.Fprint(a.diffs, b.String())
+	choice, err := a.within(func() (string, error) {
+		return a.pr.Select("Deploy with these settings?", []string{reviewAccept, reviewCustomize}, reviewAccept)
+	})
+	return choice == reviewCustomize, err
+}
+
+const (
+	reviewAccept    = "yes, deploy with these settings"
+	reviewCustomize = "customize them"
+)
+
+// quoteEmpty shows an empty value as "".
+func quoteEmpty(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return s
+}
+
+// confirm lists what a run is about to write and asks before writing it (as Igniter does).
+func (a asker) confirm(changes []generator.Change) error {
+	n := 0
+	for _, c := range changes {
+		if c.Writes() && !c.Bookkeeping {
+			fmt.Fprintf(a.diffs, "%16s  %s\n", c.Action, generator.Printable(c.Path))
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	ok, err := a.within(func() (string, error) {
+		yes, err := a.pr.Confirm(fmt.Sprintf("Write these changes (%d file(s))?", n), true)
+		return fmt.Sprint(yes), err
+	})
+	if err != nil {
+		return err
+	}
+	if ok != "true" {
+		return errAborted
+	}
+	return nil
+}
 
 // within runs a prompt, abandoned when the run is interrupted.
 func (a asker) within(prompt func() (string, error)) (string, error) {

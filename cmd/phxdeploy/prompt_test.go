@@ -54,7 +54,8 @@ func runTTY(t *testing.T, p Prompter, args ...string) result {
 
 func TestInteractiveAsksOnlyWhatTheTargetsNeed(t *testing.T) {
 	dir := fixture(t, "phx18_postgres")
-	p := &scripted{answers: map[string]string{"Deployment targets": "k8s", "Container image": "registry.example.com/shop:2.0.0", "Public host": "shop.example.org"}}
+	p := &scripted{answers: map[string]string{"Deployment targets": "k8s", "Container image": "registry.example.com/shop:2.0.0", "Public host": "shop.example.org",
+		"Deploy with these settings": reviewCustomize}}
 	r := runTTY(t, p, "init", "--dir", dir, "--replicas", "3")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -153,6 +154,10 @@ func TestAccessiblePromptsReadLines(t *testing.T) {
 			return "4001"
 		case strings.Contains(prompt, "Cluster the nodes"):
 			return "n"
+		case strings.Contains(prompt, "Deploy with these settings"):
+			for _, m := range regexp.MustCompile(`(\d+)\.\s+customize them`).FindAllStringSubmatch(prompt, -1) {
+				return m[1]
+			}
 		}
 		return ""
 	}}
@@ -243,5 +248,37 @@ func TestSavedAnswersAreOnlyWhatAPersonChose(t *testing.T) {
 	r := run(t, "", "init", "--dir", dir, "--yes")
 	if !strings.Contains(r.stderr, "keeps elixir-version: 1.17.3, but the project now says 1.18.4") {
 		t.Errorf("a saved answer that differs from detection is not reported:\n%s", r.stderr)
+	}
+}
+
+// As fly launch does: what phxdeploy would use is shown first; taking it asks only what has no
+// proposal; customizing asks everything. Before writing, the changes are listed and confirmed.
+func TestReviewThenConfirm(t *testing.T) {
+	dir := fixture(t, "phx18_postgres")
+	p := &scripted{answers: map[string]string{"Deployment targets": "k8s", "Container image": "registry.example.com/shop:2.0.0",
+		"Public host": "shop.example.org", "Write these changes": "false"}}
+	r := runTTY(t, p, "init", "--dir", dir)
+	asked := strings.Join(p.asked, "\n")
+	if !strings.Contains(r.stderr, "phxdeploy would use:") || !regexp.MustCompile(`namespace\s+shop\s+\(default\)`).MatchString(r.stderr) {
+		t.Errorf("the proposals are not shown:\n%s", r.stderr)
+	}
+	if strings.Contains(asked, "Kubernetes namespace") || strings.Contains(asked, "Deploy name") || !strings.Contains(asked, "Container image") {
+		t.Errorf("taking the proposals must ask only what has none:\n%s", asked)
+	}
+	if !strings.Contains(asked, "Write these changes") || !strings.Contains(r.stderr, "create  deploy/k8s/deployment.yaml") {
+		t.Errorf("the changes were not listed and confirmed:\n%s\n%s", asked, r.stderr)
+	}
+	if r.code != 130 {
+		t.Errorf("declining: exit %d, want 130", r.code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "deploy/k8s/deployment.yaml")); err == nil {
+		t.Error("files were written although the changes were declined")
+	}
+	p.answers["Write these changes"] = "true"
+	if r := runTTY(t, p, "init", "--dir", dir); r.code != 0 {
+		t.Fatalf("confirming: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "deploy/k8s/deployment.yaml")); err != nil {
+		t.Error("confirmed changes were not written")
 	}
 }

@@ -38,6 +38,21 @@ func (v *Values) DefaultFor(q *Question, p *project.Project) (value, source stri
 	return q.Default(p, v)
 }
 
+// Clone copies the answers, for a look ahead that must not settle them.
+func (v *Values) Clone() *Values {
+	c := NewValues()
+	for k, x := range v.raw {
+		c.raw[k] = x
+	}
+	for k, x := range v.source {
+		c.source[k] = x
+	}
+	for k, x := range v.fallback {
+		c.fallback[k] = x
+	}
+	return c
+}
+
 // Set records an answer and where it came from.
 func (v *Values) Set(key, value, source string) {
 	v.raw[key] = value
