@@ -27,15 +27,25 @@ type huhPrompter struct {
 	accessible bool
 }
 
-func (p *huhPrompter) run(field huh.Field) error {
+func (p *huhPrompter) run(field huh.Field) (err error) {
 	in := p.in
 	lr := &lineReader{r: p.in}
+	defer func() {
+		// huh's accessible select indexes its options with what it read: at the end of the
+		// input it panics (huh 1.0.0, field_select.go); the end of the input is a cancel.
+		if r := recover(); r != nil {
+			if !lr.eof && !lr.sawEOF {
+				panic(r)
+			}
+			err = errAborted
+		}
+	}()
 	if p.accessible {
 		// huh's accessible mode makes a new bufio.Scanner for every prompt; handing it one line
 		// per read keeps one prompt from swallowing the answers to the next ones.
 		in = lr
 	}
-	err := huh.NewForm(huh.NewGroup(field)).
+	err = huh.NewForm(huh.NewGroup(field)).
 		WithAccessible(p.accessible).
 		WithInput(in).
 		WithOutput(p.out).
@@ -82,8 +92,9 @@ const maxRefusals = 3
 
 // lineReader returns at most one line per Read.
 type lineReader struct {
-	r   io.Reader
-	eof bool // the input ended before a prompt had its line
+	r      io.Reader
+	eof    bool // the input ended before a prompt had its line
+	sawEOF bool // the input ended (perhaps after a last line without its line break)
 }
 
 func (l *lineReader) Read(p []byte) (int, error) {
@@ -93,6 +104,7 @@ func (l *lineReader) Read(p []byte) (int, error) {
 		n += m
 		if err != nil {
 			l.eof = l.eof || n == 0 && errors.Is(err, io.EOF)
+			l.sawEOF = l.sawEOF || errors.Is(err, io.EOF)
 			return n, err
 		}
 		if m == 1 && p[n-1] == '\n' {

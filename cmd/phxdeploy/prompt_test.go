@@ -223,7 +223,7 @@ func TestAccessibleEndOfInputCancels(t *testing.T) {
 // from is reported.
 func TestSavedAnswersAreOnlyWhatAPersonChose(t *testing.T) {
 	dir := fixture(t, "phx18_postgres")
-	p := &scripted{answers: map[string]string{"Deployment targets": "docker", "Public host": "shop.example.org"}}
+	p := &scripted{answers: map[string]string{"Deployment targets": "docker", "Public host": "shop.example.org", "Deploy with these settings": reviewCustomize}}
 	if r := runTTY(t, p, "init", "--dir", dir, "--port", "4100"); r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
