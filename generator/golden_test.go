@@ -276,7 +276,7 @@ end
 		answers: map[string]string{"target": "k8s", "image": "registry.example.com/shop:1.4.2", "host": "shop.example.com"}},
 	{name: "existing_health_check", fixture: "phx18_postgres",
 		mutate:  edited("lib/shop_web/router.ex", "    get \"/\", PageController, :home\n", "    get \"/\", PageController, :home\n    get \"/healthz\", PageController, :healthz\n"),
-		answers: map[string]string{"target": "fly,k8s", "image": "registry.example.com/shop:1.4.2"}},
+		answers: map[string]string{"target": "fly,k8s", "image": "registry.example.com/shop:1.4.2", "host": "shop.example.com"}},
 	{name: "env_sh_of_the_user", fixture: "phx18_postgres",
 		mutate:  withFile("rel/env.sh.eex", "#!/bin/sh\n# the team's own settings\nexport ERL_MAX_PORTS=65536\n"),
 		answers: map[string]string{"target": "docker"}},

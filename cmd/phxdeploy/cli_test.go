@@ -147,3 +147,21 @@ func TestQuietAndVerbose(t *testing.T) {
 		}
 	}
 }
+
+// Each target's host default belongs to it: Kubernetes and systemd never get <name>.fly.dev
+// because Fly was chosen too; Fly and Docker each get their own.
+func TestHostDefaultsAreNotBorrowedAcrossTargets(t *testing.T) {
+	for _, targets := range []string{"fly,k8s", "fly,systemd", "docker,systemd"} {
+		r := run(t, "", "init", "--dir", fixture(t, "phx18_postgres"), "--target", targets, "--image", "registry.example.com/shop:1.0.0", "--yes")
+		if r.code != 2 || !strings.Contains(r.stderr, "--host is required") {
+			t.Errorf("--target %s without --host: exit %d, want 2 naming --host\n%s", targets, r.code, r.stderr)
+		}
+	}
+	dir := fixture(t, "phx18_postgres")
+	if r := run(t, "", "init", "--dir", dir, "--target", "fly,docker", "--yes"); r.code != 0 {
+		t.Fatalf("fly,docker: exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(read(t, dir, "fly.toml"), `PHX_HOST = "shop.fly.dev"`) || !strings.Contains(read(t, dir, "compose.yaml"), `PHX_HOST: "localhost"`) {
+		t.Errorf("fly.toml and compose.yaml do not each have their own host:\n%s\n%s", read(t, dir, "fly.toml"), read(t, dir, "compose.yaml"))
+	}
+}

@@ -83,20 +83,38 @@ func (r *Registry) commonQuestions() []*answers.Question {
 // hostDefault is the public host of the first selected target that has one; without one, a
 // deploy whose every target runs locally is served on localhost, and the others must be told.
 func (r *Registry) hostDefault(_ *project.Project, v *answers.Values) (string, string, bool) {
-	local := true
+	// A target without a default host of its own (systemd, Kubernetes) needs the real one: no
+	// other target's default (<name>.fly.dev) is borrowed for it. Where every selected target
+	// has one, the first is shown, and each target still gets its own (HostDefaults).
+	def := ""
 	for _, t := range r.targets {
 		if !v.HasTarget(t.Name) {
 			continue
 		}
-		if t.PublicHost != nil {
-			return t.PublicHost(v.String("name")), answers.SourceDefault, true
+		h, ok := t.defaultHost(v.String("name"))
+		if !ok {
+			return "", "", false
 		}
-		local = local && t.LocalHost
+		if def == "" {
+			def = h
+		}
 	}
-	if local {
-		return "localhost", answers.SourceDefault, true
+	if def == "" {
+		return "", "", false
 	}
-	return "", "", false
+	return def, answers.SourceDefault, true
+}
+
+// defaultHost is a target's own public host when none is given: Fly's <name>.fly.dev, or
+// localhost for a target that runs on the developer's machine.
+func (t Target) defaultHost(name string) (string, bool) {
+	switch {
+	case t.PublicHost != nil:
+		return t.PublicHost(name), true
+	case t.LocalHost:
+		return "localhost", true
+	}
+	return "", false
 }
 
 // imageQuestions shape the image the Dockerfile builds, for the targets that run it.

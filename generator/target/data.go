@@ -135,6 +135,7 @@ type Data struct {
 	warnings       []string                       // what the data could not settle, for the report
 	secondDatabase string                         // a required variable naming another database than the repo's
 	keptImage      string                         // what phxdeploy follows in the project's Dockerfile ("" when it writes its own)
+	hostDefaults   map[string]string              // per target, its own host when none was given
 	keptImageUser  func() (int, bool)             // the user the project's Dockerfile runs as (nil: phxdeploy's image)
 	keptImageEnv   map[string]string              // what the project's Dockerfile's ENV sets
 	keptEnvSh      string                         // what phxdeploy follows in the project's own env.sh.eex
@@ -191,6 +192,15 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		PreStopSeconds: preStopSeconds, DrainSeconds: drainSeconds,
 		DataDir: "/data", Targets: r.Selected(v),
 		Answers: map[string]string{},
+	}
+	// Without a host given, each target uses its own default host, never another's.
+	if v.Source("host") == answers.SourceDefault {
+		d.hostDefaults = map[string]string{}
+		for _, t := range r.targets {
+			if h, ok := t.defaultHost(name); ok {
+				d.hostDefaults[t.Name] = h
+			}
+		}
 	}
 	// Ecto's files (migrations, the Release module, repo settings) need a repo the code defines.
 	d.Ecto = d.Database != "none" && len(d.Repos) > 0

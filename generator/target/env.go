@@ -241,9 +241,13 @@ func (d *Data) EnvFor(target string) []EnvVar {
 		}
 		switch v.Setting {
 		case "PHX_HOST":
-			v.Value = d.Host
+			host := d.Host
+			if h, ok := d.hostDefaults[target]; ok {
+				host = h // no host was given: this target's own default
+			}
+			v.Value = host
 			if v.Type == "url" {
-				v.Value = "https://" + d.Host // the app parses a URL and takes its host
+				v.Value = "https://" + host // the app parses a URL and takes its host
 			}
 		case "PORT":
 			v.Value = strconv.Itoa(d.Port)
