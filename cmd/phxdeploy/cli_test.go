@@ -165,3 +165,20 @@ func TestHostDefaultsAreNotBorrowedAcrossTargets(t *testing.T) {
 		t.Errorf("fly.toml and compose.yaml do not each have their own host:\n%s\n%s", read(t, dir, "fly.toml"), read(t, dir, "compose.yaml"))
 	}
 }
+
+// Inside an umbrella's app, phxdeploy refuses and names the umbrella's root to run it in,
+// instead of planning lib/<app>_web/... and a runtime.exs inside the app.
+func TestInsideAnUmbrellaAppRefusesAndNamesTheRoot(t *testing.T) {
+	root := fixture(t, "umbrella17")
+	app := filepath.Join(root, "apps", "market_web")
+	r := run(t, "", "init", "--dir", app, "--target", "docker", "--yes")
+	if r.code != 1 || !strings.Contains(r.stderr, "phxdeploy init --dir "+root) || !strings.Contains(r.stderr, "an app of the umbrella project") {
+		t.Fatalf("exit %d, want 1 naming the umbrella's root\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(app, "Dockerfile")); err == nil {
+		t.Error("files were written inside the umbrella's app")
+	}
+	if r := run(t, "", "init", "--dir", root, "--target", "docker", "--yes"); r.code != 0 {
+		t.Errorf("the command the error names fails: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -2,6 +2,8 @@ package project
 
 import (
 	"fmt"
+	"path"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -33,6 +35,9 @@ func Read(dir string, opts Options) (*Project, error) {
 		return nil, &Error{Path: f.name("mix.exs"), Msg: "not found: this is not a Mix project (looked for mix.exs with a :phoenix dependency)", Fix: "run phxdeploy in the root of a Phoenix project, or pass --dir"}
 	}
 	p := &Project{Dir: d.Path()}
+	if err := umbrellaChild(f, root, d.Path()); err != nil {
+		return nil, err
+	}
 	if v, ok := root.keywordValue("elixir"); ok && v.Kind == elixir.String {
 		p.ElixirRequirement = elixir.Unquote(v)
 	}
@@ -309,6 +314,23 @@ func hasEndpoint(f *files, dir string) (bool, error) {
 		return found, nil
 	})
 	return found, err
+}
+
+// umbrellaChild refuses an app of an umbrella (its mix.exs builds into the umbrella's _build,
+// as `mix new --umbrella` writes apps): the release, the config and the Dockerfile belong to the
+// umbrella's root, which the error names as the --dir to give.
+func umbrellaChild(f *files, m *mixFile, dir string) error {
+	v, ok := m.keywordValue("build_path")
+	if !ok || v.Kind != elixir.String {
+		return nil
+	}
+	build := elixir.Unquote(v)
+	if path.Base(build) != "_build" || !strings.HasPrefix(build, "../") {
+		return nil
+	}
+	root := filepath.Clean(filepath.Join(dir, filepath.FromSlash(path.Dir(build))))
+	return &Error{Path: f.name("mix.exs"), Msg: fmt.Sprintf("this is an app of the umbrella project at %s (build_path: %q): its release, config and deployment files belong to the umbrella's root", root, build),
+		Fix: "run phxdeploy there: phxdeploy init --dir " + root}
 }
 
 func (p *Project) chooseRelease(requested, rootMix string) error {
