@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -34,6 +36,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return generator.ExitUsage
 	}
 	dirs := append(fs.Args(), *orgs...)
+	if len(dirs) == 0 && os.Getenv("PHXDEPLOY_TEMPLATES") == "" && looksLikeLayer(*dir) {
+		// Run inside an organization's template directory: that is what is to be linted.
+		fmt.Fprintf(stderr, "note: %s is a template layer (no mix.exs, template folders): linting it\n", *dir)
+		dirs = []string{*dir}
+	}
+	asked := len(dirs) > 0
 	if len(*orgs) == 0 {
 		for _, d := range filepath.SplitList(os.Getenv("PHXDEPLOY_TEMPLATES")) {
 			if d != "" {
@@ -48,6 +56,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	e := engine.New(layers)
 	defer e.Close()
+	var summary []string
+	total := 0
+	for _, l := range layers {
+		if l.Dir == "" {
+			summary = append(summary, "embedded")
+			continue
+		}
+		n := overrides(l.FS)
+		total += n
+		summary = append(summary, fmt.Sprintf("%s %s (%d template file(s)%s)", l.Name, l.Dir, n, map[bool]string{true: ", defaults.yaml", false: ""}[hasFile(l.FS, "defaults.yaml")]))
+		if n == 0 && !hasFile(l.FS, "defaults.yaml") && asked {
+			fmt.Fprintf(stderr, "error: %s holds no templates and no defaults.yaml: nothing of it to lint (give the directory that has docker/, fly/, k8s/, systemd/ or common/)\n", l.Dir)
+			return generator.ExitFailed
+		}
+	}
+	fmt.Fprintf(stderr, "layers linted: %s; %d override(s)\n", strings.Join(summary, ", "), total)
 	for _, w := range e.StaleOverrides() {
 		fmt.Fprintln(stderr, "warning:", generator.Printable(w))
 	}
@@ -76,4 +100,47 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return generator.ExitFailed
 	}
 	return generator.ExitOK
+}
+
+// templateFolders are where a layer keeps templates.
+var templateFolders = []string{"common", "docker", "fly", "k8s", "systemd"}
+
+// looksLikeLayer reports whether dir is a template layer rather than a project: no mix.exs, and
+// a template folder or defaults.yaml.
+func looksLikeLayer(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, "mix.exs")); err == nil {
+		return false
+	}
+	if _, err := os.Stat(filepath.Join(dir, "defaults.yaml")); err == nil {
+		return true
+	}
+	for _, f := range templateFolders {
+		if st, err := os.Stat(filepath.Join(dir, f)); err == nil && st.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+// overrides counts a layer's template files (not the bookkeeping of `templates export`).
+func overrides(fsys iofs.FS) int {
+	n := 0
+	_ = iofs.WalkDir(fsys, ".", func(p string, d iofs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".phxdeploy") {
+			return iofs.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".tmpl") {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+func hasFile(fsys iofs.FS, name string) bool {
+	_, err := iofs.Stat(fsys, name)
+	return err == nil
 }
