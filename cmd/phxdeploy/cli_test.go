@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -180,5 +181,45 @@ func TestInsideAnUmbrellaAppRefusesAndNamesTheRoot(t *testing.T) {
 	}
 	if r := run(t, "", "init", "--dir", root, "--target", "docker", "--yes"); r.code != 0 {
 		t.Errorf("the command the error names fails: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// The template commands accept the same names, export's bookkeeping stays hidden, and the
+// stale-override warning's command runs as printed.
+func TestTemplateCommandsAgreeAndRunAsPrinted(t *testing.T) {
+	org := filepath.Join(t.TempDir(), "acme templates")
+	if r := run(t, "", "templates", "export", "docker", "--to", org); r.code != 0 {
+		t.Fatalf("export: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, "", "templates", "list", "--templates", org); r.code != 0 || strings.Contains(r.stdout, ".phxdeploy-base") {
+		t.Errorf("list shows export's bookkeeping: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := run(t, "", "templates", "diff", "docker", "--templates", org); r.code != 0 || !strings.Contains(r.stdout, "docker/Dockerfile.tmpl has not changed") {
+		t.Errorf("diff of the directory export took: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// Make the override look exported from an older phxdeploy.
+	file := filepath.Join(org, "docker", "Dockerfile.tmpl")
+	b, _ := os.ReadFile(file)
+	old := regexp.MustCompile(`sha256:[0-9a-f]{16}`).ReplaceAllString(string(b), "sha256:0000000000000000")
+	if err := os.WriteFile(file, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(org, ".phxdeploy-base", "docker", "Dockerfile.tmpl")
+	bb, _ := os.ReadFile(base)
+	if err := os.WriteFile(base, []byte(strings.Replace(string(bb), "# syntax=docker/dockerfile:1", "# an older line", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "init", "--dir", fixture(t, "phx18_postgres"), "--target", "docker", "--yes", "--dry-run", "--templates", org)
+	m := regexp.MustCompile("`(phxdeploy templates diff [^`]+)`").FindStringSubmatch(r.stderr)
+	if m == nil {
+		t.Fatalf("no stale-override warning with a command:\n%s", r.stderr)
+	}
+	out, err := exec.Command("sh", "-c", "set -- "+strings.TrimPrefix(m[1], "phxdeploy ")+`; for a; do printf '%s\n' "$a"; done`).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Split(strings.TrimSpace(string(out)), "\n") // the words a shell makes of it
+	if r := run(t, "", args...); r.code != 0 || !strings.Contains(r.stdout, "-# an older line") {
+		t.Errorf("the printed command %q fails: exit %d\n%s%s", m[1], r.code, r.stdout, r.stderr)
 	}
 }

@@ -113,21 +113,9 @@ templates diff shows what changed.`,
 			if to == "" {
 				return usageError("--to DIR is required")
 			}
-			all, err := engine.New([]engine.Layer{engine.Embedded()}).TemplateNames()
+			names, err := templateNames(args)
 			if err != nil {
-				return failed(err)
-			}
-			var names []string
-			for _, a := range args {
-				n := len(names)
-				for _, t := range all {
-					if t == a || strings.HasPrefix(t, strings.TrimSuffix(a, "/")+"/") {
-						names = append(names, t)
-					}
-				}
-				if len(names) == n {
-					return usageError("%s: no such embedded template or directory (see `phxdeploy templates list`)", a)
-				}
+				return err
 			}
 			written, err := generator.Export(names, to)
 			for _, w := range written {
@@ -262,24 +250,38 @@ func newTemplatesVarsCmd(o *TemplatesOptions) *cobra.Command {
 
 func newTemplatesDiffCmd(o *TemplatesOptions) *cobra.Command {
 	return &cobra.Command{
-		Use:   "diff NAME",
-		Short: "Show how an embedded template changed since an override was exported from it",
-		Args:  cobra.ExactArgs(1),
+		Use:   "diff NAME...",
+		Short: "Show how embedded templates changed since overrides were exported from them (names or directories, as export takes)",
+		Args:  cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
+			names, err := templateNames(args)
+			if err != nil {
+				return err
+			}
 			e, err := o.engine()
 			if err != nil {
 				return err
 			}
 			defer e.Close()
-			diff, err := generator.UpstreamDiff(e, filepath.ToSlash(args[0]))
-			if err != nil {
-				return failed(err)
+			shown := 0
+			for _, name := range names {
+				diff, err := generator.UpstreamDiff(e, name)
+				if err != nil {
+					if len(names) > 1 {
+						continue // a directory: only the templates exported from it
+					}
+					return failed(err)
+				}
+				shown++
+				if diff == "" {
+					fmt.Fprintf(o.IO.Out, "%s has not changed since it was exported\n", name)
+					continue
+				}
+				fmt.Fprint(o.IO.Out, diff)
 			}
-			if diff == "" {
-				fmt.Fprintf(o.IO.Out, "%s has not changed since it was exported\n", args[0])
-				return nil
+			if shown == 0 {
+				return failed(fmt.Errorf("%s: no override in the layers was exported from these templates", strings.Join(args, " ")))
 			}
-			fmt.Fprint(o.IO.Out, diff)
 			return nil
 		},
 	}
@@ -292,4 +294,27 @@ func writeJSON(ios *IOStreams, v any) error {
 		return failed(err)
 	}
 	return nil
+}
+
+// templateNames expands names of embedded templates and of their directories (docker,
+// docker/) into template names, as export and diff take them.
+func templateNames(args []string) ([]string, error) {
+	all, err := engine.New([]engine.Layer{engine.Embedded()}).TemplateNames()
+	if err != nil {
+		return nil, failed(err)
+	}
+	var names []string
+	for _, a := range args {
+		a = filepath.ToSlash(a)
+		n := len(names)
+		for _, t := range all {
+			if t == a || strings.HasPrefix(t, strings.TrimSuffix(a, "/")+"/") {
+				names = append(names, t)
+			}
+		}
+		if len(names) == n {
+			return nil, usageError("%s: no such embedded template or directory (see `phxdeploy templates list`)", a)
+		}
+	}
+	return names, nil
 }

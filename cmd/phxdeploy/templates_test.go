@@ -138,7 +138,7 @@ func TestTemplatesListExportDiff(t *testing.T) {
 	}
 	dir := fixture(t, "phx18_postgres")
 	r = run(t, "", "init", "--dir", dir, "--target", "fly", "--templates", out, "--yes", "--dry-run")
-	if !strings.Contains(r.stderr, "warning: "+exported+": exported from an older fly/fly.toml.tmpl; `phxdeploy templates diff fly/fly.toml.tmpl`") {
+	if !strings.Contains(r.stderr, "warning: "+exported+": exported from an older fly/fly.toml.tmpl; `phxdeploy templates diff --templates "+out+" fly/fly.toml.tmpl`") {
 		t.Errorf("init does not warn about the stale override:\n%s", r.stderr)
 	}
 	if r := run(t, "", "templates", "list", "--templates", out); !strings.Contains(r.stdout, "warning: exported from an older fly/fly.toml.tmpl") {

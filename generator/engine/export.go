@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"regexp"
+	"strings"
 )
 
 // BaseDir keeps, inside an organization directory, the embedded templates as they were when
@@ -61,7 +63,12 @@ func (e *Engine) staleness(f layerFile) string {
 		return fmt.Sprintf("exported from %s, which phxdeploy no longer has", m[1])
 	}
 	if shortHash(current) != m[2] {
-		return fmt.Sprintf("exported from an older %s; `phxdeploy templates diff %s` shows what changed upstream", m[1], m[1])
+		// The command runs as printed: it names the layer the override is in.
+		layer := "--templates " + shellWord(f.layer.Dir)
+		if f.layer.Name == "project" {
+			layer = "--dir " + shellWord(filepath.Dir(filepath.Dir(f.layer.Dir)))
+		}
+		return fmt.Sprintf("exported from an older %s; `phxdeploy templates diff %s %s` shows what changed upstream", m[1], layer, m[1])
 	}
 	return ""
 }
@@ -112,4 +119,12 @@ func (e *Engine) Upstream(name string) (exported, current []byte, err error) {
 		return old, current, nil
 	}
 	return nil, nil, fmt.Errorf("%s: no layer records the version it was exported from (%s/%s); export it with `phxdeploy templates export`", name, BaseDir, name)
+}
+
+// shellWord quotes s for a shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+=:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
