@@ -248,3 +248,25 @@ func TestDryRunIsAPatchGitApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Fly app names are global: the next steps say so and how to rename; a rename through update
+// keeps fly.toml in step with --name, merged with the user's edits, not a conflict.
+func TestFlyRenameThroughUpdate(t *testing.T) {
+	dir := fixture(t, "phx18_postgres")
+	r := run(t, "", "init", "--dir", dir, "--target", "fly", "--yes")
+	if r.code != 0 || !strings.Contains(r.stdout, "Fly app names are global") || !strings.Contains(r.stdout, "phxdeploy update --name shop-$(openssl rand -hex 3)") {
+		t.Fatalf("init: exit %d; the next steps do not say how to rename\n%s", r.code, r.stdout)
+	}
+	edit(t, dir, "fly.toml", "kill_signal = \"SIGTERM\"\n", "kill_signal = \"SIGTERM\"\n# deployed by the platform team\n")
+	r = run(t, "", "update", "--dir", dir, "--name", "shop-a1b2c3", "--yes")
+	if r.code != 0 || !strings.Contains(r.stdout, "merge  fly.toml") {
+		t.Fatalf("update --name: exit %d, want fly.toml merged\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	toml := read(t, dir, "fly.toml")
+	if !strings.Contains(toml, `app = "shop-a1b2c3"`) || !strings.Contains(toml, "# deployed by the platform team") {
+		t.Errorf("fly.toml lost the rename or the user's line:\n%s", toml)
+	}
+	if !strings.Contains(read(t, dir, ".phxdeploy/answers.yaml"), `name: "shop-a1b2c3"`) {
+		t.Error("the new name is not saved")
+	}
+}

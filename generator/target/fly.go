@@ -97,7 +97,10 @@ func fly() Target {
 			if d.Clustering {
 				set = append(set, cookie)
 			}
-			steps := []Step{run("fly apps create " + d.Name)}
+			// Fly app names are global: a short one is most likely taken. update changes the
+			// name everywhere (fly.toml merged, not a conflict) and saves it.
+			steps := []Step{say("Fly app names are global: if fly apps create says %s is taken, run phxdeploy update --name %s-$(openssl rand -hex 3) (it renames the app in fly.toml and saves the name) and follow its next steps instead", d.Name, flyNameStem(d.Name)),
+				run("fly apps create " + d.Name)}
 			steps = append(steps, exportFirst(set)...)
 			if len(set) > 0 {
 				// Values fly.toml cannot hold (secrets, and values phxdeploy does not know) are
@@ -127,3 +130,8 @@ func listSnapshots(app string) string {
 }
 
 func volumeName(name string) string { return strings.ReplaceAll(name, "-", "_") + "_data" }
+
+// flyNameStem leaves room in a name for "-" and a 6-digit suffix (63 characters in all).
+func flyNameStem(name string) string {
+	return name[:min(len(name), 63-7)]
+}
