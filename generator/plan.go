@@ -126,7 +126,11 @@ func Plan(reg *target.Registry, p *project.Project, d *target.Data, eng *engine.
 		} else {
 			cs = []Change{compare(dest, old, exists, content, f.Mode, opts)}
 			if cs[0].Action == Conflict {
-				if _, ok := readBase(root, dest); ok {
+				switch base, ok := readBase(root, dest); {
+				case ok && bytes.Equal(base, old):
+					// untouched since phxdeploy wrote it: nothing of the user's to lose
+					cs[0].Action, cs[0].Reason = Update, ""
+				case ok:
 					cs[0].Reason = "edited since phxdeploy wrote it: phxdeploy update merges the new version with yours"
 				}
 			}

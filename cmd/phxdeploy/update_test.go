@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -268,5 +269,32 @@ func TestFlyRenameThroughUpdate(t *testing.T) {
 	}
 	if !strings.Contains(read(t, dir, ".phxdeploy/answers.yaml"), `name: "shop-a1b2c3"`) {
 		t.Error("the new name is not saved")
+	}
+}
+
+// init again with another --name: the files phxdeploy wrote and nobody edited follow it
+// (update), never a conflict; an edited one is a conflict that names update.
+func TestInitAgainUpdatesUntouchedFiles(t *testing.T) {
+	dir := fixture(t, "phx18_postgres")
+	if r := run(t, "", "init", "--dir", dir, "--target", "fly,docker", "--yes"); r.code != 0 {
+		t.Fatalf("init: exit %d\n%s", r.code, r.stderr)
+	}
+	edit(t, dir, "compose.yaml", "name: shop\n", "name: shop\n# mine\n")
+	r := run(t, "", "init", "--dir", dir, "--target", "fly,docker", "--yes", "--name", "shop-x2", "--json")
+	var rep struct {
+		Changes []struct{ Path, Action, Reason string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range rep.Changes {
+		got[c.Path] = c.Action + " " + c.Reason
+	}
+	if !strings.HasPrefix(got["fly.toml"], "update") || !strings.HasPrefix(got["compose.yaml"], "conflict") || !strings.Contains(got["compose.yaml"], "phxdeploy update merges") {
+		t.Errorf("fly.toml %q (want update), compose.yaml %q (want a conflict naming update)", got["fly.toml"], got["compose.yaml"])
+	}
+	if !strings.Contains(read(t, dir, "fly.toml"), `app = "shop-x2"`) {
+		t.Error("fly.toml is not in step with --name")
 	}
 }
