@@ -7,6 +7,7 @@ package setting
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
@@ -98,7 +99,25 @@ type Setting struct {
 	Required bool
 	Secret   bool
 	Default  string
-	Type     string
+	// DefaultIn, when set, is the default for a context (it depends on the database).
+	DefaultIn func(c Context) string
+	Type      string
+}
+
+// DefaultFor is the default the code phxdeploy writes falls back to, in context c.
+func (s Setting) DefaultFor(c Context) string {
+	if s.DefaultIn != nil {
+		return s.DefaultIn(c)
+	}
+	return s.Default
+}
+
+// poolSize is the default pool size: SQLite serialises writes, so a small pool.
+func poolSize(c Context) string {
+	if c.Database == "sqlite" {
+		return "5"
+	}
+	return "10"
 }
 
 // Targets returns the second arguments of the config calls that can hold the setting.
@@ -205,13 +224,10 @@ var All = []Setting{
 			return fmt.Sprintf("maybe_ipv6 = if System.get_env(%q) in ~w(true 1), do: [:inet6], else: []\n\n", c.Name("ECTO_IPV6"))
 		},
 		Pair: pair("socket_options: maybe_ipv6")},
-	{Env: "POOL_SIZE", Scope: Repo, Keys: []string{"pool_size"}, Place: ProdStart, Applies: Context.ecto, Default: `"10"`, Type: "integer",
+	{Env: "POOL_SIZE", Scope: Repo, Keys: []string{"pool_size"}, Place: ProdStart, Applies: Context.ecto, Type: "integer",
+		DefaultIn: func(c Context) string { return strconv.Quote(poolSize(c)) },
 		Pair: func(c Context) string {
-			def := "10"
-			if c.Database == "sqlite" {
-				def = "5"
-			}
-			return fmt.Sprintf("pool_size: String.to_integer(System.get_env(%q) || %q)", c.Name("POOL_SIZE"), def)
+			return fmt.Sprintf("pool_size: String.to_integer(System.get_env(%q) || %q)", c.Name("POOL_SIZE"), poolSize(c))
 		}},
 	{Env: "SECRET_KEY_BASE", Scope: Endpoint, Keys: []string{"secret_key_base"}, Place: ProdEnd, Applies: always,
 		Required: true, Secret: true,

@@ -114,7 +114,7 @@ func (d *Data) environment(p *project.Project) {
 		if !ok {
 			index[name] = len(out)
 			k = len(out)
-			out = append(out, EnvVar{Name: name, Default: s.Default, Type: s.Type, Sources: []string{d.RuntimeConfig}})
+			out = append(out, EnvVar{Name: name, Default: s.DefaultFor(c), Type: s.Type, Sources: []string{d.RuntimeConfig}})
 		}
 		out[k].Required = out[k].Required || s.Required
 		out[k].Secret = out[k].Secret || s.Secret
