@@ -187,7 +187,7 @@ func init() {
 		// examples must name the default it wrote (5 for SQLite), or the second run differs.
 		scenario{name: "sqlite_pool_size_added", fixture: "phx18_sqlite", answers: with(allTargets, "target", "docker,systemd"),
 			mutate: edited("config/runtime.exs", ",\n    pool_size: String.to_integer(System.get_env(\"POOL_SIZE\") || \"5\")", ""),
-			facts: keptFacts(wantFile(".env.prod.example", "# POOL_SIZE=5\n"))},
+			facts:  keptFacts(wantFile(".env.prod.example", "# POOL_SIZE=5\n"))},
 		scenario{name: "kept_server_script_that_changes_user", fixture: "phx18_postgres", answers: allTargets,
 			mutate: withFile("rel/overlays/bin/server", suServer),
 			facts: keptFacts(
