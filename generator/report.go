@@ -235,7 +235,18 @@ func WriteDiff(w io.Writer, changes []Change) error {
 		if diff == "" {
 			continue
 		}
-		if _, err := io.WriteString(w, header.String()+printableLines(diff)); err != nil {
+		if shown := printableLines(diff); shown != diff {
+			// Control characters or invalid UTF-8 are shown escaped, never written to a
+			// terminal; escaped, the patch would write the escapes: it becomes comments.
+			fmt.Fprintf(w, "# %s: its diff has characters shown escaped; not part of the patch\n", name)
+			for _, line := range strings.SplitAfter(header.String()+shown, "\n") {
+				if line != "" {
+					fmt.Fprint(w, "# "+line)
+				}
+			}
+			continue
+		}
+		if _, err := io.WriteString(w, header.String()+diff); err != nil {
 			return err
 		}
 	}

@@ -298,3 +298,19 @@ func TestInitAgainUpdatesUntouchedFiles(t *testing.T) {
 		t.Error("fly.toml is not in step with --name")
 	}
 }
+
+// A diff phxdeploy can only show escaped (control characters from a user's file) is not part
+// of the patch: applied, it would write the escapes instead of the bytes.
+func TestDryRunPatchNeverCarriesEscapes(t *testing.T) {
+	dir := fixture(t, "phx18_postgres")
+	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("mine\x1b[2J\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes", "--dry-run", "--force")
+	if strings.Contains(r.stdout, "diff --git a/.dockerignore") && !strings.Contains(r.stdout, "# diff --git a/.dockerignore") {
+		t.Errorf("the escaped diff is part of the patch:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "\x1b") {
+		t.Error("a control character reached the output")
+	}
+}
