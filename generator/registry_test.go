@@ -60,8 +60,8 @@ func TestATargetIsOneDeclarationOneTemplateFolderAndItsGoldens(t *testing.T) {
 	if actions["render.yaml"] != generator.Create || actions["Dockerfile"] != generator.Create || actions["fly.toml"] != "" || actions["compose.yaml"] != "" {
 		t.Errorf("changes: %v", actions)
 	}
-	for _, want := range []string{"host             shop.onrender.com", "plan             standard", "    render blueprint launch\n    # plan standard"} {
-		if !strings.Contains(out.String(), want) {
+	for _, want := range []string{"host  shop.onrender.com", "plan  standard", "    render blueprint launch\n    # plan standard"} {
+		if !strings.Contains(testtools.Spaced(out.String()), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}
 	}

@@ -117,9 +117,7 @@ func (r *Report) WriteText(w io.Writer) {
 	}
 	if len(r.Answers) > 0 {
 		fmt.Fprintln(w, "\nAnswers:")
-		for _, a := range r.Answers {
-			fmt.Fprintf(w, "  %-16s %-36s (%s)\n", a.Key, Printable(quoteEmpty(a.Value)), Printable(a.Source))
-		}
+		WriteAnswers(w, r.Answers)
 	}
 	r.writeEnvironment(w)
 	if len(r.Warnings) > 0 {
@@ -303,6 +301,19 @@ func printable(s string, lines bool) string {
 		s = s[size:]
 	}
 	return b.String()
+}
+
+// WriteAnswers prints answers as a table of key, value and source, each column as wide as its
+// longest entry so that the table fits a narrow terminal.
+func WriteAnswers(w io.Writer, list []answers.Answer) {
+	keyW, valW := 0, 0
+	for _, a := range list {
+		keyW = max(keyW, len(a.Key))
+		valW = max(valW, len(Printable(quoteEmpty(a.Value))))
+	}
+	for _, a := range list {
+		fmt.Fprintf(w, "  %-*s  %-*s  (%s)\n", keyW, a.Key, valW, Printable(quoteEmpty(a.Value)), Printable(a.Source))
+	}
 }
 
 func quoteEmpty(s string) string {

@@ -242,46 +242,115 @@ func Answers(reg *target.Registry, p *project.Project, req Request, ask Asker) (
 		return nil, err
 	}
 	if ask != nil {
-		reviewed, quick := false, false
-		for _, q := range table {
-			if _, given := v.Get(q.Key); given || (q.Key != "target" && !q.Needed(p, v)) || q.Ask != nil && !q.Ask(p, v) {
-				continue
-			}
-			if r, ok := ask.(Reviewer); ok && !reviewed && q.Key != "target" {
-				// Once the targets are known: what phxdeploy would use, and whether to take it.
-				reviewed = true
-				if proposals := propose(table, p, v); len(proposals) > 0 {
-					customize, err := r.Review(proposals)
-					if err != nil {
-						return nil, err
-					}
-					quick = !customize
-				}
-			}
-			def, defSource, hasDef := v.DefaultFor(q, p)
-			if quick && hasDef {
-				continue // Complete settles it, with its source
-			}
-			answer, err := ask.Ask(q, def)
-			if err != nil {
-				return nil, err
-			}
-			if err := q.Validate(answer); err != nil {
-				return nil, &answers.UsageError{Msg: fmt.Sprintf("--%s: %v", q.Key, err)}
-			}
-			if hasDef && answer == def {
-				// Enter on the proposed value chose nothing: it stays detected (or defaulted,
-				// or saved) and is not saved, so that it follows the project later.
-				v.Set(q.Key, answer, defSource)
-				continue
-			}
-			v.Set(q.Key, answer, answers.SourcePrompt)
+		if err := askAll(table, p, v, ask); err != nil {
+			return nil, err
 		}
 	}
 	if err := reg.Complete(p, v); err != nil {
 		return nil, err
 	}
 	return v, nil
+}
+
+// askAll asks the questions that flags did not answer, in order. A prompt that returns ErrBack
+// goes back to the question asked before it (or to the review of the proposals): its answer is
+// taken back and it is asked again.
+func askAll(table answers.Table, p *project.Project, v *answers.Values, ask Asker) error {
+	type step struct {
+		i      int             // the question (or, for a review, the question it came before)
+		before *answers.Values // the answers before it
+		review bool
+		quick  bool
+	}
+	var history []step
+	prefill := map[string]string{}
+	reviewed, quick := false, false
+	canGoBack := func() {
+		if b, ok := ask.(Backer); ok {
+			b.CanGoBack(len(history) > 0)
+		}
+	}
+	// back returns the index of the question to ask next after a step back.
+	back := func(i int) int {
+		if len(history) == 0 {
+			return i // nothing before it: ask it again
+		}
+		s := history[len(history)-1]
+		history = history[:len(history)-1]
+		if !s.review {
+			// Asked again, the question starts from the answer it had.
+			prefill[table[s.i].Key], _ = v.Get(table[s.i].Key)
+		}
+		*v = *s.before
+		quick = s.quick
+		if s.review {
+			reviewed = false
+		}
+		return s.i
+	}
+	for i := 0; i < len(table); i++ {
+		q := table[i]
+		if _, given := v.Get(q.Key); given || (q.Key != "target" && !q.Needed(p, v)) || q.Ask != nil && !q.Ask(p, v) {
+			continue
+		}
+		if r, ok := ask.(Reviewer); ok && !reviewed && q.Key != "target" {
+			// Once the targets are known: what phxdeploy would use, and whether to take it.
+			reviewed = true
+			if proposals := propose(table, p, v); len(proposals) > 0 {
+				canGoBack()
+				customize, err := r.Review(proposals)
+				if errors.Is(err, ErrBack) {
+					reviewed = false
+					i = back(i) - 1
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				history = append(history, step{i: i, before: v.Clone(), review: true, quick: quick})
+				quick = !customize
+			}
+		}
+		def, defSource, hasDef := v.DefaultFor(q, p)
+		if quick && hasDef {
+			continue // Complete settles it, with its source
+		}
+		shown := def
+		if a, ok := prefill[q.Key]; ok {
+			shown = a
+			delete(prefill, q.Key)
+		}
+		canGoBack()
+		answer, err := ask.Ask(q, shown)
+		if errors.Is(err, ErrBack) {
+			i = back(i) - 1
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := q.Validate(answer); err != nil {
+			return &answers.UsageError{Msg: fmt.Sprintf("--%s: %v", q.Key, err)}
+		}
+		history = append(history, step{i: i, before: v.Clone(), quick: quick})
+		if hasDef && answer == def {
+			// Enter on the proposed value chose nothing: it stays detected (or defaulted,
+			// or saved) and is not saved, so that it follows the project later.
+			v.Set(q.Key, answer, defSource)
+			continue
+		}
+		v.Set(q.Key, answer, answers.SourcePrompt)
+	}
+	return nil
+}
+
+// ErrBack is what a prompt returns when the person asks to go back to the previous question.
+var ErrBack = errors.New("back to the previous question")
+
+// Backer is an Asker that can offer going back; before each prompt it is told whether there is
+// a question to go back to.
+type Backer interface {
+	CanGoBack(bool)
 }
 
 // Reviewer is an Asker that can show the settings phxdeploy proposes before asking anything:

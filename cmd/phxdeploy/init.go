@@ -331,6 +331,13 @@ type asker struct {
 	diffs io.Writer // where "show the diff" prints
 }
 
+// CanGoBack tells the prompter whether the next question can go back to the one before it.
+func (a asker) CanGoBack(on bool) {
+	if b, ok := a.pr.(interface{ canGoBack(bool) }); ok {
+		b.canGoBack(on)
+	}
+}
+
 func (a asker) Ask(q *answers.Question, def string) (string, error) {
 	return a.within(func() (string, error) { return a.ask(q, def) })
 }
@@ -366,14 +373,28 @@ const (
 func (a asker) Review(proposals []answers.Answer) (bool, error) {
 	var b strings.Builder
 	b.WriteString("phxdeploy would use:\n")
-	for _, p := range proposals {
-		fmt.Fprintf(&b, "  %-16s %-36s (%s)\n", p.Key, generator.Printable(quoteEmpty(p.Value)), generator.Printable(p.Source))
-	}
-	fmt.Fprint(a.diffs, b.String())
+	generator.WriteAnswers(&b, proposals)
+	// The table is part of the question when the screen has room for it, so that going back
+	// or cancelling leaves no stale copy; a full-screen form vanishes once answered, so the
+	// settings taken are printed then.
+	heading, printed := a.heading(b.String())
 	choice, err := a.within(func() (string, error) {
-		return a.pr.Select("Deploy with these settings?", []string{reviewAccept, reviewCustomize}, reviewAccept)
+		return a.pr.Select(heading+"Deploy with these settings?", []string{reviewAccept, reviewCustomize}, reviewAccept)
 	})
+	if t, ok := a.pr.(interface{ transient() bool }); err == nil && !printed && choice == reviewAccept && ok && t.transient() {
+		fmt.Fprint(a.diffs, b.String())
+	}
 	return choice == reviewCustomize, err
+}
+
+// heading returns text to put above a question's title, or prints it above the question when
+// the screen has no room for both (and reports that it did).
+func (a asker) heading(text string) (string, bool) {
+	if r, ok := a.pr.(interface{ roomFor(string) bool }); ok && !r.roomFor(text) {
+		fmt.Fprint(a.diffs, text)
+		return "", true
+	}
+	return text, false
 }
 
 const (
@@ -381,28 +402,24 @@ const (
 	reviewCustomize = "customize them"
 )
 
-// quoteEmpty shows an empty value as "".
-func quoteEmpty(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return s
-}
-
 // confirm lists what a run is about to write and asks before writing it (as Igniter does).
 func (a asker) confirm(changes []generator.Change) error {
+	// The list is part of the question when it fits (the report that follows lists what was
+	// done).
+	var list strings.Builder
 	n := 0
 	for _, c := range changes {
 		if c.Writes() && !c.Bookkeeping {
-			fmt.Fprintf(a.diffs, "%16s  %s\n", c.Action, generator.Printable(c.Path))
+			fmt.Fprintf(&list, "%16s  %s\n", c.Action, generator.Printable(c.Path))
 			n++
 		}
 	}
 	if n == 0 {
 		return nil
 	}
+	heading, _ := a.heading(list.String())
 	ok, err := a.within(func() (string, error) {
-		yes, err := a.pr.Confirm(fmt.Sprintf("Write these changes (%d file(s))?", n), true)
+		yes, err := a.pr.Confirm(fmt.Sprintf("%sWrite these changes (%d file(s))?", heading, n), true)
 		return fmt.Sprint(yes), err
 	})
 	if err != nil {

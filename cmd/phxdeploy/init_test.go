@@ -77,8 +77,8 @@ func TestInitFlagsOnlyWritesEverythingThenIsIdentical(t *testing.T) {
 	}
 	for _, want := range []string{"create  Dockerfile", "create  fly.toml", "create  deploy/k8s/deployment.yaml",
 		"create  deploy/systemd/shop.service", "patch  lib/shop_web/router.ex", "identical  config/runtime.exs", "create  .phxdeploy/answers.yaml",
-		"Answers:", "image            registry.example.com/shop:1.0.0", "(flag)", "port             4000", "(default)", "Next steps:", "fly secrets set"} {
-		if !strings.Contains(first.stdout, want) {
+		"Answers:", "image  registry.example.com/shop:1.0.0", "(flag)", "port  4000", "(default)", "Next steps:", "fly secrets set"} {
+		if !strings.Contains(testtools.Spaced(first.stdout), want) {
 			t.Errorf("output lacks %q:\n%s", want, first.stdout)
 		}
 	}

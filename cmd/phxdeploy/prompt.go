@@ -6,8 +6,14 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"golang.org/x/term"
+
+	"github.com/phxdeploy/phxdeploy/generator"
 )
 
 // Prompter asks questions. The command layer only talks to this interface, so tests and other
@@ -25,39 +31,170 @@ type huhPrompter struct {
 	in         io.Reader
 	out        io.Writer
 	accessible bool
+	back       bool // the next prompt can go back to the previous question
+	backHinted bool // accessible mode has said how to go back
 }
 
+// canGoBack says whether the next prompt offers going back (shift+tab on the full-screen form,
+// a line with "<" in accessible mode).
+func (p *huhPrompter) canGoBack(on bool) { p.back = on }
+
+// transient reports whether a question vanishes from the screen once answered (the
+// full-screen form does; accessible mode leaves a transcript).
+func (p *huhPrompter) transient() bool { return !p.accessible }
+
+// roomFor reports whether text can head a question without pushing the question's top off
+// the screen: a full-screen form taller than the terminal loses its first lines (the inline
+// renderer cannot reach them), so a long text is printed above the question instead.
+func (p *huhPrompter) roomFor(text string) bool {
+	if p.accessible {
+		return true
+	}
+	f, ok := p.out.(interface{ Fd() uintptr })
+	if !ok {
+		return false
+	}
+	width, height, err := term.GetSize(int(f.Fd()))
+	if err != nil || width <= formIndent {
+		return false
+	}
+	lines := formLines
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		// A line wider than the form wraps.
+		lines += max(1, (utf8.RuneCountInString(line)+formIndent+width-1)/width)
+	}
+	return lines <= height
+}
+
+// formIndent is the form's left border and padding.
+const formIndent = 2
+
+// formLines is what a question takes besides its heading text, the longest being a yes/no
+// confirmation or a two-option select: title, options, blank line, help line, a spare line.
+const formLines = 6
+
+// backKey goes back to the previous question; huh's own help calls shift+tab "back" between
+// the fields of one form, and here every question is a form of its own.
+var backKey = key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back"))
+
+// accessibleBack is the line that goes back in accessible mode.
+const accessibleBack = "<"
+
 func (p *huhPrompter) run(field huh.Field) (err error) {
-	in := p.in
-	lr := &lineReader{r: p.in}
+	back := p.back
+	p.back = false
+	if !p.accessible {
+		return p.runFullScreen(field, back)
+	}
+	lr := &lineReader{r: p.in, back: back}
 	defer func() {
 		// huh's accessible select indexes its options with what it read: at the end of the
-		// input it panics (huh 1.0.0, field_select.go); the end of the input is a cancel.
+		// input it panics (huh 1.0.0, field_select.go); the end of the input is a cancel, and
+		// the "<" line that ends it early goes back.
 		if r := recover(); r != nil {
 			if !lr.eof && !lr.sawEOF {
 				panic(r)
 			}
 			err = errAborted
+			if lr.wentBack {
+				err = generator.ErrBack
+			}
 		}
 	}()
-	if p.accessible {
-		// huh's accessible mode makes a new bufio.Scanner for every prompt; handing it one line
-		// per read keeps one prompt from swallowing the answers to the next ones.
-		in = lr
+	if back && !p.backHinted {
+		p.backHinted = true
+		fmt.Fprintf(p.out, "(A line with %s goes back to the previous question.)\n", accessibleBack)
 	}
+	// huh's accessible mode makes a new bufio.Scanner for every prompt; handing it one line
+	// per read keeps one prompt from swallowing the answers to the next ones.
 	err = huh.NewForm(huh.NewGroup(field)).
-		WithAccessible(p.accessible).
-		WithInput(in).
+		WithAccessible(true).
+		WithInput(lr).
 		WithOutput(p.out).
-		WithShowHelp(true).
 		Run()
-	if errors.Is(err, huh.ErrUserAborted) || lr.eof {
+	switch {
+	case lr.wentBack:
+		return generator.ErrBack
+	case errors.Is(err, huh.ErrUserAborted) || lr.eof:
 		// End of input (Ctrl-D, or a pipe with fewer answers than questions) is a cancel, not
 		// the default for every question left.
 		return errAborted
 	}
 	return err
 }
+
+// runFullScreen runs one question as a form of its own, with shift+tab going back when back
+// is true.
+func (p *huhPrompter) runFullScreen(field huh.Field, back bool) error {
+	if back {
+		field = &backField{Field: field}
+	}
+	form := huh.NewForm(huh.NewGroup(field)).WithShowHelp(true)
+	// What huh's Run sets before it starts its program.
+	form.SubmitCmd = tea.Quit
+	form.CancelCmd = tea.Interrupt
+	m := &backModel{form: form, back: back}
+	_, err := tea.NewProgram(m, tea.WithInput(p.in), tea.WithOutput(p.out)).Run()
+	switch {
+	case m.wentBack:
+		return generator.ErrBack
+	case m.aborted || errors.Is(err, tea.ErrInterrupted) || form.State == huh.StateAborted:
+		return errAborted
+	case err != nil:
+		return fmt.Errorf("prompt: %w", err)
+	}
+	return nil
+}
+
+// backModel runs a form and ends it when backKey is pressed, clearing the form from the screen
+// as huh does when a form is submitted. Ctrl-C clears it too: huh ends its program with an
+// interrupt, which leaves the last frame of the form on the screen.
+type backModel struct {
+	form     *huh.Form
+	back     bool
+	wentBack bool
+	aborted  bool
+}
+
+func (m *backModel) Init() tea.Cmd { return m.form.Init() }
+
+func (m *backModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case m.back && key.Matches(k, backKey):
+			m.wentBack = true
+			return m, tea.Quit
+		case k.String() == "ctrl+c":
+			m.aborted = true
+			return m, tea.Quit
+		}
+	}
+	f, cmd := m.form.Update(msg)
+	if f, ok := f.(*huh.Form); ok {
+		m.form = f
+	}
+	return m, cmd
+}
+
+func (m *backModel) View() string {
+	if m.wentBack || m.aborted {
+		return ""
+	}
+	return m.form.View()
+}
+
+// backField adds backKey to a field's help line.
+type backField struct{ huh.Field }
+
+func (b *backField) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := b.Field.Update(msg)
+	if f, ok := m.(huh.Field); ok {
+		b.Field = f
+	}
+	return b, cmd
+}
+
+func (b *backField) KeyBinds() []key.Binding { return append(b.Field.KeyBinds(), backKey) }
 
 var errAborted = errors.New("aborted: nothing was written")
 
@@ -90,14 +227,21 @@ func (p *huhPrompter) MultiSelect(title string, options, defaults []string) ([]s
 
 const maxRefusals = 3
 
-// lineReader returns at most one line per Read.
+// lineReader returns at most one line per Read. With back, a line holding only "<" ends the
+// input for the prompt that reads it and records that the person went back.
 type lineReader struct {
-	r      io.Reader
-	eof    bool // the input ended before a prompt had its line
-	sawEOF bool // the input ended (perhaps after a last line without its line break)
+	r        io.Reader
+	back     bool
+	wentBack bool
+	eof      bool // the input ended before a prompt had its line
+	sawEOF   bool // the input ended (perhaps after a last line without its line break)
 }
 
 func (l *lineReader) Read(p []byte) (int, error) {
+	if l.wentBack {
+		l.sawEOF = true
+		return 0, io.EOF
+	}
 	n := 0
 	for n < len(p) {
 		m, err := l.r.Read(p[n : n+1])
@@ -110,6 +254,10 @@ func (l *lineReader) Read(p []byte) (int, error) {
 		if m == 1 && p[n-1] == '\n' {
 			break
 		}
+	}
+	if l.back && strings.TrimSpace(string(p[:n])) == accessibleBack {
+		l.wentBack, l.sawEOF = true, true
+		return 0, io.EOF
 	}
 	return n, nil
 }

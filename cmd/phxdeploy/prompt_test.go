@@ -12,14 +12,18 @@ import (
 	"testing"
 )
 
-// scripted answers prompts from a map keyed by title prefix and records what was asked, with
-// the pre-filled default.
+// scripted answers prompts from a map keyed by the prefix of the question (a title's last line)
+// and records what was asked, with the pre-filled default, and the text shown above questions.
 type scripted struct {
-	answers map[string]string
-	asked   []string
+	answers  map[string]string
+	asked    []string
+	headings strings.Builder
 }
 
 func (s *scripted) answer(title, def string) string {
+	cut := strings.LastIndex(title, "\n") + 1
+	s.headings.WriteString(title[:cut])
+	title = title[cut:]
 	s.asked = append(s.asked, fmt.Sprintf("%s [%s]", title, def))
 	for prefix, a := range s.answers {
 		if strings.HasPrefix(title, prefix) {
@@ -259,14 +263,15 @@ func TestReviewThenConfirm(t *testing.T) {
 		"Public host": "shop.example.org", "Write these changes": "false"}}
 	r := runTTY(t, p, "init", "--dir", dir)
 	asked := strings.Join(p.asked, "\n")
-	if !strings.Contains(r.stderr, "phxdeploy would use:") || !regexp.MustCompile(`namespace\s+shop\s+\(default\)`).MatchString(r.stderr) {
-		t.Errorf("the proposals are not shown:\n%s", r.stderr)
+	shown := p.headings.String()
+	if !strings.Contains(shown, "phxdeploy would use:") || !regexp.MustCompile(`namespace\s+shop\s+\(default\)`).MatchString(shown) {
+		t.Errorf("the proposals are not shown:\n%s", shown)
 	}
 	if strings.Contains(asked, "Kubernetes namespace") || strings.Contains(asked, "Deploy name") || !strings.Contains(asked, "Container image") {
 		t.Errorf("taking the proposals must ask only what has none:\n%s", asked)
 	}
-	if !strings.Contains(asked, "Write these changes") || !strings.Contains(r.stderr, "create  deploy/k8s/deployment.yaml") {
-		t.Errorf("the changes were not listed and confirmed:\n%s\n%s", asked, r.stderr)
+	if !strings.Contains(asked, "Write these changes") || !strings.Contains(shown, "create  deploy/k8s/deployment.yaml") {
+		t.Errorf("the changes were not listed and confirmed:\n%s\n%s", asked, shown)
 	}
 	if r.code != 130 {
 		t.Errorf("declining: exit %d, want 130", r.code)
@@ -280,5 +285,42 @@ func TestReviewThenConfirm(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "deploy/k8s/deployment.yaml")); err != nil {
 		t.Error("confirmed changes were not written")
+	}
+}
+
+// Going back: a line with "<" in accessible mode (shift+tab on the full-screen form, tested in
+// terminal_test.go) goes back to the previous question or to the review, which starts from the
+// answer given before; the first question has nothing to go back to and offers nothing.
+func TestAccessibleGoingBack(t *testing.T) {
+	dir := fixture(t, "phx18_noecto")
+	input := strings.Join([]string{
+		"2", "0", // docker
+		"<", "0", // back from the review to the targets: docker stays chosen
+		"2",      // customize
+		"<", "2", // back from the name to the review, customize again
+		"shop3", // the name
+		"<", "", // back from the host to the name: Enter keeps shop3
+		"example.org",              // the host
+		"", "", "", "", "", "", "", // the rest as proposed
+		"y", // write
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	ios := &IOStreams{In: strings.NewReader(input), Out: &out, ErrOut: &errOut, InTTY: true, OutTTY: true,
+		Getenv: func(string) string { return "" }}
+	if code := Execute([]string{"init", "--dir", dir, "--accessible"}, ios); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, errOut.String(), out.String())
+	}
+	shown := errOut.String()
+	first := strings.Index(shown, "Deployment targets")
+	if hint := strings.Index(shown, "goes back to the previous question"); hint < 0 || hint < first || strings.Count(shown, "Deployment targets") != 2 ||
+		!strings.Contains(shown[strings.LastIndex(shown, "Deployment targets"):], "2. ✓ docker") {
+		t.Errorf("going back to the targets, with docker still chosen, after a hint the first question does not give:\n%s", shown)
+	}
+	if strings.Count(shown, "Deploy with these settings?") != 3 || !strings.Contains(shown, "Deploy name (Fly app, Kubernetes and systemd name) [shop3]") {
+		t.Errorf("going back to the review and to the name (pre-filled with shop3):\n%s", shown)
+	}
+	saved, err := os.ReadFile(filepath.Join(dir, ".phxdeploy", "answers.yaml"))
+	if err != nil || !strings.Contains(string(saved), `name: "shop3"`) || !strings.Contains(string(saved), `host: "example.org"`) {
+		t.Errorf("answers.yaml does not keep the answers given around going back: %v\n%s", err, saved)
 	}
 }

@@ -52,9 +52,9 @@ func TestOrganizationAndProjectLayers(t *testing.T) {
 		}
 		g.Assert(t, "layers/"+f, b)
 	}
-	for _, want := range []string{"region           fra", "(organization (" + filepath.Join(orgDir(), "defaults.yaml") + "))",
-		"image            registry.acme.internal/apps/{name}:1.0.0"} {
-		if !strings.Contains(r.stdout, want) {
+	for _, want := range []string{"region  fra", "(organization (" + filepath.Join(orgDir(), "defaults.yaml") + "))",
+		"image  registry.acme.internal/apps/{name}:1.0.0"} {
+		if !strings.Contains(testtools.Spaced(r.stdout), want) {
 			t.Errorf("report lacks %q:\n%s", want, r.stdout)
 		}
 	}

@@ -17,7 +17,7 @@ func helpTopics() []*cobra.Command {
   PHXDEPLOY_TEMPLATES  organization template directories (a path list), when --templates is not given
   ACCESSIBLE           any value: plain line-by-line prompts (as --accessible)
   TERM=dumb            plain line-by-line prompts
-  NO_COLOR             no colour in prompts (honoured by the prompt library)
+  NO_COLOR             any value: no colour in prompts
 
 The release reads what the project's own config reads: 'phxdeploy debug env' lists every
 variable, whether it is required or secret, where it is read (file:line), and what each target

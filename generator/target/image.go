@@ -82,10 +82,14 @@ func (d *Data) image(p *project.Project) {
 	case ok && uid != 0:
 		d.UID = uid
 		notes = append(notes, fmt.Sprintf("it runs as %s (uid %d)", img.User, uid))
-	case ok:
+	case ok && d.Selected("k8s"):
 		notes = append(notes, fmt.Sprintf("it runs as root; Kubernetes runs it as uid %d (runAsNonRoot)", d.UID))
-	default:
+	case ok:
+		notes = append(notes, "it runs as root")
+	case d.Selected("k8s"):
 		notes = append(notes, fmt.Sprintf("it runs as the user %q; Kubernetes runs it as uid %d", img.User, d.UID))
+	default:
+		notes = append(notes, fmt.Sprintf("it runs as the user %q", img.User))
 	}
 	for _, port := range img.Expose {
 		if strings.TrimSuffix(port, "/tcp") != fmt.Sprint(d.Port) && !strings.Contains(port, "$") {

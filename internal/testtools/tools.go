@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -125,3 +126,9 @@ func Fixture(t testing.TB, name string) string {
 	t.Helper()
 	return CopyTree(t, filepath.Join(RepoRoot(), "testdata", name))
 }
+
+var spaces = regexp.MustCompile(`(\S)  +`)
+
+// Spaced collapses runs of spaces between words to two (indentation stays), so that a test can
+// look for a row of an aligned table ("port  4000") whatever the column widths.
+func Spaced(s string) string { return spaces.ReplaceAllString(s, "$1  ") }
