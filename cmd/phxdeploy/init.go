@@ -100,7 +100,7 @@ answers without a default must then be given as flags.`,
 	f.BoolVar(&opts.Verbose, "verbose", false, "also say where each fact about the project was read (file:line); answers always show their source")
 	f.BoolVar(&opts.AllowDirty, "allow-dirty", false, "write over uncommitted changes in a git work tree without asking")
 	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 when an update would change the project (as phxdeploy check)")
-	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
+	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts, also without a terminal: answers can be piped in (also ACCESSIBLE=1; TERM=dumb gives them on a terminal)")
 	f.StringArrayVar(&opts.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: the PHXDEPLOY_TEMPLATES path list)")
 	defer completeAnswers(cmd)
 	for _, q := range target.Default().Questions() {
@@ -238,7 +238,7 @@ func runInit(opts *InitOptions) error {
 	ctx, stop := interruptible()
 	defer stop()
 	var ask generator.Asker
-	if ios.Interactive() && !opts.Yes && !opts.Update {
+	if (ios.Interactive() || pipedAnswers(opts)) && !opts.Yes && !opts.Update {
 		pr := ios.Prompter
 		if pr == nil {
 			pr = &huhPrompter{in: ios.In, out: ios.ErrOut, accessible: accessible(opts)}
@@ -320,6 +320,17 @@ func accessible(opts *InitOptions) bool {
 		get = os.Getenv
 	}
 	return opts.Accessible || get("ACCESSIBLE") != "" || get("TERM") == "dumb"
+}
+
+// pipedAnswers: with --accessible (or ACCESSIBLE) the questions are asked line by line without
+// a terminal too, so that a script can pipe the answers in. TERM=dumb alone does not: CI runners
+// set it, and their commands must not start asking.
+func pipedAnswers(opts *InitOptions) bool {
+	get := opts.IO.Getenv
+	if get == nil {
+		get = os.Getenv
+	}
+	return opts.Accessible || get("ACCESSIBLE") != ""
 }
 
 // asker asks each question with the prompt that fits its kind, pre-filled with the proposed

@@ -324,3 +324,25 @@ func TestAccessibleGoingBack(t *testing.T) {
 		t.Errorf("answers.yaml does not keep the answers given around going back: %v\n%s", err, saved)
 	}
 }
+
+// --accessible takes piped answers for every question, without a terminal; TERM=dumb alone (set
+// by CI runners) does not start asking.
+func TestAccessibleTakesPipedAnswers(t *testing.T) {
+	dir := fixture(t, "phx18_noecto")
+	var out, errOut bytes.Buffer
+	ios := &IOStreams{In: strings.NewReader("2\n0\n2\nshop5\n\n\n\n\n\n\n\n\ny\n"), Out: &out, ErrOut: &errOut,
+		Getenv: func(string) string { return "" }}
+	if code := Execute([]string{"init", "--dir", dir, "--accessible"}, ios); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, errOut.String(), out.String())
+	}
+	saved, err := os.ReadFile(filepath.Join(dir, ".phxdeploy", "answers.yaml"))
+	if err != nil || !strings.Contains(string(saved), `name: "shop5"`) || !strings.Contains(string(saved), `target: "docker"`) {
+		t.Errorf("the piped answers were not taken: %v\n%s\n%s", err, saved, errOut.String())
+	}
+	errOut.Reset()
+	ios = &IOStreams{In: strings.NewReader("2\n0\n"), Out: &out, ErrOut: &errOut,
+		Getenv: func(k string) string { return map[string]string{"TERM": "dumb"}[k] }}
+	if code := Execute([]string{"init", "--dir", fixture(t, "phx18_noecto")}, ios); code != 2 || !strings.Contains(errOut.String(), "--target is required") {
+		t.Errorf("TERM=dumb without a terminal: exit %d, want 2 naming --target\n%s", code, errOut.String())
+	}
+}
