@@ -91,10 +91,24 @@ func TestJSONErrors(t *testing.T) {
 	}
 }
 
+// A typo is a usage error that names the word and what it may be a typo of, also when flags
+// follow a mistyped command (cobra would otherwise report the first flag as unknown).
 func TestTyposInCommandsAreUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"initt"}, {"templates", "lnit"}, {"debug", "evn"}, {"updat"}} {
-		if r := run(t, "", args...); r.code != 2 {
-			t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"initt"}, `unknown command "initt" for "phxdeploy"; did you mean init?`},
+		{[]string{"initt", "--target", "fly"}, `unknown command "initt" for "phxdeploy"; did you mean init?`},
+		{[]string{"templates", "lnit", "--templates", "x"}, `unknown command "lnit" for "phxdeploy templates"; did you mean lint or list?`},
+		{[]string{"debug", "evn"}, "did you mean env?"},
+		{[]string{"updat"}, "did you mean update?"},
+		{[]string{"init", "--tagret", "fly"}, "unknown flag: --tagret; did you mean --target?"},
+		{[]string{"check", "--dri", "."}, "unknown flag: --dri; did you mean --dir?"},
+		{[]string{"init", "--zzzzzz"}, "unknown flag: --zzzzzz\n"},
+	} {
+		if r := run(t, "", tc.args...); r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, want 2 and %q\n%s", tc.args, r.code, tc.want, r.stderr)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/phxdeploy/phxdeploy/generator"
 	"github.com/phxdeploy/phxdeploy/generator/answers"
@@ -55,9 +56,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &exitError{code: generator.ExitUsage, err: err}
-	})
+	root.SetFlagErrorFunc(flagError(nil))
 	root.Version = generator.Version()
 	root.SetVersionTemplate("phxdeploy {{ .Version }}\n")
 	root.AddCommand(&cobra.Command{
@@ -78,7 +77,7 @@ func typedArgs(cmd *cobra.Command) {
 	if cmd.HasSubCommands() && check == nil {
 		check = func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return fmt.Errorf("unknown command %q for %q (see %s --help)", args[0], c.CommandPath(), c.CommandPath())
+				return unknownCommand(c, args[0])
 			}
 			return nil
 		}
@@ -99,9 +98,85 @@ func typedArgs(cmd *cobra.Command) {
 	}
 }
 
+// unknownCommand is the error for a word that names no subcommand of the group c, with the
+// names it may be a typo of.
+func unknownCommand(c *cobra.Command, name string) error {
+	msg := fmt.Sprintf("unknown command %q for %q", name, c.CommandPath())
+	if c.SuggestionsMinimumDistance <= 0 {
+		c.SuggestionsMinimumDistance = 2 // cobra's default, set only on its own error path
+	}
+	if s := c.SuggestionsFor(name); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return fmt.Errorf("%s (see %s --help)", msg, c.CommandPath())
+}
+
+// flagError makes a flag error a usage error. On a command group, a flag error comes from a
+// mistyped subcommand (`phxdeploy initt --target fly` parses --target as the root's flag): that
+// word is the error. An unknown flag gets the flag it may be a typo of.
+func flagError(args []string) func(*cobra.Command, error) error {
+	return func(c *cobra.Command, err error) error {
+		if c.HasSubCommands() {
+			path := strings.Fields(c.CommandPath())[1:]
+			for _, a := range args {
+				if a == "--" {
+					break
+				}
+				if !strings.HasPrefix(a, "-") {
+					if len(path) > 0 && a == path[0] {
+						path = path[1:]
+						continue
+					}
+					return &exitError{code: generator.ExitUsage, err: unknownCommand(c, a)}
+				}
+			}
+		}
+		if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
+			if near := nearestFlag(c, name); near != "" {
+				err = fmt.Errorf("%w; did you mean --%s?", err, near)
+			}
+		}
+		return &exitError{code: generator.ExitUsage, err: err}
+	}
+}
+
+// nearestFlag returns the flag of c whose name is closest to name, within two edits, or "".
+func nearestFlag(c *cobra.Command, name string) string {
+	best, bestD := "", 3
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if d := editDistance(name, f.Name); d < bestD && !f.Hidden {
+			best, bestD = f.Name, d
+		}
+	})
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b (adjacent transpositions count as
+// two edits).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
 // Execute runs the command line and returns the process exit code.
 func Execute(args []string, ios *IOStreams) int {
 	root := NewRootCmd(ios)
+	root.SetFlagErrorFunc(flagError(args))
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
