@@ -83,17 +83,22 @@ func (s *tmux) waitFor(want string) string {
 	return ""
 }
 
-// next sends keys and waits (at most 15 s) until the screen changes from what it was, and
+// next sends keys and waits (at most 15 s) until the screen changes from what it was and then
 // settles, and returns it.
 func (s *tmux) next(keys ...string) string {
 	s.t.Helper()
 	before := s.screen(false)
 	s.keys(keys...)
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(40 * time.Millisecond) {
-		if now := s.screen(false); now != before {
-			time.Sleep(150 * time.Millisecond) // let the frame finish drawing
-			return s.screen(false)
+	changed := false
+	last := before
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		now := s.screen(false)
+		if changed && now == last {
+			return now // changed, then stayed the same for 100 ms: the frame is drawn
 		}
+		changed = changed || now != before
+		last = now
 	}
 	s.t.Fatalf("the screen did not change after %v:\n%s", keys, before)
 	return ""
