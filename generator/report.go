@@ -132,8 +132,14 @@ func (r *Report) WriteText(w io.Writer) {
 			conflicts++
 		}
 	}
-	if conflicts > 0 {
+	switch {
+	case conflicts > 0 && r.DryRun:
+		fmt.Fprintf(w, "\n%d file(s) differ from what phxdeploy would write and would be left untouched (the patch shows how they differ); replace them with --force.\n", conflicts)
+	case conflicts > 0:
 		fmt.Fprintf(w, "\n%d file(s) differ from what phxdeploy would write and were left untouched. Review them with --dry-run; replace them with --force.\n", conflicts)
+	}
+	if r.DryRun {
+		fmt.Fprintln(w, "\nDry run: nothing was written.")
 	}
 	if len(r.NextSteps) > 0 {
 		// Notes are shell comments: the steps of a target paste as one script.

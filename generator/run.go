@@ -150,6 +150,13 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	if err := forcedExist(req.Forced, res.Changes); err != nil {
 		return nil, err
 	}
+	for i, c := range res.Changes {
+		if c.Action == Conflict && asked[c.Path] && !c.Merged && !c.Unresolved {
+			// The person chose to keep it: a decision, not a conflict left open.
+			res.Changes[i].Action = Kept
+			res.Changes[i].Reason = "kept, as you chose; it differs from what phxdeploy would write (phxdeploy init --dry-run shows how)"
+		}
+	}
 	record := []string{"made by phxdeploy " + Version()}
 	for _, l := range eng.LayerRecords() {
 		record = append(record, "with the templates of "+l)
@@ -263,8 +270,10 @@ func askAll(table answers.Table, p *project.Project, v *answers.Values, ask Aske
 		quick  bool
 	}
 	var history []step
+	// prefill holds the answers of questions gone back over: asked again (or reviewed again),
+	// they start from them.
 	prefill := map[string]string{}
-	reviewed, quick := false, false
+	reviewed, quick, customized := false, false, false
 	canGoBack := func() {
 		if b, ok := ask.(Backer); ok {
 			b.CanGoBack(len(history) > 0)
@@ -296,9 +305,9 @@ func askAll(table answers.Table, p *project.Project, v *answers.Values, ask Aske
 		if r, ok := ask.(Reviewer); ok && !reviewed && q.Key != "target" {
 			// Once the targets are known: what phxdeploy would use, and whether to take it.
 			reviewed = true
-			if proposals := propose(table, p, v); len(proposals) > 0 {
+			if proposals := propose(table, p, v, prefill); len(proposals) > 0 {
 				canGoBack()
-				customize, err := r.Review(proposals)
+				customize, err := r.Review(proposals, customized)
 				if errors.Is(err, ErrBack) {
 					reviewed = false
 					i = back(i) - 1
@@ -308,7 +317,16 @@ func askAll(table answers.Table, p *project.Project, v *answers.Values, ask Aske
 					return err
 				}
 				history = append(history, step{i: i, before: v.Clone(), review: true, quick: quick})
-				quick = !customize
+				quick, customized = !customize, customize
+				if quick {
+					// Taken as shown: the answers given before going back are among them.
+					for _, a := range proposals {
+						if a.Source == answers.SourcePrompt {
+							v.Set(a.Key, a.Value, answers.SourcePrompt)
+						}
+					}
+					clear(prefill)
+				}
 			}
 		}
 		def, defSource, hasDef := v.DefaultFor(q, p)
@@ -323,6 +341,11 @@ func askAll(table answers.Table, p *project.Project, v *answers.Values, ask Aske
 		canGoBack()
 		answer, err := ask.Ask(q, shown)
 		if errors.Is(err, ErrBack) {
+			if answer != "" {
+				prefill[q.Key] = answer // what was on the screen when the person went back
+			} else {
+				prefill[q.Key] = shown
+			}
 			i = back(i) - 1
 			continue
 		}
@@ -355,20 +378,26 @@ type Backer interface {
 
 // Reviewer is an Asker that can show the settings phxdeploy proposes before asking anything:
 // true asks every question (customize), false takes the proposals and asks only what has none.
+// customized is the choice made before, when the person came back to the review.
 type Reviewer interface {
-	Review(proposals []answers.Answer) (customize bool, err error)
+	Review(proposals []answers.Answer, customized bool) (customize bool, err error)
 }
 
 // propose is what the questions left would get without an answer, in order (a default can
 // depend on an earlier one), with where each comes from; questions without one are left out.
-func propose(table answers.Table, p *project.Project, v *answers.Values) []answers.Answer {
+// An answer given before going back (prefill) is proposed as the person's.
+func propose(table answers.Table, p *project.Project, v *answers.Values, prefill map[string]string) []answers.Answer {
 	look := v.Clone()
 	var out []answers.Answer
 	for _, q := range table {
 		if _, given := look.Get(q.Key); given || !q.Needed(p, look) {
 			continue
 		}
-		if def, src, ok := look.DefaultFor(q, p); ok && q.Validate(def) == nil {
+		def, src, ok := look.DefaultFor(q, p)
+		if a, answered := prefill[q.Key]; answered && a != def && q.Validate(a) == nil {
+			def, src, ok = a, answers.SourcePrompt, true
+		}
+		if ok && q.Validate(def) == nil {
 			look.Set(q.Key, def, src)
 			out = append(out, answers.Answer{Key: q.Key, Value: def, Source: src})
 		}

@@ -148,4 +148,14 @@ func TestEachDifferingFileAsksKeepOverwriteOrDiff(t *testing.T) {
 	if r := runTTY(t, p, "init", "--dir", dir, "--dry-run"); r.code != 0 || strings.Contains(strings.Join(p.asked, "\n"), "differs") {
 		t.Errorf("dry run: exit %d, asked %q", r.code, p.asked)
 	}
+	// Keeping a file that differs is a decision, not a conflict left open: exit 0, reported.
+	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte(ownIgnores), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p = &sequence{scripted: scripted{answers: map[string]string{"Deployment targets": "docker"}},
+		queues: map[string][]string{".dockerignore differs": {resolveKeep}, "Dockerfile: ": {resolveKeep}}}
+	if r := runTTY(t, p, "init", "--dir", dir); r.code != 0 || !strings.Contains(r.stdout, "kept: .dockerignore: kept, as you chose") ||
+		read(t, dir, ".dockerignore") != ownIgnores {
+		t.Errorf("keeping a differing file: exit %d, want 0 with the choice reported\n%s", r.code, r.stdout)
+	}
 }

@@ -241,7 +241,7 @@ func runInit(opts *InitOptions) error {
 	if (ios.Interactive() || pipedAnswers(opts)) && !opts.Yes && !opts.Update {
 		pr := ios.Prompter
 		if pr == nil {
-			pr = &huhPrompter{in: ios.In, out: ios.ErrOut, accessible: accessible(opts)}
+			pr = &huhPrompter{in: ios.In, out: ios.ErrOut, accessible: accessible(opts), noColor: getenv(opts)("NO_COLOR") != ""}
 		}
 		ask = asker{ctx: ctx, pr: pr, diffs: ios.ErrOut}
 	}
@@ -315,22 +315,23 @@ func runInit(opts *InitOptions) error {
 }
 
 func accessible(opts *InitOptions) bool {
-	get := opts.IO.Getenv
-	if get == nil {
-		get = os.Getenv
-	}
+	get := getenv(opts)
 	return opts.Accessible || get("ACCESSIBLE") != "" || get("TERM") == "dumb"
+}
+
+// getenv is the run's environment (the process's unless a test gives one).
+func getenv(opts *InitOptions) func(string) string {
+	if opts.IO.Getenv != nil {
+		return opts.IO.Getenv
+	}
+	return os.Getenv
 }
 
 // pipedAnswers: with --accessible (or ACCESSIBLE) the questions are asked line by line without
 // a terminal too, so that a script can pipe the answers in. TERM=dumb alone does not: CI runners
 // set it, and their commands must not start asking.
 func pipedAnswers(opts *InitOptions) bool {
-	get := opts.IO.Getenv
-	if get == nil {
-		get = os.Getenv
-	}
-	return opts.Accessible || get("ACCESSIBLE") != ""
+	return opts.Accessible || getenv(opts)("ACCESSIBLE") != ""
 }
 
 // asker asks each question with the prompt that fits its kind, pre-filled with the proposed
@@ -381,7 +382,7 @@ const (
 
 // Review shows what phxdeploy would use (as fly launch does) and asks whether to take it or to
 // go through every question.
-func (a asker) Review(proposals []answers.Answer) (bool, error) {
+func (a asker) Review(proposals []answers.Answer, customized bool) (bool, error) {
 	var b strings.Builder
 	b.WriteString("phxdeploy would use:\n")
 	generator.WriteAnswers(&b, proposals)
@@ -390,7 +391,11 @@ func (a asker) Review(proposals []answers.Answer) (bool, error) {
 	// settings taken are printed then.
 	heading, printed := a.heading(b.String())
 	choice, err := a.within(func() (string, error) {
-		return a.pr.Select(heading+"Deploy with these settings?", []string{reviewAccept, reviewCustomize}, reviewAccept)
+		def := reviewAccept
+		if customized {
+			def = reviewCustomize
+		}
+		return a.pr.Select(heading+"Write the files with these settings?", []string{reviewAccept, reviewCustomize}, def)
 	})
 	if t, ok := a.pr.(interface{ transient() bool }); err == nil && !printed && choice == reviewAccept && ok && t.transient() {
 		fmt.Fprint(a.diffs, b.String())
@@ -409,7 +414,7 @@ func (a asker) heading(text string) (string, bool) {
 }
 
 const (
-	reviewAccept    = "yes, deploy with these settings"
+	reviewAccept    = "yes, use these settings"
 	reviewCustomize = "customize them"
 )
 

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/lipgloss"
 	"golang.org/x/term"
 
 	"github.com/phxdeploy/phxdeploy/generator"
@@ -33,6 +34,8 @@ type huhPrompter struct {
 	accessible bool
 	back       bool // the next prompt can go back to the previous question
 	backHinted bool // accessible mode has said how to go back
+	noColor    bool // NO_COLOR: the chosen button of a yes/no question is marked in text
+	submitted  bool // Enter was pressed in the current full-screen question
 }
 
 // canGoBack says whether the next prompt offers going back (shift+tab on the full-screen form,
@@ -48,7 +51,7 @@ func (p *huhPrompter) transient() bool { return !p.accessible }
 // renderer cannot reach them), so a long text is printed above the question instead.
 func (p *huhPrompter) roomFor(text string) bool {
 	if p.accessible {
-		return true
+		return false // printed above the question: the title style pads every line
 	}
 	f, ok := p.out.(interface{ Fd() uintptr })
 	if !ok {
@@ -129,11 +132,12 @@ func (p *huhPrompter) runFullScreen(field huh.Field, back bool) error {
 	if back {
 		field = &backField{Field: field}
 	}
-	form := huh.NewForm(huh.NewGroup(field)).WithShowHelp(true)
+	p.submitted = false
+	form := huh.NewForm(huh.NewGroup(field)).WithShowHelp(true).WithTheme(p.theme())
 	// What huh's Run sets before it starts its program.
 	form.SubmitCmd = tea.Quit
 	form.CancelCmd = tea.Interrupt
-	m := &backModel{form: form, back: back}
+	m := &backModel{form: form, back: back, submitted: &p.submitted}
 	_, err := tea.NewProgram(m, tea.WithInput(p.in), tea.WithOutput(p.out)).Run()
 	switch {
 	case m.wentBack:
@@ -150,10 +154,11 @@ func (p *huhPrompter) runFullScreen(field huh.Field, back bool) error {
 // as huh does when a form is submitted. Ctrl-C clears it too: huh ends its program with an
 // interrupt, which leaves the last frame of the form on the screen.
 type backModel struct {
-	form     *huh.Form
-	back     bool
-	wentBack bool
-	aborted  bool
+	form      *huh.Form
+	back      bool
+	wentBack  bool
+	aborted   bool
+	submitted *bool // set on Enter
 }
 
 func (m *backModel) Init() tea.Cmd { return m.form.Init() }
@@ -167,6 +172,8 @@ func (m *backModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case k.String() == "ctrl+c":
 			m.aborted = true
 			return m, tea.Quit
+		case k.String() == "enter":
+			*m.submitted = true
 		}
 	}
 	f, cmd := m.form.Update(msg)
@@ -181,6 +188,21 @@ func (m *backModel) View() string {
 		return ""
 	}
 	return m.form.View()
+}
+
+// theme is huh's, and with NO_COLOR the chosen button of a yes/no question is bracketed: its
+// colours are all that marks it otherwise.
+func (p *huhPrompter) theme() *huh.Theme {
+	t := huh.ThemeCharm()
+	if p.noColor {
+		mark := lipgloss.Border{Left: "[", Right: "]"}
+		space := lipgloss.Border{Left: " ", Right: " "}
+		t.Focused.FocusedButton = t.Focused.FocusedButton.Border(mark, false, true)
+		t.Focused.BlurredButton = t.Focused.BlurredButton.Border(space, false, true)
+		t.Blurred.FocusedButton = t.Blurred.FocusedButton.Border(mark, false, true)
+		t.Blurred.BlurredButton = t.Blurred.BlurredButton.Border(space, false, true)
+	}
+	return t
 }
 
 // backField adds backKey to a field's help line.
@@ -214,6 +236,10 @@ func (p *huhPrompter) MultiSelect(title string, options, defaults []string) ([]s
 				return nil
 			}
 			if p.accessible && refusals >= maxRefusals {
+				return nil
+			}
+			if !p.accessible && !p.submitted {
+				// The full-screen form validates before any key: no error until Enter.
 				return nil
 			}
 			refusals++

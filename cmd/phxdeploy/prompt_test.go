@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/phxdeploy/phxdeploy/internal/testtools"
 )
 
 // scripted answers prompts from a map keyed by the prefix of the question (a title's last line)
@@ -59,7 +61,7 @@ func runTTY(t *testing.T, p Prompter, args ...string) result {
 func TestInteractiveAsksOnlyWhatTheTargetsNeed(t *testing.T) {
 	dir := fixture(t, "phx18_postgres")
 	p := &scripted{answers: map[string]string{"Deployment targets": "k8s", "Container image": "registry.example.com/shop:2.0.0", "Public host": "shop.example.org",
-		"Deploy with these settings": reviewCustomize}}
+		"Write the files with these settings": reviewCustomize}}
 	r := runTTY(t, p, "init", "--dir", dir, "--replicas", "3")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -158,7 +160,7 @@ func TestAccessiblePromptsReadLines(t *testing.T) {
 			return "4001"
 		case strings.Contains(prompt, "Cluster the nodes"):
 			return "n"
-		case strings.Contains(prompt, "Deploy with these settings"):
+		case strings.Contains(prompt, "Write the files with these settings"):
 			for _, m := range regexp.MustCompile(`(\d+)\.\s+customize them`).FindAllStringSubmatch(prompt, -1) {
 				return m[1]
 			}
@@ -227,7 +229,7 @@ func TestAccessibleEndOfInputCancels(t *testing.T) {
 // from is reported.
 func TestSavedAnswersAreOnlyWhatAPersonChose(t *testing.T) {
 	dir := fixture(t, "phx18_postgres")
-	p := &scripted{answers: map[string]string{"Deployment targets": "docker", "Public host": "shop.example.org", "Deploy with these settings": reviewCustomize}}
+	p := &scripted{answers: map[string]string{"Deployment targets": "docker", "Public host": "shop.example.org", "Write the files with these settings": reviewCustomize}}
 	if r := runTTY(t, p, "init", "--dir", dir, "--port", "4100"); r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -300,8 +302,9 @@ func TestAccessibleGoingBack(t *testing.T) {
 		"<", "2", // back from the name to the review, customize again
 		"shop3", // the name
 		"<", "", // back from the host to the name: Enter keeps shop3
-		"example.org",              // the host
-		"", "", "", "", "", "", "", // the rest as proposed
+		"example.org", // the host
+		"<", "<", "<", // from the port back to the review: it shows the two answers
+		"1", // and takes them
 		"y", // write
 	}, "\n") + "\n"
 	var out, errOut bytes.Buffer
@@ -316,8 +319,15 @@ func TestAccessibleGoingBack(t *testing.T) {
 		!strings.Contains(shown[strings.LastIndex(shown, "Deployment targets"):], "2. ✓ docker") {
 		t.Errorf("going back to the targets, with docker still chosen, after a hint the first question does not give:\n%s", shown)
 	}
-	if strings.Count(shown, "Deploy with these settings?") != 3 || !strings.Contains(shown, "Deploy name (Fly app, Kubernetes and systemd name) [shop3]") {
+	if strings.Count(shown, "Write the files with these settings?") != 4 || !strings.Contains(shown, "Deploy name (Fly app, Kubernetes and systemd name) [shop3]") ||
+		!strings.Contains(shown, "Public host name (PHX_HOST) [example.org]") {
 		t.Errorf("going back to the review and to the name (pre-filled with shop3):\n%s", shown)
+	}
+	lastReview := testtools.Spaced(shown[strings.LastIndex(shown, "phxdeploy would use:"):])
+	for _, want := range []string{"name  shop3  (prompt)", "host  example.org  (prompt)", "[customize them]"} {
+		if !strings.Contains(lastReview, want) {
+			t.Errorf("back at the review, the answers given and the choice made are not shown (%q):\n%s", want, lastReview)
+		}
 	}
 	saved, err := os.ReadFile(filepath.Join(dir, ".phxdeploy", "answers.yaml"))
 	if err != nil || !strings.Contains(string(saved), `name: "shop3"`) || !strings.Contains(string(saved), `host: "example.org"`) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -65,8 +66,38 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	})
 	root.AddCommand(helpTopics()...)
 	root.AddCommand(NewInitCmd(ios, nil), NewUpdateCmd(ios), NewCheckCmd(ios), NewTemplatesCmd(ios), NewDebugCmd(ios))
+	// cobra adds these when it runs; added now, typedArgs covers them (`completion tcsh` fails).
+	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
+	strictHelp(root)
 	typedArgs(root)
 	return root
+}
+
+// strictHelp makes `help <word>` for a word that names no command or topic a usage error with
+// suggestions, instead of printing the root's help and succeeding.
+func strictHelp(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		if c.Name() != "help" {
+			continue
+		}
+		show := c.Run
+		c.Run = nil
+		c.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				found, rest, err := root.Find(args)
+				if err != nil || found == root || len(rest) > 0 {
+					parent := root
+					if found != nil && found != root {
+						parent = found
+					}
+					return &exitError{code: generator.ExitUsage, err: unknownCommand(parent, args[len(args)-len(rest)])}
+				}
+			}
+			show(c, args)
+			return nil
+		}
+	}
 }
 
 // typedArgs makes every argument error of the command tree a usage error (exit 2): a command
@@ -81,13 +112,17 @@ func typedArgs(cmd *cobra.Command) {
 			}
 			return nil
 		}
-		if cmd.RunE == nil && cmd.Run == nil {
-			cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
-		}
+	}
+	if cmd.HasSubCommands() && cmd.RunE == nil && cmd.Run == nil {
+		// Runnable, so that cobra checks its arguments instead of printing its help.
+		cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	}
 	if check != nil {
 		cmd.Args = func(c *cobra.Command, args []string) error {
 			if err := check(c, args); err != nil {
+				if slices.Contains(args, "true") || slices.Contains(args, "false") {
+					err = fmt.Errorf("%w; a yes/no flag takes its value after =, as in --clustering=false", err)
+				}
 				return &exitError{code: generator.ExitUsage, err: err}
 			}
 			return nil

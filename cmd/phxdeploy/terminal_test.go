@@ -105,7 +105,7 @@ func (s *tmux) next(keys ...string) string {
 }
 
 // formDebris are pieces of a question that must not stay on the screen once it is answered.
-var formDebris = []string{"┃", "enter submit", "shift+tab back", "Deploy with these settings?", "Write these changes"}
+var formDebris = []string{"┃", "enter submit", "shift+tab back", "Write the files with these settings?", "Write these changes"}
 
 func checkNoDebris(t *testing.T, text string) {
 	t.Helper()
@@ -122,10 +122,16 @@ func checkNoDebris(t *testing.T, text string) {
 func TestTerminalBackReviewConfirmAt60Columns(t *testing.T) {
 	dir := fixture(t, "phx18_postgres")
 	s := startTmux(t, 60, 24, nil, shellQuote(binary(t))+" init --dir "+shellQuote(dir)+" --host shop.example.com")
-	s.waitFor("Deployment targets")
+	screen := s.waitFor("Deployment targets")
+	if strings.Contains(screen, "choose at least one") || !strings.Contains(screen, "enter submit") {
+		t.Errorf("the first question opens with an error, or without its keys:\n%s", screen)
+	}
+	if screen = s.next("Enter"); !strings.Contains(screen, "choose at least one") {
+		t.Errorf("Enter with no target chosen says nothing:\n%s", screen)
+	}
 	s.keys("x") // fly
-	screen := s.next("Enter")
-	if !strings.Contains(screen, "Deploy with these settings?") || !strings.Contains(screen, "shift+tab back") {
+	screen = s.next("Enter")
+	if !strings.Contains(screen, "Write the files with these settings?") || !strings.Contains(screen, "shift+tab back") {
 		t.Fatalf("no review offering to go back:\n%s", screen)
 	}
 	screen = s.next("BTab")
@@ -176,7 +182,7 @@ func TestTerminalCtrlCWritesNothing(t *testing.T) {
 	s.waitFor("Deployment targets")
 	s.keys("x")
 	s.next("Enter")
-	s.waitFor("Deploy with these settings?")
+	s.waitFor("Write the files with these settings?")
 	s.keys("C-c")
 	screen := s.waitFor("EXIT=130")
 	if !strings.Contains(screen, "aborted: nothing was written") {
@@ -206,7 +212,8 @@ func colourIn(s string) string {
 	return ""
 }
 
-// The prompts are coloured on a terminal, and never with NO_COLOR set.
+// The prompts are coloured on a terminal, and never with NO_COLOR set; then the chosen button of
+// a yes/no question is marked in text.
 func TestTerminalNoColor(t *testing.T) {
 	dir := fixture(t, "phx18_postgres")
 	for _, tc := range []struct {
@@ -222,6 +229,18 @@ func TestTerminalNoColor(t *testing.T) {
 			screen := s.screen(true)
 			if got := colourIn(screen); (got != "") != tc.wantColour {
 				t.Errorf("colour sequence %q; want colour: %v\n%q", got, tc.wantColour, screen)
+			}
+			if !tc.wantColour {
+				s.keys("x")
+				s.next("Enter")
+				s.waitFor("Write the files with these settings?")
+				s.keys("Enter")
+				if screen := s.waitFor("Write these changes"); !strings.Contains(screen, "[  Yes  ]") {
+					t.Errorf("with NO_COLOR the chosen button is not marked:\n%s", screen)
+				}
+				if screen := s.next("Left"); !strings.Contains(screen, "[  No  ]") {
+					t.Errorf("with NO_COLOR the chosen button is not marked:\n%s", screen)
+				}
 			}
 			s.keys("C-c")
 			s.waitFor("EXIT=130")

@@ -162,10 +162,14 @@ func (e *MissingError) Error() string {
 	for i, k := range e.Keys {
 		flags[i] = "--" + k
 	}
-	if len(e.Targets) == 0 {
-		return strings.Join(flags, ", ") + " is required when not running interactively"
+	verb := "is"
+	if len(flags) > 1 {
+		verb = "are"
 	}
-	return fmt.Sprintf("%s is required for --target %s when not running interactively", strings.Join(flags, ", "), strings.Join(e.Targets, ","))
+	if len(e.Targets) == 0 {
+		return fmt.Sprintf("%s %s required when not running interactively", strings.Join(flags, ", "), verb)
+	}
+	return fmt.Sprintf("%s %s required for --target %s when not running interactively", strings.Join(flags, ", "), verb, strings.Join(e.Targets, ","))
 }
 
 // Complete validates every given answer, then fills unanswered questions with their defaults,
