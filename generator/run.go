@@ -439,15 +439,17 @@ func answersChange(root fs.FS, content []byte) (Change, bool) {
 }
 
 // ExitCode is the exit code an error of the pipeline maps to: a usage error (an answer missing
-// or invalid, a template layer that does not exist) is 2, anything else 1.
+// or invalid, a choice the project leaves open, a template layer that does not exist) is 2,
+// anything else 1.
 func ExitCode(err error) int {
 	var usage *answers.UsageError
 	var missing *answers.MissingError
 	var layer *engine.LayerError
+	var ambiguous *project.AmbiguousError
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.As(err, &usage), errors.As(err, &missing), errors.As(err, &layer):
+	case errors.As(err, &usage), errors.As(err, &missing), errors.As(err, &layer), errors.As(err, &ambiguous):
 		return ExitUsage
 	}
 	return ExitFailed

@@ -18,6 +18,7 @@ import (
 
 	"github.com/phxdeploy/phxdeploy/generator"
 	"github.com/phxdeploy/phxdeploy/generator/answers"
+	"github.com/phxdeploy/phxdeploy/generator/project"
 	"github.com/phxdeploy/phxdeploy/generator/target"
 )
 
@@ -278,6 +279,16 @@ func runInit(opts *InitOptions) error {
 		return nil
 	}
 	res, err := generator.Run(ctx, req, ask)
+	var open *project.AmbiguousError
+	if a, ok := ask.(asker); ok && errors.As(err, &open) && open.Flag == "endpoint" {
+		// A choice the code leaves open is a question on a terminal.
+		req.Endpoint, err = a.within(func() (string, error) {
+			return a.pr.Select(open.Why, open.Candidates, open.Candidates[0])
+		})
+		if err == nil {
+			res, err = generator.Run(ctx, req, ask)
+		}
+	}
 	if err != nil {
 		return failed(err)
 	}

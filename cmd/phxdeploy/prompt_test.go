@@ -356,3 +356,26 @@ func TestAccessibleTakesPipedAnswers(t *testing.T) {
 		t.Errorf("TERM=dumb without a terminal: exit %d, want 2 naming --target\n%s", code, errOut.String())
 	}
 }
+
+// Several endpoints: on a terminal a question, without one a usage error naming every
+// endpoint to choose from.
+func TestSeveralEndpointsAreAQuestion(t *testing.T) {
+	dir := fixture(t, "phx18_noecto")
+	if err := os.WriteFile(filepath.Join(dir, "lib/shop_web/admin_endpoint.ex"), []byte("defmodule ShopWeb.AdminEndpoint do\n  use Phoenix.Endpoint, otp_app: :shop\nend\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "init", "--dir", dir, "--target", "docker", "--yes")
+	if r.code != 2 || !strings.Contains(r.stderr, "--endpoint (ShopWeb.AdminEndpoint or ShopWeb.Endpoint)") {
+		t.Errorf("without a terminal: exit %d, want 2 naming both endpoints\n%s", r.code, r.stderr)
+	}
+	p := &scripted{answers: map[string]string{"the project has several endpoints": "ShopWeb.Endpoint", "Deployment targets": "docker"}}
+	if r := runTTY(t, p, "init", "--dir", dir); r.code != 0 {
+		t.Fatalf("on a terminal: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.HasPrefix(p.asked[0], "the project has several endpoints") {
+		t.Errorf("the endpoint was not asked first: %q", p.asked)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "lib/shop_web/router.ex")); err != nil || !strings.Contains(string(b), "/health") {
+		t.Errorf("the run did not go on after the choice: %v", err)
+	}
+}

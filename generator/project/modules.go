@@ -199,7 +199,7 @@ type AmbiguousError struct {
 }
 
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("%s (%s)\n  fix: choose with --%s %s", e.Why, strings.Join(e.Candidates, ", "), e.Flag, e.Candidates[0])
+	return fmt.Sprintf("%s (%s)\n  fix: choose one with --%s (%s)", e.Why, strings.Join(e.Candidates, ", "), e.Flag, strings.Join(e.Candidates, " or "))
 }
 
 func orNone(list []string) string {
