@@ -34,6 +34,8 @@ const lockWait = 2 * time.Minute
 type Request struct {
 	Dir     string // the project directory
 	Release string // the release to deploy when mix.exs defines several
+	// Waiting is called when the run starts waiting for another run on the project.
+	Waiting func()
 	// Endpoint is the public endpoint when the project has several.
 	Endpoint string
 	Given    map[string]string // answers given as flags, by question key
@@ -90,8 +92,11 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	// shares it with other readers (a directory that cannot be opened fails in project.Read,
 	// which says why).
 	if d, err := safefs.Open(req.Dir); err == nil {
-		unlock, err := d.Lock(!req.DryRun, lockWait)
+		unlock, err := d.Lock(ctx, !req.DryRun, lockWait, req.Waiting)
 		d.Close()
+		if ctx.Err() != nil {
+			return nil, &Interrupted{Cause: context.Cause(ctx)}
+		}
 		if err != nil {
 			return nil, err
 		}

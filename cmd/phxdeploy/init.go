@@ -253,7 +253,7 @@ func runInit(opts *InitOptions) error {
 	req := generator.Request{
 		Dir: opts.Dir, Release: opts.Release, Endpoint: opts.Endpoint, Given: opts.Given, TemplateDirs: dirs,
 		Force: opts.Force, Forced: opts.Forced, DryRun: opts.DryRun,
-		Update: opts.Update, Conflict: generator.ConflictStyle(opts.Conflict),
+		Update: opts.Update, Conflict: generator.ConflictStyle(opts.Conflict), Waiting: waiting(ios),
 	}
 	a, interactive := ask.(asker)
 	if interactive && !opts.Force {
@@ -336,6 +336,14 @@ func getenv(opts *InitOptions) func(string) string {
 		return opts.IO.Getenv
 	}
 	return os.Getenv
+}
+
+// waiting says at once that the run waits for another one (which may be a person answering its
+// questions), instead of a silent wait.
+func waiting(ios *IOStreams) func() {
+	return func() {
+		fmt.Fprintln(ios.ErrOut, "phxdeploy: another phxdeploy run is working on this project (perhaps waiting at its questions); waiting for it to finish (Ctrl-C stops)")
+	}
 }
 
 // pipedAnswers: with --accessible (or ACCESSIBLE) the questions are asked line by line without

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -249,3 +251,57 @@ func TestTerminalNoColor(t *testing.T) {
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// A run that finds another one working on the project (here a person at its first question)
+// says at once that it waits, and Ctrl-C stops the wait.
+func TestWaitingForAnotherRunSaysSo(t *testing.T) {
+	dir := fixture(t, "phx18_postgres")
+	s := startTmux(t, 60, 24, nil, shellQuote(binary(t))+" init --dir "+shellQuote(dir)+" --host shop.example.com")
+	s.waitFor("Deployment targets")
+	var stderr lockedBuffer
+	cmd := exec.Command(binary(t), "init", "--dir", dir, "--target", "docker", "--yes", "--dry-run")
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	said := false
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !said; time.Sleep(50 * time.Millisecond) {
+		said = strings.Contains(stderr.String(), "waiting for it to finish")
+	}
+	if !said {
+		t.Errorf("the second run does not say that it waits:\n%s", stderr.String())
+	}
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+		if code := cmd.ProcessState.ExitCode(); code != 130 {
+			t.Errorf("Ctrl-C while waiting: exit %d, want 130\n%s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Errorf("Ctrl-C did not stop the wait\n%s", stderr.String())
+	}
+	s.keys("C-c")
+	s.waitFor("EXIT=130")
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while a process writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

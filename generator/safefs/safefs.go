@@ -6,6 +6,7 @@
 package safefs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -266,8 +267,9 @@ func (d *Dir) Sub(name string) (*Dir, error) {
 // Lock takes an advisory lock on the directory itself (flock on its descriptor, so that nothing
 // is created in it): exclusive for a run that writes, shared for one that only reads, so that
 // runs on one project are serialised and a read never sees half of another run's writes. It
-// waits up to wait, then fails naming the directory.
-func (d *Dir) Lock(exclusive bool, wait time.Duration) (unlock func(), err error) {
+// waits up to wait (calling blocked once when it starts waiting), then fails naming the
+// directory; a cancelled ctx stops the wait.
+func (d *Dir) Lock(ctx context.Context, exclusive bool, wait time.Duration, blocked func()) (unlock func(), err error) {
 	f, err := d.root.Open(".")
 	if err != nil {
 		return nil, err
@@ -293,6 +295,15 @@ func (d *Dir) Lock(exclusive bool, wait time.Duration) (unlock func(), err error
 			}
 			return nil, &Error{Path: d.path, Problem: "cannot be locked: " + err.Error()}
 		}
-		time.Sleep(20 * time.Millisecond)
+		if blocked != nil {
+			blocked() // once, at the first wait
+			blocked = nil
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, context.Cause(ctx)
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 }
