@@ -30,6 +30,9 @@ type ApplyError struct {
 
 func (e *ApplyError) Error() string {
 	msg := e.Err.Error()
+	if i, ok := e.Err.(*Interrupted); ok {
+		msg = i.what() // what was restored follows
+	}
 	if e.Path != "" {
 		msg = e.Path + ": " + msg
 	}
@@ -52,7 +55,11 @@ func (e *ApplyError) Unwrap() error { return e.Err }
 // flight was finished or never begun, and everything written before it was rolled back.
 type Interrupted struct{ Cause error }
 
-func (e *Interrupted) Error() string { return "interrupted (" + e.Cause.Error() + ")" }
+// Error says that nothing was written: a run stops before writing, or restores what it wrote
+// (an ApplyError then says what it restored).
+func (e *Interrupted) Error() string { return e.what() + ": nothing was written" }
+
+func (e *Interrupted) what() string { return "interrupted (" + e.Cause.Error() + ")" }
 func (e *Interrupted) Unwrap() error { return e.Cause }
 
 // Apply writes the changes that write (create, overwrite, patch) under root.
