@@ -59,7 +59,7 @@ type Interrupted struct{ Cause error }
 // (an ApplyError then says what it restored).
 func (e *Interrupted) Error() string { return e.what() + ": nothing was written" }
 
-func (e *Interrupted) what() string { return "interrupted (" + e.Cause.Error() + ")" }
+func (e *Interrupted) what() string  { return "interrupted (" + e.Cause.Error() + ")" }
 func (e *Interrupted) Unwrap() error { return e.Cause }
 
 // Apply writes the changes that write (create, overwrite, patch) under root.
