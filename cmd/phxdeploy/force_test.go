@@ -132,8 +132,14 @@ func TestEachDifferingFileAsksKeepOverwriteOrDiff(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "-# my own ignores") || !strings.Contains(r.stderr, "+# Written by phxdeploy") {
-		t.Errorf("show the diff did not show it:\n%s", r.stderr)
+	if !strings.Contains(r.stderr, "\n-# my own ignores") || !strings.Contains(r.stderr, "\n+# Written by phxdeploy") || strings.Contains(r.stderr, "# conflict: .dockerignore") {
+		t.Errorf("show the diff did not show it as a plain diff:\n%s", r.stderr)
+	}
+	if got := colourDiff("--- a/x\n-old\n+new\n same\n", true); got != "\x1b[1m--- a/x\x1b[0m\n\x1b[31m-old\x1b[0m\n\x1b[32m+new\x1b[0m\n same\n" {
+		t.Errorf("colourDiff: %q", got)
+	}
+	if got := colourDiff("-old\n", false); got != "-old\n" {
+		t.Errorf("colourDiff without colour: %q", got)
 	}
 	if read(t, dir, ".dockerignore") == ownIgnores || read(t, dir, "Dockerfile") != ownImage {
 		t.Error("the answers were not followed: .dockerignore overwritten, Dockerfile kept")

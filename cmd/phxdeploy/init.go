@@ -244,7 +244,8 @@ func runInit(opts *InitOptions) error {
 		if pr == nil {
 			pr = &huhPrompter{in: ios.In, out: ios.ErrOut, accessible: accessible(opts), noColor: getenv(opts)("NO_COLOR") != ""}
 		}
-		ask = asker{ctx: ctx, pr: pr, diffs: ios.ErrOut}
+		h, full := pr.(*huhPrompter)
+		ask = asker{ctx: ctx, pr: pr, diffs: ios.ErrOut, colour: full && !h.accessible && !h.noColor}
 	}
 	dirs, err := orgDirs(ios, opts.Templates)
 	if err != nil {
@@ -357,9 +358,10 @@ func pipedAnswers(opts *InitOptions) bool {
 // value. A signal stops it at once: a prompt blocked reading stdin is abandoned (nothing has been
 // written while prompts run).
 type asker struct {
-	ctx   context.Context
-	pr    Prompter
-	diffs io.Writer // where "show the diff" prints
+	ctx    context.Context
+	pr     Prompter
+	diffs  io.Writer // where "show the diff" prints
+	colour bool      // the diff in colour (a terminal, no NO_COLOR)
 }
 
 // CanGoBack tells the prompter whether the next question can go back to the one before it.
@@ -387,10 +389,44 @@ func (a asker) Resolve(c generator.Change) (bool, error) {
 		if err != nil || choice != resolveDiff {
 			return choice == resolveOverwrite, err
 		}
-		if err := generator.WriteDiff(a.diffs, []generator.Change{{Path: c.Path, Action: generator.Conflict, Old: c.Old, Content: c.Content}}); err != nil {
+		// Shown as the change overwriting would make (a conflict's diff is commented out).
+		var diff strings.Builder
+		if err := generator.WriteDiff(&diff, []generator.Change{{Path: c.Path, Action: generator.Overwrite, Old: c.Old, Content: c.Content}}); err != nil {
 			return false, err
 		}
+		fmt.Fprint(a.diffs, colourDiff(diff.String(), a.colour))
 	}
+}
+
+// colourDiff colours a unified diff's removed, added and hunk lines when on is true.
+func colourDiff(diff string, on bool) string {
+	if !on {
+		return diff
+	}
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(diff, "\n") {
+		code := ""
+		switch {
+		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"), strings.HasPrefix(line, "diff --git"):
+			code = "1" // bold
+		case strings.HasPrefix(line, "+"):
+			code = "32"
+		case strings.HasPrefix(line, "-"):
+			code = "31"
+		case strings.HasPrefix(line, "@@"):
+			code = "36"
+		}
+		if code == "" || line == "" {
+			b.WriteString(line)
+			continue
+		}
+		body, nl := strings.CutSuffix(line, "\n")
+		b.WriteString("\x1b[" + code + "m" + body + "\x1b[0m")
+		if nl {
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
 }
 
 const (
