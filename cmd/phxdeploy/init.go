@@ -242,7 +242,7 @@ func runInit(opts *InitOptions) error {
 	if (ios.Interactive() || pipedAnswers(opts)) && !opts.Yes && !opts.Update {
 		pr := ios.Prompter
 		if pr == nil {
-			pr = &huhPrompter{in: ios.In, out: ios.ErrOut, accessible: accessible(opts), noColor: getenv(opts)("NO_COLOR") != ""}
+			pr = newHuhPrompter(ios.In, ios.ErrOut, accessible(opts), getenv(opts)("NO_COLOR") != "")
 		}
 		h, full := pr.(*huhPrompter)
 		ask = asker{ctx: ctx, pr: pr, diffs: ios.ErrOut, colour: full && !h.accessible && !h.noColor}

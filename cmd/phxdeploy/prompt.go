@@ -38,6 +38,13 @@ type huhPrompter struct {
 	submitted  bool // Enter was pressed in the current full-screen question
 }
 
+// newHuhPrompter asks on in and out. Colours follow out, where the prompts draw (lipgloss
+// would look at stdout): none when it is not a terminal or NO_COLOR is set.
+func newHuhPrompter(in io.Reader, out io.Writer, accessible, noColor bool) *huhPrompter {
+	lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(out))
+	return &huhPrompter{in: in, out: out, accessible: accessible, noColor: noColor}
+}
+
 // canGoBack says whether the next prompt offers going back (shift+tab on the full-screen form,
 // a line with "<" in accessible mode).
 func (p *huhPrompter) canGoBack(on bool) { p.back = on }

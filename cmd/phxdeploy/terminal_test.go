@@ -305,3 +305,19 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// Colour follows where the prompts go: with stdout on a terminal and stderr (the prompts) in a
+// file, the file gets no escape sequences.
+func TestNoColourInPromptsWrittenToAFile(t *testing.T) {
+	dir := fixture(t, "phx18_noecto")
+	log := filepath.Join(t.TempDir(), "prompts.log")
+	s := startTmux(t, 100, 30, []string{"TERM=xterm-256color"}, "printf '2\\n0\\n1\\ny\\n' | "+shellQuote(binary(t))+" init --accessible --dir "+shellQuote(dir)+" 2>"+shellQuote(log))
+	s.waitFor("EXIT=0")
+	b, err := os.ReadFile(log)
+	if err != nil || !strings.Contains(string(b), "Deployment targets") {
+		t.Fatalf("no prompts in the file: %v\n%s", err, b)
+	}
+	if strings.Contains(string(b), "\x1b") {
+		t.Errorf("escape sequences in prompts written to a file:\n%q", b)
+	}
+}
