@@ -76,6 +76,12 @@ func (p *huhPrompter) roomFor(text string) bool {
 	return lines <= height
 }
 
+// isTerminal reports whether the prompts draw on a terminal.
+func (p *huhPrompter) isTerminal() bool {
+	f, ok := p.out.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 // formIndent is the form's left border and padding.
 const formIndent = 2
 
@@ -144,7 +150,7 @@ func (p *huhPrompter) runFullScreen(field huh.Field, back bool) error {
 	// What huh's Run sets before it starts its program.
 	form.SubmitCmd = tea.Quit
 	form.CancelCmd = tea.Interrupt
-	m := &backModel{form: form, back: back, submitted: &p.submitted}
+	m := &backModel{form: form, back: back, submitted: &p.submitted, sized: !p.isTerminal()}
 	_, err := tea.NewProgram(m, tea.WithInput(p.in), tea.WithOutput(p.out)).Run()
 	switch {
 	case m.wentBack:
@@ -166,11 +172,18 @@ type backModel struct {
 	wentBack  bool
 	aborted   bool
 	submitted *bool // set on Enter
+	// sized: the terminal's size has arrived. Before it the form would draw at its default
+	// width (80): a narrower terminal wraps those lines, and the renderer, counting lines it
+	// did not draw, leaves pieces of them on the screen (seen at 60 columns on a busy machine).
+	sized bool
 }
 
 func (m *backModel) Init() tea.Cmd { return m.form.Init() }
 
 func (m *backModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.WindowSizeMsg); ok {
+		m.sized = true
+	}
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case m.back && key.Matches(k, backKey):
@@ -191,7 +204,7 @@ func (m *backModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *backModel) View() string {
-	if m.wentBack || m.aborted {
+	if m.wentBack || m.aborted || !m.sized {
 		return ""
 	}
 	return m.form.View()
