@@ -25,6 +25,15 @@ const (
 	SourceDefault      = "default"
 )
 
+// DetectedAt is the source of a value read from the project at a place (file:line): it shows
+// as "detected: fly.toml:7".
+func DetectedAt(where string) string { return SourceDetected + ": " + where }
+
+// IsDetected reports whether a source is the project's own (detected, with or without where).
+func IsDetected(source string) bool {
+	return source == SourceDetected || strings.HasPrefix(source, SourceDetected+": ")
+}
+
 // Kind of value a question takes.
 type Kind int
 

@@ -83,6 +83,8 @@ type Project struct {
 	ComposeFiles []string `json:"compose_files,omitempty"`
 	// FlyConfigs are Fly configs the project keeps somewhere other than fly.toml.
 	FlyConfigs []string `json:"fly_configs,omitempty"`
+	// FlyConfig is what the Fly config the project deploys with says (nil when it has none).
+	FlyConfig *FlyConfig `json:"fly_config,omitempty"`
 	// Warnings are what phxdeploy noticed and could not settle from the code.
 	Warnings []string `json:"warnings,omitempty"`
 	// ExistingHealthPath is the path of a health check the project already has (a route or an

@@ -160,6 +160,9 @@ func Read(dir string, opts Options) (*Project, error) {
 	if err := p.readDeployFiles(f); err != nil {
 		return nil, err
 	}
+	if err := p.readFlyConfig(f); err != nil {
+		return nil, err
+	}
 	if err := p.readSingleInstance(f); err != nil {
 		return nil, err
 	}

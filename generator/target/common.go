@@ -46,7 +46,11 @@ func (r *Registry) commonQuestions() []*answers.Question {
 		{Key: "target", Title: "Deployment targets", Help: "targets to render: " + strings.Join(r.Names(), ","), Kind: answers.KindList, Options: r.Names(),
 			Default: answers.NoDefault, Validate: r.validateTargets},
 		{Key: "name", Title: "Deploy name (Fly app, Kubernetes and systemd name)", Help: "deploy name: Fly app name, Kubernetes resource name, systemd unit (default: the app name with dashes)", Kind: answers.KindString,
-			Default: func(p *project.Project, _ *answers.Values) (string, string, bool) {
+			Default: func(p *project.Project, v *answers.Values) (string, string, bool) {
+				// The name the project deploys under already (fly.toml's app), then the release's.
+				if name, src, ok := r.detected(p, v, "name", validateName); ok {
+					return name, src, true
+				}
 				// A release named for its environment (prod) says nothing of the app.
 				base := p.Release
 				if slices.Contains(genericReleases, base) {
@@ -58,7 +62,12 @@ func (r *Registry) commonQuestions() []*answers.Question {
 			RequiredFor: r.namesWhere(func(t Target) bool { return t.PublicHost == nil && !t.LocalHost }),
 			Default:     r.hostDefault, Validate: validateHost},
 		{Key: "port", Title: "HTTP port inside the container or host (PORT)", Help: "port the endpoint listens on (PORT)", Kind: answers.KindInt,
-			Default: answers.Fixed("4000"), Validate: answers.IntRange(1024, 65535)},
+			Default: func(p *project.Project, v *answers.Values) (string, string, bool) {
+				if port, src, ok := r.detected(p, v, "port", answers.IntRange(1024, 65535)); ok {
+					return port, src, true
+				}
+				return "4000", answers.SourceDefault, true
+			}, Validate: answers.IntRange(1024, 65535)},
 		{Key: "database", Title: "Database adapter", Help: "database adapter, when detection cannot tell (mix.exs computes its deps): " + strings.Join(Databases, ", "), Kind: answers.KindString, Options: Databases,
 			// Asked only when detection cannot tell: another answer would be refused (Check).
 			Ask: func(p *project.Project, _ *answers.Values) bool { return databaseUncertain(p) },
@@ -80,41 +89,62 @@ func (r *Registry) commonQuestions() []*answers.Question {
 	}
 }
 
+// detected is the answer to question key that the project's config for a selected target
+// settles (the first such target's), with its source; a value the question would refuse is not
+// taken (the target's kept config then reports the difference).
+func (r *Registry) detected(p *project.Project, v *answers.Values, key string, validate func(string) error) (string, string, bool) {
+	for _, t := range r.targets {
+		if t.Detected == nil || !v.HasTarget(t.Name) {
+			continue
+		}
+		if val, where, ok := t.Detected(p, key); ok && validate(val) == nil {
+			return val, answers.DetectedAt(where), true
+		}
+	}
+	return "", "", false
+}
+
 // hostDefault is the public host of the first selected target that has one; without one, a
 // deploy whose every target runs locally is served on localhost, and the others must be told.
-func (r *Registry) hostDefault(_ *project.Project, v *answers.Values) (string, string, bool) {
+func (r *Registry) hostDefault(p *project.Project, v *answers.Values) (string, string, bool) {
 	// A target without a default host of its own (systemd, Kubernetes) needs the real one: no
 	// other target's default (<name>.fly.dev) is borrowed for it. Where every selected target
 	// has one, the first is shown, and each target still gets its own (HostDefaults).
-	def := ""
+	def, source := "", ""
 	for _, t := range r.targets {
 		if !v.HasTarget(t.Name) {
 			continue
 		}
-		h, ok := t.defaultHost(v.String("name"))
+		h, src, ok := t.defaultHost(p, v.String("name"))
 		if !ok {
 			return "", "", false
 		}
 		if def == "" {
-			def = h
+			def, source = h, src
 		}
 	}
 	if def == "" {
 		return "", "", false
 	}
-	return def, answers.SourceDefault, true
+	return def, source, true
 }
 
-// defaultHost is a target's own public host when none is given: Fly's <name>.fly.dev, or
-// localhost for a target that runs on the developer's machine.
-func (t Target) defaultHost(name string) (string, bool) {
+// defaultHost is a target's own public host when none is given: the one its config in the
+// project sets (fly.toml's PHX_HOST), else Fly's <name>.fly.dev, or localhost for a target that
+// runs on the developer's machine.
+func (t Target) defaultHost(p *project.Project, name string) (host, source string, ok bool) {
+	if t.Detected != nil {
+		if h, where, ok := t.Detected(p, "host"); ok && validateHost(h) == nil {
+			return h, answers.DetectedAt(where), true
+		}
+	}
 	switch {
 	case t.PublicHost != nil:
-		return t.PublicHost(name), true
+		return t.PublicHost(name), answers.SourceDefault, true
 	case t.LocalHost:
-		return "localhost", true
+		return "localhost", answers.SourceDefault, true
 	}
-	return "", false
+	return "", "", false
 }
 
 // imageQuestions shape the image the Dockerfile builds, for the targets that run it.
@@ -174,7 +204,7 @@ func databaseUncertain(p *project.Project) bool {
 // fail at boot.
 func checkDatabase(p *project.Project, v *answers.Values) error {
 	given := v.String("database")
-	if given == p.Database || databaseUncertain(p) && v.Source("database") != answers.SourceDetected {
+	if given == p.Database || databaseUncertain(p) && !answers.IsDetected(v.Source("database")) {
 		return nil
 	}
 	if p.Database == "none" {

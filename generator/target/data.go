@@ -131,6 +131,12 @@ type Data struct {
 
 	composeFiles   []string                       // the Compose files the project keeps
 	flyConfigs     []string                       // Fly configs the project keeps elsewhere than fly.toml
+	flyConfigFile  string                         // the Fly config the project deploys with ("" when none is read)
+	flyConfigOwn   bool                           // it is the project's own: phxdeploy keeps it and follows it
+	flyEnv         map[string]string              // what its [env] sets (the project's own config)
+	flyConfigApp   string                         // the app it deploys (the project's own config)
+	keptFly        string                         // what phxdeploy follows in it ("" when it writes fly.toml)
+	flyVolume      string                         // the volume its mount of the SQLite database names
 	imageBuilt     bool                           // a selected target runs the image the Dockerfile builds
 	warnings       []string                       // what the data could not settle, for the report
 	secondDatabase string                         // a required variable naming another database than the repo's
@@ -194,10 +200,10 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		Answers: map[string]string{},
 	}
 	// Without a host given, each target uses its own default host, never another's.
-	if v.Source("host") == answers.SourceDefault {
+	if src := v.Source("host"); src == answers.SourceDefault || answers.IsDetected(src) {
 		d.hostDefaults = map[string]string{}
 		for _, t := range r.targets {
-			if h, ok := t.defaultHost(name); ok {
+			if h, _, ok := t.defaultHost(p, name); ok {
 				d.hostDefaults[t.Name] = h
 			}
 		}
@@ -264,6 +270,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		d.FlyMigrateCommand = d.MigrateCommand
 	}
 	d.keptScripts(p)
+	d.followFlyConfig(p, v)
 	if d.imageBuilt && !d.KeptImage {
 		// The release is not a good PID 1: it would keep zombies of its port programs and of
 		// epmd's launcher. tini reaps them and forwards signals; -s (subreaper) keeps that true
