@@ -109,6 +109,12 @@ type Project struct {
 	ElixirVersion     string `json:"elixir_version"`
 	OTPVersion        string `json:"otp_version"`
 	VersionSource     string `json:"version_source"`
+	// DebianVersion is the Debian image a project Dockerfile builds on (bookworm-20250428-slim).
+	DebianVersion string `json:"debian_version,omitempty"`
+	// DockerTags are the hexpm/elixir builder tags the project's Dockerfiles build on (whole
+	// versions and a Debian image), with where the Debian image is named: tags that exist,
+	// whether phxdeploy's table knows them or not.
+	DockerTags map[string]string `json:"docker_tags,omitempty"`
 
 	Umbrella bool          `json:"umbrella"`
 	AppsPath string        `json:"apps_path,omitempty"`

@@ -70,7 +70,8 @@ type Data struct {
 	ElixirVersion   string `doc:"builder Elixir version"`
 	OTPVersion      string `doc:"builder Erlang/OTP version"`
 	DebianVersion   string `doc:"Debian tag of builder and runner"`
-	BuilderTagKnown bool   `doc:"the builder image's tag is in phxdeploy's table of known hexpm/elixir tags"`
+	BuilderTagKnown bool   `doc:"the builder image's tag is in phxdeploy's table of known hexpm/elixir tags, or a Dockerfile of the project builds on it"`
+	BuilderTagFrom  string `doc:"the project's Dockerfile that builds on the builder tag, when the table does not list it ('' otherwise)"`
 
 	// Derived values shared by several targets.
 	NetworkDatabase      bool     `doc:"the database is reached over the network (not SQLite)"`
@@ -137,6 +138,7 @@ type Data struct {
 	flyConfigApp   string                         // the app it deploys (the project's own config)
 	keptFly        string                         // what phxdeploy follows in it ("" when it writes fly.toml)
 	flyVolume      string                         // the volume its mount of the SQLite database names
+	projectTags    map[string]string              // the builder tags the project's Dockerfiles build on
 	imageBuilt     bool                           // a selected target runs the image the Dockerfile builds
 	warnings       []string                       // what the data could not settle, for the report
 	secondDatabase string                         // a required variable naming another database than the repo's
@@ -232,7 +234,8 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	if p.ReleasesExs || !p.RuntimeExs && !d.ConfigEnv {
 		d.RuntimeConfig = "config/releases.exs" // Mix still reads it when there is no runtime.exs
 	}
-	d.warnings = append(d.warnings, partialPins(p, d)...)
+	d.warnings = append(d.warnings, partialPins(p, d, v)...)
+	d.projectTags = p.DockerTags
 	if !project.Satisfies(d.ElixirVersion, p.ElixirRequirement) {
 		d.warnings = append(d.warnings, fmt.Sprintf("the builder's Elixir %s does not meet mix.exs's requirement %q: pass --elixir-version with a version that does", d.ElixirVersion, p.ElixirRequirement))
 	}
