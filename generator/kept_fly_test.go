@@ -220,3 +220,13 @@ func TestFlyConfigOfPhxdeploy(t *testing.T) {
 		t.Errorf("fly.toml is not renamed: %+v\n%s", c, c.Content)
 	}
 }
+
+// TestFlyConfigHostOfEveryTarget: with a target that needs --host (Kubernetes), the host given
+// is every target's, so the fix for a fly.toml that serves another is to change it there.
+func TestFlyConfigHostOfEveryTarget(t *testing.T) {
+	dir := scenarioDir(t, scenario{fixture: "phx18_postgres", mutate: withFile("fly.toml", flyLaunchToml)})
+	res := dryRun(t, dir, map[string]string{"target": "fly,k8s", "image": "registry.example.com/shop:1.4.2", "host": "k8s.example.com"})
+	wantManual("fly.toml", "fly", `set PHX_HOST = "k8s.example.com" there (one --host serves every target, and another target needs one)`)(t, res)
+	wantAnswer("name", "shop-prod", "detected: fly.toml:3")(t, res)
+	want(t, "k8s namespace", res.Values.String("namespace"), "shop-prod")
+}

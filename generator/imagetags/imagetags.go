@@ -220,45 +220,45 @@ func within(v, prefix string) bool {
 // takes (nil: any; mix.exs's requirement): one with a tag for otp first (for its major when otp
 // is a major), else the newest Elixir's compatibility table admits with it.
 func NewestElixir(tags []Tag, prefix, otp string, accept func(string) bool) (string, bool) {
-	best, bestTagged := "", ""
-	for _, t := range tags {
+	return newest(tags, func(t Tag) (string, bool, bool) {
 		if !within(t.Elixir, prefix) || accept != nil && !accept(t.Elixir) {
-			continue
+			return "", false, false
 		}
 		if ok, _ := Compatible(tags, t.Elixir, otp); otp != "" && !ok {
-			continue
+			return "", false, false
 		}
-		if otp == "" || t.OTP == otp || !strings.Contains(otp, ".") && major(t.OTP) == major(otp) {
-			if bestTagged == "" || compareVersions(t.Elixir, bestTagged) > 0 {
-				bestTagged = t.Elixir
-			}
-		}
-		if best == "" || compareVersions(t.Elixir, best) > 0 {
-			best = t.Elixir
-		}
-	}
-	if bestTagged != "" {
-		return bestTagged, true
-	}
-	return best, best != ""
+		return t.Elixir, true, otp == "" || t.OTP == otp || !strings.Contains(otp, ".") && major(t.OTP) == major(otp)
+	})
 }
 
 // NewestOTP returns the newest Erlang/OTP among tags within prefix (27: its releases; "" any)
 // that Elixir elixir runs on: one with a tag for elixir first, else the newest compatible.
 func NewestOTP(tags []Tag, prefix, elixir string) (string, bool) {
-	best, bestTagged := "", ""
-	for _, t := range tags {
+	return newest(tags, func(t Tag) (string, bool, bool) {
 		if !within(t.OTP, prefix) {
-			continue
+			return "", false, false
 		}
 		if ok, _ := Compatible(tags, elixir, t.OTP); elixir != "" && !ok {
+			return "", false, false
+		}
+		return t.OTP, true, t.Elixir == elixir
+	})
+}
+
+// newest returns the newest of the versions of picks among tags (ok), those of a tag that
+// matches (tagged) first.
+func newest(tags []Tag, of func(Tag) (version string, ok, tagged bool)) (string, bool) {
+	best, bestTagged := "", ""
+	for _, t := range tags {
+		v, ok, tagged := of(t)
+		if !ok {
 			continue
 		}
-		if t.Elixir == elixir && (bestTagged == "" || compareVersions(t.OTP, bestTagged) > 0) {
-			bestTagged = t.OTP
+		if tagged && (bestTagged == "" || compareVersions(v, bestTagged) > 0) {
+			bestTagged = v
 		}
-		if best == "" || compareVersions(t.OTP, best) > 0 {
-			best = t.OTP
+		if best == "" || compareVersions(v, best) > 0 {
+			best = v
 		}
 	}
 	if bestTagged != "" {

@@ -48,13 +48,7 @@ func TestReadVersions(t *testing.T) {
 			elixir: "1.16", sources: map[string]string{"elixir_version": ".tool-versions:1"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			c.files["mix.exs"] = minimalMix
-			f, ep := endpointFor("acme_store", "AcmeWeb.Endpoint")
-			c.files[f] = ep
-			p, err := Read(writeFiles(t, c.files), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := readMinimal(t, c.files)
 			if p.ElixirVersion != c.elixir || p.OTPVersion != c.otp || p.DebianVersion != c.debian {
 				t.Errorf("got %q %q %q, want %q %q %q", p.ElixirVersion, p.OTPVersion, p.DebianVersion, c.elixir, c.otp, c.debian)
 			}

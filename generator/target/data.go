@@ -139,6 +139,7 @@ type Data struct {
 	keptFly        string                         // what phxdeploy follows in it ("" when it writes fly.toml)
 	flyVolume      string                         // the volume its mount of the SQLite database names
 	projectTags    map[string]string              // the builder tags the project's Dockerfiles build on
+	hostNeeded     bool                           // a selected target has no host of its own: --host serves every target
 	imageBuilt     bool                           // a selected target runs the image the Dockerfile builds
 	warnings       []string                       // what the data could not settle, for the report
 	secondDatabase string                         // a required variable naming another database than the repo's
@@ -273,6 +274,9 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		d.FlyMigrateCommand = d.MigrateCommand
 	}
 	d.keptScripts(p)
+	for _, t := range r.targets {
+		d.hostNeeded = d.hostNeeded || d.Selected(t.Name) && t.PublicHost == nil && !t.LocalHost
+	}
 	d.followFlyConfig(p, v)
 	if d.imageBuilt && !d.KeptImage {
 		// The release is not a good PID 1: it would keep zombies of its port programs and of

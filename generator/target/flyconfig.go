@@ -62,7 +62,11 @@ func (d *Data) followFlyConfig(p *project.Project, v *answers.Values) {
 	if h, ok := c.Env[hostVar]; ok {
 		notes = append(notes, "served on "+hostOf(h))
 		if hostOf(h) != host {
-			problem("its [env] sets %s = %q (%s), but the host is %s (%s): set %s = %q there, or leave out --host", hostVar, h, c.At("env."+hostVar), host, given("host"), hostVar, host)
+			fix := ", or leave out --host"
+			if d.hostNeeded {
+				fix = " (one --host serves every target, and another target needs one)"
+			}
+			problem("its [env] sets %s = %q (%s), but the host is %s (%s): set %s = %q there%s", hostVar, h, c.At("env."+hostVar), host, given("host"), hostVar, host, fix)
 		}
 	}
 	portVar := or(d.Env["PORT"], "PORT")
