@@ -117,8 +117,16 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	}
 	eng := engine.New(layers)
 	defer eng.Close()
+	// A Fly config that cannot be read fails a deploy to Fly before anything is asked: the
+	// app, region and host it names are unknown, and are never guessed.
+	if err := flyConfigProblem(p, req, slices.Contains(answers.SplitList(req.Given["target"]), "fly")); err != nil {
+		return nil, err
+	}
 	v, err := Answers(reg, p, req, ask)
 	if err != nil {
+		return nil, err
+	}
+	if err := flyConfigProblem(p, req, v.HasTarget("fly")); err != nil {
 		return nil, err
 	}
 	res := &Result{Project: p, Values: v, Warnings: append(eng.StaleOverrides(), staleSaved(reg.Questions(), p, v)...)}
@@ -137,6 +145,9 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 		}
 		if opts.Names("rel/env.sh.eex") {
 			p.KeptEnvSh = nil
+		}
+		if c := p.FlyConfig; c != nil && c.File == "fly.toml" && opts.Names("fly.toml") {
+			c.Own = false // its app, region and host are still the deploy's
 		}
 		res.Data = reg.NewData(p, v)
 		res.Changes, err = Plan(reg, p, res.Data, eng, root, opts)
@@ -190,6 +201,24 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	res.Report.Warnings = append(res.Report.Warnings, hidden(root, res.Changes)...)
 	res.Report.Warnings = append(res.Report.Warnings, excludedCopyWarnings(root, res.Changes)...)
 	return res, nil
+}
+
+// flyConfigProblem refuses a deploy to Fly (fly) from a project whose Fly config is not valid
+// TOML, unless --force names it: then phxdeploy's replaces it, and the report says that nothing
+// was read from it.
+func flyConfigProblem(p *project.Project, req Request, fly bool) error {
+	c := p.FlyConfig
+	if c == nil || c.Problem == "" || !fly {
+		return nil
+	}
+	if c.File == "fly.toml" && slices.Contains(req.Forced, c.File) {
+		msg := c.File + " is not valid TOML (" + c.Problem + "); --force replaces it, and nothing was read from it: the app, region and host are the answers'"
+		if !slices.Contains(p.Warnings, msg) {
+			p.Warnings = append(p.Warnings, msg)
+		}
+		return nil
+	}
+	return c.Err()
 }
 
 // resolve asks about each file that differs and was not asked about before; it returns those
@@ -419,7 +448,7 @@ func staleSaved(table answers.Table, p *project.Project, v *answers.Values) []st
 		if !ok || v.Source(q.Key) != answers.SourceSaved || !q.Needed(p, v) {
 			continue
 		}
-		if detected, src, ok := q.Default(p, v); ok && src == answers.SourceDetected && detected != val {
+		if detected, src, ok := q.Default(p, v); ok && answers.IsDetected(src) && detected != val {
 			out = append(out, fmt.Sprintf("%s keeps %s: %s, but the project now says %s: pass --%s %s to take it, or delete the line to follow the project",
 				answers.SavedFile, q.Key, val, detected, q.Key, detected))
 		}

@@ -25,6 +25,20 @@ const (
 	SourceDefault      = "default"
 )
 
+// DetectedAt is the source of a value read from the project at a place (file:line): it shows
+// as "detected: fly.toml:7".
+func DetectedAt(where string) string {
+	if where == "" {
+		return SourceDetected
+	}
+	return SourceDetected + ": " + where
+}
+
+// IsDetected reports whether a source is the project's own (detected, with or without where).
+func IsDetected(source string) bool {
+	return source == SourceDetected || strings.HasPrefix(source, SourceDetected+": ")
+}
+
 // Kind of value a question takes.
 type Kind int
 
@@ -54,7 +68,7 @@ type Question struct {
 	// answer could only contradict is not asked); the question is still answered by its default.
 	Ask func(p *project.Project, v *Values) bool
 	// Default returns the default and where it came from; ok=false means there is no sensible
-	// default and the answer must be given.
+	// default and the answer must be given (the source, when not empty, says why).
 	Default  func(p *project.Project, v *Values) (value, source string, ok bool)
 	Validate func(string) error
 }
@@ -155,6 +169,9 @@ func (e *UsageError) Error() string { return e.Msg }
 type MissingError struct {
 	Keys    []string
 	Targets []string
+	// Why says, for some, why nothing can be proposed (a version pinned without a patch that
+	// phxdeploy cannot complete).
+	Why []string
 }
 
 func (e *MissingError) Error() string {
@@ -166,10 +183,14 @@ func (e *MissingError) Error() string {
 	if len(flags) > 1 {
 		verb = "are"
 	}
-	if len(e.Targets) == 0 {
-		return fmt.Sprintf("%s %s required when not running interactively", strings.Join(flags, ", "), verb)
+	why := ""
+	if len(e.Why) > 0 {
+		why = ": " + strings.Join(e.Why, "; ")
 	}
-	return fmt.Sprintf("%s %s required for --target %s when not running interactively", strings.Join(flags, ", "), verb, strings.Join(e.Targets, ","))
+	if len(e.Targets) == 0 {
+		return fmt.Sprintf("%s %s required when not running interactively%s", strings.Join(flags, ", "), verb, why)
+	}
+	return fmt.Sprintf("%s %s required for --target %s when not running interactively%s", strings.Join(flags, ", "), verb, strings.Join(e.Targets, ","), why)
 }
 
 // Complete validates every given answer, then fills unanswered questions with their defaults,
@@ -184,7 +205,7 @@ func (t Table) Complete(p *project.Project, v *Values) error {
 			}
 		}
 	}
-	var missing []string
+	var missing, why []string
 	var forTargets []string
 	for _, q := range t {
 		if _, ok := v.Get(q.Key); ok || !q.Needed(p, v) {
@@ -193,6 +214,9 @@ func (t Table) Complete(p *project.Project, v *Values) error {
 		val, src, ok := v.DefaultFor(q, p)
 		if !ok {
 			missing = append(missing, q.Key)
+			if src != "" { // a default that cannot be given says why
+				why = append(why, src)
+			}
 			required := q.RequiredFor
 			if len(required) == 0 {
 				required = q.Targets
@@ -214,7 +238,7 @@ func (t Table) Complete(p *project.Project, v *Values) error {
 	}
 	if len(missing) > 0 {
 		sort.Strings(forTargets)
-		return &MissingError{Keys: missing, Targets: forTargets}
+		return &MissingError{Keys: missing, Targets: forTargets, Why: why}
 	}
 	return nil
 }

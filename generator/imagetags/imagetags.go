@@ -144,3 +144,125 @@ func compareVersions(a, b string) int {
 	}
 	return 0
 }
+
+// otpRange is the Erlang/OTP majors an Elixir minor release supports: lo to hi, and one more
+// (extra) from a patch release on (since).
+type otpRange struct {
+	lo, hi, extra int
+	since         string
+}
+
+// supported is Elixir's compatibility table ("Compatibility between Elixir and Erlang/OTP" in
+// Elixir's docs, lib/elixir/pages/references/compatibility-and-deprecations.md, as of 1.21).
+var supported = map[string]otpRange{
+	"1.21": {27, 29, 0, ""}, "1.20": {27, 29, 0, ""}, "1.19": {26, 28, 0, ""}, "1.18": {25, 27, 0, ""},
+	"1.17": {25, 27, 0, ""}, "1.16": {24, 26, 0, ""}, "1.15": {24, 26, 0, ""}, "1.14": {23, 25, 26, "1.14.5"},
+	"1.13": {22, 24, 25, "1.13.4"}, "1.12": {22, 24, 0, ""}, "1.11": {21, 23, 24, "1.11.4"}, "1.10": {21, 22, 23, "1.10.3"},
+	"1.9": {20, 22, 0, ""}, "1.8": {20, 22, 0, ""}, "1.7": {19, 22, 0, ""}, "1.6": {19, 20, 21, "1.6.6"},
+}
+
+// minor is a version's major.minor (1.15.8 -> 1.15), major its first part (27.3 -> 27).
+func minor(v string) string {
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) < 2 {
+		return v
+	}
+	return parts[0] + "." + parts[1]
+}
+
+func major(v string) int {
+	n, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
+	return n
+}
+
+// Supported says which Erlang/OTP majors Elixir elixir runs on ("26 to 28"), "" when
+// Elixir's table does not list it.
+func Supported(elixir string) string {
+	r, ok := supported[minor(elixir)]
+	if !ok {
+		return ""
+	}
+	s := fmt.Sprintf("%d to %d", r.lo, r.hi)
+	if r.extra > 0 {
+		s += fmt.Sprintf(" (and %d from %s)", r.extra, r.since)
+	}
+	return s
+}
+
+// Compatible reports whether Elixir elixir runs on Erlang/OTP otp (a whole version or a major):
+// Elixir's compatibility table says so, or tags has a build of that Elixir on that OTP major
+// (hexpm builds what runs: 1.18.4 on OTP 28). known is false when neither can tell (an Elixir
+// newer than the table): then it is not refused.
+func Compatible(tags []Tag, elixir, otp string) (compatible, known bool) {
+	m := major(otp)
+	for _, t := range tags {
+		if t.Elixir == elixir && major(t.OTP) == m {
+			return true, true
+		}
+	}
+	r, ok := supported[minor(elixir)]
+	if !ok || m == 0 {
+		return true, false
+	}
+	if m >= r.lo && m <= r.hi || m == r.extra && compareVersions(elixir, r.since) >= 0 {
+		return true, true
+	}
+	return false, true
+}
+
+// within reports whether version v is prefix or one of its patches (1.15.8 within 1.15).
+func within(v, prefix string) bool {
+	return prefix == "" || v == prefix || strings.HasPrefix(v, prefix+".")
+}
+
+// NewestElixir returns the newest Elixir among tags within prefix (1.15: its patches; "" any)
+// that runs on Erlang/OTP otp ("" when not known, a major, or a whole version) and that accept
+// takes (nil: any; mix.exs's requirement): one with a tag for otp first (for its major when otp
+// is a major), else the newest Elixir's compatibility table admits with it.
+func NewestElixir(tags []Tag, prefix, otp string, accept func(string) bool) (string, bool) {
+	return newest(tags, func(t Tag) (string, bool, bool) {
+		if !within(t.Elixir, prefix) || accept != nil && !accept(t.Elixir) {
+			return "", false, false
+		}
+		if ok, _ := Compatible(tags, t.Elixir, otp); otp != "" && !ok {
+			return "", false, false
+		}
+		return t.Elixir, true, otp == "" || t.OTP == otp || !strings.Contains(otp, ".") && major(t.OTP) == major(otp)
+	})
+}
+
+// NewestOTP returns the newest Erlang/OTP among tags within prefix (27: its releases; "" any)
+// that Elixir elixir runs on: one with a tag for elixir first, else the newest compatible.
+func NewestOTP(tags []Tag, prefix, elixir string) (string, bool) {
+	return newest(tags, func(t Tag) (string, bool, bool) {
+		if !within(t.OTP, prefix) {
+			return "", false, false
+		}
+		if ok, _ := Compatible(tags, elixir, t.OTP); elixir != "" && !ok {
+			return "", false, false
+		}
+		return t.OTP, true, t.Elixir == elixir
+	})
+}
+
+// newest returns the newest of the versions of picks among tags (ok), those of a tag that
+// matches (tagged) first.
+func newest(tags []Tag, of func(Tag) (version string, ok, tagged bool)) (string, bool) {
+	best, bestTagged := "", ""
+	for _, t := range tags {
+		v, ok, tagged := of(t)
+		if !ok {
+			continue
+		}
+		if tagged && (bestTagged == "" || compareVersions(v, bestTagged) > 0) {
+			bestTagged = v
+		}
+		if best == "" || compareVersions(v, best) > 0 {
+			best = v
+		}
+	}
+	if bestTagged != "" {
+		return bestTagged, true
+	}
+	return best, best != ""
+}

@@ -87,3 +87,53 @@ func TestNewest(t *testing.T) {
 		t.Errorf("Newest for OTP 28.0 = %s; only an exact version matches", got)
 	}
 }
+
+func TestCompatible(t *testing.T) {
+	tags := Known()
+	for _, c := range []struct {
+		elixir, otp       string
+		compatible, known bool
+	}{
+		{"1.19.5", "25.0", false, true}, {"1.19.5", "28.3.1", true, true}, {"1.15.8", "25.0.4", true, true},
+		{"1.14.4", "26.1", false, true}, {"1.14.5", "26.1", true, true}, // OTP 26 from 1.14.5
+		{"1.18.4", "28.0.1", true, true}, // a 1.18.4 build on OTP 28 in the table: hexpm builds it
+		{"1.18.0", "28.0", false, true}, {"1.30.0", "35.0", true, false}, {"1.15.7", "27", false, true},
+	} {
+		ok, known := Compatible(tags, c.elixir, c.otp)
+		if ok != c.compatible || known != c.known {
+			t.Errorf("Compatible(%s, %s) = %v, %v; want %v, %v", c.elixir, c.otp, ok, known, c.compatible, c.known)
+		}
+	}
+}
+
+func TestNewestRelease(t *testing.T) {
+	tags, err := ParseTable("1.16.3-erlang-26.2.5-debian-bookworm-20240612-slim\n1.15.8-erlang-26.2.5-debian-bookworm-20240612-slim\n1.15.7-erlang-25.3.2-debian-bullseye-20231009-slim\n1.15.7-erlang-26.1.2-debian-bullseye-20231009-slim\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		elixir              bool
+		prefix, other, want string
+	}{
+		{true, "1.15", "25.3.2", "1.15.7"}, // a tag for that OTP before a newer patch without one
+		{true, "1.15", "25.0", "1.15.8"},   // none: the newest patch that runs on OTP 25
+		{true, "1.15", "", "1.15.8"},
+		{true, "1.16", "25.0", "1.16.3"}, // 1.16 runs on OTP 24 to 26
+		{true, "1.14", "25.0", ""},
+		{true, "", "25.3.2", "1.15.7"},
+		{false, "26", "1.15.7", "26.1.2"}, // the newest with a tag for the Elixir
+		{false, "26", "1.16.0", "26.2.5"},
+		{false, "", "1.15.7", "26.1.2"},
+		{false, "27", "1.15.7", ""},
+	} {
+		var got string
+		if c.elixir {
+			got, _ = NewestElixir(tags, c.prefix, c.other, nil)
+		} else {
+			got, _ = NewestOTP(tags, c.prefix, c.other)
+		}
+		if got != c.want {
+			t.Errorf("newest (elixir %v) in %q with %q = %q, want %q", c.elixir, c.prefix, c.other, got, c.want)
+		}
+	}
+}

@@ -83,6 +83,8 @@ type Project struct {
 	ComposeFiles []string `json:"compose_files,omitempty"`
 	// FlyConfigs are Fly configs the project keeps somewhere other than fly.toml.
 	FlyConfigs []string `json:"fly_configs,omitempty"`
+	// FlyConfig is what the Fly config the project deploys with says (nil when it has none).
+	FlyConfig *FlyConfig `json:"fly_config,omitempty"`
 	// Warnings are what phxdeploy noticed and could not settle from the code.
 	Warnings []string `json:"warnings,omitempty"`
 	// ExistingHealthPath is the path of a health check the project already has (a route or an
@@ -107,6 +109,12 @@ type Project struct {
 	ElixirVersion     string `json:"elixir_version"`
 	OTPVersion        string `json:"otp_version"`
 	VersionSource     string `json:"version_source"`
+	// DebianVersion is the Debian image a project Dockerfile builds on (bookworm-20250428-slim).
+	DebianVersion string `json:"debian_version,omitempty"`
+	// DockerTags are the hexpm/elixir builder tags the project's Dockerfiles build on (whole
+	// versions and a Debian image), with where the Debian image is named: tags that exist,
+	// whether phxdeploy's table knows them or not.
+	DockerTags map[string]string `json:"docker_tags,omitempty"`
 
 	Umbrella bool          `json:"umbrella"`
 	AppsPath string        `json:"apps_path,omitempty"`

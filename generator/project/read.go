@@ -160,6 +160,9 @@ func Read(dir string, opts Options) (*Project, error) {
 	if err := p.readDeployFiles(f); err != nil {
 		return nil, err
 	}
+	if err := p.readFlyConfig(f); err != nil {
+		return nil, err
+	}
 	if err := p.readSingleInstance(f); err != nil {
 		return nil, err
 	}
@@ -208,7 +211,7 @@ func Read(dir string, opts Options) (*Project, error) {
 		}
 	}
 
-	if p.ElixirVersion, p.OTPVersion, p.VersionSource, err = readVersions(f); err != nil {
+	if err := p.readVersions(f); err != nil {
 		return nil, err
 	}
 	runtimeFile := "config/runtime.exs"

@@ -101,17 +101,24 @@ func TestDetectVersionFiles(t *testing.T) {
 		{map[string]string{}, "", "", "built-in default"},
 	}
 	for _, c := range cases {
-		c.files["mix.exs"] = minimalMix
-		f, ep := endpointFor("acme_store", "AcmeWeb.Endpoint")
-		c.files[f] = ep
-		p, err := Read(writeFiles(t, c.files), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := readMinimal(t, c.files)
 		if p.ElixirVersion != c.elixir || p.OTPVersion != c.otp || p.VersionSource != c.from {
 			t.Errorf("%v: got %q %q from %q", c.files, p.ElixirVersion, p.OTPVersion, p.VersionSource)
 		}
 	}
+}
+
+// readMinimal reads a minimal Phoenix project (mix.exs, an endpoint) with files added.
+func readMinimal(t *testing.T, files map[string]string) *Project {
+	t.Helper()
+	files["mix.exs"] = minimalMix
+	f, ep := endpointFor("acme_store", "AcmeWeb.Endpoint")
+	files[f] = ep
+	p, err := Read(writeFiles(t, files), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func TestDetectUmbrellaReleases(t *testing.T) {

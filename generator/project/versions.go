@@ -1,7 +1,9 @@
 package project
 
 import (
+	"bytes"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -23,55 +25,66 @@ var (
 	miseRe         = regexp.MustCompile(`(?m)^\s*(elixir|erlang)\s*=\s*["']?([^"'\s#]+)`)
 	buildpackRe    = regexp.MustCompile(`(?m)^\s*(elixir|erlang)_version\s*=\s*["']?([^"'\s#]+)`)
 	dockerArgRe    = regexp.MustCompile(`(?m)^\s*ARG\s+(ELIXIR|OTP|ERLANG)_VERSION\s*=\s*["']?([0-9][^"'\s]*)`)
-	dockerFromRe   = regexp.MustCompile(`(?m)^\s*FROM\s+(?:docker\.io/)?hexpm/elixir:([0-9][0-9.]*)-erlang-([0-9][0-9.]*)`)
-	otpSuffixRe    = regexp.MustCompile(`^(.*)-otp-(\d+)$`)
+	debianArgRe    = regexp.MustCompile(`(?m)^\s*ARG\s+(DEBIAN)_VERSION\s*=\s*["']?([a-z]+(?:-[0-9]{8})?(?:-slim)?)["']?\s*$`)
+	// A hexpm/elixir tag a FROM builds on, or an ARG (BUILDER_IMAGE) names.
+	dockerTagRe = regexp.MustCompile(`(?m)^\s*(?:FROM|ARG\s+\w+\s*=)\s*["']?(?:docker\.io/)?hexpm/elixir:([0-9][0-9.]*)-erlang-([0-9][0-9.]*)(?:-debian-([a-z]+-[0-9]{8}-slim)\b)?`)
+	otpSuffixRe = regexp.MustCompile(`^(.*)-otp-(\d+)$`)
 )
 
-// versionFile is a file that may pin Elixir and Erlang/OTP, and how to read it.
-type versionFile struct {
-	file string
-	find func(b []byte) (elixirV, otpV string)
+// pin is one version a file pins, and where.
+type pin struct {
+	kind  string // elixir, otp or debian
+	value string
+	at    int // byte offset in the file
 }
 
-func pairs(re *regexp.Regexp, names map[string]string) func([]byte) (string, string) {
-	return func(b []byte) (elixirV, otpV string) {
-		for _, m := range re.FindAllSubmatch(b, -1) {
-			switch names[strings.ToLower(string(m[1]))] {
-			case "elixir":
-				if elixirV == "" {
-					elixirV = string(m[2])
-				}
-			case "otp":
-				if otpV == "" {
-					otpV = string(m[2])
-				}
+// versionFile is a file that may pin Elixir, Erlang/OTP and the Debian image, and how to read it.
+type versionFile struct {
+	file string
+	find func(b []byte) []pin
+}
+
+func pairs(re *regexp.Regexp, names map[string]string) func([]byte) []pin {
+	return func(b []byte) []pin {
+		var out []pin
+		for _, m := range re.FindAllSubmatchIndex(b, -1) {
+			if kind := names[strings.ToLower(string(b[m[2]:m[3]]))]; kind != "" {
+				out = append(out, pin{kind, string(b[m[4]:m[5]]), m[4]})
 			}
 		}
-		return elixirV, otpV
+		return out
 	}
 }
 
-var plainNames = map[string]string{"elixir": "elixir", "erlang": "otp", "otp": "otp"}
+var plainNames = map[string]string{"elixir": "elixir", "erlang": "otp", "otp": "otp", "debian": "debian"}
 
 // versionFiles are read in order; the first that pins a version wins for that version.
 var versionFiles = []versionFile{
 	{".tool-versions", pairs(toolVersionsRe, plainNames)},
 	{"mise.toml", pairs(miseRe, plainNames)},
 	{".mise.toml", pairs(miseRe, plainNames)},
-	{".elixir-version", func(b []byte) (string, string) { return strings.TrimSpace(string(b)), "" }},
+	{".elixir-version", func(b []byte) []pin {
+		v := strings.TrimSpace(string(b))
+		return []pin{{"elixir", v, bytes.Index(b, []byte(v))}}
+	}},
 	{"elixir_buildpack.config", pairs(buildpackRe, plainNames)},
 	{"Dockerfile", dockerVersions},
 }
 
-// dockerVersions reads a Dockerfile's builder versions (ARGs or a hexpm/elixir FROM).
-func dockerVersions(b []byte) (string, string) {
+// dockerVersions reads a Dockerfile's builder versions and Debian image: a hexpm/elixir tag its
+// FROM or an ARG names, else its ELIXIR_VERSION, OTP_VERSION and DEBIAN_VERSION ARGs.
+func dockerVersions(b []byte) []pin {
 	if strings.Contains(string(b), "Written by phxdeploy") {
-		return "", "" // phxdeploy's own: its versions are answers, not pins
+		return nil // phxdeploy's own: its versions are answers, not pins
 	}
-	if m := dockerFromRe.FindSubmatch(b); m != nil {
-		return string(m[1]), string(m[2])
+	if m := dockerTagRe.FindSubmatchIndex(b); m != nil {
+		out := []pin{{"elixir", string(b[m[2]:m[3]]), m[2]}, {"otp", string(b[m[4]:m[5]]), m[4]}}
+		if m[6] >= 0 {
+			out = append(out, pin{"debian", string(b[m[6]:m[7]]), m[6]})
+		}
+		return out
 	}
-	return pairs(dockerArgRe, plainNames)(b)
+	return append(pairs(dockerArgRe, plainNames)(b), pairs(debianArgRe, plainNames)(b)...)
 }
 
 // otherDockerfiles are the Dockerfiles a project keeps below its root (docker/selfhosted.Dockerfile,
@@ -92,44 +105,94 @@ func otherDockerfiles(f *files) []versionFile {
 	return out
 }
 
-// readVersions reads the Elixir and Erlang/OTP versions the project pins, from the first file of
-// versionFiles that names each (an asdf suffix such as 1.17.3-otp-27 is dropped); a version not
-// pinned anywhere falls back to the built-in default.
-func readVersions(f *files) (elixirV, otpV, source string, err error) {
+// wholeParts is how many parts a version an image tag names has at least: Elixir 1.17.3, OTP
+// 27.3 (OTP releases have two), Debian's any.
+var wholeParts = map[string]int{"elixir": 3, "otp": 2, "debian": 1}
+
+// Whole reports whether an Elixir (kind "elixir") or Erlang/OTP ("otp") version names a release
+// an image tag can name: 1.17.3, 27.3; not 1.17 or 27.
+func Whole(kind, version string) bool {
+	return version != "" && strings.Count(version, ".") >= wholeParts[kind]-1
+}
+
+// normalVersion drops what version files add around a version: an asdf suffix (1.17.3-otp-27),
+// a v, OTP-.
+func normalVersion(kind, v string) string {
+	if m := otpSuffixRe.FindStringSubmatch(v); m != nil && kind == "elixir" {
+		v = m[1]
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(v, "OTP-"), "v")
+}
+
+// readVersions reads the Elixir and Erlang/OTP versions the project pins, and the Debian image
+// of its Dockerfiles, with where each is pinned (p.Sources elixir_version, otp_version,
+// debian_version): from the first file of versionFiles that names each. A later file's more
+// precise version of the same line wins over it (.tool-versions' elixir 1.15 and erlang 25.0, a
+// Dockerfile's ELIXIR_VERSION=1.15.8 and OTP_VERSION=25.0.4: the image builds those, within
+// the lines the project pins). A project Dockerfile that names all three gives its builder tag
+// (p.DockerTags): that tag exists, the project builds with it.
+func (p *Project) readVersions(f *files) error {
+	found := map[string]pin{}
+	files := map[string]string{}
 	var sources []string
 	for _, vf := range append(append([]versionFile{}, versionFiles...), otherDockerfiles(f)...) {
 		b, ok, err := f.read(vf.file)
-		if err != nil {
-			return "", "", "", err
-		}
-		if !ok {
+		isDockerfile := strings.HasSuffix(strings.ToLower(vf.file), "dockerfile")
+		switch {
+		case err != nil && isDockerfile:
+			// A Dockerfile phxdeploy may not read (a link out of the project) pins nothing; the
+			// plan reports the root's when it reaches it, never reading it.
+			continue
+		case err != nil:
+			return err
+		case !ok:
 			continue
 		}
-		e, o := vf.find(b)
-		if elixirV == "" && e != "" {
-			elixirV = e
-			sources = append(sources, vf.file)
-		}
-		if otpV == "" && o != "" {
-			otpV = o
-			if len(sources) == 0 || sources[len(sources)-1] != vf.file {
+		inFile := map[string]string{}
+		debianAt := ""
+		for _, pn := range vf.find(b) {
+			pn.value = normalVersion(pn.kind, pn.value)
+			if _, seen := inFile[pn.kind]; seen || pn.value == "" {
+				continue
+			}
+			inFile[pn.kind] = pn.value
+			at := vf.file + ":" + itoa(1+bytes.Count(b[:pn.at], []byte("\n")))
+			if pn.kind == "debian" {
+				debianAt = at
+			}
+			prev, seen := found[pn.kind]
+			switch {
+			case !seen:
+			case strings.HasPrefix(pn.value, prev.value+"."):
+				// a later file makes the pin precise, on the same line: 1.15 -> 1.15.8, OTP
+				// 25.0 -> 25.0.4 (a Dockerfile's ARGs beside .tool-versions)
+			default:
+				continue
+			}
+			found[pn.kind] = pin{pn.kind, pn.value, 0}
+			files[pn.kind] = at
+			if pn.kind != "debian" && !slices.Contains(sources, vf.file) {
 				sources = append(sources, vf.file)
 			}
 		}
-		if elixirV != "" && otpV != "" {
-			break
+		if e, o, d := inFile["elixir"], inFile["otp"], inFile["debian"]; isDockerfile && Whole("elixir", e) && Whole("otp", o) && d != "" {
+			if p.DockerTags == nil {
+				p.DockerTags = map[string]string{}
+			}
+			if tag := e + "-erlang-" + o + "-debian-" + d; p.DockerTags[tag] == "" {
+				p.DockerTags[tag] = debianAt
+			}
 		}
 	}
-	if m := otpSuffixRe.FindStringSubmatch(elixirV); m != nil {
-		elixirV = m[1]
+	p.ElixirVersion, p.OTPVersion, p.DebianVersion = found["elixir"].value, found["otp"].value, found["debian"].value
+	for kind, at := range files {
+		p.Sources[kind+"_version"] = at
 	}
-	elixirV = strings.TrimPrefix(elixirV, "v")
-	otpV = strings.TrimPrefix(strings.TrimPrefix(otpV, "OTP-"), "v")
-	source = strings.Join(sources, ", ")
-	if source == "" {
-		source = "built-in default"
+	p.VersionSource = strings.Join(sources, ", ")
+	if p.VersionSource == "" {
+		p.VersionSource = "built-in default"
 	}
-	return elixirV, otpV, source, nil
+	return nil
 }
 
 // Minor returns the major and minor numbers of a version ("1.17.3" -> 1, 17), ok=false when

@@ -46,7 +46,11 @@ func (r *Registry) commonQuestions() []*answers.Question {
 		{Key: "target", Title: "Deployment targets", Help: "targets to render: " + strings.Join(r.Names(), ","), Kind: answers.KindList, Options: r.Names(),
 			Default: answers.NoDefault, Validate: r.validateTargets},
 		{Key: "name", Title: "Deploy name (Fly app, Kubernetes and systemd name)", Help: "deploy name: Fly app name, Kubernetes resource name, systemd unit (default: the app name with dashes)", Kind: answers.KindString,
-			Default: func(p *project.Project, _ *answers.Values) (string, string, bool) {
+			Default: func(p *project.Project, v *answers.Values) (string, string, bool) {
+				// The name the project deploys under already (fly.toml's app), then the release's.
+				if name, src, ok := r.detected(p, v, "name", validateName); ok {
+					return name, src, true
+				}
 				// A release named for its environment (prod) says nothing of the app.
 				base := p.Release
 				if slices.Contains(genericReleases, base) {
@@ -58,7 +62,12 @@ func (r *Registry) commonQuestions() []*answers.Question {
 			RequiredFor: r.namesWhere(func(t Target) bool { return t.PublicHost == nil && !t.LocalHost }),
 			Default:     r.hostDefault, Validate: validateHost},
 		{Key: "port", Title: "HTTP port inside the container or host (PORT)", Help: "port the endpoint listens on (PORT)", Kind: answers.KindInt,
-			Default: answers.Fixed("4000"), Validate: answers.IntRange(1024, 65535)},
+			Default: func(p *project.Project, v *answers.Values) (string, string, bool) {
+				if port, src, ok := r.detected(p, v, "port", answers.IntRange(1024, 65535)); ok {
+					return port, src, true
+				}
+				return "4000", answers.SourceDefault, true
+			}, Validate: answers.IntRange(1024, 65535)},
 		{Key: "database", Title: "Database adapter", Help: "database adapter, when detection cannot tell (mix.exs computes its deps): " + strings.Join(Databases, ", "), Kind: answers.KindString, Options: Databases,
 			// Asked only when detection cannot tell: another answer would be refused (Check).
 			Ask: func(p *project.Project, _ *answers.Values) bool { return databaseUncertain(p) },
@@ -80,41 +89,62 @@ func (r *Registry) commonQuestions() []*answers.Question {
 	}
 }
 
+// detected is the answer to question key that the project's config for a selected target
+// settles (the first such target's), with its source; a value the question would refuse is not
+// taken (the target's kept config then reports the difference).
+func (r *Registry) detected(p *project.Project, v *answers.Values, key string, validate func(string) error) (string, string, bool) {
+	for _, t := range r.targets {
+		if t.Detected == nil || !v.HasTarget(t.Name) {
+			continue
+		}
+		if val, where, ok := t.Detected(p, key); ok && validate(val) == nil {
+			return val, answers.DetectedAt(where), true
+		}
+	}
+	return "", "", false
+}
+
 // hostDefault is the public host of the first selected target that has one; without one, a
 // deploy whose every target runs locally is served on localhost, and the others must be told.
-func (r *Registry) hostDefault(_ *project.Project, v *answers.Values) (string, string, bool) {
+func (r *Registry) hostDefault(p *project.Project, v *answers.Values) (string, string, bool) {
 	// A target without a default host of its own (systemd, Kubernetes) needs the real one: no
 	// other target's default (<name>.fly.dev) is borrowed for it. Where every selected target
 	// has one, the first is shown, and each target still gets its own (HostDefaults).
-	def := ""
+	def, source := "", ""
 	for _, t := range r.targets {
 		if !v.HasTarget(t.Name) {
 			continue
 		}
-		h, ok := t.defaultHost(v.String("name"))
+		h, src, ok := t.defaultHost(p, v.String("name"))
 		if !ok {
 			return "", "", false
 		}
 		if def == "" {
-			def = h
+			def, source = h, src
 		}
 	}
 	if def == "" {
 		return "", "", false
 	}
-	return def, answers.SourceDefault, true
+	return def, source, true
 }
 
-// defaultHost is a target's own public host when none is given: Fly's <name>.fly.dev, or
-// localhost for a target that runs on the developer's machine.
-func (t Target) defaultHost(name string) (string, bool) {
+// defaultHost is a target's own public host when none is given: the one its config in the
+// project sets (fly.toml's PHX_HOST), else Fly's <name>.fly.dev, or localhost for a target that
+// runs on the developer's machine.
+func (t Target) defaultHost(p *project.Project, name string) (host, source string, ok bool) {
+	if t.Detected != nil {
+		if h, where, ok := t.Detected(p, "host"); ok && validateHost(h) == nil {
+			return h, answers.DetectedAt(where), true
+		}
+	}
 	switch {
 	case t.PublicHost != nil:
-		return t.PublicHost(name), true
+		return t.PublicHost(name), answers.SourceDefault, true
 	case t.LocalHost:
-		return "localhost", true
+		return "localhost", answers.SourceDefault, true
 	}
-	return "", false
+	return "", "", false
 }
 
 // imageQuestions shape the image the Dockerfile builds, for the targets that run it.
@@ -124,9 +154,9 @@ func (r *Registry) imageQuestions() []*answers.Question {
 		{Key: "extra-packages", Title: "Extra Debian packages for the runner image (comma-separated)", Help: "Debian packages to add to the runner image, comma-separated", Kind: answers.KindList, Targets: images,
 			Default: answers.Fixed(""), Validate: validatePackages},
 		{Key: "elixir-version", Title: "Elixir version of the builder image", Help: "Elixir version for the builder image (default: from .tool-versions/mise.toml/.elixir-version)", Kind: answers.KindString, Targets: images,
-			Default: versionDefault(func(p *project.Project) string { return p.ElixirVersion }, DefaultElixir, 3), Validate: answers.Matches(versionRe, "version")},
+			Default: elixirDefault, Validate: answers.Matches(versionRe, "version")},
 		{Key: "otp-version", Title: "Erlang/OTP version of the builder image", Help: "Erlang/OTP version for the builder image", Kind: answers.KindString, Targets: images,
-			Default: versionDefault(func(p *project.Project) string { return p.OTPVersion }, DefaultOTP, 2), Validate: answers.Matches(versionRe, "version")},
+			Default: otpDefault, Validate: answers.Matches(versionRe, "version")},
 		{Key: "debian-version", Title: "Debian image tag (codename-date-slim)", Help: "Debian tag shared by the builder and runner images", Kind: answers.KindString, Targets: images,
 			Default: debianDefault, Validate: answers.Matches(debianRe, "Debian tag (e.g. trixie-20260610-slim)")},
 	}
@@ -174,7 +204,7 @@ func databaseUncertain(p *project.Project) bool {
 // fail at boot.
 func checkDatabase(p *project.Project, v *answers.Values) error {
 	given := v.String("database")
-	if given == p.Database || databaseUncertain(p) && v.Source("database") != answers.SourceDetected {
+	if given == p.Database || databaseUncertain(p) && !answers.IsDetected(v.Source("database")) {
 		return nil
 	}
 	if p.Database == "none" {
@@ -192,24 +222,119 @@ func validatePackages(s string) error {
 	return nil
 }
 
-// versionDefault uses the project's pinned version when it is a whole version (Elixir: three
-// parts; Erlang/OTP releases such as 27.3 have two), else the built-in.
-func versionDefault(pinned func(p *project.Project) string, builtin string, parts int) func(*project.Project, *answers.Values) (string, string, bool) {
-	return func(p *project.Project, _ *answers.Values) (string, string, bool) {
-		if v := pinned(p); versionRe.MatchString(v) && strings.Count(v, ".") >= parts-1 {
-			return v, answers.SourceDetected, true
-		}
-		return builtin, answers.SourceDefault, true
+// pinned is the version of kind (elixir, otp) the project pins, with where ("" when none, or
+// not a version).
+func pinned(p *project.Project, kind string) (version, at string) {
+	v := map[string]string{"elixir": p.ElixirVersion, "otp": p.OTPVersion}[kind]
+	if !versionRe.MatchString(v) {
+		return "", ""
 	}
+	return v, p.Sources[kind+"_version"]
 }
 
-// debianDefault is the Debian image of the newest known hexpm/elixir tag for the builder's
-// Elixir and Erlang/OTP (answered before it), else the built-in one (NewData warns).
-func debianDefault(_ *project.Project, v *answers.Values) (string, string, bool) {
+// resolvedFrom is the source of a version completed from a pin without a patch.
+func resolvedFrom(at, version string) string {
+	return answers.DetectedAt(strings.TrimPrefix(at+", ", ", ") + "the newest " + version + " release phxdeploy knows")
+}
+
+// elixirDefault is the project's Elixir when it pins a whole version; a pin without a patch
+// (1.15) is the newest patch of that line the table of builder tags knows that runs on the
+// Erlang/OTP (given, or pinned) and meets mix.exs's requirement; without a pin, the built-in
+// Elixir, or the newest known one that runs on the project's Erlang/OTP and meets the
+// requirement. An Elixir is never proposed for an OTP it does not run on.
+func elixirDefault(p *project.Project, v *answers.Values) (string, string, bool) {
+	otp := v.String("otp-version")
+	if otp == "" {
+		otp, _ = pinned(p, "otp")
+	}
+	version, at := pinned(p, "elixir")
+	meets := func(e string) bool { return project.Satisfies(e, p.ElixirRequirement) }
+	switch {
+	case version != "" && project.Whole("elixir", version):
+		return version, answers.DetectedAt(at), true
+	case version != "":
+		if e, ok := imagetags.NewestElixir(imagetags.Known(), version, otp, meets); ok {
+			return e, resolvedFrom(at, version), true
+		}
+		return "", fmt.Sprintf("%s pins Elixir %s without a patch, and phxdeploy knows no %s release%s: pass --elixir-version %s.N (the release you run)", at, version, version, onOTP(otp), version), false
+	}
+	if ok, _ := imagetags.Compatible(imagetags.Known(), DefaultElixir, otp); !ok {
+		if e, ok := imagetags.NewestElixir(imagetags.Known(), "", otp, meets); ok {
+			return e, answers.SourceDefault, true
+		}
+	}
+	return DefaultElixir, answers.SourceDefault, true
+}
+
+func onOTP(otp string) string {
+	if otp == "" {
+		return ""
+	}
+	return " that runs on Erlang/OTP " + otp
+}
+
+// otpDefault is the project's Erlang/OTP when it pins one (27.3; a major alone, 27, is the
+// newest release of it the table knows for the builder's Elixir); without a pin, the built-in
+// one, or the newest known one the builder's Elixir runs on.
+func otpDefault(p *project.Project, v *answers.Values) (string, string, bool) {
+	elixir := v.String("elixir-version")
+	version, at := pinned(p, "otp")
+	switch {
+	case version != "" && project.Whole("otp", version):
+		return version, answers.DetectedAt(at), true
+	case version != "":
+		if o, ok := imagetags.NewestOTP(imagetags.Known(), version, elixir); ok {
+			return o, resolvedFrom(at, version), true
+		}
+		return "", fmt.Sprintf("%s pins Erlang/OTP %s without a release, and phxdeploy knows no OTP %s release Elixir %s runs on: pass --otp-version %s.N (the release you run)", at, version, version, elixir, version), false
+	}
+	if ok, _ := imagetags.Compatible(imagetags.Known(), elixir, DefaultOTP); !ok {
+		if o, ok := imagetags.NewestOTP(imagetags.Known(), "", elixir); ok {
+			return o, answers.SourceDefault, true
+		}
+	}
+	return DefaultOTP, answers.SourceDefault, true
+}
+
+// debianDefault is the Debian image of the builder tag a Dockerfile of the project builds on
+// for the builder's Elixir and Erlang/OTP (answered before it), else that of the newest known
+// hexpm/elixir tag for them, else the Debian image the project's Dockerfiles name, else the
+// built-in one (NewData warns).
+func debianDefault(p *project.Project, v *answers.Values) (string, string, bool) {
+	pair := v.String("elixir-version") + "-erlang-" + v.String("otp-version") + "-debian-"
+	var own []string
+	for tag := range p.DockerTags {
+		if strings.HasPrefix(tag, pair) {
+			own = append(own, tag)
+		}
+	}
+	if len(own) > 0 {
+		slices.Sort(own)
+		return strings.TrimPrefix(own[0], pair), answers.DetectedAt(p.DockerTags[own[0]]), true
+	}
 	if tag, ok := imagetags.Newest(imagetags.Known(), v.String("elixir-version"), v.String("otp-version")); ok {
 		return tag.Debian(), answers.SourceDefault, true
 	}
+	if p.DebianVersion != "" && debianRe.MatchString(p.DebianVersion) {
+		return p.DebianVersion, answers.DetectedAt(p.Sources["debian_version"]), true
+	}
 	return DefaultDebian, answers.SourceDefault, true
+}
+
+// checkVersions refuses an Elixir and an Erlang/OTP that do not run together (Elixir's
+// compatibility table, and the builds hexpm has): the builder image does not exist, and the
+// release would not build.
+func checkVersions(_ *project.Project, v *answers.Values) error {
+	e, o := v.String("elixir-version"), v.String("otp-version")
+	if e == "" || o == "" {
+		return nil
+	}
+	if ok, known := imagetags.Compatible(imagetags.Known(), e, o); ok || !known {
+		return nil
+	}
+	ma, mi, _ := project.Minor(e)
+	return &answers.UsageError{Msg: fmt.Sprintf("Elixir %s (%s) does not run on Erlang/OTP %s (%s): Elixir %d.%d supports OTP %s; pass --elixir-version and --otp-version with a pair that runs together",
+		e, v.Source("elixir-version"), o, v.Source("otp-version"), ma, mi, imagetags.Supported(e))}
 }
 
 // builderTag checks the builder image against the table of known hexpm/elixir tags: whether it
@@ -217,6 +342,11 @@ func debianDefault(_ *project.Project, v *answers.Values) (string, string, bool)
 func builderTag(d *Data) (known bool, warning string) {
 	tag := d.ElixirVersion + "-erlang-" + d.OTPVersion + "-debian-" + d.DebianVersion
 	known = slices.ContainsFunc(imagetags.Known(), func(t imagetags.Tag) bool { return t.String() == tag })
+	if at, own := d.projectTags[tag]; own && !known {
+		// A tag a Dockerfile of the project builds on exists too.
+		d.BuilderTagFrom = strings.SplitN(at, ":", 2)[0]
+		return true, ""
+	}
 	newest, ok := imagetags.Newest(imagetags.Known(), d.ElixirVersion, d.OTPVersion)
 	switch {
 	case known:
@@ -228,19 +358,18 @@ func builderTag(d *Data) (known bool, warning string) {
 	}
 }
 
-// partialPins warns about versions the project pins without a patch number (1.15): an image tag
-// needs a whole version, so the built-in one is used.
-func partialPins(p *project.Project, d *Data) []string {
+// partialPins warns about versions the project pins without a patch number (1.15), which an
+// image tag cannot name: the builder uses the newest release of that line phxdeploy knows, which
+// may not be the one the project runs.
+func partialPins(p *project.Project, d *Data, v *answers.Values) []string {
 	var out []string
-	for _, v := range []struct {
-		what, pinned, used, flag string
-		parts                    int
-	}{
-		{"Elixir", p.ElixirVersion, d.ElixirVersion, "elixir-version", 3},
-		{"Erlang/OTP", p.OTPVersion, d.OTPVersion, "otp-version", 2},
+	for _, c := range []struct{ kind, what, used, flag string }{
+		{"elixir", "Elixir", d.ElixirVersion, "elixir-version"},
+		{"otp", "Erlang/OTP", d.OTPVersion, "otp-version"},
 	} {
-		if v.pinned != "" && strings.Count(v.pinned, ".") < v.parts-1 && !strings.HasPrefix(v.used, v.pinned+".") {
-			out = append(out, fmt.Sprintf("%s pins %s %s, not a whole version an image tag can name: the builder uses %s; pass --%s %s.N (the release you run)", p.VersionSource, v.what, v.pinned, v.used, v.flag, v.pinned))
+		version, at := pinned(p, c.kind)
+		if version != "" && !project.Whole(c.kind, version) && answers.IsDetected(v.Source(c.flag)) {
+			out = append(out, fmt.Sprintf("%s pins %s %s without a patch: the builder uses %s, the newest %s release phxdeploy knows; pass --%s %s.N if the project runs another", at, c.what, version, c.used, version, c.flag, version))
 		}
 	}
 	return out
@@ -339,7 +468,12 @@ func common() Target {
 				},
 			},
 		},
-		Check: checkDatabase,
+		Check: func(p *project.Project, v *answers.Values) error {
+			if err := checkDatabase(p, v); err != nil {
+				return err
+			}
+			return checkVersions(p, v)
+		},
 		NextSteps: func(p *project.Project, _ *Data) []Step {
 			if p.ReleasesExs {
 				return []Step{say("config/releases.exs is the Elixir 1.9-1.10 name; phxdeploy edited it, and renaming it (then running phxdeploy init again) brings it up to date:"),

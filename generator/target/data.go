@@ -70,7 +70,8 @@ type Data struct {
 	ElixirVersion   string `doc:"builder Elixir version"`
 	OTPVersion      string `doc:"builder Erlang/OTP version"`
 	DebianVersion   string `doc:"Debian tag of builder and runner"`
-	BuilderTagKnown bool   `doc:"the builder image's tag is in phxdeploy's table of known hexpm/elixir tags"`
+	BuilderTagKnown bool   `doc:"the builder image's tag is in phxdeploy's table of known hexpm/elixir tags, or a Dockerfile of the project builds on it"`
+	BuilderTagFrom  string `doc:"the project's Dockerfile that builds on the builder tag, when the table does not list it ('' otherwise)"`
 
 	// Derived values shared by several targets.
 	NetworkDatabase      bool     `doc:"the database is reached over the network (not SQLite)"`
@@ -131,6 +132,14 @@ type Data struct {
 
 	composeFiles   []string                       // the Compose files the project keeps
 	flyConfigs     []string                       // Fly configs the project keeps elsewhere than fly.toml
+	flyConfigFile  string                         // the Fly config the project deploys with ("" when none is read)
+	flyConfigOwn   bool                           // it is the project's own: phxdeploy keeps it and follows it
+	flyEnv         map[string]string              // what its [env] sets (the project's own config)
+	flyConfigApp   string                         // the app it deploys (the project's own config)
+	keptFly        string                         // what phxdeploy follows in it ("" when it writes fly.toml)
+	flyVolume      string                         // the volume its mount of the SQLite database names
+	projectTags    map[string]string              // the builder tags the project's Dockerfiles build on
+	hostNeeded     bool                           // a selected target has no host of its own: --host serves every target
 	imageBuilt     bool                           // a selected target runs the image the Dockerfile builds
 	warnings       []string                       // what the data could not settle, for the report
 	secondDatabase string                         // a required variable naming another database than the repo's
@@ -194,10 +203,10 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		Answers: map[string]string{},
 	}
 	// Without a host given, each target uses its own default host, never another's.
-	if v.Source("host") == answers.SourceDefault {
+	if src := v.Source("host"); src == answers.SourceDefault || answers.IsDetected(src) {
 		d.hostDefaults = map[string]string{}
 		for _, t := range r.targets {
-			if h, ok := t.defaultHost(name); ok {
+			if h, _, ok := t.defaultHost(p, name); ok {
 				d.hostDefaults[t.Name] = h
 			}
 		}
@@ -226,7 +235,8 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 	if p.ReleasesExs || !p.RuntimeExs && !d.ConfigEnv {
 		d.RuntimeConfig = "config/releases.exs" // Mix still reads it when there is no runtime.exs
 	}
-	d.warnings = append(d.warnings, partialPins(p, d)...)
+	d.warnings = append(d.warnings, partialPins(p, d, v)...)
+	d.projectTags = p.DockerTags
 	if !project.Satisfies(d.ElixirVersion, p.ElixirRequirement) {
 		d.warnings = append(d.warnings, fmt.Sprintf("the builder's Elixir %s does not meet mix.exs's requirement %q: pass --elixir-version with a version that does", d.ElixirVersion, p.ElixirRequirement))
 	}
@@ -264,6 +274,10 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		d.FlyMigrateCommand = d.MigrateCommand
 	}
 	d.keptScripts(p)
+	for _, t := range r.targets {
+		d.hostNeeded = d.hostNeeded || d.Selected(t.Name) && t.PublicHost == nil && !t.LocalHost
+	}
+	d.followFlyConfig(p, v)
 	if d.imageBuilt && !d.KeptImage {
 		// The release is not a good PID 1: it would keep zombies of its port programs and of
 		// epmd's launcher. tini reaps them and forwards signals; -s (subreaper) keeps that true

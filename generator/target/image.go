@@ -109,7 +109,7 @@ func (d *Data) image(p *project.Project) {
 
 // keptFiles are the project's own files the targets follow, in the order their manual steps
 // are reported.
-var keptFiles = []string{"Dockerfile", "rel/env.sh.eex", "rel/overlays/bin/server", "rel/overlays/bin/migrate"}
+var keptFiles = []string{"Dockerfile", "rel/env.sh.eex", "rel/overlays/bin/server", "rel/overlays/bin/migrate", "fly.toml"}
 
 // keptProblem records what target cannot agree on with the project's own file (when the
 // target is selected).

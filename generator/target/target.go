@@ -25,6 +25,10 @@ type Target struct {
 	// LocalHost is set when the target runs without a public host name (Docker Compose serves
 	// localhost), so it needs no --host.
 	LocalHost bool
+	// Detected, when set, gives the answer to question key that the project's own config for
+	// this target settles (fly.toml's app, primary region, PHX_HOST and internal port), with
+	// where it is set (file:line): the question's default while the target is selected.
+	Detected func(p *project.Project, key string) (value, where string, ok bool)
 	// Questions are the answers only this target needs.
 	Questions []*answers.Question
 	// Files are rendered when the target is selected; Edits change files the project has.

@@ -87,7 +87,9 @@ func Provided(res *generator.Result) (map[string][]string, error) {
 		switch target {
 		case "fly":
 			var cfg struct{ Env map[string]string }
-			if err := toml.Unmarshal([]byte(files["fly.toml"]), &cfg); err != nil {
+			if c := res.Project.FlyConfig; c != nil && c.Own {
+				cfg.Env = c.Env // the project's own Fly config, which phxdeploy keeps
+			} else if err := toml.Unmarshal([]byte(files["fly.toml"]), &cfg); err != nil {
 				return nil, fmt.Errorf("fly.toml: %w", err)
 			}
 			for k := range cfg.Env {
