@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"os/exec"
 	"path/filepath"
@@ -11,38 +10,69 @@ import (
 	"github.com/phxdeploy/phxdeploy/internal/testtools"
 )
 
-var benchArgs = []string{"init", "--dir", filepath.Join(testtools.RepoRoot(), "testdata", "phx18_postgres"),
-	"--target", "fly,docker,systemd,k8s", "--image", "registry.example.com/shop:1.0.0", "--host", "shop.example.com",
-	"--dry-run", "--yes"}
+// releaseBuild are the flags of `make build` (with CGO_ENABLED=0): the process benchmarks
+// measure the binary that ships.
+var releaseBuild = []string{"-trimpath", "-ldflags=-s -w"}
 
-// BenchmarkInitDryRun runs the whole `init --dry-run` for all four targets on the 1.8 fixture
-// in-process: flag parsing, detection, planning, diffs and the report.
-func BenchmarkInitDryRun(b *testing.B) {
+// initArgs is `init --dry-run` for all four targets on the project in dir.
+func initArgs(dir string) []string {
+	return []string{"init", "--dir", dir, "--target", "fly,docker,systemd,k8s", "--image", "registry.example.com/shop:1.0.0",
+		"--host", "shop.example.com", "--dry-run", "--yes"}
+}
+
+var benchArgs = initArgs(filepath.Join(testtools.RepoRoot(), "testdata", "phx18_postgres"))
+
+// routerLines is the size of the big router the benchmarks grow the 1.8 fixture's to.
+const routerLines = 20_000
+
+func benchmarkInit(b *testing.B, args []string) {
 	b.ReportAllocs()
 	for b.Loop() {
 		ios := &IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard, Getenv: func(string) string { return "" }}
-		if code := Execute(benchArgs, ios); code != 0 {
+		if code := Execute(args, ios); code != 0 {
 			b.Fatalf("exit %d", code)
 		}
 	}
 }
 
-// BenchmarkInitDryRunProcess runs the same command as a separate process, start-up included:
-// the time a user waits.
-func BenchmarkInitDryRunProcess(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "phxdeploy")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+// BenchmarkInitDryRun runs the whole `init --dry-run` for all four targets on the 1.8 fixture
+// in-process: flag parsing, detection, planning, diffs and the report.
+func BenchmarkInitDryRun(b *testing.B) { benchmarkInit(b, benchArgs) }
+
+// BenchmarkInitDryRunBigRouter is the same on a copy of the fixture whose router has 20,000
+// lines: it should cost at most twice the small fixture.
+func BenchmarkInitDryRunBigRouter(b *testing.B) {
+	benchmarkInit(b, initArgs(testtools.BigRouterFixture(b, routerLines)))
+}
+
+// benchmarkProcess runs a command as a separate process, start-up included: the time a user
+// waits.
+func benchmarkProcess(b *testing.B, bin string, args ...string) {
 	b.ResetTimer()
 	for b.Loop() {
-		var out bytes.Buffer
-		cmd := exec.Command(bin, benchArgs...)
-		cmd.Stdout = &out
-		err := cmd.Run()
-		if err != nil {
-			b.Fatalf("exit: %v", err)
+		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			b.Fatalf("%s: %v\n%s", bin, err, out)
 		}
 	}
+}
+
+// BenchmarkHelpProcess is `phxdeploy --help`: start-up alone.
+func BenchmarkHelpProcess(b *testing.B) { benchmarkProcess(b, binary(b), "--help") }
+
+// BenchmarkInitDryRunProcess is BenchmarkInitDryRun as a process.
+func BenchmarkInitDryRunProcess(b *testing.B) { benchmarkProcess(b, binary(b), benchArgs...) }
+
+// BenchmarkInitDryRunBigRouterProcess is BenchmarkInitDryRunBigRouter as a process.
+func BenchmarkInitDryRunBigRouterProcess(b *testing.B) {
+	benchmarkProcess(b, binary(b), initArgs(testtools.BigRouterFixture(b, routerLines))...)
+}
+
+// BenchmarkElixirProcess is elixir running an empty program (elixir -e ""), the floor of any
+// tool that runs Elixir: the process benchmarks above compare with it.
+func BenchmarkElixirProcess(b *testing.B) {
+	elixir, err := exec.LookPath("elixir")
+	if err != nil {
+		b.Skip("elixir is not installed (apt-get install elixir)")
+	}
+	benchmarkProcess(b, elixir, "-e", "")
 }

@@ -20,8 +20,9 @@ var (
 	binErr  error
 )
 
-// binary builds phxdeploy once for the tests that need a real process (signals, parallel runs).
-func binary(t *testing.T) string {
+// binary builds phxdeploy once, as `make build` does (releaseBuild), for the tests and
+// benchmarks that need a real process (signals, parallel runs, start-up time).
+func binary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "phxdeploy-bin-")
@@ -30,7 +31,9 @@ func binary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "phxdeploy")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+		build := exec.Command("go", append(append([]string{"build"}, releaseBuild...), "-o", binPath, ".")...)
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
 			binErr = errors.New(string(out))
 		}
 	})

@@ -132,3 +132,41 @@ var spaces = regexp.MustCompile(`(\S)  +`)
 // Spaced collapses runs of spaces between words to two (indentation stays), so that a test can
 // look for a row of an aligned table ("port  4000") whatever the column widths.
 func Spaced(s string) string { return spaces.ReplaceAllString(s, "$1  ") }
+
+// BigRouter returns the router of testdata/phx18_postgres grown to about n lines: scopes of
+// their own, each with a pipeline, twenty routes, a live route and resources, before the
+// router's last end (the shape of a large application's router).
+func BigRouter(t testing.TB, n int) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(RepoRoot(), "testdata", "phx18_postgres", "lib", "shop_web", "router.ex"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	end := strings.LastIndex(src, "end\n")
+	var out strings.Builder
+	out.WriteString(src[:end])
+	lines := strings.Count(src, "\n")
+	for i := 0; lines < n; i++ {
+		fmt.Fprintf(&out, "\n  scope \"/area%d\", ShopWeb.Area%d do\n    pipe_through :browser\n\n", i, i)
+		for j := range 20 {
+			fmt.Fprintf(&out, "    get \"/page%d/:id\", PageController, :show%d\n", j, j)
+		}
+		fmt.Fprintf(&out, "    live \"/live%d\", DashboardLive, :index\n    resources \"/items%d\", ItemController, only: [:index, :show]\n  end\n", i, i)
+		lines += 28
+	}
+	out.WriteString(src[end:])
+	return out.String()
+}
+
+// BigRouterFixture copies testdata/phx18_postgres into a fresh temporary directory with its
+// router grown to about n lines (BigRouter).
+func BigRouterFixture(t testing.TB, n int) string {
+	t.Helper()
+	dir := Fixture(t, "phx18_postgres")
+	router := filepath.Join(dir, "lib", "shop_web", "router.ex")
+	if err := os.WriteFile(router, []byte(BigRouter(t, n)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
