@@ -211,7 +211,19 @@ func (s *scanner) code(interp bool) error {
 	return nil
 }
 
+// opStart marks the bytes an operator of two or more characters starts with: any other byte is
+// a one-character token, found without trying every operator (most punctuation is , ( ) [ ]).
+var opStart = func() (t [256]bool) {
+	for _, op := range append(append([]string{}, threeCharOps...), twoCharOps...) {
+		t[op[0]] = true
+	}
+	return t
+}()
+
 func opLen(rest string) int {
+	if !opStart[rest[0]] {
+		return 1
+	}
 	for _, op := range threeCharOps {
 		if strings.HasPrefix(rest, op) {
 			return len(op)
@@ -248,11 +260,16 @@ func (s *scanner) keywordAfterQuote(start, line int) {
 
 // quoted scans a string, charlist or quoted atom starting at the opening quote, heredocs included.
 func (s *scanner) quoted(q byte, allowHeredoc bool) error {
-	if allowHeredoc && strings.HasPrefix(s.src[s.pos:], strings.Repeat(string(q), 3)) {
+	if allowHeredoc && s.tripled(q) {
 		return s.heredoc(strings.Repeat(string(q), 3), true)
 	}
 	s.pos++
 	return s.body(q, true)
+}
+
+// tripled reports whether the input continues with q three times (a heredoc's delimiter).
+func (s *scanner) tripled(q byte) bool {
+	return s.pos+2 < len(s.src) && s.src[s.pos] == q && s.src[s.pos+1] == q && s.src[s.pos+2] == q
 }
 
 // body scans up to and including the closing delimiter close. Delimiters do not nest: Elixir
@@ -397,7 +414,7 @@ func (s *scanner) sigil() error {
 		return s.fail("unknown sigil delimiter %q", d)
 	}
 	var err error
-	if (d == '"' || d == '\'') && strings.HasPrefix(s.src[s.pos:], strings.Repeat(string(d), 3)) {
+	if (d == '"' || d == '\'') && s.tripled(d) {
 		err = s.heredoc(strings.Repeat(string(d), 3), lower)
 	} else {
 		s.pos++

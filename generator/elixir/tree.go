@@ -23,7 +23,20 @@ type Tree struct {
 	Root *Node
 }
 
-var closers = map[string]string{"(": ")", "[": "]", "{": "}", "<<": ">>"}
+// closer is the bracket that closes open ("" when open is not an opening bracket).
+func closer(open string) string {
+	switch open {
+	case "(":
+		return ")"
+	case "[":
+		return "]"
+	case "{":
+		return "}"
+	case "<<":
+		return ">>"
+	}
+	return ""
+}
 
 // Parse scans src and builds its nesting. It fails when a block or bracket does not close, or
 // closes with the wrong token: such a file is not edited.
@@ -40,7 +53,7 @@ func Parse(src string) (*Tree, error) {
 		if t.Kind == Ident && i > 0 && code[i-1].Is(".") {
 			continue // a field or function after a dot (line.period.end) is not a keyword
 		}
-		opens := t.Kind == Ident && (t.Text == "do" || t.Text == "fn") || t.Kind == Punct && closers[t.Text] != ""
+		opens := t.Kind == Ident && (t.Text == "do" || t.Text == "fn") || t.Kind == Punct && closer(t.Text) != ""
 		closes := t.Kind == Ident && t.Text == "end" || t.Kind == Punct && (t.Text == ")" || t.Text == "]" || t.Text == "}" || t.Text == ">>")
 		if opens {
 			if depth++; depth > MaxDepth {
@@ -60,12 +73,12 @@ func Parse(src string) (*Tree, error) {
 			}
 			cur.Close = i
 			cur = cur.Parent
-		case t.Kind == Punct && closers[t.Text] != "":
+		case t.Kind == Punct && closer(t.Text) != "":
 			n := &Node{Kind: t.Text, Open: i, Parent: cur}
 			cur.Children = append(cur.Children, n)
 			cur = n
 		case t.Kind == Punct && (t.Text == ")" || t.Text == "]" || t.Text == "}" || t.Text == ">>"):
-			if closers[cur.Kind] != t.Text {
+			if closer(cur.Kind) != t.Text {
 				return nil, &Error{Line: t.Line, Msg: fmt.Sprintf("unexpected %s (open: %s)", t.Text, describe(cur, code))}
 			}
 			cur.Close = i
