@@ -59,6 +59,10 @@ type scanner struct {
 	line  int
 	toks  []Token
 	depth int // interpolations open
+	// codeOnly (Parse): comments go to comments and newlines nowhere, so that the code tokens
+	// are collected without a second, filtered copy of every token.
+	codeOnly bool
+	comments []Token
 }
 
 // MaxDepth bounds how deeply interpolations and blocks may nest: real code stays far below it,
@@ -80,7 +84,14 @@ func (s *scanner) fail(format string, args ...any) error {
 }
 
 func (s *scanner) emit(k Kind, start int, line int) {
-	s.toks = append(s.toks, Token{Kind: k, Text: s.src[start:s.pos], Start: start, End: s.pos, Line: line})
+	t := Token{Kind: k, Text: s.src[start:s.pos], Start: start, End: s.pos, Line: line}
+	if s.codeOnly && (k == Comment || k == Newline) {
+		if k == Comment {
+			s.comments = append(s.comments, t)
+		}
+		return
+	}
+	s.toks = append(s.toks, t)
 }
 
 func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 0x80 }
@@ -318,11 +329,11 @@ func (s *scanner) interpolation() error {
 		return s.fail("interpolations nested more than %d deep", MaxDepth)
 	}
 	defer func() { s.depth-- }()
-	saved := len(s.toks)
+	saved, savedComments := len(s.toks), len(s.comments)
 	if err := s.code(true); err != nil {
 		return err
 	}
-	s.toks = s.toks[:saved]
+	s.toks, s.comments = s.toks[:saved], s.comments[:savedComments]
 	s.pos++ // the closing brace
 	return nil
 }
