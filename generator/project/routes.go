@@ -87,20 +87,20 @@ func routes(m *Module) (out []Route, pipelines map[string][]string) {
 }
 
 // callArgs returns the tokens of a call's arguments, parentheses or not, up to end (the do block
-// excluded).
+// excluded): a slice of code, not a copy.
 func callArgs(code []elixir.Token, i, end int) []elixir.Token {
 	from := i + 1
 	if from < end && code[from].Is("(") {
 		from++
 	}
-	var out []elixir.Token
-	for k := from; k < end; k++ {
-		if code[k].Is("do") {
-			break
-		}
-		out = append(out, code[k])
+	k := from
+	for k < end && !code[k].Is("do") {
+		k++
 	}
-	return out
+	if k <= from {
+		return nil
+	}
+	return code[from:k:k]
 }
 
 // doBlock returns the do/end block of the statement from i to end, if it has one.
