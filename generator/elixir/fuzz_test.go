@@ -25,8 +25,48 @@ func FuzzScan(f *testing.F) {
 			}
 			last = tok.End
 		}
-		if err == nil {
-			_, _ = Parse(src) // must not panic
+		if err != nil {
+			return
+		}
+		tree, err := Parse(src)
+		if err != nil {
+			return
+		}
+		// Parse collects the code tokens as it scans: the same as Scan's, less comments and
+		// line breaks; Inside answers as it would over every token.
+		code := Code(toks)
+		if len(tree.Code) != len(code) {
+			t.Fatalf("Parse has %d code tokens, Scan %d", len(tree.Code), len(code))
+		}
+		for i := range code {
+			if tree.Code[i] != code[i] {
+				t.Fatalf("code token %d: Parse %+v, Scan %+v", i, tree.Code[i], code[i])
+			}
+		}
+		for off := 0; off <= len(src); off++ {
+			inside := false
+			for _, tok := range toks {
+				inside = inside || tok.Start < off && off < tok.End
+			}
+			if tree.Inside(off) != inside {
+				t.Fatalf("Inside(%d) = %v, want %v", off, tree.Inside(off), inside)
+			}
 		}
 	})
+}
+
+func TestParseReusesTheTreeOfALargeSourceInUse(t *testing.T) {
+	src := strings.Repeat("defmodule A do\n  def f, do: :ok # a comment\nend\n", reuseMin/40)
+	first, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Parse(strings.Clone(src))
+	if again != first {
+		t.Error("a large source parsed again while its tree is in use: want the same tree")
+	}
+	other, _ := Parse(src + "\n")
+	if other == first || other.Src != src+"\n" {
+		t.Error("a different source got the tree of another")
+	}
 }

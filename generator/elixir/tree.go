@@ -2,7 +2,11 @@ package elixir
 
 import (
 	"fmt"
+	"hash/maphash"
+	"slices"
 	"sort"
+	"sync"
+	"weak"
 )
 
 // Node is a nested region of code: a do/end or fn/end block, or a bracketed group. Open and
@@ -41,7 +45,71 @@ func closer(open string) string {
 
 // Parse scans src and builds its nesting. It fails when a block or bracket does not close, or
 // closes with the wrong token: such a file is not edited.
+//
+// A large source is parsed once while its tree is in use: the router read by the project
+// reader and then edited, or an edit checked and then run again on its own output, share one
+// tree (trees are never modified).
 func Parse(src string) (*Tree, error) {
+	if len(src) < reuseMin {
+		return parse(src)
+	}
+	if t := parsed.find(src); t != nil {
+		return t, nil
+	}
+	t, err := parse(src)
+	if err == nil {
+		parsed.add(t)
+	}
+	return t, err
+}
+
+// reuseMin is the size from which Parse looks for a tree in use: below it, parsing costs less
+// than a lookup.
+const reuseMin = 32 << 10
+
+// parsed holds weak pointers to the trees of large sources: it keeps no tree alive, so it
+// changes neither what Parse returns nor how much memory a run needs.
+var parsed = &reuse{trees: map[uint64][]weak.Pointer[Tree]{}, seed: maphash.MakeSeed()}
+
+type reuse struct {
+	mu    sync.Mutex
+	trees map[uint64][]weak.Pointer[Tree] // by the hash of the source
+	seed  maphash.Seed
+}
+
+func (r *reuse) find(src string) *Tree {
+	h := maphash.String(r.seed, src)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, w := range r.trees[h] {
+		if t := w.Value(); t != nil && t.Src == src {
+			return t
+		}
+	}
+	return nil
+}
+
+func (r *reuse) add(t *Tree) {
+	h := maphash.String(r.seed, t.Src)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	live := []weak.Pointer[Tree]{weak.Make(t)}
+	for _, w := range r.trees[h] {
+		if w.Value() != nil {
+			live = append(live, w)
+		}
+	}
+	r.trees[h] = live
+	if len(r.trees) > 64 { // let go of the entries of trees no longer in use
+		for k, ws := range r.trees {
+			if !slices.ContainsFunc(ws, func(w weak.Pointer[Tree]) bool { return w.Value() != nil }) {
+				delete(r.trees, k)
+			}
+		}
+	}
+}
+
+func parse(src string) (*Tree, error) {
 	// about one code token per six bytes in typical Elixir (Scan's one per five, less the
 	// comments and line breaks)
 	s := &scanner{src: src, line: 1, toks: make([]Token, 0, len(src)/6+16), codeOnly: true}

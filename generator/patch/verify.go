@@ -2,6 +2,7 @@ package patch
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
@@ -30,9 +31,12 @@ func Verify(file, old string, fn func(string) (string, error)) Outcome {
 		return Outcome{Identical: true, Content: old}
 	}
 	if strings.HasSuffix(file, ".ex") || strings.HasSuffix(file, ".exs") {
-		if !elixir.Balanced(out) {
+		t, err := elixir.Parse(out)
+		if err != nil {
 			return Outcome{Manual: &Manual{Reason: "phxdeploy's edit would not parse; the file was left as it is (please report this)"}}
 		}
+		// held until the patcher has run again on out, which then reuses the tree (Parse)
+		defer runtime.KeepAlive(t)
 	}
 	if again, err := fn(out); err != nil || again != out {
 		return Outcome{Manual: &Manual{Reason: "phxdeploy's edit is not stable; the file was left as it is (please report this)"}}
