@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -269,7 +270,7 @@ func UnifiedDiff(from, to string, a, b []byte) string {
 // diffLines splits text into lines with their line breaks; a last line without one carries
 // git's "no newline" marker, so that it differs from the same line with a break.
 func diffLines(text []byte) []string {
-	var out []string
+	out := make([]string, 0, bytes.Count(text, []byte{'\n'})+1)
 	for s := string(text); len(s) > 0; {
 		i := strings.IndexByte(s, '\n')
 		if i < 0 {
