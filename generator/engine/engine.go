@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
+	"text/template/parse"
 	"time"
 )
 
@@ -25,6 +28,22 @@ type Engine struct {
 	funcs  template.FuncMap // built once: sprig's map is large
 	// Budget bounds every render (zero fields: the defaults).
 	Budget Budget
+
+	// What every render of the engine shares, made on first use: the guarded functions, and
+	// the partials of each directory, read and parsed once.
+	mu       sync.Mutex
+	guards   map[string]any
+	partials map[string]*parsedFile
+	dirs     map[string][]string
+}
+
+// parsedFile is a template file of the layers, parsed, with the block-only overrides above it
+// (lowest priority first); err when it cannot be read or parsed.
+type parsedFile struct {
+	display   string
+	trees     map[string]*parse.Tree
+	overrides []layerFile
+	err       error
 }
 
 // Budget bounds what one template may do, so that a template written by someone else cannot
@@ -141,52 +160,21 @@ func (e *Engine) parse(name string, sp *spend) (*template.Template, error) {
 		return nil, err
 	}
 	t := template.New(base.layer.display(name)).Option("missingkey=error")
-	depth := 0
-	funcs := make(template.FuncMap, len(e.funcs)+8)
-	for k, v := range e.funcs {
-		funcs[k] = v
-	}
-	funcs["include"] = func(partial string, data any) (string, error) {
-		depth++
-		defer func() { depth-- }()
-		if depth > maxIncludeDepth {
-			return "", fmt.Errorf("include %q nested more than %d deep", partial, maxIncludeDepth)
-		}
-		if sp.includes++; sp.includes > sp.Includes {
-			return "", fmt.Errorf("include %q: more than %d includes in one render (a template that recurses without end?)", partial, sp.Includes)
-		}
-		if err := sp.timeLeft(); err != nil {
-			return "", err
-		}
-		out := &limited{n: sp.Output}
-		err := t.ExecuteTemplate(out, partial, data)
-		return out.buf.String(), err
-	}
-	budgeted(funcs, sp)
-	guarded(funcs, sp)
-	funcs["required"] = func(what string, v any) (any, error) {
-		if v == nil || v == "" {
-			return nil, fmt.Errorf("%s is required", what)
-		}
-		return v, nil
-	}
-	t.Funcs(funcs)
-	partials, err := e.partials(path.Dir(name))
+	partials, err := e.partialsOf(path.Dir(name))
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range partials {
-		pb, po, err := e.resolve(p)
-		if err != nil {
-			return nil, err
+		if p.err != nil {
+			return nil, p.err
 		}
-		if _, err := t.New(pb.layer.display(p)).Parse(pb.body); err != nil {
-			return nil, &TemplateError{Name: pb.layer.display(p), Err: err}
+		if err := addTrees(t.New(p.display), p.trees); err != nil {
+			return nil, &TemplateError{Name: p.display, Err: err}
 		}
-		overrides = append(po, overrides...)
+		overrides = append(slices.Clip(p.overrides), overrides...)
 	}
-	// The main template is parsed after the partials so that its blocks replace theirs.
-	if _, err := t.Parse(base.body); err != nil {
+	// The main template is added after the partials so that its blocks replace theirs.
+	if err := e.parseInto(t, base.body); err != nil {
 		return nil, &TemplateError{Name: base.layer.display(name), Err: err}
 	}
 	// Block-only overrides last, lowest layer first, so that the highest layer wins.
@@ -198,11 +186,70 @@ func (e *Engine) parse(name string, sp *spend) (*template.Template, error) {
 					b, name, strings.Join(blockNames(t), ", "))}
 			}
 		}
-		if _, err := t.New(file).Parse(o.body); err != nil {
+		if err := e.parseInto(t.New(file), o.body); err != nil {
 			return nil, &TemplateError{Name: file, Err: err}
 		}
 	}
+	t.Funcs(e.renderFuncs(t, sp))
 	return t, nil
+}
+
+// parseInto parses body as t's text, the way t.Parse does, against every function a render
+// can call (installed afterwards: renderFuncs).
+func (e *Engine) parseInto(t *template.Template, body string) error {
+	trees, err := parse.Parse(t.Name(), body, "", "", e.funcs, builtinFuncs())
+	if err != nil {
+		return err
+	}
+	return addTrees(t, trees)
+}
+
+// addTrees adds parsed trees to t's set, as t.Parse adds the trees it parses.
+func addTrees(t *template.Template, trees map[string]*parse.Tree) error {
+	for name, tree := range trees {
+		if _, err := t.AddParseTree(name, tree); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partialsOf returns the partials the templates of dir are parsed with (its own and common's),
+// in name order, each read and parsed once per engine: parse trees are never modified, so
+// every render's set can hold them.
+func (e *Engine) partialsOf(dir string) ([]*parsedFile, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	names, ok := e.dirs[dir]
+	if !ok {
+		var err error
+		if names, err = e.partialNames(dir); err != nil {
+			return nil, err
+		}
+		if e.dirs == nil {
+			e.dirs, e.partials = map[string][]string{}, map[string]*parsedFile{}
+		}
+		e.dirs[dir] = names
+	}
+	out := make([]*parsedFile, len(names))
+	for i, p := range names {
+		f := e.partials[p]
+		if f == nil {
+			f = &parsedFile{}
+			base, overrides, err := e.resolve(p)
+			if err != nil {
+				f.err = err
+			} else {
+				f.display, f.overrides = base.layer.display(p), overrides
+				if f.trees, err = parse.Parse(f.display, base.body, "", "", e.funcs, builtinFuncs()); err != nil {
+					f.err = &TemplateError{Name: f.display, Err: err}
+				}
+			}
+			e.partials[p] = f
+		}
+		out[i] = f
+	}
+	return out, nil
 }
 
 // blockNames lists the named templates of a set other than the files themselves.

@@ -1,10 +1,14 @@
 package engine
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"text/template/parse"
 	"time"
+
+	"github.com/phxdeploy/phxdeploy/templates"
 )
 
 // TestTemplatesAreHermetic: a template that calls a function whose result depends on the clock,
@@ -62,4 +66,45 @@ func TestRenderBudget(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFunctionsInEveryPlace: a render installs only the functions its templates name, so each
+// place a function can be named must be found (an action, if/range/with and their else, a
+// template call's argument, a chain, a variable, a partial).
+func TestFunctionsInEveryPlace(t *testing.T) {
+	body := `{{ if upper "a" }}1{{ else if lower "b" }}2{{ end }}` +
+		`{{ range $i, $x := (list 1 2 3) }}{{ if eq $i 0 }}{{ continue }}{{ end }}{{ $x | add1 }}{{ break }}{{ else }}{{ "none" | quote }}{{ end }}` +
+		`{{ with $v := trim " x " }}{{ $v | squote }}{{ else with title "y" }}{{ end }}` +
+		`{{ template "p" (dict "a" (add 1 2)) }}{{ (dict "k" (sub 5 1)).k }}{{ include "q" 7 | trimSuffix "!" }}` +
+		`{{ define "p" }}{{ .a | toString | printf "<%s>" }}{{ end }}`
+	layer := Layer{Name: "organization", Dir: "/org", FS: fstest.MapFS{
+		"x/t.tmpl":  {Data: []byte(body)},
+		"x/_q.tmpl": {Data: []byte(`{{ define "q" }}{{ mul . 2 }}!{{ end }}(a partial)`)},
+	}}
+	out, err := New([]Layer{layer}).Render("x/t.tmpl", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "13'x'<3>414"; string(out) != want {
+		t.Errorf("rendered %q, want %q", out, want)
+	}
+	// The walk knows every node of the embedded templates (an unknown one makes a render
+	// install every function, which works, only slower).
+	e := FromFS(templates.FS)
+	_ = fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, ".tmpl") {
+			return err
+		}
+		b, _ := fs.ReadFile(templates.FS, p)
+		trees, err := parse.Parse(p, string(b), "", "", e.funcs, builtinFuncs())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tree := range trees {
+			if !identifiers(tree.Root, map[string]bool{}) {
+				t.Errorf("%s: a node the walk for function names does not know", p)
+			}
+		}
+		return nil
+	})
 }

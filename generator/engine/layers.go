@@ -212,9 +212,9 @@ func (e *Engine) TemplateNames() ([]string, error) {
 	return out, nil
 }
 
-// partials lists the partial names (_*.tmpl) of a directory across the layers, and the shared
-// ones of common/, which every template can use.
-func (e *Engine) partials(dir string) ([]string, error) {
+// partialNames lists the partial names (_*.tmpl) of a directory across the layers, and the
+// shared ones of common/, which every template can use.
+func (e *Engine) partialNames(dir string) ([]string, error) {
 	seen := map[string]bool{}
 	for _, l := range e.layers {
 		for _, d := range []string{dir, "common"} {
