@@ -7,6 +7,7 @@ import (
 	"io"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -261,10 +262,34 @@ func WriteDiff(w io.Writer, changes []Change) error {
 // UnifiedDiff is a unified diff of a and b with three lines of context; a last line without a
 // line break is marked as git marks it.
 func UnifiedDiff(from, to string, a, b []byte) string {
+	if len(a) == 0 && len(b) > 0 {
+		return creation(from, to, diffLines(b))
+	}
 	d, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
 		A: diffLines(a), B: diffLines(b), FromFile: from, ToFile: to, Context: 3,
 	})
 	return d
+}
+
+// creation is the unified diff that creates a file of lines, as difflib writes it (a single
+// insertion) without matching the lines against nothing: most of what init shows is new files.
+func creation(from, to string, lines []string) string {
+	n := 0
+	for _, l := range lines {
+		n += 1 + len(l)
+	}
+	var b strings.Builder
+	b.Grow(len(from) + len(to) + n + 32)
+	b.WriteString("--- " + from + "\n+++ " + to + "\n@@ -0,0 +1")
+	if len(lines) != 1 {
+		b.WriteString("," + strconv.Itoa(len(lines)))
+	}
+	b.WriteString(" @@\n")
+	for _, l := range lines {
+		b.WriteString("+")
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // diffLines splits text into lines with their line breaks; a last line without one carries
@@ -292,6 +317,9 @@ func Printable(s string) string { return printable(s, false) }
 func printableLines(s string) string { return printable(s, true) }
 
 func printable(s string, lines bool) string {
+	if plain(s, lines) {
+		return s
+	}
 	var b strings.Builder
 	for len(s) > 0 {
 		r, size := utf8.DecodeRuneInString(s)
@@ -308,6 +336,19 @@ func printable(s string, lines bool) string {
 		s = s[size:]
 	}
 	return b.String()
+}
+
+// plain reports whether printable has nothing to escape in s: printable ASCII (and line
+// breaks and tabs in lines).
+func plain(s string, lines bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f || lines && (c == '\n' || c == '\t' || c == '\r') {
+			continue
+		}
+		return false
+	}
+	return true
 }
 
 // WriteAnswers prints answers as a table of key, value and source, each column as wide as its
