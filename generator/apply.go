@@ -7,12 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"syscall"
 
 	"github.com/phxdeploy/phxdeploy/generator/safefs"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // ApplyError names the file that could not be written and says exactly what was rolled back
@@ -92,7 +92,7 @@ var tempSeq atomic.Uint64
 // tempPrefix marks phxdeploy's temporary files: .<name>.phxdeploy-<pid>-<n>.
 const tempPrefix = ".phxdeploy-"
 
-var tempRe = regexp.MustCompile(`^\..+\.phxdeploy-[0-9]+(-[0-9]+)?$`)
+var tempRe = lazyre.New(`^\..+\.phxdeploy-[0-9]+(-[0-9]+)?$`)
 
 func (osDisk) write(r *os.Root, rel string, content []byte, mode fs.FileMode, uid, gid int) error {
 	dir, base := path.Split(rel)

@@ -6,7 +6,6 @@ package answers
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -129,7 +128,7 @@ func Fixed(value string) func(*project.Project, *Values) (string, string, bool) 
 func NoDefault(*project.Project, *Values) (string, string, bool) { return "", "", false }
 
 // Matches validates against a regular expression; what names the expected value.
-func Matches(re *regexp.Regexp, what string) func(string) error {
+func Matches(re interface{ MatchString(string) bool }, what string) func(string) error {
 	return func(s string) error {
 		if !re.MatchString(s) {
 			return fmt.Errorf("%q is not a valid %s", s, what)

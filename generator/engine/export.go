@@ -7,15 +7,16 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // BaseDir keeps, inside an organization directory, the embedded templates as they were when
 // they were exported: `templates diff` compares them with today's.
 const BaseDir = ".phxdeploy-base"
 
-var exportMarkRe = regexp.MustCompile(`^\{\{/\* phxdeploy export of (\S+) sha256:([0-9a-f]{16}) \*/\}\}\n`)
+var exportMarkRe = lazyre.New(`^\{\{/\* phxdeploy export of (\S+) sha256:([0-9a-f]{16}) \*/\}\}\n`)
 
 func shortHash(b []byte) string {
 	h := sha256.Sum256(b)

@@ -7,11 +7,12 @@ package imagetags
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 //go:embed hexpm-elixir.txt
@@ -33,7 +34,7 @@ type Tag struct {
 	Date    string // the Debian image's date: 20250520
 }
 
-var tagRe = regexp.MustCompile(`^(\d+\.\d+\.\d+)-erlang-(\d+(?:\.\d+)*)-debian-([a-z]+)-(\d{8})-slim$`)
+var tagRe = lazyre.New(`^(\d+\.\d+\.\d+)-erlang-(\d+(?:\.\d+)*)-debian-([a-z]+)-(\d{8})-slim$`)
 
 // Parse reads a tag; ok is false for anything but a slim Debian tag.
 func Parse(s string) (t Tag, ok bool) {

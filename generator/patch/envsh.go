@@ -2,8 +2,9 @@ package patch
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // The markers around phxdeploy's block in rel/env.sh.eex.
@@ -12,7 +13,7 @@ const (
 	EnvBlockEnd   = "# <<< phxdeploy"
 )
 
-var releaseNodeRe = regexp.MustCompile(`(?m)^\s*(export\s+)?RELEASE_NODE=`)
+var releaseNodeRe = lazyre.New(`(?m)^\s*(export\s+)?RELEASE_NODE=`)
 
 // EnvSh brings phxdeploy's block into an existing rel/env.sh.eex: replaced in place when the file
 // has it, appended otherwise, unless the user's own lines already set RELEASE_NODE. rendered is

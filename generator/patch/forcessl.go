@@ -2,14 +2,14 @@ package patch
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
-var plugVersionRe = regexp.MustCompile(`^(\d+)\.(\d+)`)
+var plugVersionRe = lazyre.New(`^(\d+)\.(\d+)`)
 
 // PlugExcludesPaths reports whether Plug.SSL's :exclude takes paths: (Plug 1.19.0+).
 func PlugExcludesPaths(version string) bool {

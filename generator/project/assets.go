@@ -3,10 +3,11 @@ package project
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // Assets is how the project builds its front end.
@@ -72,7 +73,7 @@ func (p *Project) readAssets(f *files, mix *mixFile) error {
 	return nil
 }
 
-var scriptRunRe = regexp.MustCompile(`(?:npm|pnpm|bun)\s+(?:--\S+\s+\S+\s+)*run\s+([A-Za-z0-9:_.-]+)|yarn\s+(?:--\S+\s+\S+\s+)*(?:run\s+)?([A-Za-z0-9:_.-]+)`)
+var scriptRunRe = lazyre.New(`(?:npm|pnpm|bun)\s+(?:--\S+\s+\S+\s+)*run\s+([A-Za-z0-9:_.-]+)|yarn\s+(?:--\S+\s+\S+\s+)*(?:run\s+)?([A-Za-z0-9:_.-]+)`)
 
 // scriptRun returns the package.json script an alias command runs, or "".
 func scriptRun(command string) string {
@@ -90,7 +91,7 @@ func scriptRun(command string) string {
 
 var composeNames = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
 
-var flyMarkerRe = regexp.MustCompile(`(?m)^\s*(app|primary_region)\s*=|^\s*\[(http_service|\[services\])\]`)
+var flyMarkerRe = lazyre.New(`(?m)^\s*(app|primary_region)\s*=|^\s*\[(http_service|\[services\])\]`)
 
 // readDeployFiles finds the Compose files the project keeps, and Fly configs it keeps somewhere
 // other than fly.toml (fly.production.toml, fly/staging.toml, ...).
@@ -130,8 +131,8 @@ func (p *Project) readDeployFiles(f *files) error {
 }
 
 var (
-	singleDocRe     = regexp.MustCompile(`(?i)\b(single[- ]instance|one instance|only one (?:instance|node|machine|replica)|single[- ]node (?:deployment|setup|only)|not (?:horizontally )?scalable|cannot be (?:horizontally )?scaled)\b`)
-	localStorageRe  = regexp.MustCompile(`\b(Waffle|Arc)\.Storage\.Local\b`)
+	singleDocRe     = lazyre.New(`(?i)\b(single[- ]instance|one instance|only one (?:instance|node|machine|replica)|single[- ]node (?:deployment|setup|only)|not (?:horizontally )?scalable|cannot be (?:horizontally )?scaled)\b`)
+	localStorageRe  = lazyre.New(`\b(Waffle|Arc)\.Storage\.Local\b`)
 	singleDocFiles  = []string{"README.md", "README", "readme.md", "docs/deployment.md", "docs/DEPLOYMENT.md", "DEPLOYMENT.md"}
 	singleConfFiles = []string{"config/config.exs", "config/prod.exs", "config/runtime.exs"}
 )
@@ -141,7 +142,7 @@ var (
 func (p *Project) readSingleInstance(f *files) error {
 	for _, look := range []struct {
 		files []string
-		re    *regexp.Regexp
+		re    *lazyre.Regexp
 		why   func(file, match string) string
 	}{
 		{singleDocFiles, singleDocRe, func(file, m string) string { return fmt.Sprintf("%s says %q", file, m) }},

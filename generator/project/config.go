@@ -1,9 +1,8 @@
 package project
 
 import (
-	"regexp"
-
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // configNamespace finds `config :app, namespace: Mod` (also inside a longer keyword list).
@@ -63,9 +62,9 @@ func plugsSSL(code []elixir.Token) int {
 	return 0
 }
 
-var lockNameRe = regexp.MustCompile(`(?m)^\s*"([a-z0-9_]+)":\s*\{`)
+var lockNameRe = lazyre.New(`(?m)^\s*"([a-z0-9_]+)":\s*\{`)
 
-var lockVersionRe = regexp.MustCompile(`"([a-z0-9_]+)":\s*\{:hex,\s*:[a-z0-9_]+,\s*"([0-9][0-9A-Za-z.+-]*)"`)
+var lockVersionRe = lazyre.New(`"([a-z0-9_]+)":\s*\{:hex,\s*:[a-z0-9_]+,\s*"([0-9][0-9A-Za-z.+-]*)"`)
 
 // lockVersion returns the version mix.lock pins for dep, or "".
 func lockVersion(lock []byte, dep string) string {

@@ -1,12 +1,12 @@
 package project
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // envRead is one read of an environment variable in an Elixir file.
@@ -84,9 +84,9 @@ func systemRead(code []elixir.Token, i int) (fn string, ok bool) {
 }
 
 // envNameRe is what the name of a variable a project reads looks like.
-var envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*[A-Z0-9]$`)
+var envNameRe = lazyre.New(`^[A-Z][A-Z0-9_]*[A-Z0-9]$`)
 
-var interpolatedReadRe = regexp.MustCompile(`System\.(get_env|fetch_env!?)\(\s*"([A-Z][A-Z0-9_]*[A-Z0-9])"`)
+var interpolatedReadRe = lazyre.New(`System\.(get_env|fetch_env!?)\(\s*"([A-Z][A-Z0-9_]*[A-Z0-9])"`)
 
 // readScanner finds the reads of one file.
 type readScanner struct {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // KeptImage is what the project's own Dockerfile builds, read with BuildKit's parser: where the
@@ -50,8 +50,8 @@ type KeptImage struct {
 const phxdeployDockerfile = "# Written by phxdeploy."
 
 var (
-	mixReleaseRe = regexp.MustCompile(`\bmix\s+(?:do\s+[^;&|]*\brelease\b|release\b)`)
-	relCopyRe    = regexp.MustCompile(`(?:^|/)_build(?:/[^/]+(?:/rel(?:/([^/]+))?)?)?/?$`)
+	mixReleaseRe = lazyre.New(`\bmix\s+(?:do\s+[^;&|]*\brelease\b|release\b)`)
+	relCopyRe    = lazyre.New(`(?:^|/)_build(?:/[^/]+(?:/rel(?:/([^/]+))?)?)?/?$`)
 	builtinArgs  = map[string]bool{"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
 		"BUILDPLATFORM": true, "BUILDOS": true, "BUILDARCH": true, "BUILDVARIANT": true, "HTTP_PROXY": true, "HTTPS_PROXY": true,
 		"NO_PROXY": true, "FTP_PROXY": true, "ALL_PROXY": true, "http_proxy": true, "https_proxy": true, "no_proxy": true}

@@ -2,9 +2,10 @@ package project
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // KeptEnvSh is what the project's own rel/env.sh.eex does (one without phxdeploy's block that
@@ -48,9 +49,9 @@ func (a ShellAssign) Keeps() bool {
 }
 
 var (
-	shAssignRe  = regexp.MustCompile(`^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
-	shDistMinRe = regexp.MustCompile(`inet_dist_listen_min\s+(\S+)`)
-	shAndRe     = regexp.MustCompile(`^(\[\[?[^]]*\]\]?|test\s[^&|;]*)\s*&&\s*(.*)$`)
+	shAssignRe  = lazyre.New(`^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
+	shDistMinRe = lazyre.New(`inet_dist_listen_min\s+(\S+)`)
+	shAndRe     = lazyre.New(`^(\[\[?[^]]*\]\]?|test\s[^&|;]*)\s*&&\s*(.*)$`)
 )
 
 // readKeptScripts reads the project's own rel/env.sh.eex (when it names the nodes without
@@ -72,7 +73,7 @@ func (p *Project) readKeptScripts(f *files) error {
 
 // keptNodeRe finds a line that sets RELEASE_NODE (the same test as the env.sh patcher's, which
 // leaves such a file as it is).
-var keptNodeRe = regexp.MustCompile(`(?m)^\s*(export\s+)?RELEASE_NODE=`)
+var keptNodeRe = lazyre.New(`(?m)^\s*(export\s+)?RELEASE_NODE=`)
 
 // parseKeptEnvSh reads a shell script line by line: assignments and the if/case blocks around
 // them. It does not run the shell; a line it cannot place keeps the conditions it is under.
@@ -249,7 +250,7 @@ func MentionsAny(text string, vars []string) bool { return mentionsAny(text, var
 
 // privilegedRe finds commands that change user, which fail as the unprivileged user platforms
 // run the release as.
-var privilegedRe = regexp.MustCompile(`(?:^|[;&|(\s])(su|sudo|gosu|su-exec|runuser|setpriv|chroot|chpst|setuidgid|doas)(?:\s|$)`)
+var privilegedRe = lazyre.New(`(?:^|[;&|(\s])(su|sudo|gosu|su-exec|runuser|setpriv|chroot|chpst|setuidgid|doas)(?:\s|$)`)
 
 // PrivilegedScript is a line of an overlay script that changes user.
 type PrivilegedScript struct {

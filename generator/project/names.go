@@ -2,16 +2,17 @@ package project
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // What names taken from a project must be before they go into any generated file: no quote,
 // space, newline, `$`, `%` or semicolon can reach a script, a unit, a manifest or a Dockerfile.
 var (
-	atomRe    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	moduleRe  = regexp.MustCompile(`^[A-Z][A-Za-z0-9_]*(\.[A-Z][A-Za-z0-9_]*)*$`)
-	segmentRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+	atomRe    = lazyre.New(`^[a-z][a-z0-9_]*$`)
+	moduleRe  = lazyre.New(`^[A-Z][A-Za-z0-9_]*(\.[A-Z][A-Za-z0-9_]*)*$`)
+	segmentRe = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 )
 
 // maxAtom is the longest OTP application or release name phxdeploy takes: Erlang's own limit is

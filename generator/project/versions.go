@@ -2,13 +2,14 @@ package project
 
 import (
 	"bytes"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
-var minorRe = regexp.MustCompile(`(\d+)\.(\d+)`)
+var minorRe = lazyre.New(`(\d+)\.(\d+)`)
 
 // phoenixMinor prefers the locked version and falls back to the requirement's lowest bound.
 func phoenixMinor(req, locked string) string {
@@ -21,14 +22,14 @@ func phoenixMinor(req, locked string) string {
 }
 
 var (
-	toolVersionsRe = regexp.MustCompile(`(?m)^\s*(elixir|erlang)\s+([^\s#]+)`)
-	miseRe         = regexp.MustCompile(`(?m)^\s*(elixir|erlang)\s*=\s*["']?([^"'\s#]+)`)
-	buildpackRe    = regexp.MustCompile(`(?m)^\s*(elixir|erlang)_version\s*=\s*["']?([^"'\s#]+)`)
-	dockerArgRe    = regexp.MustCompile(`(?m)^\s*ARG\s+(ELIXIR|OTP|ERLANG)_VERSION\s*=\s*["']?([0-9][^"'\s]*)`)
-	debianArgRe    = regexp.MustCompile(`(?m)^\s*ARG\s+(DEBIAN)_VERSION\s*=\s*["']?([a-z]+(?:-[0-9]{8})?(?:-slim)?)["']?\s*$`)
+	toolVersionsRe = lazyre.New(`(?m)^\s*(elixir|erlang)\s+([^\s#]+)`)
+	miseRe         = lazyre.New(`(?m)^\s*(elixir|erlang)\s*=\s*["']?([^"'\s#]+)`)
+	buildpackRe    = lazyre.New(`(?m)^\s*(elixir|erlang)_version\s*=\s*["']?([^"'\s#]+)`)
+	dockerArgRe    = lazyre.New(`(?m)^\s*ARG\s+(ELIXIR|OTP|ERLANG)_VERSION\s*=\s*["']?([0-9][^"'\s]*)`)
+	debianArgRe    = lazyre.New(`(?m)^\s*ARG\s+(DEBIAN)_VERSION\s*=\s*["']?([a-z]+(?:-[0-9]{8})?(?:-slim)?)["']?\s*$`)
 	// A hexpm/elixir tag a FROM builds on, or an ARG (BUILDER_IMAGE) names.
-	dockerTagRe = regexp.MustCompile(`(?m)^\s*(?:FROM|ARG\s+\w+\s*=)\s*["']?(?:docker\.io/)?hexpm/elixir:([0-9][0-9.]*)-erlang-([0-9][0-9.]*)(?:-debian-([a-z]+-[0-9]{8}-slim)\b)?`)
-	otpSuffixRe = regexp.MustCompile(`^(.*)-otp-(\d+)$`)
+	dockerTagRe = lazyre.New(`(?m)^\s*(?:FROM|ARG\s+\w+\s*=)\s*["']?(?:docker\.io/)?hexpm/elixir:([0-9][0-9.]*)-erlang-([0-9][0-9.]*)(?:-debian-([a-z]+-[0-9]{8}-slim)\b)?`)
+	otpSuffixRe = lazyre.New(`^(.*)-otp-(\d+)$`)
 )
 
 // pin is one version a file pins, and where.
@@ -44,10 +45,10 @@ type versionFile struct {
 	find func(b []byte) []pin
 }
 
-func pairs(re *regexp.Regexp, names map[string]string) func([]byte) []pin {
+func pairs(re *lazyre.Regexp, names map[string]string) func([]byte) []pin {
 	return func(b []byte) []pin {
 		var out []pin
-		for _, m := range re.FindAllSubmatchIndex(b, -1) {
+		for _, m := range re.Re().FindAllSubmatchIndex(b, -1) {
 			if kind := names[strings.ToLower(string(b[m[2]:m[3]]))]; kind != "" {
 				out = append(out, pin{kind, string(b[m[4]:m[5]]), m[4]})
 			}
@@ -77,7 +78,7 @@ func dockerVersions(b []byte) []pin {
 	if strings.Contains(string(b), "Written by phxdeploy") {
 		return nil // phxdeploy's own: its versions are answers, not pins
 	}
-	if m := dockerTagRe.FindSubmatchIndex(b); m != nil {
+	if m := dockerTagRe.Re().FindSubmatchIndex(b); m != nil {
 		out := []pin{{"elixir", string(b[m[2]:m[3]]), m[2]}, {"otp", string(b[m[4]:m[5]]), m[4]}}
 		if m[6] >= 0 {
 			out = append(out, pin{"debian", string(b[m[6]:m[7]]), m[6]})

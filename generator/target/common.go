@@ -3,7 +3,6 @@ package target
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/phxdeploy/phxdeploy/generator/imagetags"
 	"github.com/phxdeploy/phxdeploy/generator/patch"
 	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // Built-in versions used when the project pins none; the tag must be in imagetags' table (a test
@@ -32,11 +32,11 @@ var Databases = []string{"postgres", "mysql", "sqlite", "mssql", "none"}
 const longestSuffix = len("-headless")
 
 var (
-	dnsLabelRe = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	hostRe     = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$`)
-	versionRe  = regexp.MustCompile(`^\d+\.\d+(\.\d+)*$`)
-	debianRe   = regexp.MustCompile(`^[a-z]+(-[0-9]{8})?(-slim)?$`)
-	packageRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+$`)
+	dnsLabelRe = lazyre.New(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	hostRe     = lazyre.New(`^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$`)
+	versionRe  = lazyre.New(`^\d+\.\d+(\.\d+)*$`)
+	debianRe   = lazyre.New(`^[a-z]+(-[0-9]{8})?(-slim)?$`)
+	packageRe  = lazyre.New(`^[a-z0-9][a-z0-9.+-]+$`)
 )
 
 // commonQuestions are the answers every deploy needs, and the SQLite volume of the targets that

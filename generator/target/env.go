@@ -2,7 +2,6 @@ package target
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/phxdeploy/phxdeploy/generator/project"
 	"github.com/phxdeploy/phxdeploy/generator/setting"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // EnvVar is one environment variable the release reads, as a target sets it. Its field names
@@ -347,7 +347,7 @@ func (v EnvVar) DefaultValue() string {
 	return ""
 }
 
-var numberRe = regexp.MustCompile(`^-?[0-9][0-9_]*(\.[0-9]+)?$`)
+var numberRe = lazyre.New(`^-?[0-9][0-9_]*(\.[0-9]+)?$`)
 
 // purposes say what the settings phxdeploy knows are for.
 var purposes = map[string]string{

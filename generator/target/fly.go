@@ -2,16 +2,20 @@ package target
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/patch"
 	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
-var memoryRe = regexp.MustCompile(`^([1-9][0-9]{0,5})(mb|gb)$`)
+var (
+	memoryRe = lazyre.New(`^([1-9][0-9]{0,5})(mb|gb)$`)
+	regionRe = lazyre.New(`^[a-z]{3}$`)
+	vmSizeRe = lazyre.New(`^(shared-cpu|performance)-\d+x$`)
+)
 
 // memoryMB reads a Fly machine's memory (512mb, 1gb) in MB; 0 when it is not a memory size.
 func memoryMB(s string) int {
@@ -68,7 +72,7 @@ func fly() Target {
 					return "iad", answers.SourceDefault, true
 				}, Validate: validateRegion},
 			{Key: "vm-size", Title: "Fly.io VM size", Help: "Fly.io machine size", Kind: answers.KindString,
-				Default: answers.Fixed("shared-cpu-1x"), Validate: answers.Matches(regexp.MustCompile(`^(shared-cpu|performance)-\d+x$`), "Fly VM size (e.g. shared-cpu-1x, performance-2x)")},
+				Default: answers.Fixed("shared-cpu-1x"), Validate: answers.Matches(vmSizeRe, "Fly VM size (e.g. shared-cpu-1x, performance-2x)")},
 			{Key: "vm-memory", Title: "Fly.io VM memory", Help: "Fly.io machine memory (e.g. 1gb, 512mb)", Kind: answers.KindString,
 				Default: answers.Fixed("1gb"), Validate: validateMemory},
 		},
@@ -171,7 +175,6 @@ func validateRegion(s string) error {
 	return answers.Matches(regionRe, "Fly region code (three letters, e.g. iad, fra)")(s)
 }
 
-var regionRe = regexp.MustCompile(`^[a-z]{3}$`)
 
 // flyDetected is what the Fly config the project deploys with settles: the app (the deploy
 // name), the primary region, the host its [env] gives the app, and the port Fly routes to when

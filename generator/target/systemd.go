@@ -3,16 +3,16 @@ package target
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 var (
-	installDirRe = regexp.MustCompile(`^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$`)
-	userRe       = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+	installDirRe = lazyre.New(`^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$`)
+	userRe       = lazyre.New(`^[a-z_][a-z0-9_-]{0,31}$`)
 )
 
 // validateInstallDir checks the release's directory on the host: absolute and clean, as the

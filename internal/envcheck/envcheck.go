@@ -7,7 +7,6 @@ package envcheck
 import (
 	"bufio"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/phxdeploy/phxdeploy/generator"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // Required returns the variables the report says the release cannot boot without, sorted.
@@ -34,11 +34,11 @@ func Required(res *generator.Result) []string {
 var flyPlatform = []string{"FLY_APP_NAME", "FLY_REGION", "FLY_PRIVATE_IP", "FLY_ALLOC_ID", "FLY_MACHINE_ID", "FLY_IMAGE_REF", "PRIMARY_REGION"}
 
 var (
-	assignRe    = regexp.MustCompile(`(?:^|\s|--from-literal=)([A-Z][A-Z0-9_]*)="`)
-	envLineRe   = regexp.MustCompile(`^([A-Z][A-Z0-9_]*)=`)
-	exportRe    = regexp.MustCompile(`export ([A-Z][A-Z0-9_]*)=`)
-	dockerENVRe = regexp.MustCompile(`(?m)^(?:ENV\s+|\s+)([A-Z][A-Z0-9_]*)=`)
-	unitEnvRe   = regexp.MustCompile(`(?m)^Environment=([A-Z][A-Z0-9_]*)=`)
+	assignRe    = lazyre.New(`(?:^|\s|--from-literal=)([A-Z][A-Z0-9_]*)="`)
+	envLineRe   = lazyre.New(`^([A-Z][A-Z0-9_]*)=`)
+	exportRe    = lazyre.New(`export ([A-Z][A-Z0-9_]*)=`)
+	dockerENVRe = lazyre.New(`(?m)^(?:ENV\s+|\s+)([A-Z][A-Z0-9_]*)=`)
+	unitEnvRe   = lazyre.New(`(?m)^Environment=([A-Z][A-Z0-9_]*)=`)
 )
 
 // Provided returns, for each selected target, the variables its files and next steps give the

@@ -8,13 +8,13 @@ package refcheck
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 	"github.com/phxdeploy/phxdeploy/generator/project"
+	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // Written is a file phxdeploy wrote: its new content, and the old one for an edited file.
@@ -70,7 +70,7 @@ func Modules(p *project.Project, files []Written) []string {
 	return out
 }
 
-var evalRe = regexp.MustCompile(`eval\s+'?([A-Z][A-Za-z0-9_.]*)\.[a-z_]+`)
+var evalRe = lazyre.New(`eval\s+'?([A-Z][A-Za-z0-9_.]*)\.[a-z_]+`)
 
 // aliases lists the module names a file refers to (scripts: the module `eval` calls).
 func aliases(file string, src []byte) []string {
@@ -133,8 +133,8 @@ func served(p *project.Project, probe string) bool {
 }
 
 var (
-	flyPathRe  = regexp.MustCompile(`(?m)^\s*path\s*=\s*"([^"]+)"`)
-	k8sPathRe  = regexp.MustCompile(`(?m)^\s*path:\s*(/\S*)`)
+	flyPathRe  = lazyre.New(`(?m)^\s*path\s*=\s*"([^"]+)"`)
+	k8sPathRe  = lazyre.New(`(?m)^\s*path:\s*(/\S*)`)
 	probeFiles = func(f string) bool {
 		return f == "fly.toml" || strings.HasPrefix(f, "deploy/k8s/") && strings.HasSuffix(f, ".yaml")
 	}
