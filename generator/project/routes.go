@@ -27,6 +27,14 @@ var verbs = []string{"get", "post", "put", "patch", "delete", "options", "head",
 // routes reads a router module: its pipelines (name -> plugs) and its routes.
 func routes(m *Module) (out []Route, pipelines map[string][]string) {
 	pipelines = map[string][]string{}
+	// sized once: a large router's routes would otherwise be copied a dozen times as they grow
+	n := 0
+	for _, t := range m.code {
+		if t.Kind == elixir.Ident && slices.Contains(verbs, t.Text) {
+			n++
+		}
+	}
+	out = make([]Route, 0, n)
 	var walk func(n *elixir.Node, prefix, alias string, through []string, conditional bool)
 	code := m.tree.Code
 	walk = func(n *elixir.Node, prefix, alias string, through []string, conditional bool) {

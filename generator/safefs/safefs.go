@@ -145,7 +145,7 @@ func (d *Dir) ReadFile(name string) ([]byte, error) {
 	if st.Size() > MaxFileSize {
 		return nil, tooLarge(name, st.Size())
 	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	b, err := readAll(io.LimitReader(f, MaxFileSize+1), st.Size())
 	if err != nil {
 		return nil, d.explain(name, err)
 	}
@@ -153,6 +153,25 @@ func (d *Dir) ReadFile(name string) ([]byte, error) {
 		return nil, tooLarge(name, int64(len(b)))
 	}
 	return b, nil
+}
+
+// readAll is io.ReadAll into a buffer of the size the file has (plus a byte to see the end
+// without growing it): a large file is read in one piece instead of a dozen growing copies.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, size+1)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) { // the file grew since Stat
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func tooLarge(name string, size int64) error {
