@@ -9,8 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
-	"github.com/pmezard/go-difflib/difflib"
 )
 
 func TestApplyRefusesPathsOutsideTheRoot(t *testing.T) {
@@ -180,19 +178,6 @@ func TestPrintableEscapesTerminalControls(t *testing.T) {
 	} {
 		if got := Printable(in); got != want {
 			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// TestCreationDiffIsDifflibs: the diff of a new file is written without difflib, exactly as
-// difflib writes it.
-func TestCreationDiffIsDifflibs(t *testing.T) {
-	for _, content := range []string{"x", "x\n", "a\nb", "a\nb\n", "\n", "\n\n", "one\n\ntwo\n  three\n", strings.Repeat("line\n", 500) + "last"} {
-		want, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: diffLines(nil), B: diffLines([]byte(content)), FromFile: "/dev/null", ToFile: "b/f", Context: 3,
-		})
-		if got := UnifiedDiff("/dev/null", "b/f", nil, []byte(content)); got != want {
-			t.Errorf("new file %q:\n got %q\nwant %q", content, got, want)
 		}
 	}
 }

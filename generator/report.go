@@ -10,8 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/pmezard/go-difflib/difflib"
+	"unsafe"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/project"
@@ -265,10 +264,7 @@ func UnifiedDiff(from, to string, a, b []byte) string {
 	if len(a) == 0 && len(b) > 0 {
 		return creation(from, to, diffLines(b))
 	}
-	d, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: diffLines(a), B: diffLines(b), FromFile: from, ToFile: to, Context: 3,
-	})
-	return d
+	return unifiedDiff(from, to, diffLines(a), diffLines(b), 3)
 }
 
 // creation is the unified diff that creates a file of lines, as difflib writes it (a single
@@ -296,7 +292,9 @@ func creation(from, to string, lines []string) string {
 // git's "no newline" marker, so that it differs from the same line with a break.
 func diffLines(text []byte) []string {
 	out := make([]string, 0, bytes.Count(text, []byte{'\n'})+1)
-	for s := string(text); len(s) > 0; {
+	// The lines share text's memory instead of a copy of it: they are compared and copied into
+	// the diff, never kept, and nothing changes text meanwhile.
+	for s := unsafe.String(unsafe.SliceData(text), len(text)); len(s) > 0; {
 		i := strings.IndexByte(s, '\n')
 		if i < 0 {
 			out = append(out, s+"\n\\ No newline at end of file\n")
