@@ -19,7 +19,6 @@ import (
 	"github.com/phxdeploy/phxdeploy/generator"
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/project"
-	"github.com/phxdeploy/phxdeploy/generator/target"
 )
 
 // InitOptions are the inputs of `phxdeploy init`.
@@ -104,7 +103,7 @@ answers without a default must then be given as flags.`,
 	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts, also without a terminal: answers can be piped in (also ACCESSIBLE=1; TERM=dumb gives them on a terminal)")
 	f.StringArrayVar(&opts.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: the PHXDEPLOY_TEMPLATES path list)")
 	defer completeAnswers(cmd)
-	for _, q := range target.Default().Questions() {
+	for _, q := range questionFlags() {
 		switch q.Kind {
 		case answers.KindBool:
 			f.Bool(q.Key, false, q.Help)
@@ -150,7 +149,7 @@ func (o *InitOptions) forcedPaths(args []string) error {
 // givenAnswers collects the question flags the user set.
 func givenAnswers(fs *pflag.FlagSet) map[string]string {
 	out := map[string]string{}
-	for _, q := range target.Default().Questions() {
+	for _, q := range questionFlags() {
 		fl := fs.Lookup(q.Key)
 		if fl == nil || !fl.Changed {
 			continue

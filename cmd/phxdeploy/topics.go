@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
-	"github.com/phxdeploy/phxdeploy/generator/target"
 )
 
 // helpTopics are `phxdeploy help <topic>`: commands without a run function, which cobra lists as
@@ -44,7 +43,7 @@ templates: 0 done, 1 a problem (a lint finding, a template error), 2 usage error
 // completeAnswers completes the values of the questions with a closed set of answers (targets,
 // database adapters), a comma-separated list for those that take several.
 func completeAnswers(cmd *cobra.Command) {
-	for _, q := range target.Default().Questions() {
+	for _, q := range questionFlags() {
 		if len(q.Options) == 0 {
 			continue
 		}
