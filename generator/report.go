@@ -94,8 +94,15 @@ func (r *Report) WriteFacts(w io.Writer) {
 	}
 }
 
-// WriteText prints aligned status lines, the snippets for manual edits, and the next steps.
+// WriteText prints aligned status lines, the snippets for manual edits, and the next steps, in
+// one write (line by line, the report took seventy system calls).
 func (r *Report) WriteText(w io.Writer) {
+	var b bytes.Buffer
+	r.writeText(&b)
+	_, _ = w.Write(b.Bytes())
+}
+
+func (r *Report) writeText(w io.Writer) {
 	for _, c := range r.Changes {
 		verb := string(c.Action)
 		if r.DryRun && c.Writes() {
@@ -207,6 +214,14 @@ func abbreviate(names []string, n int) string {
 // files from /dev/null with their mode), and each conflict as comment lines git ignores: the
 // diff --force would apply, each line after "# ".
 func WriteDiff(w io.Writer, changes []Change) error {
+	var b bytes.Buffer
+	writeDiff(&b, changes)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// writeDiff writes WriteDiff's patch into b (in one piece, not a system call per file).
+func writeDiff(w *bytes.Buffer, changes []Change) {
 	for _, c := range changes {
 		if !c.Writes() && c.Action != Conflict || c.Bookkeeping {
 			continue
@@ -251,11 +266,8 @@ func WriteDiff(w io.Writer, changes []Change) error {
 			}
 			continue
 		}
-		if _, err := io.WriteString(w, header.String()+diff); err != nil {
-			return err
-		}
+		w.WriteString(header.String() + diff)
 	}
-	return nil
 }
 
 // UnifiedDiff is a unified diff of a and b with three lines of context; a last line without a
