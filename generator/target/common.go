@@ -32,11 +32,10 @@ var Databases = []string{"postgres", "mysql", "sqlite", "mssql", "none"}
 const longestSuffix = len("-headless")
 
 var (
-	dnsLabelRe = lazyre.New(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	hostRe     = lazyre.New(`^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$`)
-	versionRe  = lazyre.New(`^\d+\.\d+(\.\d+)*$`)
-	debianRe   = lazyre.New(`^[a-z]+(-[0-9]{8})?(-slim)?$`)
-	packageRe  = lazyre.New(`^[a-z0-9][a-z0-9.+-]+$`)
+	hostRe    = lazyre.New(`^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$`)
+	versionRe = lazyre.New(`^\d+\.\d+(\.\d+)*$`)
+	debianRe  = lazyre.New(`^[a-z]+(-[0-9]{8})?(-slim)?$`)
+	packageRe = lazyre.New(`^[a-z0-9][a-z0-9.+-]+$`)
 )
 
 // commonQuestions are the answers every deploy needs, and the SQLite volume of the targets that

@@ -175,7 +175,6 @@ func validateRegion(s string) error {
 	return answers.Matches(regionRe, "Fly region code (three letters, e.g. iad, fra)")(s)
 }
 
-
 // flyDetected is what the Fly config the project deploys with settles: the app (the deploy
 // name), the primary region, the host its [env] gives the app, and the port Fly routes to when
 // [env] agrees. A host that is only the app's <app>.fly.dev follows the name instead.

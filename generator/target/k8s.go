@@ -7,10 +7,7 @@ import (
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/project"
-	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
-
-var imageRe = lazyre.New(`^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$`)
 
 // validateImage checks an image reference; "{name}" stands for the deploy name (organization
 // defaults use it as a pattern, such as registry.acme.com/{name}:1.0.0).
@@ -141,8 +138,6 @@ func k8s() Target {
 		},
 	}
 }
-
-var clusterDomainRe = lazyre.New(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$`)
 
 // validateClusterDomain checks a cluster domain: a DNS name without the trailing dot, short
 // enough that "<name>-headless.<namespace>.svc." leaves room for it.

@@ -12,7 +12,6 @@ import (
 
 var (
 	installDirRe = lazyre.New(`^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$`)
-	userRe       = lazyre.New(`^[a-z_][a-z0-9_-]{0,31}$`)
 )
 
 // validateInstallDir checks the release's directory on the host: absolute and clean, as the
