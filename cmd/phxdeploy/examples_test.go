@@ -29,13 +29,21 @@ func commandTree() []*cobra.Command {
 	return out
 }
 
-// exampleLines returns the lines of shell in a command's examples: not blank, not comments.
+// exampleLines returns the command lines of a command's examples: not blank, not comments, a
+// line that ends in \, &&, || or | joined with the next.
 func exampleLines(c *cobra.Command) []string {
 	var out []string
+	cont := false
 	for _, l := range strings.Split(c.Example, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+		if l = strings.TrimSpace(l); l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if cont {
+			out[len(out)-1] = strings.TrimSuffix(out[len(out)-1], "\\") + " " + l
+		} else {
 			out = append(out, l)
 		}
+		cont = strings.HasSuffix(l, "&&") || strings.HasSuffix(l, "|") || strings.HasSuffix(l, "\\")
 	}
 	return out
 }

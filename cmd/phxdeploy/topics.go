@@ -65,23 +65,19 @@ func cobraExamples(root *cobra.Command) {
 		"completion bash": `  # in this shell
   source <(phxdeploy completion bash)
   # in every new shell (with the bash-completion package)
-  d=~/.local/share/bash-completion/completions; mkdir -p $d && phxdeploy completion bash > $d/phxdeploy`,
+  mkdir -p ~/.local/share/bash-completion/completions &&
+    phxdeploy completion bash > ~/.local/share/bash-completion/completions/phxdeploy`,
 		"completion zsh": `  # then, in ~/.zshrc: fpath=(~/.zfunc $fpath); autoload -U compinit; compinit
   mkdir -p ~/.zfunc && phxdeploy completion zsh > ~/.zfunc/_phxdeploy`,
 		"completion fish": `  mkdir -p ~/.config/fish/completions && phxdeploy completion fish > ~/.config/fish/completions/phxdeploy.fish`,
 		"completion powershell": `  # then add . ~/phxdeploy.ps1 to your PowerShell profile
   phxdeploy completion powershell > ~/phxdeploy.ps1`,
 	}
-	var walk func(*cobra.Command)
-	walk = func(c *cobra.Command) {
-		if ex, ok := examples[strings.TrimPrefix(c.CommandPath(), root.Name()+" ")]; ok {
+	for path, ex := range examples {
+		if c, _, err := root.Find(strings.Fields(path)); err == nil && c != root {
 			c.Example = ex
 		}
-		for _, sub := range c.Commands() {
-			walk(sub)
-		}
 	}
-	walk(root)
 }
 
 // completeAnswers completes the values of the questions with a closed set of answers (targets,
