@@ -3,7 +3,7 @@ GO ?= go
 BIN := bin/phxdeploy
 DEMO_DIR := _demo/shop
 
-.PHONY: build demo test golden bench vet clean fuzz tags
+.PHONY: build demo test golden bench vet clean fuzz tags docs
 
 # A static binary without symbol tables starts faster (no dynamic loader, fewer pages to map);
 # the process benchmarks (cmd/phxdeploy/bench_test.go) build with the same flags.
@@ -42,6 +42,13 @@ test: vet
 # committing.
 golden:
 	$(GO) test -count=1 ./generator ./cmd/phxdeploy -update
+
+# Regenerate the reference pages from the command tree: Markdown in docs/cli, man pages in
+# docs/man (`man -l docs/man/phxdeploy.1`). The test suite fails when they are out of date.
+# cobra's doc package lives in internal/docgen, which a test of cmd/phxdeploy runs: never in the
+# phxdeploy binary.
+docs:
+	$(GO) test -count=1 ./cmd/phxdeploy -run '^TestDocsAreUpToDate$$' -docs
 
 # Refresh the table of known hexpm/elixir builder tags (generator/imagetags/hexpm-elixir.txt)
 # from Docker Hub; needs the network. PAIRS adds Elixir/OTP pairs (PAIRS=1.19.5-erlang-28.3.1).

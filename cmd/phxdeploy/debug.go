@@ -18,16 +18,18 @@ import (
 
 // NewDebugCmd groups commands for checking phxdeploy itself on real projects.
 func NewDebugCmd(ios *IOStreams) *cobra.Command {
-	cmd := &cobra.Command{Use: "debug", Short: "Check phxdeploy's output on a project", Hidden: true}
+	cmd := &cobra.Command{Use: "debug", Short: "Check phxdeploy's output on a project", Hidden: true,
+		Example: `  phxdeploy debug env --target fly --yes
+  phxdeploy debug refs --target fly --yes`}
 	refs := NewInitCmd(ios, func(opts *InitOptions) error { return runRefs(opts) })
 	refs.Use = "refs"
 	refs.Short = "Run init on a copy of the project and check what it wrote: every module it names exists, every probe is served"
-	refs.Example = "  phxdeploy debug refs --dir ../some-app --target fly,docker,systemd,k8s --image r.example.com/app:1.0.0 --host app.example.com --yes"
+	refs.Example = "  phxdeploy debug refs --dir ~/src/shop --target fly,docker,systemd,k8s --image r.example.com/app:1.0.0 --host app.example.com --yes"
 	cmd.AddCommand(refs)
 	env := NewInitCmd(ios, func(opts *InitOptions) error { return runEnv(opts) })
 	env.Use = "env"
 	env.Short = "Plan init (writing nothing) and compare the variables the release requires with those each target's files provide"
-	env.Example = "  phxdeploy debug env --dir ../some-app --target fly,docker,systemd,k8s --image r.example.com/app:1.0.0 --host app.example.com --yes"
+	env.Example = "  phxdeploy debug env --dir ~/src/shop --target fly,docker,systemd,k8s --image r.example.com/app:1.0.0 --host app.example.com --yes"
 	cmd.AddCommand(env)
 	return cmd
 }

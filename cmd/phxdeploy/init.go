@@ -72,10 +72,16 @@ answers without a default must then be given as flags.`,
 			}
 			return nil
 		},
-		Example: `  phxdeploy init --target fly --yes
+		Example: `  # On a terminal: pick the targets, review what phxdeploy would use, confirm the changes
+  phxdeploy init
+  phxdeploy init --target fly --yes
   phxdeploy init --target k8s,docker --image ghcr.io/acme/shop:1.4.2 --host shop.acme.com --yes
-  phxdeploy init --target systemd --host shop.acme.com --dry-run
-  phxdeploy init --target fly --yes --force Dockerfile,fly.toml`,
+  # Show every change as a patch (git apply takes it), write nothing
+  phxdeploy init --target systemd --host shop.acme.com --dry-run > deploy.patch
+  phxdeploy init --target fly --yes --force Dockerfile,fly.toml
+  phxdeploy init --dir ~/src/shop --target fly --templates ~/acme-templates --yes --json
+  # Plain prompts, answers piped in: docker, done, take the proposals, write
+  printf '2\n0\n1\ny\n' | phxdeploy init --accessible`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Given = givenAnswers(cmd.Flags())
 			if err := opts.forcedPaths(args); err != nil {

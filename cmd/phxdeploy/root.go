@@ -53,6 +53,14 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 		Short:         "Make a Phoenix project deployable on Fly.io, Docker, systemd and Kubernetes",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Example: `  # On a terminal: pick the targets, review what phxdeploy would use, confirm the changes
+  phxdeploy init
+  # In a script: every answer a flag or a default
+  phxdeploy init --target fly --yes
+  # Later: re-render with the saved answers, merging your edits
+  phxdeploy update
+  # In CI: exit 1 when an update would change something
+  phxdeploy check`,
 	}
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
@@ -62,6 +70,8 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	root.SetVersionTemplate("phxdeploy {{ .Version }}\n")
 	root.AddCommand(&cobra.Command{
 		Use: "version", Short: "Print phxdeploy's version (and commit, when the build knows it)", Args: cobra.NoArgs,
+		Example: `  phxdeploy version
+  phxdeploy --version`,
 		Run: func(*cobra.Command, []string) { fmt.Fprintln(ios.Out, "phxdeploy", generator.Version()) },
 	})
 	root.AddCommand(helpTopics()...)
@@ -70,6 +80,7 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
 	strictHelp(root)
+	cobraExamples(root)
 	typedArgs(root)
 	return root
 }

@@ -51,6 +51,9 @@ project's .phxdeploy/templates, then each --templates directory (or PHXDEPLOY_TE
 phxdeploy's embedded templates; the first layer that has a file wins. A layer file that only
 defines blocks ({{define "runner_packages"}}...{{end}}) overrides those blocks and inherits the
 rest of the template.`,
+		Example: `  phxdeploy templates list --templates ~/acme-templates
+  phxdeploy templates export docker/Dockerfile.tmpl --to .phxdeploy/templates
+  phxdeploy templates lint`,
 	}
 	cmd.PersistentFlags().StringVar(&o.Dir, "dir", ".", "project directory (its .phxdeploy/templates is the first layer)")
 	cmd.PersistentFlags().StringArrayVar(&o.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: PHXDEPLOY_TEMPLATES)")
@@ -63,7 +66,9 @@ func newTemplatesListCmd(o *TemplatesOptions) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "Every template, the layer it resolves from, and its overridden blocks",
-		Args:  cobra.NoArgs,
+		Example: `  phxdeploy templates list
+  phxdeploy templates list --templates ~/acme-templates --json`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			e, err := o.engine()
 			if err != nil {
@@ -108,6 +113,10 @@ func newTemplatesExportCmd(o *TemplatesOptions) *cobra.Command {
 name (docker/Dockerfile.tmpl) or a target directory (docker). Each copy records the embedded
 version it came from, so that init, list and lint warn when phxdeploy's template changes, and
 templates diff shows what changed.`,
+		Example: `  # Override the project's Dockerfile template (its layer is .phxdeploy/templates)
+  phxdeploy templates export docker/Dockerfile.tmpl --to .phxdeploy/templates
+  # Start an organization layer with every Kubernetes and systemd template
+  phxdeploy templates export k8s systemd --to ~/new-templates`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if to == "" {
@@ -144,6 +153,10 @@ problem.
 The validators live in a companion program, phxdeploy-lint, so that their weight never slows
 phxdeploy init. It is found through PHXDEPLOY_LINT, beside phxdeploy, or on PATH; install it
 with: go install github.com/phxdeploy/phxdeploy/cmd/phxdeploy-lint@latest`,
+		Example: `  # The project's layer (.phxdeploy/templates) over the embedded templates
+  phxdeploy templates lint
+  # An organization's layer
+  phxdeploy templates lint ~/acme-templates --json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			bin, err := findLint(o.IO)
@@ -231,7 +244,9 @@ func newTemplatesVarsCmd(o *TemplatesOptions) *cobra.Command {
 	return &cobra.Command{
 		Use:   "vars",
 		Short: "The data every template receives, with types and an example",
-		Args:  cobra.NoArgs,
+		Example: `  phxdeploy templates vars
+  phxdeploy templates vars --json`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			vars := TemplateVars()
 			if o.JSON {
@@ -252,7 +267,10 @@ func newTemplatesDiffCmd(o *TemplatesOptions) *cobra.Command {
 	return &cobra.Command{
 		Use:   "diff NAME...",
 		Short: "Show how embedded templates changed since overrides were exported from them (names or directories, as export takes)",
-		Args:  cobra.MinimumNArgs(1),
+		Example: `  # After phxdeploy templates export docker --to .phxdeploy/templates and an upgrade of phxdeploy
+  phxdeploy templates diff docker/Dockerfile.tmpl
+  phxdeploy templates diff docker`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			names, err := templateNames(args)
 			if err != nil {

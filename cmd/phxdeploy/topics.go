@@ -9,9 +9,10 @@ import (
 )
 
 // helpTopics are `phxdeploy help <topic>`: commands without a run function, which cobra lists as
-// additional help topics.
+// additional help topics. Their help is the text and the examples (cobra shows a usage section,
+// and with it the examples, only for a command that runs).
 func helpTopics() []*cobra.Command {
-	return []*cobra.Command{
+	topics := []*cobra.Command{
 		{Use: "environment", Short: "Environment variables phxdeploy reads, and those the release reads", Long: `phxdeploy itself reads:
   PHXDEPLOY_TEMPLATES  organization template directories (a path list), when --templates is not given
   ACCESSIBLE           any value: plain line-by-line prompts (as --accessible)
@@ -20,7 +21,12 @@ func helpTopics() []*cobra.Command {
 
 The release reads what the project's own config reads: 'phxdeploy debug env' lists every
 variable, whether it is required or secret, where it is read (file:line), and what each target
-sets; 'init --json' lists them under "environment".`},
+sets; 'init --json' lists them under "environment".`,
+			Example: `  phxdeploy help environment
+  # the organization's template layer for every run, without --templates
+  PHXDEPLOY_TEMPLATES=~/acme-templates phxdeploy templates list
+  # plain prompts, answers piped in: docker, done, take the proposals, write
+  printf '2\n0\n1\ny\n' | ACCESSIBLE=1 phxdeploy init`},
 		{Use: "exit-codes", Short: "What phxdeploy's exit codes mean", Long: `init, update:
   0    done: every file written, already identical, kept, or yours
   1    failed: nothing written (not a Phoenix project, unreadable file, template error, write error)
@@ -36,7 +42,40 @@ check (and init --check):
   1    an update would change something (printed as a patch, or in --json's "drift")
   2    usage or project error
 
-templates: 0 done, 1 a problem (a lint finding, a template error), 2 usage error.`},
+templates: 0 done, 1 a problem (a lint finding, a template error), 2 usage error.`,
+			Example: `  phxdeploy help exit-codes
+  # a script that takes "done, with files left for you to look at" (3) as success
+  phxdeploy init --target fly --yes || [ $? -eq 3 ]`},
+	}
+	for _, t := range topics {
+		t.SetHelpTemplate("{{.Long | trimTrailingWhitespaces}}\n\nExamples:\n{{.Example}}\n")
+	}
+	return topics
+}
+
+// cobraExamples gives cobra's help and completion commands (added to the tree by NewRootCmd)
+// examples, as phxdeploy's own commands have.
+func cobraExamples(root *cobra.Command) {
+	examples := map[string]string{
+		"help": `  phxdeploy help init
+  phxdeploy help exit-codes`,
+		"completion": `  source <(phxdeploy completion bash)
+  mkdir -p ~/.zfunc && phxdeploy completion zsh > ~/.zfunc/_phxdeploy`,
+		"completion bash": `  # in this shell
+  source <(phxdeploy completion bash)
+  # in every new shell (with the bash-completion package)
+  mkdir -p ~/.local/share/bash-completion/completions &&
+    phxdeploy completion bash > ~/.local/share/bash-completion/completions/phxdeploy`,
+		"completion zsh": `  # then, in ~/.zshrc: fpath=(~/.zfunc $fpath); autoload -U compinit; compinit
+  mkdir -p ~/.zfunc && phxdeploy completion zsh > ~/.zfunc/_phxdeploy`,
+		"completion fish": `  mkdir -p ~/.config/fish/completions && phxdeploy completion fish > ~/.config/fish/completions/phxdeploy.fish`,
+		"completion powershell": `  # then add . ~/phxdeploy.ps1 to your PowerShell profile
+  phxdeploy completion powershell > ~/phxdeploy.ps1`,
+	}
+	for path, ex := range examples {
+		if c, _, err := root.Find(strings.Fields(path)); err == nil && c != root {
+			c.Example = ex
+		}
 	}
 }
 

@@ -38,7 +38,10 @@ changes nothing when they already have what phxdeploy adds. --dry-run shows the 
 patch and writes nothing.`
 	cmd.Example = `  phxdeploy update
   phxdeploy update --dry-run
-  phxdeploy update --port 4100 --conflict=rej`
+  # Change one answer; overlapping edits go to <file>.rej instead of markers in the file
+  phxdeploy update --port 4100 --conflict=rej
+  # Take phxdeploy's fly.toml over yours
+  phxdeploy update --force fly.toml`
 	cmd.Flags().StringVar(&conflict, "conflict", string(generator.ConflictMarkers), "how overlapping changes are left: markers (in the file) or rej (in <file>.rej beside it)")
 	_ = cmd.Flags().MarkHidden("check")
 	return cmd
@@ -54,8 +57,9 @@ func NewCheckCmd(ios *IOStreams) *cobra.Command {
 something would (a template or answer change not applied yet, a generated file missing or
 deleted), 2 on a usage or project error. Your own edits to generated files are not drift, nor
 are files phxdeploy never wrote, nor edits it can only describe (manual).`
-	cmd.Example = `  phxdeploy check
-  phxdeploy check --json`
+	cmd.Example = `  # In CI, in a project where phxdeploy init was run and its files committed
+  phxdeploy check
+  phxdeploy check --json > drift.json`
 	_ = cmd.Flags().MarkHidden("check")
 	return cmd
 }
