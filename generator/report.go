@@ -214,8 +214,14 @@ func abbreviate(names []string, n int) string {
 // files from /dev/null with their mode), and each conflict as comment lines git ignores: the
 // diff --force would apply, each line after "# ".
 func WriteDiff(w io.Writer, changes []Change) error {
-	var b bytes.Buffer
-	writeDiff(&b, changes)
+	size := 4096 // a new file's diff is about its size; an edit's, a few hunks
+	for _, c := range changes {
+		if c.Old == nil {
+			size += len(c.Content) + len(c.Content)/32 + 128
+		}
+	}
+	b := bytes.NewBuffer(make([]byte, 0, size))
+	writeDiff(b, changes)
 	_, err := w.Write(b.Bytes())
 	return err
 }

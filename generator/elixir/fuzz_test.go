@@ -3,6 +3,7 @@ package elixir
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -35,6 +36,9 @@ func FuzzScan(f *testing.F) {
 		// Parse collects the code tokens as it scans: the same as Scan's, less comments and
 		// line breaks; Inside answers as it would over every token.
 		code := Code(toks)
+		if sc, _ := ScanCode(src); !slices.Equal(sc, code) {
+			t.Fatalf("ScanCode differs from Code(Scan)")
+		}
 		if len(tree.Code) != len(code) {
 			t.Fatalf("Parse has %d code tokens, Scan %d", len(tree.Code), len(code))
 		}

@@ -110,8 +110,6 @@ func (r *reuse) add(t *Tree) {
 }
 
 func parse(src string) (*Tree, error) {
-	// about one code token per six bytes in typical Elixir (Scan's one per five, less the
-	// comments and line breaks)
 	s := &scanner{src: src, line: 1, toks: make([]Token, 0, len(src)/6+16), codeOnly: true}
 	if err := s.code(false); err != nil {
 		return nil, err

@@ -45,11 +45,11 @@ func (f *files) code(rel string) ([]elixir.Token, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	toks, err := elixir.Scan(string(b))
+	code, err := elixir.ScanCode(string(b))
 	if err != nil {
 		return nil, &Error{Path: f.name(rel), Msg: "cannot be read as Elixir (" + err.Error() + ")", Fix: "check that it compiles; if it does, please report this"}
 	}
-	return elixir.Code(toks), nil
+	return code, nil
 }
 
 func (f *files) isDir(rel string) bool  { return f.d.IsDir(rel) }
