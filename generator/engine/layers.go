@@ -38,6 +38,9 @@ func (l Layer) display(name string) string {
 // Embedded is the layer of templates built into phxdeploy.
 func Embedded() Layer { return Layer{Name: "embedded", FS: templates.FS} }
 
+// shipped reports whether the layer is phxdeploy's embedded templates.
+func (l Layer) shipped() bool { return l.Dir == "" && l.FS == fs.FS(templates.FS) }
+
 // ProjectTemplatesDir is where a project keeps its own template overrides.
 const ProjectTemplatesDir = ".phxdeploy/templates"
 
