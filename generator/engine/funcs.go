@@ -132,31 +132,13 @@ func identifiers(n parse.Node, used map[string]bool) bool {
 		used[n.Ident] = true
 		return true
 	case *parse.ListNode:
-		if n == nil {
-			return true
-		}
-		ok := true
-		for _, c := range n.Nodes {
-			ok = identifiers(c, used) && ok
-		}
-		return ok
+		return n == nil || identifiersIn(n.Nodes, used)
 	case *parse.ActionNode:
 		return identifiers(n.Pipe, used)
 	case *parse.PipeNode:
-		if n == nil {
-			return true
-		}
-		ok := true
-		for _, c := range n.Cmds {
-			ok = identifiers(c, used) && ok
-		}
-		return ok
+		return n == nil || identifiersIn(n.Cmds, used)
 	case *parse.CommandNode:
-		ok := true
-		for _, c := range n.Args {
-			ok = identifiers(c, used) && ok
-		}
-		return ok
+		return identifiersIn(n.Args, used)
 	case *parse.ChainNode:
 		return identifiers(n.Node, used)
 	case *parse.IfNode:
@@ -172,6 +154,15 @@ func identifiers(n parse.Node, used map[string]bool) bool {
 		return true
 	}
 	return false
+}
+
+// identifiersIn is identifiers for each of nodes.
+func identifiersIn[N parse.Node](nodes []N, used map[string]bool) bool {
+	ok := true
+	for _, c := range nodes {
+		ok = identifiers(c, used) && ok
+	}
+	return ok
 }
 
 // guard returns the engine's guarded version of a function, made once: its limits are the
