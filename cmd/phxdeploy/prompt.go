@@ -60,11 +60,11 @@ func (p *huhPrompter) roomFor(text string) bool {
 	if p.accessible {
 		return false // printed above the question: the title style pads every line
 	}
-	f, ok := p.out.(interface{ Fd() uintptr })
+	fd, ok := p.terminal()
 	if !ok {
 		return false
 	}
-	width, height, err := term.GetSize(int(f.Fd()))
+	width, height, err := term.GetSize(fd)
 	if err != nil || width <= formIndent {
 		return false
 	}
@@ -76,10 +76,13 @@ func (p *huhPrompter) roomFor(text string) bool {
 	return lines <= height
 }
 
-// isTerminal reports whether the prompts draw on a terminal.
-func (p *huhPrompter) isTerminal() bool {
+// terminal returns the descriptor of the terminal the prompts draw on, if they do.
+func (p *huhPrompter) terminal() (int, bool) {
 	f, ok := p.out.(interface{ Fd() uintptr })
-	return ok && term.IsTerminal(int(f.Fd()))
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0, false
+	}
+	return int(f.Fd()), true
 }
 
 // formIndent is the form's left border and padding.
@@ -150,7 +153,8 @@ func (p *huhPrompter) runFullScreen(field huh.Field, back bool) error {
 	// What huh's Run sets before it starts its program.
 	form.SubmitCmd = tea.Quit
 	form.CancelCmd = tea.Interrupt
-	m := &backModel{form: form, back: back, submitted: &p.submitted, sized: !p.isTerminal()}
+	_, onTerminal := p.terminal()
+	m := &backModel{form: form, back: back, submitted: &p.submitted, sized: !onTerminal}
 	_, err := tea.NewProgram(m, tea.WithInput(p.in), tea.WithOutput(p.out)).Run()
 	switch {
 	case m.wentBack:
