@@ -60,7 +60,15 @@ func (s *buffer) done(file, snippet string) (string, error) {
 	if s.unsafe {
 		return "", StepBack(file+": the place to edit is inside a string or comment that spans lines", snippet)
 	}
-	return s.result(), nil
+	out := s.result()
+	if _, err := elixir.Parse(out); err != nil {
+		// The input parsed (the buffer holds its tree): the place chosen is inside an
+		// expression that goes on across lines (a line ending in `.` before a comment, found by
+		// fuzzing), which the patcher cannot see. Verify would refuse the edit too; refused
+		// here, every caller of the patcher gets the step to do by hand instead.
+		return "", StepBack(file+": the place to edit is inside an expression that spans lines", snippet)
+	}
+	return out, nil
 }
 
 // result applies the edits (sorted by position; insertions at the same place keep their order).
