@@ -45,11 +45,31 @@ func startTmux(t *testing.T, width, height int, env []string, command string) *t
 func (s *tmux) run(args ...string) string {
 	s.t.Helper()
 	// -f /dev/null: no user configuration; -S: a server of the test's own.
-	out, err := exec.Command(s.tmux, append([]string{"-S", s.socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	cmd := exec.Command(s.tmux, append([]string{"-S", s.socket, "-f", "/dev/null"}, args...)...)
+	cmd.Env = terminalEnv()
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// terminalEnv is the test's environment without the variables that change how a program on a
+// terminal draws: the tmux server started by the first command hands its environment to the
+// program in the pane, and a CI runner's CI=true makes the colour library treat any output as
+// not a terminal (no colour at all), as NO_COLOR, CLICOLOR or ACCESSIBLE would change it too.
+// A test that wants one of them passes it to startTmux.
+func terminalEnv() []string {
+	var env []string
+	for _, e := range os.Environ() {
+		name, _, _ := strings.Cut(e, "=")
+		switch name {
+		case "CI", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLORTERM", "TERM_PROGRAM", "ACCESSIBLE", "TMUX":
+			continue
+		}
+		env = append(env, e)
+	}
+	return env
 }
 
 // keys sends keys by tmux's names (Enter, BTab for shift+tab, C-c, Down) or as literal text.
