@@ -70,7 +70,8 @@ FUZZ_TARGETS := generator/elixir:FuzzScan \
 	generator/patch:FuzzPatchRouter generator/patch:FuzzPatchForceSSL generator/patch:FuzzPatchEnvSh \
 	generator/project:FuzzRead generator/project:FuzzFindReads \
 	generator/engine:FuzzShQuote generator/engine:FuzzYAMLQuote generator/engine:FuzzTOMLQuote \
-	generator/merge:FuzzMerge generator/target:FuzzWrittenNames
+	generator/merge:FuzzMerge generator/target:FuzzWrittenNames \
+	generator/dockerfile:FuzzAgreesWithBuildKit generator/dockerfile:FuzzExpandAgreesWithBuildKit
 # Go's fuzzer can end a time-bounded run with "context deadline exceeded" when a worker is busy
 # at the deadline (no input failed): such a run is repeated once; any other failure stops.
 fuzz:

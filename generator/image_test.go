@@ -213,3 +213,38 @@ CMD ["start"]
 		t.Errorf("migrate: %v; want the entrypoint replaced with %q", m, res.Data.MigrateCommand)
 	}
 }
+
+// A kept Dockerfile in forms BuildKit reads that phxdeploy's first reader did not: a quoted ARG
+// default (the quotes are not part of the path), the release built in a RUN here-document after
+// COPY . ., and a "# check=" comment before an instruction (BuildKit's instruction parser, given
+// no linter, crashed phxdeploy there).
+func TestKeptDockerfileReadAsBuildKitReadsIt(t *testing.T) {
+	dir := scenarioDir(t, scenario{fixture: "phx18_postgres", mutate: withFile("Dockerfile", `# syntax=docker/dockerfile:1
+ARG APP_DIR="/srv/app"
+FROM docker.io/hexpm/elixir:1.18.4-erlang-28.0.2-debian-bookworm-20250630-slim AS build
+WORKDIR /app
+ENV MIX_ENV=prod
+COPY . .
+RUN <<EOF
+mix local.hex --force && mix local.rebar --force
+mix deps.get --only prod
+mix release
+EOF
+
+FROM docker.io/library/debian:bookworm-20250630-slim
+ARG APP_DIR
+WORKDIR ${APP_DIR}
+COPY --from=build /app/_build/prod/rel/shop ./
+USER 10001
+# check=skip=JSONArgsRecommended
+CMD ["/srv/app/bin/server"]
+`)})
+	res := dryRun(t, dir, map[string]string{"target": "docker"})
+	img := res.Report.Deployment.Image
+	if img == nil || img.ReleaseDir != "/srv/app" || strings.Join(img.Migrate, " ") != "/srv/app/bin/migrate" {
+		t.Errorf("deployment contract: image %+v; want the release in /srv/app, migrating with its bin/migrate", img)
+	}
+	if hasWarning(res, "Dockerfile") {
+		t.Errorf("warnings: %q", res.Report.Warnings)
+	}
+}

@@ -3,8 +3,9 @@
 // ignore file excludes is not. The build would stop at that COPY ("not found"), or, for a
 // directory an exception (!pattern) partly re-includes, copy only part of it.
 //
-// Both files are read the way BuildKit reads them: the Dockerfile with its parser, the ignore
-// file with moby's patternmatcher (the matcher BuildKit applies to the context).
+// Both files are read the way BuildKit reads them: the Dockerfile with package dockerfile (checked
+// against BuildKit's parser in its tests), the ignore file with moby's patternmatcher (the
+// matcher BuildKit applies to the context).
 package buildctx
 
 import (
@@ -14,10 +15,10 @@ import (
 	"path"
 	"strings"
 
-	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
+
+	"github.com/phxdeploy/phxdeploy/generator/dockerfile"
 )
 
 // Excluded is one COPY (or ADD) source that the ignore file leaves out of the build context.
@@ -46,7 +47,7 @@ func (e Excluded) String() string {
 // ignore file excludes. project, when not nil, is the build context: a source with a wildcard
 // is expanded in it and each match checked (without it, wildcard sources are skipped).
 // Sources that name a variable ($VAR) are skipped: their value is known only at build time.
-func Check(dockerfile, dockerignore []byte, project fs.FS) ([]Excluded, error) {
+func Check(dockerfileText, dockerignore []byte, project fs.FS) ([]Excluded, error) {
 	patterns, err := ignorefile.ReadAll(bytes.NewReader(dockerignore))
 	if err != nil {
 		return nil, fmt.Errorf(".dockerignore: %w", err)
@@ -58,33 +59,17 @@ func Check(dockerfile, dockerignore []byte, project fs.FS) ([]Excluded, error) {
 	if err != nil {
 		return nil, fmt.Errorf(".dockerignore: %w", err)
 	}
-	ast, err := parser.Parse(bytes.NewReader(dockerfile))
-	if err != nil {
-		return nil, fmt.Errorf("Dockerfile: %w", err)
-	}
-	stages, _, err := instructions.Parse(ast.AST, nil)
+	df, err := dockerfile.Parse(dockerfileText)
 	if err != nil {
 		return nil, fmt.Errorf("Dockerfile: %w", err)
 	}
 	var out []Excluded
-	for _, st := range stages {
+	for _, st := range df.Stages {
 		for _, c := range st.Commands {
-			var sources []string
-			switch c := c.(type) {
-			case *instructions.CopyCommand:
-				if c.From != "" {
-					continue
-				}
-				sources = c.SourcePaths
-			case *instructions.AddCommand:
-				sources = c.SourcePaths
-			default:
+			if c.Name != "copy" && c.Name != "add" || c.From != "" {
 				continue
 			}
-			line := 0
-			if loc := c.Location(); len(loc) > 0 {
-				line = loc[0].Start.Line
-			}
+			sources, line := c.Args, c.Line
 			for _, src := range sources {
 				for _, p := range contextPaths(src, project) {
 					excluded, err := pm.MatchesOrParentMatches(p)

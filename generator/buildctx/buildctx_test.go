@@ -6,7 +6,7 @@ import (
 	"testing/fstest"
 )
 
-const dockerfile = `# syntax=docker/dockerfile:1
+const testDockerfile = `# syntax=docker/dockerfile:1
 FROM docker.io/hexpm/elixir:1.19.5-erlang-28.3.1-debian-trixie-20260610-slim AS builder
 WORKDIR /app
 COPY mix.exs mix.lock ./
@@ -36,7 +36,7 @@ func sources(t *testing.T, ignore string, project fstest.MapFS) map[string]Exclu
 	if project != nil {
 		fsys = project
 	}
-	found, err := Check([]byte(dockerfile), []byte(ignore), fsys)
+	found, err := Check([]byte(testDockerfile), []byte(ignore), fsys)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/phxdeploy/phxdeploy/generator/dockerfile"
 	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
-// KeptImage is what the project's own Dockerfile builds, read with BuildKit's parser: where the
+// KeptImage is what the project's own Dockerfile builds, read as BuildKit reads it (package dockerfile): where the
 // release lands, what the image runs by itself, as which user, on which ports, and the build
 // arguments it needs. The targets that run the image follow it.
 type KeptImage struct {
@@ -68,8 +66,8 @@ func (p *Project) readImage(f *files) error {
 	img, err := parseImage(b, p.Release)
 	if err != nil {
 		// Not a Dockerfile BuildKit reads: the targets cannot follow it.
-		p.Warnings = append(p.Warnings, fmt.Sprintf("%s: BuildKit cannot parse it (%v): the targets that run the image cannot follow it", f.name("Dockerfile"), err))
-		p.KeptImage = &KeptImage{File: "Dockerfile", Notes: []string{"BuildKit cannot parse it"}}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%s: not a Dockerfile BuildKit can build (%v): the targets that run the image cannot follow it", f.name("Dockerfile"), err))
+		p.KeptImage = &KeptImage{File: "Dockerfile", Notes: []string{"not a Dockerfile BuildKit can build"}}
 		return nil
 	}
 	img.File = "Dockerfile"
@@ -80,32 +78,27 @@ func (p *Project) readImage(f *files) error {
 // parseImage reads a Dockerfile's final stage (following the stages it is built FROM) and the
 // build stages before it.
 func parseImage(content []byte, release string) (*KeptImage, error) {
-	res, err := parser.Parse(bytes.NewReader(content))
+	df, err := dockerfile.Parse(content)
 	if err != nil {
 		return nil, err
 	}
-	stages, metaArgs, err := instructions.Parse(res.AST, nil)
-	if err != nil {
-		return nil, err
-	}
+	stages := df.Stages
 	if len(stages) == 0 {
 		return nil, fmt.Errorf("no FROM")
 	}
 	img := &KeptImage{}
 	// ARGs without a default (in any declaration) that the build refers to must be passed.
 	hasDefault := map[string]bool{}
-	declare := func(args []instructions.KeyValuePairOptional) {
+	declare := func(args []dockerfile.Pair) {
 		for _, kv := range args {
-			hasDefault[kv.Key] = hasDefault[kv.Key] || kv.Value != nil
+			hasDefault[kv.Key] = hasDefault[kv.Key] || kv.Set
 		}
 	}
-	for _, a := range metaArgs {
-		declare(a.Args)
-	}
+	declare(df.MetaArgs)
 	for _, st := range stages {
 		for _, c := range st.Commands {
-			if a, ok := c.(*instructions.ArgCommand); ok {
-				declare(a.Args)
+			if c.Name == "arg" {
+				declare(c.Pairs)
 			}
 		}
 	}
@@ -135,24 +128,17 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 	// Values for expanding WORKDIR and COPY paths: the defaults of ARGs, and ENVs, as the stages
 	// set them.
 	vars := map[string]string{}
-	for _, a := range metaArgs {
-		for _, kv := range a.Args {
-			if kv.Value != nil {
-				vars[kv.Key] = *kv.Value
-			}
-		}
-	}
-	lex := shell.NewLex(res.EscapeToken)
 	expand := func(word string) string {
-		env := make([]string, 0, len(vars))
-		for k, v := range vars {
-			env = append(env, k+"="+v)
-		}
-		out, _, err := lex.ProcessWord(word, shell.EnvsFromSlice(env))
+		out, err := dockerfile.Expand(word, df.Escape, vars)
 		if err != nil {
 			return word
 		}
 		return out
+	}
+	for _, kv := range df.MetaArgs {
+		if kv.Set {
+			vars[kv.Key] = expand(kv.Value)
+		}
 	}
 
 	// The chain of stages the final one is built on (FROM runtime AS fly: runtime first).
@@ -183,19 +169,21 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 		}
 		copiedRel := false
 		for _, c := range st.Commands {
-			switch c := c.(type) {
-			case *instructions.CopyCommand:
+			switch c.Name {
+			case "copy":
 				if c.From != "" {
 					continue
 				}
-				for _, src := range c.SourcePaths {
+				for _, src := range c.Args {
 					s := strings.TrimSuffix(strings.TrimPrefix(src, "./"), "/")
 					if s == "rel" || s == "." || s == "" || strings.HasPrefix(s, "rel/overlays") {
 						copiedRel = true
 					}
 				}
-			case *instructions.RunCommand:
-				if mixReleaseRe.MatchString(strings.Join(c.CmdLine, " ")) && copiedRel {
+			case "run":
+				// The command line, and the scripts of its here-documents (RUN <<EOF).
+				run := strings.Join(append(append([]string{}, c.Args...), c.Heredocs...), " ")
+				if mixReleaseRe.MatchString(run) && copiedRel {
 					img.Overlays = true
 				}
 			}
@@ -204,38 +192,38 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 	workdir := "/"
 	for _, i := range chain {
 		for _, c := range stages[i].Commands {
-			switch c := c.(type) {
-			case *instructions.EnvCommand:
-				for _, kv := range c.Env {
+			switch c.Name {
+			case "env":
+				for _, kv := range c.Pairs {
 					vars[kv.Key] = expand(kv.Value)
 					if img.Env == nil {
 						img.Env = map[string]string{}
 					}
 					img.Env[kv.Key] = vars[kv.Key]
 				}
-			case *instructions.ArgCommand:
-				for _, kv := range c.Args {
-					if kv.Value != nil {
-						vars[kv.Key] = expand(*kv.Value)
+			case "arg":
+				for _, kv := range c.Pairs {
+					if kv.Set {
+						vars[kv.Key] = expand(kv.Value)
 					}
 				}
-			case *instructions.WorkdirCommand:
-				wd := expand(c.Path)
+			case "workdir":
+				wd := expand(c.Args[0])
 				workdir = path.Join(workdir, wd)
 				if path.IsAbs(wd) {
 					workdir = path.Clean(wd)
 				}
-			case *instructions.CopyCommand:
+			case "copy":
 				if c.From == "" {
 					continue
 				}
-				for _, src := range c.SourcePaths {
+				for _, src := range c.Args {
 					src = expand(src)
 					m := relCopyRe.FindStringSubmatch(strings.TrimSuffix(src, "/"))
 					if m == nil {
 						continue
 					}
-					dest := expand(c.DestPath)
+					dest := expand(c.Dest)
 					if !path.IsAbs(dest) {
 						dest = path.Join(workdir, dest)
 					}
@@ -260,16 +248,16 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 						img.ReleaseDir = ""
 					}
 				}
-			case *instructions.EntrypointCommand:
-				img.Entrypoint, img.Cmd = c.CmdLine, nil // ENTRYPOINT resets CMD
-				img.Shell = c.PrependShell
-			case *instructions.CmdCommand:
-				img.Cmd = c.CmdLine
-				img.Shell = img.Shell || c.PrependShell
-			case *instructions.UserCommand:
-				img.User = c.User
-			case *instructions.ExposeCommand:
-				img.Expose = append(img.Expose, c.Ports...)
+			case "entrypoint":
+				img.Entrypoint, img.Cmd = c.Args, nil // ENTRYPOINT resets CMD
+				img.Shell = c.Shell
+			case "cmd":
+				img.Cmd = c.Args
+				img.Shell = img.Shell || c.Shell
+			case "user":
+				img.User = c.Args[0]
+			case "expose":
+				img.Expose = append(img.Expose, c.Args...)
 			}
 		}
 	}
