@@ -99,7 +99,7 @@ answers without a default must then be given as flags.`,
 	f.StringVar(&opts.Endpoint, "endpoint", "", "the public endpoint module, when the project has several")
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not prompt: take defaults for every question not given as a flag")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "write nothing; print a unified diff of every change")
-	f.StringSliceVar(&opts.Forced, "force", nil, "replace files that differ from what phxdeploy would write: all of them (--force), or the paths given (--force Dockerfile,fly.toml), the project's own Dockerfile and env.sh too")
+	listVar(f, &opts.Forced, "force", false, "replace files that differ from what phxdeploy would write: all of them (--force), or the paths given (--force Dockerfile,fly.toml), the project's own Dockerfile and env.sh too")
 	f.Lookup("force").NoOptDefVal = forceAll
 	f.BoolVar(&opts.JSON, "json", false, "print the result as one JSON object")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but warnings and errors (the exit code says the rest)")
@@ -107,14 +107,14 @@ answers without a default must then be given as flags.`,
 	f.BoolVar(&opts.AllowDirty, "allow-dirty", false, "write over uncommitted changes in a git work tree without asking")
 	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 when an update would change the project (as phxdeploy check)")
 	f.BoolVar(&opts.Accessible, "accessible", false, "plain line-by-line prompts, also without a terminal: answers can be piped in (also ACCESSIBLE=1; TERM=dumb gives them on a terminal)")
-	f.StringArrayVar(&opts.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: the PHXDEPLOY_TEMPLATES path list)")
+	listVar(f, &opts.Templates, "templates", true, "organization template directory (repeatable, first wins; default: the PHXDEPLOY_TEMPLATES path list)")
 	defer completeAnswers(cmd)
 	for _, q := range questionFlags() {
 		switch q.Kind {
 		case answers.KindBool:
 			f.Bool(q.Key, false, q.Help)
 		case answers.KindList:
-			f.StringSlice(q.Key, nil, q.Help)
+			listVar(f, new([]string), q.Key, false, q.Help)
 		default:
 			f.String(q.Key, "", q.Help)
 		}

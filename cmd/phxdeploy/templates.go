@@ -56,7 +56,7 @@ rest of the template.`,
   phxdeploy templates lint`,
 	}
 	cmd.PersistentFlags().StringVar(&o.Dir, "dir", ".", "project directory (its .phxdeploy/templates is the first layer)")
-	cmd.PersistentFlags().StringArrayVar(&o.Templates, "templates", nil, "organization template directory (repeatable, first wins; default: PHXDEPLOY_TEMPLATES)")
+	listVar(cmd.PersistentFlags(), &o.Templates, "templates", true, "organization template directory (repeatable, first wins; default: PHXDEPLOY_TEMPLATES)")
 	cmd.PersistentFlags().BoolVar(&o.JSON, "json", false, "print JSON")
 	cmd.AddCommand(newTemplatesListCmd(o), newTemplatesExportCmd(o), newTemplatesLintCmd(o), newTemplatesVarsCmd(o), newTemplatesDiffCmd(o))
 	return cmd

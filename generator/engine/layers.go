@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"text/template"
 	"text/template/parse"
@@ -148,13 +149,16 @@ func isBlocksOnly(file, body string, funcs template.FuncMap) (bool, error) {
 
 // builtinFuncs lists text/template's own functions and the ones Engine adds per template, so
 // that parse.Parse accepts a template that calls them.
-func builtinFuncs() map[string]any {
+func builtinFuncs() map[string]any { return builtins() }
+
+// builtins is made once: the parser only reads it.
+var builtins = sync.OnceValue(func() map[string]any {
 	m := map[string]any{}
 	for _, n := range []string{"and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf", "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne", "include", "required"} {
 		m[n] = func() {}
 	}
 	return m
-}
+})
 
 // resolve finds the base file for name (the highest layer with a whole file) and the block-only
 // overrides above it, lowest priority first.

@@ -143,11 +143,15 @@ func (d *Data) environment(p *project.Project) {
 		}
 	}
 	// The settings first, in the table's order, then the app's own: required before optional.
+	order := map[string]int{}
+	for i, s := range append(append([]setting.Setting{}, setting.All...), setting.Parts...) {
+		if _, seen := order[s.Env]; !seen {
+			order[s.Env] = i
+		}
+	}
 	rank := func(v EnvVar) int {
-		for i, s := range append(append([]setting.Setting{}, setting.All...), setting.Parts...) {
-			if s.Env == v.Setting {
-				return i
-			}
+		if i, ok := order[v.Setting]; ok {
+			return i
 		}
 		if v.Required {
 			return 100
