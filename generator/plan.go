@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/engine"
@@ -87,58 +90,34 @@ func (o PlanOptions) Names(rel string) bool { return slices.Contains(o.Paths, re
 // existing files that phxdeploy edits in place are patched. It reads the project through root
 // and writes nothing.
 func Plan(reg *target.Registry, p *project.Project, d *target.Data, eng *engine.Engine, root fs.FS, opts PlanOptions) ([]Change, error) {
+	files := reg.Files(d)
+	// Each file is rendered and compared on its own (the engine, the parser's cache and the
+	// project's directory are safe to share; the data is only read), on as many cores as there
+	// are, and the changes are kept in the files' order.
+	type planned struct {
+		changes []Change
+		err     error
+	}
+	out := make([]planned, len(files))
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+			out[i].changes, out[i].err = planFile(files[i], d, eng, root, opts)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) - 1 {
+		wg.Add(1)
+		go func() { defer wg.Done(); work() }()
+	}
+	work()
+	wg.Wait()
 	var changes []Change
-	for _, f := range reg.Files(d) {
-		content, err := eng.Render(f.Template, d)
-		if err != nil {
-			return nil, err
+	for _, o := range out {
+		if o.err != nil {
+			return nil, o.err
 		}
-		dest := f.Path(d)
-		old, exists, unreadable := readExisting(root, dest)
-		if unreadable != "" {
-			changes = append(changes, Change{Path: dest, Action: Conflict, Reason: unreadable})
-			continue
-		}
-		switch {
-		case exists && f.Kept != nil && opts.Names(dest):
-			// phxdeploy's file replaces the project's, as asked by name (Run has stopped
-			// following the project's)
-			changes = append(changes, compare(dest, old, true, content, f.Mode, opts))
-			continue
-		case exists && f.Kept != nil && !bytes.Equal(old, content) && f.Kept(d) != "":
-			changes = append(changes, Change{Path: dest, Action: Kept, Mode: f.Mode, Content: content, Old: old, Reason: f.Kept(d)})
-			continue
-		}
-		if f.Patch != nil && exists {
-			changes = append(changes, patchChange(dest, old, func(src string) (string, error) { return f.Patch(src, content, d) }))
-			continue
-		}
-		if f.Create != nil {
-			out := patch.Verify(dest, string(content), func(src string) (string, error) { return f.Create(src, d) })
-			if out.Manual != nil {
-				return nil, fmt.Errorf("%s (from %s): %s", dest, f.Template, out.Manual.Reason)
-			}
-			content = []byte(out.Content)
-		}
-		var cs []Change
-		if opts.Update {
-			cs = updateChange(root, dest, old, exists, content, f.Mode, opts)
-		} else {
-			cs = []Change{compare(dest, old, exists, content, f.Mode, opts)}
-			if cs[0].Action == Conflict {
-				switch base, ok := readBase(root, dest); {
-				case ok && bytes.Equal(base, old):
-					// untouched since phxdeploy wrote it: nothing of the user's to lose
-					cs[0].Action, cs[0].Reason = Update, ""
-				case ok:
-					cs[0].Reason = "edited since phxdeploy wrote it: phxdeploy update merges the new version with yours"
-				}
-			}
-		}
-		changes = append(changes, cs...)
-		if b := baseChange(root, cs[0], content); b != nil {
-			changes = append(changes, *b)
-		}
+		changes = append(changes, o.changes...)
 	}
 	for _, e := range reg.Edits(p, d) {
 		file := e.Path(p, d)
@@ -164,6 +143,57 @@ func Plan(reg *target.Registry, p *project.Project, d *target.Data, eng *engine.
 		changes = append(changes, patchChange(file, old, func(src string) (string, error) { return e.Patch(src, file, p, d) }))
 	}
 	return changes, nil
+}
+
+// planFile renders one file and compares it with the project's: its changes (the file's, then
+// the base kept of it).
+func planFile(f target.File, d *target.Data, eng *engine.Engine, root fs.FS, opts PlanOptions) ([]Change, error) {
+	content, err := eng.Render(f.Template, d)
+	if err != nil {
+		return nil, err
+	}
+	dest := f.Path(d)
+	old, exists, unreadable := readExisting(root, dest)
+	if unreadable != "" {
+		return []Change{{Path: dest, Action: Conflict, Reason: unreadable}}, nil
+	}
+	switch {
+	case exists && f.Kept != nil && opts.Names(dest):
+		// phxdeploy's file replaces the project's, as asked by name (Run has stopped
+		// following the project's)
+		return []Change{compare(dest, old, true, content, f.Mode, opts)}, nil
+	case exists && f.Kept != nil && !bytes.Equal(old, content) && f.Kept(d) != "":
+		return []Change{{Path: dest, Action: Kept, Mode: f.Mode, Content: content, Old: old, Reason: f.Kept(d)}}, nil
+	}
+	if f.Patch != nil && exists {
+		return []Change{patchChange(dest, old, func(src string) (string, error) { return f.Patch(src, content, d) })}, nil
+	}
+	if f.Create != nil {
+		out := patch.Verify(dest, string(content), func(src string) (string, error) { return f.Create(src, d) })
+		if out.Manual != nil {
+			return nil, fmt.Errorf("%s (from %s): %s", dest, f.Template, out.Manual.Reason)
+		}
+		content = []byte(out.Content)
+	}
+	var cs []Change
+	if opts.Update {
+		cs = updateChange(root, dest, old, exists, content, f.Mode, opts)
+	} else {
+		cs = []Change{compare(dest, old, exists, content, f.Mode, opts)}
+		if cs[0].Action == Conflict {
+			switch base, ok := readBase(root, dest); {
+			case ok && bytes.Equal(base, old):
+				// untouched since phxdeploy wrote it: nothing of the user's to lose
+				cs[0].Action, cs[0].Reason = Update, ""
+			case ok:
+				cs[0].Reason = "edited since phxdeploy wrote it: phxdeploy update merges the new version with yours"
+			}
+		}
+	}
+	if b := baseChange(root, cs[0], content); b != nil {
+		cs = append(cs, *b)
+	}
+	return cs, nil
 }
 
 // patchChange runs a patcher through patch.Verify: a manual step, identical, or a checked patch.
