@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 //go:embed hexpm-elixir.txt
@@ -34,15 +32,50 @@ type Tag struct {
 	Date    string // the Debian image's date: 20250520
 }
 
-var tagRe = lazyre.New(`^(\d+\.\d+\.\d+)-erlang-(\d+(?:\.\d+)*)-debian-([a-z]+)-(\d{8})-slim$`)
-
-// Parse reads a tag; ok is false for anything but a slim Debian tag.
+// Parse reads a tag; ok is false for anything but a slim Debian tag:
+// <elixir x.y.z>-erlang-<otp n(.n)*>-debian-<release a-z>-<date 8 digits>-slim. It is read by
+// hand (every run reads the whole table); the tests check it against that pattern as a regexp.
 func Parse(s string) (t Tag, ok bool) {
-	m := tagRe.FindStringSubmatch(s)
-	if m == nil {
+	elixir, rest, ok1 := strings.Cut(s, "-erlang-")
+	otp, rest, ok2 := strings.Cut(rest, "-debian-")
+	rest, ok3 := strings.CutSuffix(rest, "-slim")
+	release, date, ok4 := strings.Cut(rest, "-")
+	if !ok1 || !ok2 || !ok3 || !ok4 || !dotted(elixir, 3) || !dotted(otp, 0) || !letters(release) || len(date) != 8 || !digits(date) {
 		return Tag{}, false
 	}
-	return Tag{Elixir: m[1], OTP: m[2], Release: m[3], Date: m[4]}, true
+	return Tag{Elixir: elixir, OTP: otp, Release: release, Date: date}, true
+}
+
+// dotted: numbers separated by dots, exactly n of them (any number, at least one, with n 0).
+func dotted(s string, n int) bool {
+	parts := strings.Split(s, ".")
+	if n > 0 && len(parts) != n {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || !digits(p) {
+			return false
+		}
+	}
+	return true
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func letters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // String is the tag as Docker Hub names it.

@@ -1,6 +1,7 @@
 package imagetags
 
 import (
+	"regexp"
 	"slices"
 	"testing"
 )
@@ -136,4 +137,22 @@ func TestNewestRelease(t *testing.T) {
 			t.Errorf("newest (elixir %v) in %q with %q = %q, want %q", c.elixir, c.prefix, c.other, got, c.want)
 		}
 	}
+}
+
+// tagPattern is what Parse reads by hand.
+var tagPattern = regexp.MustCompile(`^(\d+\.\d+\.\d+)-erlang-(\d+(?:\.\d+)*)-debian-([a-z]+)-(\d{8})-slim$`)
+
+func FuzzParseIsThePattern(f *testing.F) {
+	for _, s := range []string{"1.18.4-erlang-28.0.2-debian-bookworm-20250630-slim", "1.18.4-erlang-28-debian-trixie-20260223-slim",
+		"1.18-erlang-28.0.2-debian-bookworm-20250630-slim", "1.18.4-erlang-28.0.2-debian-bookworm-2025063-slim", "1.18.4-erlang-28..2-debian-b-20250630-slim",
+		"1.18.4-erlang-28.0.2-debian-book-worm-20250630-slim", "1.18.4-erlang--debian-b-20250630-slim", "x-erlang-1-debian-a-12345678-slim-slim"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tag, ok := Parse(s)
+		m := tagPattern.FindStringSubmatch(s)
+		if ok != (m != nil) || ok && (tag != Tag{Elixir: m[1], OTP: m[2], Release: m[3], Date: m[4]}) {
+			t.Fatalf("Parse(%q) = %+v, %v; the pattern says %q", s, tag, ok, m)
+		}
+	})
 }

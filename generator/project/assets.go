@@ -1,6 +1,7 @@
 package project
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -137,16 +138,30 @@ var (
 	singleConfFiles = []string{"config/config.exs", "config/prod.exs", "config/runtime.exs"}
 )
 
+// containsAnyFold reports whether b holds one of words, ignoring ASCII case.
+func containsAnyFold(b []byte, words []string) bool {
+	lower := bytes.ToLower(b)
+	for _, w := range words {
+		if bytes.Contains(lower, []byte(strings.ToLower(w))) {
+			return true
+		}
+	}
+	return false
+}
+
 // readSingleInstance finds signs that the app must run as one instance: its docs say so, or it
 // keeps uploads on the local disk. Then phxdeploy proposes one replica and no clustering.
 func (p *Project) readSingleInstance(f *files) error {
 	for _, look := range []struct {
 		files []string
 		re    *lazyre.Regexp
-		why   func(file, match string) string
+		// may: a text without one of these words cannot match (the expression is not compiled
+		// for a project whose files have none)
+		may []string
+		why func(file, match string) string
 	}{
-		{singleDocFiles, singleDocRe, func(file, m string) string { return fmt.Sprintf("%s says %q", file, m) }},
-		{singleConfFiles, localStorageRe, func(file, m string) string {
+		{singleDocFiles, singleDocRe, []string{"single", "one", "scal"}, func(file, m string) string { return fmt.Sprintf("%s says %q", file, m) }},
+		{singleConfFiles, localStorageRe, []string{"Storage.Local"}, func(file, m string) string {
 			return fmt.Sprintf("%s stores uploads on the local disk (%s)", file, m)
 		}},
 	} {
@@ -155,7 +170,10 @@ func (p *Project) readSingleInstance(f *files) error {
 			if err != nil {
 				return err
 			}
-			if m := look.re.FindIndex(b); ok && m != nil {
+			if !ok || !containsAnyFold(b, look.may) {
+				continue
+			}
+			if m := look.re.FindIndex(b); m != nil {
 				p.SingleInstance = look.why(file, string(b[m[0]:m[1]]))
 				p.Sources["single_instance"] = file + ":" + itoa(1+strings.Count(string(b[:m[0]]), "\n"))
 				return nil
