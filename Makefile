@@ -73,7 +73,8 @@ FUZZ_TARGETS := generator/elixir:FuzzScan \
 	generator/project:FuzzRead generator/project:FuzzFindReads \
 	generator/engine:FuzzShQuote generator/engine:FuzzYAMLQuote generator/engine:FuzzTOMLQuote \
 	generator/merge:FuzzMerge generator/target:FuzzWrittenNames \
-	generator/dockerfile:FuzzAgreesWithBuildKit generator/dockerfile:FuzzExpandAgreesWithBuildKit
+	generator/dockerfile:FuzzAgreesWithBuildKit generator/dockerfile:FuzzExpandAgreesWithBuildKit \
+	generator/imagetags:FuzzParseIsThePattern
 # Go's fuzzer can end a time-bounded run with "context deadline exceeded" when a worker is busy
 # at the deadline (no input failed): such a run is repeated once; any other failure stops.
 fuzz:
