@@ -5,14 +5,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/phxdeploy/phxdeploy/internal/lazyre"
+	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
 // Quoting for the languages of the files phxdeploy writes. Values phxdeploy passes are validated
 // for what they are before they reach a template; these functions are the second line, and the
 // way for an organization's template to place any other value safely.
 
-var shSafe = lazyre.New(`^[A-Za-z0-9_./:@%+=,-]+$`)
+var shSafe = match.Func(match.ShellSafe)
 
 // ShQuote quotes s as one POSIX shell word: unchanged when it holds only characters no shell
 // reads specially, else in single quotes (a single quote inside becomes '\”).

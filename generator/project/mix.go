@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
-	"github.com/phxdeploy/phxdeploy/internal/lazyre"
+	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
 type mixFile struct {
@@ -121,7 +121,7 @@ func (m *mixFile) aliases() map[string]bool {
 	return out
 }
 
-var configNameRe = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9_.-]*\.exs$`)
+var configNameRe = match.Func(match.ConfigName)
 
 // compileConfigs lists the config files a production build reads at compile time: every .exs in
 // config/ except runtime.exs (read at boot) and the dev and test files. Their names go into a

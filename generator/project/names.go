@@ -4,15 +4,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/phxdeploy/phxdeploy/internal/lazyre"
+	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
 // What names taken from a project must be before they go into any generated file: no quote,
 // space, newline, `$`, `%` or semicolon can reach a script, a unit, a manifest or a Dockerfile.
 var (
-	atomRe    = lazyre.New(`^[a-z][a-z0-9_]*$`)
-	moduleRe  = lazyre.New(`^[A-Z][A-Za-z0-9_]*(\.[A-Z][A-Za-z0-9_]*)*$`)
-	segmentRe = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+	atomRe    = match.Func(match.Atom)
+	moduleRe  = match.Func(match.Module)
+	segmentRe = match.Func(match.Segment)
 )
 
 // maxAtom is the longest OTP application or release name phxdeploy takes: Erlang's own limit is

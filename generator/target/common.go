@@ -10,7 +10,7 @@ import (
 	"github.com/phxdeploy/phxdeploy/generator/imagetags"
 	"github.com/phxdeploy/phxdeploy/generator/patch"
 	"github.com/phxdeploy/phxdeploy/generator/project"
-	"github.com/phxdeploy/phxdeploy/internal/lazyre"
+	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
 // Built-in versions used when the project pins none; the tag must be in imagetags' table (a test
@@ -32,10 +32,10 @@ var Databases = []string{"postgres", "mysql", "sqlite", "mssql", "none"}
 const longestSuffix = len("-headless")
 
 var (
-	hostRe    = lazyre.New(`^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$`)
-	versionRe = lazyre.New(`^\d+\.\d+(\.\d+)*$`)
-	debianRe  = lazyre.New(`^[a-z]+(-[0-9]{8})?(-slim)?$`)
-	packageRe = lazyre.New(`^[a-z0-9][a-z0-9.+-]+$`)
+	hostRe    = match.Func(match.Host)
+	versionRe = match.Func(match.Version)
+	debianRe  = match.Func(match.Debian)
+	packageRe = match.Func(match.Package)
 )
 
 // commonQuestions are the answers every deploy needs, and the SQLite volume of the targets that

@@ -9,7 +9,7 @@ import (
 
 	"github.com/phxdeploy/phxdeploy/generator/project"
 	"github.com/phxdeploy/phxdeploy/generator/setting"
-	"github.com/phxdeploy/phxdeploy/internal/lazyre"
+	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
 // EnvVar is one environment variable the release reads, as a target sets it. Its field names
@@ -351,7 +351,7 @@ func (v EnvVar) DefaultValue() string {
 	return ""
 }
 
-var numberRe = lazyre.New(`^-?[0-9][0-9_]*(\.[0-9]+)?$`)
+var numberRe = match.Func(match.Number)
 
 // purposes say what the settings phxdeploy knows are for.
 var purposes = map[string]string{

@@ -8,23 +8,22 @@ import (
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/patch"
 	"github.com/phxdeploy/phxdeploy/generator/project"
-	"github.com/phxdeploy/phxdeploy/internal/lazyre"
+	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
 var (
-	memoryRe = lazyre.New(`^([1-9][0-9]{0,5})(mb|gb)$`)
-	regionRe = lazyre.New(`^[a-z]{3}$`)
-	vmSizeRe = lazyre.New(`^(shared-cpu|performance)-\d+x$`)
+	regionRe = match.Func(match.Region)
+	vmSizeRe = match.Func(match.VMSize)
 )
 
 // memoryMB reads a Fly machine's memory (512mb, 1gb) in MB; 0 when it is not a memory size.
 func memoryMB(s string) int {
-	m := memoryRe.FindStringSubmatch(s)
-	if m == nil {
+	number, unit, ok := match.Memory(s)
+	if !ok {
 		return 0
 	}
-	mb, _ := strconv.Atoi(m[1])
-	if m[2] == "gb" {
+	mb, _ := strconv.Atoi(number)
+	if unit == "gb" {
 		mb *= 1024
 	}
 	return mb

@@ -7,11 +7,11 @@ import (
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/project"
-	"github.com/phxdeploy/phxdeploy/internal/lazyre"
+	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
 var (
-	installDirRe = lazyre.New(`^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$`)
+	installDirRe = match.Func(match.InstallDir)
 )
 
 // validateInstallDir checks the release's directory on the host: absolute and clean, as the
