@@ -74,7 +74,7 @@ FUZZ_TARGETS := generator/elixir:FuzzScan \
 	generator/engine:FuzzShQuote generator/engine:FuzzYAMLQuote generator/engine:FuzzTOMLQuote \
 	generator/merge:FuzzMerge generator/target:FuzzWrittenNames \
 	generator/dockerfile:FuzzAgreesWithBuildKit generator/dockerfile:FuzzExpandAgreesWithBuildKit \
-	generator/imagetags:FuzzParseIsThePattern
+	generator/imagetags:FuzzParseIsThePattern internal/match:FuzzPatternsAreTheirExpressions
 # Go's fuzzer can end a time-bounded run with "context deadline exceeded" when a worker is busy
 # at the deadline (no input failed): such a run is repeated once; any other failure stops.
 fuzz:
