@@ -7,7 +7,7 @@
 // BuildKit stays the oracle: dockerfile_test.go compares both on every Dockerfile the tests know
 // and fuzzes the comparison, and phxdeploy-lint validates rendered Dockerfiles with BuildKit
 // itself. What it does not check: the values of RUN --mount and --device (the build refuses a
-// bad one), and the patterns of ${name#…}, ${name%…} and ${name/…} (Expand says ErrPattern).
+// bad one).
 package dockerfile
 
 import (
@@ -87,6 +87,12 @@ type heredoc struct {
 // Parse reads a Dockerfile.
 func Parse(src []byte) (*File, error) {
 	lines := splitLines(src)
+	for i, l := range lines {
+		// a last line without a newline must leave room in the buffer for one
+		if len(l) > maxLine || len(l) == maxLine && l[len(l)-1] != '\n' {
+			return nil, &Error{Line: i, Msg: fmt.Sprintf("dockerfile line greater than max allowed size of %d", maxLine-1)}
+		}
+	}
 	if len(lines) > 0 {
 		lines[0] = bytes.TrimPrefix(lines[0], []byte("\xef\xbb\xbf"))
 	}
@@ -177,6 +183,9 @@ func Parse(src []byte) (*File, error) {
 	return f, nil
 }
 
+// maxLine is the longest line BuildKit reads (its line scanner's buffer), the newline included.
+const maxLine = 64 * 1024
+
 // splitLines splits after each newline, keeping it.
 func splitLines(src []byte) [][]byte {
 	var out [][]byte
@@ -235,11 +244,13 @@ func (d *directives) directive(f *File, b []byte) error {
 	for n < len(rest) && (isASCIILetter(rest[n]) || n > 0 && rest[n] >= '0' && rest[n] <= '9') {
 		n++
 	}
+	// Around "=" and after the value, BuildKit's expression allows \t \n \f \r and space only.
+	const blanks = " \t\n\f\r"
 	name := strings.ToLower(string(rest[:n]))
-	after := bytes.TrimLeftFunc(rest[n:], unicode.IsSpace)
+	after := bytes.TrimLeft(rest[n:], blanks)
 	value, hasEq := bytes.CutPrefix(after, []byte("="))
-	value = bytes.TrimFunc(value, unicode.IsSpace)
-	if n == 0 || !hasEq || len(value) == 0 || (name != "escape" && name != "syntax" && name != "check") {
+	value = bytes.Trim(value, blanks)
+	if n == 0 || !hasEq || len(value) == 0 || bytes.ContainsRune(value, '\n') || (name != "escape" && name != "syntax" && name != "check") {
 		d.done = true
 		return nil
 	}

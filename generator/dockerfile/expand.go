@@ -3,21 +3,21 @@ package dockerfile
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// ErrPattern is a ${name#pattern}, ${name%pattern} or ${name/pattern/replacement}: phxdeploy does
-// not evaluate shell patterns, and the caller keeps the word as written.
-var ErrPattern = errors.New("pattern substitution is not evaluated")
-
 // Expand evaluates a word as the build does: quotes removed, the escape character applied,
 // $name and ${name} replaced by vars (unset is empty), with the forms ${name:-word},
-// ${name-word}, ${name:+word}, ${name+word}, ${name:?message} and ${name?message}.
+// ${name-word}, ${name:+word}, ${name+word}, ${name:?message}, ${name?message}, and the shell
+// patterns of ${name#pattern}, ${name##pattern}, ${name%pattern}, ${name%%pattern},
+// ${name/pattern/replacement} and ${name//pattern/replacement} (* and ? as wildcards).
 func Expand(word string, escape rune, vars map[string]string) (string, error) {
-	x := &expander{src: word, escape: escape, vars: vars, buf: &strings.Builder{}}
-	out, _, err := x.until(0, false)
+	x := &expander{src: word, pos: bom(word), escape: escape, vars: vars, buf: &strings.Builder{}}
+	out, _, err := x.until(0, false, false)
 	return out, err
 }
 
@@ -25,8 +25,8 @@ func Expand(word string, escape rune, vars map[string]string) (string, error) {
 // quotes and escapes kept, variables left as written, "<<" joined to the blanks after it. A line
 // it cannot read has no words.
 func heredocWords(line string) []string {
-	x := &expander{src: line, escape: '\\', rawQuotes: true, rawEscapes: true, keepUnset: true, buf: &strings.Builder{}}
-	_, words, err := x.until(0, true)
+	x := &expander{src: line, pos: bom(line), escape: '\\', rawQuotes: true, rawEscapes: true, keepUnset: true, buf: &strings.Builder{}}
+	_, words, err := x.until(0, true, false)
 	if err != nil {
 		return nil
 	}
@@ -37,14 +37,22 @@ func heredocWords(line string) []string {
 // of words it has, and the number it has with its quotes kept (BuildKit refuses a name where the
 // two differ).
 func heredocName(rest string) (name string, words, rawWords int, err error) {
-	x := &expander{src: rest, escape: '\\', keepUnset: true, buf: &strings.Builder{}}
-	_, ws, err := x.until(0, false)
+	x := &expander{src: rest, pos: bom(rest), escape: '\\', keepUnset: true, buf: &strings.Builder{}}
+	_, ws, err := x.until(0, false, false)
 	if err != nil || len(ws) != 1 {
 		return "", len(ws), 0, err
 	}
-	x = &expander{src: rest, escape: '\\', keepUnset: true, rawQuotes: true, buf: &strings.Builder{}}
-	_, raw, _ := x.until(0, false)
+	x = &expander{src: rest, pos: bom(rest), escape: '\\', keepUnset: true, rawQuotes: true, buf: &strings.Builder{}}
+	_, raw, _ := x.until(0, false, false)
 	return ws[0], 1, len(raw), nil
+}
+
+// bom is where a word starts: after a byte order mark, which BuildKit's lexer skips.
+func bom(s string) int {
+	if strings.HasPrefix(s, "\ufeff") {
+		return len("\ufeff")
+	}
+	return 0
 }
 
 type expander struct {
@@ -105,7 +113,8 @@ func (x *expander) next() rune {
 
 // until reads up to stop (0: the end of the word) and consumes it; with rawEscapes the escape
 // characters stay in the result. It returns the result and the words it splits into.
-func (x *expander) until(stop rune, rawEscapes bool) (string, []string, error) {
+// With preserve (a pattern's text), escape characters in quotes are kept for the pattern.
+func (x *expander) until(stop rune, rawEscapes, preserve bool) (string, []string, error) {
 	var out strings.Builder
 	x.buf.Reset()
 	words := &wordSplit{buf: x.buf}
@@ -139,9 +148,9 @@ func (x *expander) until(stop rune, rawEscapes bool) (string, []string, error) {
 			case '<':
 				v = x.possibleHeredoc()
 			case '\'':
-				v, err = x.singleQuoted()
+				v, err = x.singleQuoted(preserve)
 			default:
-				v, err = x.doubleQuoted()
+				v, err = x.doubleQuoted(preserve)
 			}
 			if err != nil {
 				return "", nil, err
@@ -188,7 +197,7 @@ func (x *expander) possibleHeredoc() string {
 	return out
 }
 
-func (x *expander) singleQuoted() (string, error) {
+func (x *expander) singleQuoted(preserve bool) (string, error) {
 	var out strings.Builder
 	if q := x.next(); x.rawQuotes {
 		out.WriteRune(q)
@@ -204,11 +213,14 @@ func (x *expander) singleQuoted() (string, error) {
 			}
 			return out.String(), nil
 		}
+		if preserve && c == x.escape {
+			out.WriteRune(c)
+		}
 		out.WriteRune(c)
 	}
 }
 
-func (x *expander) doubleQuoted() (string, error) {
+func (x *expander) doubleQuoted(preserve bool) (string, error) {
 	var out strings.Builder
 	if q := x.next(); x.rawQuotes {
 		out.WriteRune(q)
@@ -240,7 +252,7 @@ func (x *expander) doubleQuoted() (string, error) {
 					}
 					ch = x.next()
 				default:
-					if x.rawEscapes && !x.rawQuotes {
+					if x.rawEscapes && (!x.rawQuotes || preserve) {
 						out.WriteRune(ch)
 					}
 				}
@@ -281,22 +293,32 @@ func (x *expander) dollar() (string, error) {
 		}
 		return value, nil
 	case '/':
-		if !x.keepUnset || set {
-			return "", ErrPattern
-		}
-		if x.peek() == '/' {
+		all := x.peek() == '/'
+		if all {
 			x.next()
-			op += "/"
 		}
-		pattern, _, err := x.until('/', true)
+		pattern, _, err := x.until('/', true, true)
 		if err != nil {
 			return "", missing(x, "'/' in ${}", err)
 		}
-		repl, _, err := x.until('}', true)
+		repl, _, err := x.until('}', true, false)
 		if err != nil {
 			return "", missing(x, "'}'", err)
 		}
-		return "${" + name + "/" + pattern + "/" + repl + "}", nil
+		if !set && x.keepUnset {
+			return "${" + name + "/" + pattern + "/" + repl + "}", nil
+		}
+		re, err := shellPattern(pattern, true, false)
+		if err != nil {
+			return "", fmt.Errorf("invalid pattern (%s) in substitution: %v", pattern, err)
+		}
+		if all {
+			return re.ReplaceAllString(value, repl), nil
+		}
+		if m := re.FindStringIndex(value); m != nil {
+			value = value[:m[0]] + repl + value[m[1]:]
+		}
+		return value, nil
 	case ':':
 		ch = x.next()
 		op += string(ch)
@@ -310,7 +332,7 @@ func (x *expander) dollar() (string, error) {
 		return "", fmt.Errorf("unsupported modifier (%s) in substitution", op)
 	}
 	pattern := ch == '#' || ch == '%'
-	word, _, err := x.until('}', pattern)
+	word, _, err := x.until('}', pattern, pattern)
 	if err != nil {
 		return "", missing(x, "'}'", err)
 	}
@@ -340,9 +362,96 @@ func (x *expander) dollar() (string, error) {
 			return "", fmt.Errorf("%s: %s", name, word)
 		}
 		return value, nil
-	default:
-		return "", ErrPattern
 	}
+	// # and ## take the shortest and the longest prefix the pattern matches, % and %% the
+	// shortest and the longest suffix.
+	greedy := len(word) > 0 && rune(word[0]) == ch
+	if greedy {
+		word = word[1:]
+	}
+	if ch == '#' {
+		return trimPattern(word, value, greedy)
+	}
+	out, err := trimPattern(reversePattern(word), reverse(value), greedy)
+	return reverse(out), err
+}
+
+// shellPattern makes a regular expression of a shell pattern: * any text (shortest, or longest
+// when greedy), ? one character, \*, \? and \\ the characters themselves, \} and \/ the
+// characters without the backslash; anything else is itself.
+func shellPattern(pattern string, greedy, anchored bool) (*regexp.Regexp, error) {
+	var out strings.Builder
+	if anchored {
+		out.WriteByte('^')
+	}
+	star := ".*?"
+	if greedy {
+		star = ".*"
+	}
+	rs := []rune(pattern)
+	for i := 0; i < len(rs); i++ {
+		switch r := rs[i]; r {
+		case '*':
+			out.WriteString(star)
+		case '?':
+			out.WriteByte('.')
+		case '\\':
+			if i+1 < len(rs) && (rs[i+1] == '}' || rs[i+1] == '/') {
+				continue
+			}
+			i++
+			if i >= len(rs) {
+				return nil, fmt.Errorf("invalid escape '\\%c'", utf8.RuneError)
+			}
+			if rs[i] != '*' && rs[i] != '?' && rs[i] != '\\' {
+				return nil, fmt.Errorf("invalid escape '\\%c'", rs[i])
+			}
+			out.WriteByte('\\')
+			out.WriteRune(rs[i])
+		default:
+			if strings.ContainsRune("[]{}.+()|^$", r) {
+				out.WriteByte('\\')
+			}
+			out.WriteRune(r)
+		}
+	}
+	return regexp.Compile(out.String())
+}
+
+// trimPattern removes from value the prefix the pattern matches (the shortest, or the longest
+// when greedy).
+func trimPattern(pattern, value string, greedy bool) (string, error) {
+	re, err := shellPattern(pattern, greedy, true)
+	if err != nil {
+		return "", fmt.Errorf("invalid pattern (%s) in substitution: %v", pattern, err)
+	}
+	if m := re.FindStringIndex(value); m != nil {
+		value = value[m[1]:]
+	}
+	return value, nil
+}
+
+// reversePattern reverses a pattern, keeping each escape before the character it escapes.
+func reversePattern(pattern string) string {
+	rs := []rune(pattern)
+	out := make([]rune, len(rs))
+	last := len(rs) - 1
+	for i := 0; i <= last; {
+		if rs[i] == '\\' && i != last {
+			out[last-i-1], out[last-i] = rs[i], rs[i+1]
+			i += 2
+			continue
+		}
+		out[last-i] = rs[i]
+		i++
+	}
+	return string(out)
+}
+
+func reverse(s string) string {
+	rs := []rune(s)
+	slices.Reverse(rs)
+	return string(rs)
 }
 
 // missing is BuildKit's error for a ${...} that ends before its closing character.
