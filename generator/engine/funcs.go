@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -57,6 +58,16 @@ func baseFuncs() template.FuncMap {
 			out = append(out, dict[k])
 		}
 		return out
+	}
+	// sprig's sortAlpha sorts a []string in place: a template that sorted a list of the data
+	// (.Targets) changed it for every file rendered after it, or, rendered side by side, while
+	// another read it. The list is sorted as a copy.
+	sortAlpha := funcs["sortAlpha"].(func(any) []string)
+	funcs["sortAlpha"] = func(list any) []string {
+		if l, ok := list.([]string); ok {
+			list = slices.Clone(l)
+		}
+		return sortAlpha(list)
 	}
 	funcs["shq"] = ShQuote
 	funcs["yamlq"] = YAMLQuote

@@ -23,3 +23,18 @@ COPY --from=build /app/_build/${MIX_ENV%d}d/rel/shop ./
 		t.Errorf("workdir %q, env %q, release in %q; want /srv/shop, X=my, P=my-shop, /srv/shop", img.Workdir, img.Env, img.ReleaseDir)
 	}
 }
+
+// Every text the single-instance expressions match holds one of the words that decide whether
+// they are run at all.
+func FuzzSingleInstanceWords(f *testing.F) {
+	for _, s := range []string{"Runs as a single instance.", "only ONE node", "This app is not ſcalable.", "It cannot be ſcaled.",
+		"not horizontally scalable", "Waffle.Storage.Local", "single-node setup", "one instance", "SINGLE NODE ONLY"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		if singleDocRe.Match(b) && !containsAnyFold(b, singleDocWords) || localStorageRe.Match(b) && !containsAnyFold(b, localStorageWords) {
+			t.Fatalf("%q matches, but holds none of the words", s)
+		}
+	})
+}

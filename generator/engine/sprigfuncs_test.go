@@ -23,3 +23,20 @@ func TestSprigFloatFunctions(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", b.String(), want)
 	}
 }
+
+// A template's sortAlpha leaves the list it is given as it was: the data is shared by every
+// file of a run, rendered side by side.
+func TestSortAlphaLeavesTheDataAsItWas(t *testing.T) {
+	data := struct{ Targets []string }{[]string{"fly", "docker", "k8s"}}
+	tpl, err := template.New("t").Funcs(baseFuncs()).Parse(`{{ sortAlpha .Targets }} {{ .Targets }}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := tpl.Execute(&b, data); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "[docker fly k8s] [fly docker k8s]" || data.Targets[0] != "fly" {
+		t.Errorf("rendered %q; data %q", b.String(), data.Targets)
+	}
+}
