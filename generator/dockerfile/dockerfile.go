@@ -248,8 +248,11 @@ func (d *directives) directive(f *File, b []byte) error {
 	const blanks = " \t\n\f\r"
 	name := strings.ToLower(string(rest[:n]))
 	after := bytes.TrimLeft(rest[n:], blanks)
-	value, hasEq := bytes.CutPrefix(after, []byte("="))
-	value = bytes.Trim(value, blanks)
+	raw, hasEq := bytes.CutPrefix(after, []byte("="))
+	value := bytes.Trim(raw, blanks)
+	if len(value) == 0 && len(raw) > 0 {
+		value = raw[len(raw)-1:] // only blanks: the expression's (.+?) still takes the last one
+	}
 	if n == 0 || !hasEq || len(value) == 0 || bytes.ContainsRune(value, '\n') || (name != "escape" && name != "syntax" && name != "check") {
 		d.done = true
 		return nil
@@ -683,14 +686,10 @@ func command(in instruction) (Command, error) {
 		}
 		// --mount and --device values are not checked (BuildKit's own check refuses a bad one
 		// when the image is built; the facts phxdeploy reads do not depend on them).
-		switch v := flags.value("network"); v {
-		case "", "default", "none", "host":
-		default:
+		if v, given := flags.values["network"]; given && v != "default" && v != "none" && v != "host" {
 			return c, fmt.Errorf("invalid network mode %q", v)
 		}
-		switch v := flags.value("security"); v {
-		case "", "sandbox", "insecure":
-		default:
+		if v, given := flags.values["security"]; given && v != "sandbox" && v != "insecure" {
 			return c, fmt.Errorf("security %q is not valid", v)
 		}
 		c.Shell = !in.json
