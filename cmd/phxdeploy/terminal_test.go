@@ -126,6 +126,27 @@ func (s *tmux) next(keys ...string) string {
 	return ""
 }
 
+// nextShowing sends keys and waits (at most 15 s) until the screen has changed, shows want, and
+// has stayed the same for 100 ms; it returns the last screen either way (the caller's check
+// reports one without want). Under load a program may clear one question and draw the next
+// more than 100 ms later, which next alone would take for the new frame.
+func (s *tmux) nextShowing(want string, keys ...string) string {
+	s.t.Helper()
+	before := s.screen(false)
+	s.keys(keys...)
+	changed, last := false, before
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		now := s.screen(false)
+		if changed && now == last && strings.Contains(now, want) {
+			return now
+		}
+		changed = changed || now != before
+		last = now
+	}
+	return last
+}
+
 // formDebris are pieces of a question that must not stay on the screen once it is answered.
 var formDebris = []string{"┃", "enter submit", "shift+tab back", "Write the files with these settings?", "Write these changes"}
 
@@ -148,21 +169,21 @@ func TestTerminalBackReviewConfirmAt60Columns(t *testing.T) {
 	if strings.Contains(screen, "choose at least one") || !strings.Contains(screen, "enter submit") {
 		t.Errorf("the first question opens with an error, or without its keys:\n%s", screen)
 	}
-	if screen = s.next("Enter"); !strings.Contains(screen, "choose at least one") {
+	if screen = s.nextShowing("choose at least one", "Enter"); !strings.Contains(screen, "choose at least one") {
 		t.Errorf("Enter with no target chosen says nothing:\n%s", screen)
 	}
 	s.keys("x") // fly
-	screen = s.next("Enter")
+	screen = s.nextShowing("Write the files with these settings?", "Enter")
 	if !strings.Contains(screen, "Write the files with these settings?") || !strings.Contains(screen, "shift+tab back") {
 		t.Fatalf("no review offering to go back:\n%s", screen)
 	}
-	screen = s.next("BTab")
+	screen = s.nextShowing("✓ fly", "BTab")
 	if !strings.Contains(screen, "Deployment targets") || !strings.Contains(screen, "✓ fly") || strings.Contains(screen, "Deploy with these") {
 		t.Fatalf("shift+tab did not go back to the targets with fly still chosen:\n%s", screen)
 	}
 	s.keys("Down", "x") // and docker
-	s.next("Enter")
-	screen = s.next("Down", "Enter") // customize
+	s.nextShowing("Write the files with these settings?", "Enter")
+	screen = s.nextShowing("Deploy name", "Down", "Enter") // customize
 	if !strings.Contains(screen, "Deploy name") {
 		t.Fatalf("customizing does not ask the name first:\n%s", screen)
 	}
@@ -171,7 +192,7 @@ func TestTerminalBackReviewConfirmAt60Columns(t *testing.T) {
 	if strings.Contains(screen, "Deploy name") {
 		t.Fatalf("the name was not taken:\n%s", screen)
 	}
-	screen = s.next("BTab")
+	screen = s.nextShowing("shop2", "BTab")
 	if !strings.Contains(screen, "Deploy name") || !strings.Contains(screen, "shop2") {
 		t.Fatalf("shift+tab did not go back to the name, with the name given:\n%s", screen)
 	}
@@ -260,7 +281,7 @@ func TestTerminalNoColor(t *testing.T) {
 				if screen := s.waitFor("Write these changes"); !strings.Contains(screen, "[  Yes  ]") {
 					t.Errorf("with NO_COLOR the chosen button is not marked:\n%s", screen)
 				}
-				if screen := s.next("Left"); !strings.Contains(screen, "[  No  ]") {
+				if screen := s.nextShowing("[  No  ]", "Left"); !strings.Contains(screen, "[  No  ]") {
 					t.Errorf("with NO_COLOR the chosen button is not marked:\n%s", screen)
 				}
 			}
