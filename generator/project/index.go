@@ -2,8 +2,12 @@ package project
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 )
@@ -69,41 +73,123 @@ const maxModuleFile = 1 << 20
 // maxIndexed bounds the source read in all (a project's lib is a few MiB; this is 20 times that).
 const maxIndexed = 64 << 20
 
-// readIndex reads every .ex file under dirs.
+// readIndex reads every .ex file under dirs. The walk decides, in its order, which files are
+// read (their sizes count against the limits); each is then read, parsed and indexed on its own,
+// on every core, into an index of its own, and these are merged in the walk's order: the result
+// is the one a file-by-file reading gives (the first error in that order, modules defined twice
+// kept from the first file).
 func readIndex(f *files, dirs []string) (*index, error) {
-	ix := &index{modules: map[string]*Module{}}
+	type job struct {
+		rel     string
+		skipped string // why the file is not indexed
+		part    *index
+		err     error
+	}
+	var jobs []*job
 	total := int64(0)
 	for _, dir := range dirs {
 		err := f.walk(dir, func(rel string) (bool, error) {
 			st, err := f.d.Stat(rel)
 			if err == nil && st.Size() > maxModuleFile {
-				ix.skipped = append(ix.skipped, fmt.Sprintf("%s (%d MiB, larger than a module file)", rel, st.Size()>>20))
+				jobs = append(jobs, &job{skipped: fmt.Sprintf("%s (%d MiB, larger than a module file)", rel, st.Size()>>20)})
 				return false, nil
 			}
 			if err == nil {
 				if total += st.Size(); total > maxIndexed {
-					ix.skipped = append(ix.skipped, fmt.Sprintf("%s and the files after it (more than %d MiB of source in all)", rel, maxIndexed>>20))
+					jobs = append(jobs, &job{skipped: fmt.Sprintf("%s and the files after it (more than %d MiB of source in all)", rel, maxIndexed>>20)})
 					return true, nil
 				}
 			}
-			b, ok, err := f.read(rel)
-			if err != nil || !ok {
-				return false, err
-			}
-			t, err := elixir.Parse(string(b))
-			if err != nil {
-				ix.skipped = append(ix.skipped, fmt.Sprintf("%s (%v)", rel, err))
-				return false, nil
-			}
-			ix.add(rel, t)
-			ix.scanEnv(rel, t)
+			jobs = append(jobs, &job{rel: rel})
 			return false, nil
 		})
 		if err != nil {
-			return nil, err
+			jobs = append(jobs, &job{err: err})
+			break
+		}
+	}
+	index1 := func(j *job) {
+		if j.rel == "" {
+			return
+		}
+		b, ok, err := f.read(j.rel)
+		if err != nil || !ok {
+			j.err = err
+			return
+		}
+		t, err := elixir.Parse(string(b))
+		if err != nil {
+			j.skipped = fmt.Sprintf("%s (%v)", j.rel, err)
+			return
+		}
+		j.part = &index{modules: map[string]*Module{}}
+		j.part.add(j.rel, t)
+		j.part.scanEnv(j.rel, t)
+	}
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
+			index1(jobs[i])
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) - 1 {
+		wg.Add(1)
+		go func() { defer wg.Done(); work() }()
+	}
+	work()
+	wg.Wait()
+	ix := &index{modules: map[string]*Module{}}
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, j.err
+		}
+		if j.skipped != "" {
+			ix.skipped = append(ix.skipped, j.skipped)
+		}
+		if j.part != nil {
+			ix.merge(j.part)
 		}
 	}
 	return ix, nil
+}
+
+// merge adds the index of the next file, as indexing that file into ix would have.
+func (ix *index) merge(p *index) {
+	for _, name := range p.order {
+		if _, dup := ix.modules[name]; !dup {
+			ix.modules[name] = p.modules[name]
+			ix.order = append(ix.order, name)
+		}
+	}
+	if p.helpers != nil {
+		if ix.helpers == nil {
+			ix.helpers = newHelpers()
+		}
+		for k, v := range p.helpers.remote {
+			ix.helpers.remote[k] = v
+		}
+	}
+	ix.reads = append(ix.reads, p.reads...)
+	ix.mixEnv = append(ix.mixEnv, p.mixEnv...)
+	if p.calls != nil && ix.calls == nil {
+		ix.calls, ix.keyCalls = map[string][]string{}, map[string]map[string]string{}
+	}
+	for caller, called := range p.calls {
+		for _, c := range called {
+			if !slices.Contains(ix.calls[caller], c) {
+				ix.calls[caller] = append(ix.calls[caller], c)
+			}
+		}
+	}
+	for caller, keys := range p.keyCalls {
+		if ix.keyCalls[caller] == nil {
+			ix.keyCalls[caller] = map[string]string{}
+		}
+		for k, v := range keys {
+			ix.keyCalls[caller][k] = v
+		}
+	}
 }
 
 // add records the modules a file defines.
