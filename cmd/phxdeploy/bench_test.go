@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -45,6 +47,34 @@ func BenchmarkInitDryRunBigRouter(b *testing.B) {
 	benchmarkInit(b, initArgs(testtools.BigRouterFixture(b, routerLines)))
 }
 
+// manyModules is the number of modules the benchmarks add to the 1.8 fixture's lib/: a real
+// app's size (glific has 516 files there, logflare 509).
+const manyModules = 1000
+
+// manyModulesFixture is a copy of the 1.8 fixture with manyModules small modules in lib/shop/gen,
+// a tenth of them reading the environment.
+func manyModulesFixture(b *testing.B) string {
+	dir := testtools.Fixture(b, "phx18_postgres")
+	gen := filepath.Join(dir, "lib", "shop", "gen")
+	if err := os.MkdirAll(gen, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	for i := range manyModules {
+		read := ""
+		if i%10 == 0 {
+			read = fmt.Sprintf("\n  def limit, do: String.to_integer(System.get_env(\"GEN_LIMIT_%d\", \"10\"))\n", i)
+		}
+		src := fmt.Sprintf("defmodule Shop.Gen.M%d do\n  @moduledoc false\n  alias Shop.Repo\n%s\n  def all(q), do: Repo.all(q)\n\n  def name, do: \"m%d\"\nend\n", i, read, i)
+		if err := os.WriteFile(filepath.Join(gen, fmt.Sprintf("m%d.ex", i)), []byte(src), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// BenchmarkInitDryRunManyModules is BenchmarkInitDryRun with manyModules more modules.
+func BenchmarkInitDryRunManyModules(b *testing.B) { benchmarkInit(b, initArgs(manyModulesFixture(b))) }
+
 // benchmarkProcess runs a command as a separate process, start-up included: the time a user
 // waits.
 func benchmarkProcess(b *testing.B, bin string, args ...string) {
@@ -65,6 +95,11 @@ func BenchmarkInitDryRunProcess(b *testing.B) { benchmarkProcess(b, binary(b), b
 // BenchmarkInitDryRunBigRouterProcess is BenchmarkInitDryRunBigRouter as a process.
 func BenchmarkInitDryRunBigRouterProcess(b *testing.B) {
 	benchmarkProcess(b, binary(b), initArgs(testtools.BigRouterFixture(b, routerLines))...)
+}
+
+// BenchmarkInitDryRunManyModulesProcess is BenchmarkInitDryRunManyModules as a process.
+func BenchmarkInitDryRunManyModulesProcess(b *testing.B) {
+	benchmarkProcess(b, binary(b), initArgs(manyModulesFixture(b))...)
 }
 
 // BenchmarkElixirProcess is elixir running an empty program (elixir -e ""), the floor of any
