@@ -223,8 +223,9 @@ func (ix *index) add(file string, t *elixir.Tree) {
 		for _, tok := range m.code {
 			if tok.Kind == elixir.Alias {
 				m.mentioned[tok.Text] = true
-				if full, ok := aliases[strings.SplitN(tok.Text, ".", 2)[0]]; ok {
-					m.mentioned[full+strings.TrimPrefix(tok.Text, strings.SplitN(tok.Text, ".", 2)[0])] = true
+				head, _, _ := strings.Cut(tok.Text, ".")
+				if full, ok := aliases[head]; ok {
+					m.mentioned[full+tok.Text[len(head):]] = true
 				}
 			}
 		}
