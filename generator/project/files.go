@@ -83,5 +83,56 @@ func (f *files) walk(dir string, fn func(rel string) (stop bool, err error)) err
 	return err
 }
 
+// walkOpen is walk with each file's own directory opened (a safefs.Dir of its own): stat and
+// read a file through it by its name cost one system call to open, where the project's root
+// resolves every component of the path again. fn gets the file's directory, its path in the
+// project and its name; where a directory cannot be opened or listed that way, its files are
+// visited as walk visits them (dir nil), so that errors read as they always have.
+func (f *files) walkOpen(dir string, fn func(d *safefs.Dir, rel, name string) (stop bool, err error)) error {
+	if !f.isDir(dir) {
+		return nil
+	}
+	stop, err := f.walkIn(dir, fn)
+	_ = stop
+	return err
+}
+
+func (f *files) walkIn(dir string, fn func(d *safefs.Dir, rel, name string) (stop bool, err error)) (bool, error) {
+	slow := func() (bool, error) {
+		stopped := false
+		err := f.walk(dir, func(rel string) (bool, error) {
+			stop, err := fn(nil, rel, path.Base(rel))
+			stopped = stopped || stop
+			return stop, err
+		})
+		return stopped, err
+	}
+	d, err := f.d.Sub(dir)
+	if err != nil {
+		return slow()
+	}
+	defer d.Close()
+	entries, err := d.ReadDir(".")
+	if err != nil {
+		return slow()
+	}
+	for _, e := range entries {
+		rel := dir + "/" + e.Name()
+		if e.IsDir() {
+			if stop, err := f.walkIn(rel, fn); stop || err != nil {
+				return stop, err
+			}
+			continue
+		}
+		if !strings.HasSuffix(rel, ".ex") {
+			continue
+		}
+		if stop, err := fn(d, rel, e.Name()); stop || err != nil {
+			return stop, err
+		}
+	}
+	return false, nil
+}
+
 // join joins slash-separated path elements ("" elements are dropped).
 func join(elem ...string) string { return path.Join(elem...) }

@@ -1,7 +1,9 @@
 package project
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"runtime"
 	"slices"
 	"sort"
@@ -10,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
+	"github.com/phxdeploy/phxdeploy/generator/safefs"
 )
 
 // Module is a module the project defines, as `defmodule` defines it (nested modules get their
@@ -81,6 +84,7 @@ const maxIndexed = 64 << 20
 func readIndex(f *files, dirs []string) (*index, error) {
 	type job struct {
 		rel     string
+		src     []byte
 		skipped string // why the file is not indexed
 		part    *index
 		err     error
@@ -88,8 +92,18 @@ func readIndex(f *files, dirs []string) (*index, error) {
 	var jobs []*job
 	total := int64(0)
 	for _, dir := range dirs {
-		err := f.walk(dir, func(rel string) (bool, error) {
-			st, err := f.d.Stat(rel)
+		// Each file is stat'ed and read through its own directory (d); where that fails, through
+		// the project's root by its path, as before, so that what is read and every error are
+		// the same.
+		err := f.walkOpen(dir, func(d *safefs.Dir, rel, name string) (bool, error) {
+			var st fs.FileInfo
+			err := errors.New("")
+			if d != nil {
+				st, err = d.Stat(name)
+			}
+			if err != nil {
+				st, err = f.d.Stat(rel)
+			}
 			if err == nil && st.Size() > maxModuleFile {
 				jobs = append(jobs, &job{skipped: fmt.Sprintf("%s (%d MiB, larger than a module file)", rel, st.Size()>>20)})
 				return false, nil
@@ -100,24 +114,38 @@ func readIndex(f *files, dirs []string) (*index, error) {
 					return true, nil
 				}
 			}
-			jobs = append(jobs, &job{rel: rel})
+			j := &job{rel: rel}
+			jobs = append(jobs, j)
+			if d != nil {
+				if j.src, err = d.ReadFile(name); err == nil {
+					return false, nil
+				}
+			}
+			b, ok, err := f.read(rel)
+			switch {
+			case err != nil:
+				j.err = err
+				return true, nil // a file-by-file reading stops at its first error
+			case !ok:
+				j.rel = ""
+			}
+			j.src = b
 			return false, nil
 		})
 		if err != nil {
 			jobs = append(jobs, &job{err: err})
 			break
 		}
+		if n := len(jobs); n > 0 && jobs[n-1].err != nil {
+			break
+		}
 	}
 	index1 := func(j *job) {
-		if j.rel == "" {
+		if j.rel == "" || j.err != nil {
 			return
 		}
-		b, ok, err := f.read(j.rel)
-		if err != nil || !ok {
-			j.err = err
-			return
-		}
-		t, err := elixir.Parse(string(b))
+		t, err := elixir.Parse(string(j.src))
+		j.src = nil
 		if err != nil {
 			j.skipped = fmt.Sprintf("%s (%v)", j.rel, err)
 			return

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/phxdeploy/phxdeploy/generator/safefs"
 )
 
 // endpointFor is a minimal endpoint of app: every Phoenix project has one.
@@ -215,5 +217,49 @@ func TestContractNamesWhatPhxdeployCannotList(t *testing.T) {
 		if !strings.Contains(strings.Join(p.Warnings, "\n"), w) {
 			t.Errorf("no warning mentions %q: %q", w, p.Warnings)
 		}
+	}
+}
+
+// Module files are read through their own directory, and where that cannot reach them (a link
+// to a sibling directory: a directory's own root refuses it) through the project's root, as
+// before: what is indexed, in which order, and a link out of the project still stop the read.
+func TestIndexReadsLinksAsTheProjectRootDoes(t *testing.T) {
+	ep, epSrc := endpointFor("acme_store", "AcmeStoreWeb.Endpoint")
+	dir := writeFiles(t, map[string]string{
+		"mix.exs":                      minimalMix,
+		ep:                             epSrc,
+		"lib/acme_store/a/first.ex":    "defmodule AcmeStore.First do\nend\n",
+		"lib/acme_store/b/second.ex":   "defmodule AcmeStore.Second do\nend\n",
+		"priv/shared/linked_source.ex": "defmodule AcmeStore.Linked do\n  def read, do: System.get_env(\"LINKED_SETTING\")\nend\n",
+	})
+	if err := os.Symlink("../../../priv/shared/linked_source.ex", filepath.Join(dir, "lib/acme_store/a/linked.ex")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	d, err := safefs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	f := &files{d: d, show: dir}
+	ix, err := readIndex(f, []string{"lib"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ix.order, " "); got != "AcmeStore.First AcmeStore.Linked AcmeStore.Second AcmeStoreWeb.Endpoint" {
+		t.Errorf("modules in order: %s", got)
+	}
+	if len(ix.reads) != 1 || ix.reads[0].file != "lib/acme_store/a/linked.ex" {
+		t.Errorf("reads: %+v", ix.reads)
+	}
+	// A link out of the project stops the read with the error the project's root gives.
+	outside := filepath.Join(t.TempDir(), "outside.ex")
+	if err := os.WriteFile(outside, []byte("defmodule Out do\nend\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "lib/acme_store/b/out.ex")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readIndex(f, []string{"lib"}); err == nil || !strings.Contains(err.Error(), "lib/acme_store/b/out.ex") || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("a link out of the project: %v", err)
 	}
 }
