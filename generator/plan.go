@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/phxdeploy/phxdeploy/generator/answers"
 	"github.com/phxdeploy/phxdeploy/generator/engine"
@@ -16,6 +13,7 @@ import (
 	"github.com/phxdeploy/phxdeploy/generator/project"
 	"github.com/phxdeploy/phxdeploy/generator/safefs"
 	"github.com/phxdeploy/phxdeploy/generator/target"
+	"github.com/phxdeploy/phxdeploy/internal/parallel"
 )
 
 // Action says what Apply does (or did) with a path.
@@ -99,19 +97,9 @@ func Plan(reg *target.Registry, p *project.Project, d *target.Data, eng *engine.
 		err     error
 	}
 	out := make([]planned, len(files))
-	var next atomic.Int64
-	work := func() {
-		for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-			out[i].changes, out[i].err = planFile(files[i], d, eng, root, opts)
-		}
-	}
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) - 1 {
-		wg.Add(1)
-		go func() { defer wg.Done(); work() }()
-	}
-	work()
-	wg.Wait()
+	parallel.Each(len(files), func(i int) {
+		out[i].changes, out[i].err = planFile(files[i], d, eng, root, opts)
+	})
 	var changes []Change
 	for _, o := range out {
 		if o.err != nil {

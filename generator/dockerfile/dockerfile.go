@@ -186,17 +186,11 @@ func Parse(src []byte) (*File, error) {
 // maxLine is the longest line BuildKit reads (its line scanner's buffer), the newline included.
 const maxLine = 64 * 1024
 
-// splitLines splits after each newline, keeping it.
+// splitLines splits after each newline, keeping it (the last line may have none).
 func splitLines(src []byte) [][]byte {
-	var out [][]byte
-	for len(src) > 0 {
-		i := bytes.IndexByte(src, '\n')
-		if i < 0 {
-			out = append(out, src)
-			break
-		}
-		out = append(out, src[:i+1])
-		src = src[i+1:]
+	out := bytes.SplitAfter(src, []byte("\n"))
+	if len(out[len(out)-1]) == 0 {
+		out = out[:len(out)-1]
 	}
 	return out
 }

@@ -4,15 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 	"github.com/phxdeploy/phxdeploy/generator/safefs"
+	"github.com/phxdeploy/phxdeploy/internal/parallel"
 )
 
 // Module is a module the project defines, as `defmodule` defines it (nested modules get their
@@ -154,19 +152,7 @@ func readIndex(f *files, dirs []string) (*index, error) {
 		j.part.add(j.rel, t)
 		j.part.scanEnv(j.rel, t)
 	}
-	var next atomic.Int64
-	work := func() {
-		for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
-			index1(jobs[i])
-		}
-	}
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) - 1 {
-		wg.Add(1)
-		go func() { defer wg.Done(); work() }()
-	}
-	work()
-	wg.Wait()
+	parallel.Each(len(jobs), func(i int) { index1(jobs[i]) })
 	ix := &index{modules: map[string]*Module{}}
 	for _, j := range jobs {
 		if j.err != nil {
