@@ -12,12 +12,10 @@ import (
 // for what they are before they reach a template; these functions are the second line, and the
 // way for an organization's template to place any other value safely.
 
-var shSafe = match.Func(match.ShellSafe)
-
 // ShQuote quotes s as one POSIX shell word: unchanged when it holds only characters no shell
 // reads specially, else in single quotes (a single quote inside becomes '\”).
 func ShQuote(s string) string {
-	if shSafe.MatchString(s) {
+	if match.ShellSafe(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

@@ -8,6 +8,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"gopkg.in/yaml.v3"
+
+	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
 // shUnquote reads back the words ShQuote writes: safe characters, '...' and \' (the POSIX rules
@@ -26,7 +28,7 @@ func shUnquote(s string) (string, bool) {
 		case strings.HasPrefix(s[i:], `\'`):
 			b.WriteByte('\'')
 			i += 2
-		case shSafe.MatchString(s[i : i+1]):
+		case match.ShellSafe(s[i : i+1]):
 			b.WriteByte(s[i])
 			i++
 		default:

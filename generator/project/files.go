@@ -92,8 +92,7 @@ func (f *files) walkOpen(dir string, fn func(d *safefs.Dir, rel, name string) (s
 	if !f.isDir(dir) {
 		return nil
 	}
-	stop, err := f.walkIn(dir, fn)
-	_ = stop
+	_, err := f.walkIn(dir, fn)
 	return err
 }
 

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
 var envValueRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*[A-Z0-9]$`)
@@ -41,7 +43,7 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 		for _, m := range append([]string{p.Base, p.WebModule}, p.Repos...) {
-			if !moduleRe.MatchString(m) {
+			if !match.Module(m) {
 				t.Fatalf("accepted the module %q", m)
 			}
 		}

@@ -1,7 +1,6 @@
 package project
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -90,18 +89,8 @@ func readIndex(f *files, dirs []string) (*index, error) {
 	var jobs []*job
 	total := int64(0)
 	for _, dir := range dirs {
-		// Each file is stat'ed and read through its own directory (d); where that fails, through
-		// the project's root by its path, as before, so that what is read and every error are
-		// the same.
 		err := f.walkOpen(dir, func(d *safefs.Dir, rel, name string) (bool, error) {
-			var st fs.FileInfo
-			err := errors.New("")
-			if d != nil {
-				st, err = d.Stat(name)
-			}
-			if err != nil {
-				st, err = f.d.Stat(rel)
-			}
+			st, err := statIn(f, d, rel, name)
 			if err == nil && st.Size() > maxModuleFile {
 				jobs = append(jobs, &job{skipped: fmt.Sprintf("%s (%d MiB, larger than a module file)", rel, st.Size()>>20)})
 				return false, nil
@@ -114,12 +103,7 @@ func readIndex(f *files, dirs []string) (*index, error) {
 			}
 			j := &job{rel: rel}
 			jobs = append(jobs, j)
-			if d != nil {
-				if j.src, err = d.ReadFile(name); err == nil {
-					return false, nil
-				}
-			}
-			b, ok, err := f.read(rel)
+			b, ok, err := readIn(f, d, rel, name)
 			switch {
 			case err != nil:
 				j.err = err
@@ -166,6 +150,27 @@ func readIndex(f *files, dirs []string) (*index, error) {
 		}
 	}
 	return ix, nil
+}
+
+// statIn and readIn stat and read a module file through its directory d, and where that fails
+// (or d is nil) through the project's root by its path, whose result and errors are the ones
+// phxdeploy has always given.
+func statIn(f *files, d *safefs.Dir, rel, name string) (fs.FileInfo, error) {
+	if d != nil {
+		if st, err := d.Stat(name); err == nil {
+			return st, nil
+		}
+	}
+	return f.d.Stat(rel)
+}
+
+func readIn(f *files, d *safefs.Dir, rel, name string) ([]byte, bool, error) {
+	if d != nil {
+		if b, err := d.ReadFile(name); err == nil {
+			return b, true, nil
+		}
+	}
+	return f.read(rel)
 }
 
 // merge adds the index of the next file, as indexing that file into ix would have.

@@ -121,8 +121,6 @@ func (m *mixFile) aliases() map[string]bool {
 	return out
 }
 
-var configNameRe = match.Func(match.ConfigName)
-
 // compileConfigs lists the config files a production build reads at compile time: every .exs in
 // config/ except runtime.exs (read at boot) and the dev and test files. Their names go into a
 // Dockerfile COPY, so a name that cannot stand there is an error.
@@ -144,7 +142,7 @@ func compileConfigs(f *files) ([]string, error) {
 		if e.IsDir() {
 			return nil, &Error{Path: f.name("config/" + n), Msg: "is a directory, not a config file", Fix: "a config file must be a file"}
 		}
-		if !configNameRe.MatchString(n) {
+		if !match.ConfigName(n) {
 			return nil, &Error{Path: f.name("config/" + n), Msg: "this file name cannot be written into a Dockerfile COPY", Fix: "rename it to letters, digits, dots, dashes and underscores"}
 		}
 		out = append(out, "config/"+n)

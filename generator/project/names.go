@@ -7,13 +7,9 @@ import (
 	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
-// What names taken from a project must be before they go into any generated file: no quote,
-// space, newline, `$`, `%` or semicolon can reach a script, a unit, a manifest or a Dockerfile.
-var (
-	atomRe    = match.Func(match.Atom)
-	moduleRe  = match.Func(match.Module)
-	segmentRe = match.Func(match.Segment)
-)
+// What names taken from a project must be before they go into any generated file (match.Atom,
+// match.Module, match.Segment): no quote, space, newline, `$`, `%` or semicolon can reach a
+// script, a unit, a manifest or a Dockerfile.
 
 // maxAtom is the longest OTP application or release name phxdeploy takes: Erlang's own limit is
 // 255 characters; a deploy name derived from it must still fit a DNS label.
@@ -21,7 +17,7 @@ const maxAtom = 255
 
 // ValidAtom reports whether s is a plain OTP application or release name (lowercase letters,
 // digits and underscores, starting with a letter).
-func ValidAtom(s string) bool { return len(s) <= maxAtom && atomRe.MatchString(s) }
+func ValidAtom(s string) bool { return len(s) <= maxAtom && match.Atom(s) }
 
 func checkAtom(where, s string) error {
 	if ValidAtom(s) {
@@ -32,7 +28,7 @@ func checkAtom(where, s string) error {
 }
 
 func checkModule(where, s string) error {
-	if len(s) <= 255 && moduleRe.MatchString(s) {
+	if len(s) <= 255 && match.Module(s) {
 		return nil
 	}
 	return &Error{Path: where, Msg: fmt.Sprintf("%q is not a module name phxdeploy can write (ASCII letters, digits and underscores, parts joined by dots)", s),
@@ -44,7 +40,7 @@ func checkModule(where, s string) error {
 func checkRelPath(where, what, s string) error {
 	ok := s != "" && len(s) <= 255
 	for _, seg := range strings.Split(s, "/") {
-		ok = ok && segmentRe.MatchString(seg) && seg != "." && seg != ".."
+		ok = ok && match.Segment(seg) && seg != "." && seg != ".."
 	}
 	if ok {
 		return nil

@@ -32,10 +32,8 @@ var Databases = []string{"postgres", "mysql", "sqlite", "mssql", "none"}
 const longestSuffix = len("-headless")
 
 var (
-	hostRe    = match.Func(match.Host)
 	versionRe = match.Func(match.Version)
 	debianRe  = match.Func(match.Debian)
-	packageRe = match.Func(match.Package)
 )
 
 // commonQuestions are the answers every deploy needs, and the SQLite volume of the targets that
@@ -181,7 +179,7 @@ func validateName(s string) error {
 
 // validateHost checks a host name: DNS labels of 63 characters at most, 253 in all.
 func validateHost(s string) error {
-	if !hostRe.MatchString(s) || len(s) > 253 {
+	if !match.Host(s) || len(s) > 253 {
 		return fmt.Errorf("%q is not a valid host name", s)
 	}
 	for _, label := range strings.Split(s, ".") {
@@ -214,7 +212,7 @@ func checkDatabase(p *project.Project, v *answers.Values) error {
 
 func validatePackages(s string) error {
 	for _, p := range answers.SplitList(s) {
-		if !packageRe.MatchString(p) {
+		if !match.Package(p) {
 			return fmt.Errorf("%q is not a Debian package name", p)
 		}
 	}
@@ -225,7 +223,7 @@ func validatePackages(s string) error {
 // not a version).
 func pinned(p *project.Project, kind string) (version, at string) {
 	v := map[string]string{"elixir": p.ElixirVersion, "otp": p.OTPVersion}[kind]
-	if !versionRe.MatchString(v) {
+	if !match.Version(v) {
 		return "", ""
 	}
 	return v, p.Sources[kind+"_version"]
@@ -314,7 +312,7 @@ func debianDefault(p *project.Project, v *answers.Values) (string, string, bool)
 	if tag, ok := imagetags.Newest(imagetags.Known(), v.String("elixir-version"), v.String("otp-version")); ok {
 		return tag.Debian(), answers.SourceDefault, true
 	}
-	if p.DebianVersion != "" && debianRe.MatchString(p.DebianVersion) {
+	if p.DebianVersion != "" && match.Debian(p.DebianVersion) {
 		return p.DebianVersion, answers.DetectedAt(p.Sources["debian_version"]), true
 	}
 	return DefaultDebian, answers.SourceDefault, true

@@ -345,13 +345,11 @@ func (v EnvVar) DefaultValue() string {
 	switch {
 	case len(d) >= 2 && d[0] == '"' && d[len(d)-1] == '"' && !strings.ContainsAny(d[1:len(d)-1], "\"\\#$`'") && oneLine(d) == d:
 		return d[1 : len(d)-1] // nothing a line break, a quote or an expansion could escape with
-	case numberRe.MatchString(d) || d == "true" || d == "false":
+	case match.Number(d) || d == "true" || d == "false":
 		return strings.ReplaceAll(d, "_", "")
 	}
 	return ""
 }
-
-var numberRe = match.Func(match.Number)
 
 // purposes say what the settings phxdeploy knows are for.
 var purposes = map[string]string{

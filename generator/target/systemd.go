@@ -10,14 +10,10 @@ import (
 	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
-var (
-	installDirRe = match.Func(match.InstallDir)
-)
-
 // validateInstallDir checks the release's directory on the host: absolute and clean, as the
 // unit's ExecStart and the hardening paths need it.
 func validateInstallDir(s string) error {
-	if !installDirRe.MatchString(s) || path.Clean(s) != s {
+	if !match.InstallDir(s) || path.Clean(s) != s {
 		return fmt.Errorf("%q is not an absolute, clean path (such as /opt/shop; no .., no trailing slash)", s)
 	}
 	return nil
