@@ -26,8 +26,9 @@ func (t *Tree) ConfigCalls() []ConfigCall {
 		if n.Kind != "" && n.Kind != "do" {
 			return
 		}
+		kids := n.Cursor(n.Open + 1)
 		for i := n.Open + 1; i < n.Close && i < len(code); i++ {
-			if c := n.ChildAt(i); c != nil {
+			if c := kids.At(i); c != nil {
 				if i > 0 && code[i-1].Is("config") && c.Kind == "(" && StatementStart(code, i-1) && i+1 < len(code) && code[i+1].Kind == Atom {
 					out = append(out, parseConfigCall(code, c, i, aliases)) // config(:app, ...)
 				}

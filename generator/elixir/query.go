@@ -27,8 +27,9 @@ func isOperator(t Token) bool {
 
 // StatementEnd is the index just past the statement that starts at first in node n.
 func StatementEnd(code []Token, n *Node, first int) int {
+	kids := n.Cursor(first + 1)
 	for i := first + 1; i < n.Close; i++ {
-		if child := n.ChildAt(i); child != nil {
+		if child := kids.At(i); child != nil {
 			i = child.Close
 			continue
 		}
@@ -130,8 +131,9 @@ func (t *Tree) ListElements(n *Node) [][2]int {
 	code := t.Code
 	var out [][2]int
 	start := -1
+	kids := n.Cursor(n.Open + 1)
 	for i := n.Open + 1; i < n.Close; i++ {
-		if child := n.ChildAt(i); child != nil {
+		if child := kids.At(i); child != nil {
 			if start < 0 {
 				start = i
 			}

@@ -204,6 +204,25 @@ func (n *Node) ChildAt(i int) *Node {
 	return nil
 }
 
+// Children is a cursor over a node's children for a walk whose token index never decreases:
+// At finds the child that opens at a token by stepping forward, where ChildAt searches.
+type Children struct{ list []*Node }
+
+// Cursor returns a cursor over n's children for a walk from token from.
+func (n *Node) Cursor(from int) Children { return Children{n.Children[searchChildren(n, from):]} }
+
+// At returns the child that opens at token i, if any; i must not be smaller than at the
+// previous call (nor than the cursor's start).
+func (c *Children) At(i int) *Node {
+	for len(c.list) > 0 && c.list[0].Open < i {
+		c.list = c.list[1:]
+	}
+	if len(c.list) > 0 && c.list[0].Open == i {
+		return c.list[0]
+	}
+	return nil
+}
+
 // Walk visits n and every node below it, depth first.
 func (n *Node) Walk(f func(*Node)) {
 	f(n)

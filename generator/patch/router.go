@@ -43,8 +43,9 @@ func Router(src, file, path, module string) (string, error) {
 	if mod == nil {
 		return "", StepBack(file+": no router module found", snippet)
 	}
+	kids := mod.Cursor(mod.Open + 1)
 	for i := mod.Open + 1; i < mod.Close; i++ {
-		if c := mod.ChildAt(i); c != nil {
+		if c := kids.At(i); c != nil {
 			i = c.Close
 			continue
 		}

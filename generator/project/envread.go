@@ -711,8 +711,9 @@ func (s *readScanner) elseOf(n *elixir.Node) int {
 	}
 	e := -1
 	code := s.t.Code
+	kids := n.Cursor(n.Open + 1)
 	for k := n.Open + 1; k < n.Close; k++ {
-		if c := n.ChildAt(k); c != nil {
+		if c := kids.At(k); c != nil {
 			k = c.Close
 			continue
 		}

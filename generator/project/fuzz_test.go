@@ -2,8 +2,10 @@ package project
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/phxdeploy/phxdeploy/internal/match"
@@ -56,6 +58,22 @@ func FuzzRead(f *testing.F) {
 			if !envValueRe.MatchString(v.Name) {
 				t.Fatalf("accepted %q as the name of a variable", v.Name)
 			}
+		}
+	})
+}
+
+// FuzzJoinPath checks joinPath against the path.Join it stands for.
+func FuzzJoinPath(f *testing.F) {
+	for _, c := range [][2]string{{"", ""}, {"/", "/"}, {"/api", "/v1/"}, {"api", "v1"}, {"/a/../b", "./c"}, {"//", "..//x/"}, {"/a", ""}, {"", "/x/."}} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, prefix, p string) {
+		want := path.Join("/", prefix, p)
+		if strings.HasSuffix(p, "/") && want != "/" {
+			want += "/"
+		}
+		if got := joinPath(prefix, p); got != want {
+			t.Fatalf("joinPath(%q, %q) = %q, path.Join gives %q", prefix, p, got, want)
 		}
 	})
 }

@@ -262,8 +262,9 @@ func (ix *index) add(file string, t *elixir.Tree) {
 func (m *Module) read() {
 	code := m.tree.Code
 	n := m.body
+	kids := n.Cursor(n.Open + 1)
 	for i := n.Open + 1; i < n.Close; i++ {
-		if c := n.ChildAt(i); c != nil {
+		if c := kids.At(i); c != nil {
 			if i >= 2 && code[i-2].Is("defmodule") {
 				i = c.Close // a nested module: its own statements are its own
 			}

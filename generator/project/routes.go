@@ -35,12 +35,16 @@ func routes(m *Module) (out []Route, pipelines map[string][]string) {
 		}
 	}
 	out = make([]Route, 0, n)
+	lines := make([]int, 0, n) // each route's line, for its Source
+	// the routes of a scope mostly name one controller: its full name is made once
+	var lastAlias, lastTo, lastFull string
 	var walk func(n *elixir.Node, prefix, alias string, through []string, conditional bool)
 	code := m.tree.Code
 	walk = func(n *elixir.Node, prefix, alias string, through []string, conditional bool) {
 		through = slices.Clone(through)
+		kids := n.Cursor(n.Open + 1)
 		for i := n.Open + 1; i < n.Close; i++ {
-			if c := n.ChildAt(i); c != nil {
+			if c := kids.At(i); c != nil {
 				i = c.Close
 				continue
 			}
@@ -79,18 +83,36 @@ func routes(m *Module) (out []Route, pipelines map[string][]string) {
 				walk(block, prefix, alias, through, true)
 			case slices.Contains(verbs, word) && len(args) > 0 && args[0].Kind == elixir.String:
 				r := Route{Verb: word, Path: joinPath(prefix, elixir.Unquote(args[0])), Pipelines: through,
-					Conditional: conditional, Source: m.File + ":" + itoa(code[i].Line)}
+					Conditional: conditional}
 				if len(args) > 2 && args[1].Is(",") && args[2].Kind == elixir.Alias {
-					r.To = joinAlias(alias, args[2].Text)
+					if alias != lastAlias || args[2].Text != lastTo || lastFull == "" {
+						lastAlias, lastTo, lastFull = alias, args[2].Text, joinAlias(alias, args[2].Text)
+					}
+					r.To = lastFull
 					if len(args) > 4 && args[3].Is(",") && args[4].Kind == elixir.Atom {
 						r.Action = elixir.AtomName(args[4])
 					}
 				}
 				out = append(out, r)
+				lines = append(lines, code[i].Line)
 			}
+			// no token of n before end starts a statement (StatementEnd): the next is at end
+			i = end - 1
 		}
 	}
 	walk(m.body, "", "", nil, false)
+	// every Source ("file:line") is cut from one string: a large router has thousands
+	src := m.File + ":"
+	buf := make([]byte, 0, len(out)*(len(src)+6))
+	ends := make([]int, len(out))
+	for k, line := range lines {
+		buf = strconv.AppendInt(append(buf, src...), int64(line), 10)
+		ends[k] = len(buf)
+	}
+	all, start := string(buf), 0
+	for k := range out {
+		out[k].Source, start = all[start:ends[k]], ends[k]
+	}
 	return out, pipelines
 }
 
@@ -113,8 +135,9 @@ func callArgs(code []elixir.Token, i, end int) []elixir.Token {
 
 // doBlock returns the do/end block of the statement from i to end, if it has one.
 func doBlock(t *elixir.Tree, n *elixir.Node, i, end int) *elixir.Node {
+	kids := n.Cursor(i + 1)
 	for k := i + 1; k < end && k < len(t.Code); k++ {
-		if c := n.ChildAt(k); c != nil {
+		if c := kids.At(k); c != nil {
 			if c.Kind == "do" {
 				return c
 			}
@@ -142,8 +165,25 @@ func plugsIn(t *elixir.Tree, n *elixir.Node) []string {
 	return out
 }
 
+// joinPath is a route's path under a scope's prefix, as path.Join("/", prefix, p) cleans it,
+// with p's trailing slash kept. Joined without path.Join's intermediate string, and cleaned by
+// path.Clean, which returns a path already clean as it is: a large router's routes under a
+// plain prefix cost one string each.
 func joinPath(prefix, p string) string {
-	j := path.Join("/", prefix, p)
+	j := prefix
+	switch {
+	case p == "":
+	case prefix == "" || prefix == "/":
+		j = p
+	case p[0] == '/':
+		j = prefix + p
+	default:
+		j = prefix + "/" + p
+	}
+	if j == "" || j[0] != '/' {
+		j = "/" + j
+	}
+	j = path.Clean(j)
 	if strings.HasSuffix(p, "/") && j != "/" {
 		j += "/"
 	}
