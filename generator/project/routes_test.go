@@ -1,0 +1,112 @@
+package project
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/phxdeploy/phxdeploy/internal/testtools"
+)
+
+const routesRouter = `defmodule ShopWeb.Router do
+  use ShopWeb, :router
+
+  pipeline :browser do
+    plug :accepts, ["html"]
+    plug ShopWeb.Auth
+  end
+
+  pipeline :api, do: plug(:accepts, ["json"])
+
+  scope "/", ShopWeb do
+    pipe_through :browser
+
+    get "/", PageController, :home
+    get "/items/", ItemController,
+      :index
+    resources "/users", UserController, only: [:show]
+
+    scope "/admin", Admin, as: :admin do
+      pipe_through [:api]
+      post "/reset", ResetController, :create
+      live "/dash", DashLive
+    end
+
+    scope path: "/v2", alias: V2 do
+      put("/things/:id", ThingController, :update)
+    end
+  end
+
+  if Application.compile_env(:shop, :dev_routes) do
+    scope "/dev" do
+      forward "/mailbox", Plug.Swoosh.MailboxPreview
+    end
+  end
+
+  unless Mix.env() == :prod, do: get("/nope", X, :y)
+
+  get "/health", ShopWeb.Health, :check
+  match :*, "/any", AnyController, :all
+end
+`
+
+// TestRoutesWalkScopesAndStatements reads a router with nested scopes (string, alias and
+// keyword forms), multi-line routes, calls in parentheses, if blocks and top-level routes.
+func TestRoutesWalkScopesAndStatements(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"mix.exs":                  "defmodule Shop.MixProject do\n  use Mix.Project\n  def project, do: [app: :shop, deps: [{:phoenix, \"~> 1.7\"}]]\nend\n",
+		"lib/shop_web/endpoint.ex": "defmodule ShopWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :shop\n  plug ShopWeb.Router\nend\n",
+		"lib/shop_web/router.ex":   routesRouter,
+		"lib/shop_web.ex":          "defmodule ShopWeb do\n  def router do\n    quote do\n      use Phoenix.Router\n    end\n  end\nend\n",
+	})
+	p, err := Read(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range p.Routes {
+		got = append(got, fmt.Sprintf("%s %s %s %s %v %v %s", r.Verb, r.Path, r.To, r.Action, r.Pipelines, r.Conditional, r.Source))
+	}
+	want := []string{
+		"get / ShopWeb.PageController home [browser] false lib/shop_web/router.ex:14",
+		"get /items/ ShopWeb.ItemController index [browser] false lib/shop_web/router.ex:15",
+		"resources /users ShopWeb.UserController  [browser] false lib/shop_web/router.ex:17",
+		"post /admin/reset ShopWeb.Admin.ResetController create [browser api] false lib/shop_web/router.ex:21",
+		"live /admin/dash ShopWeb.Admin.DashLive  [browser api] false lib/shop_web/router.ex:22",
+		"put /v2/things/:id ShopWeb.V2.ThingController update [browser] false lib/shop_web/router.ex:26",
+		"forward /dev/mailbox Plug.Swoosh.MailboxPreview  [] true lib/shop_web/router.ex:32",
+		"get /health ShopWeb.Health check [] false lib/shop_web/router.ex:38",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestRoutesOfALargeRouter reads every route of the benchmarks' 20,000-line router, each with
+// its own line.
+func TestRoutesOfALargeRouter(t *testing.T) {
+	dir := testtools.BigRouterFixture(t, 20_000)
+	p, err := Read(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := testtools.BigRouter(t, 20_000)
+	wantRoutes := strings.Count(src, "\n    get \"/page") + strings.Count(src, "\n    live \"/live") + strings.Count(src, "\n    resources \"/items") +
+		2 // the fixture's own: get "/" and forward "/mailbox" (live_dashboard is not a route verb)
+	if len(p.Routes) != wantRoutes {
+		t.Fatalf("%d routes, want %d", len(p.Routes), wantRoutes)
+	}
+	lines := strings.Split(src, "\n")
+	for _, r := range p.Routes {
+		file, line, _ := strings.Cut(r.Source, ":")
+		var n int
+		fmt.Sscan(line, &n)
+		if file != "lib/shop_web/router.ex" || n < 1 || n > len(lines) || !strings.Contains(lines[n-1], r.Verb+" ") {
+			t.Fatalf("route %+v: its source does not name its line", r)
+		}
+	}
+	last := p.Routes[len(p.Routes)-1]
+	if !strings.HasPrefix(last.Path, "/area") || !strings.HasPrefix(last.To, "ShopWeb.Area") {
+		t.Errorf("last route %+v: want one of the areas, with its scope's prefix and alias", last)
+	}
+}
