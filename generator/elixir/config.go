@@ -53,18 +53,18 @@ func (t *Tree) Aliases() map[string]string {
 		if !code[i].Is("alias") || code[i+1].Kind != Alias || !StatementStart(code, i) {
 			continue
 		}
-		full := code[i+1].Text
+		full := code[i+1].Text()
 		switch {
 		case i+3 < len(code) && code[i+2].Is(".") && code[i+3].Is("{"):
 			if group := t.NodeAt(i + 3); group != nil {
 				for k := group.Open + 1; k < group.Close; k++ {
 					if code[k].Kind == Alias && group.Direct(k) {
-						out[firstPart(code[k].Text)] = full + "." + code[k].Text
+						out[firstPart(code[k].Text())] = full + "." + code[k].Text()
 					}
 				}
 			}
-		case i+4 < len(code) && code[i+2].Is(",") && code[i+3].Kind == KeywordKey && code[i+3].Text == "as" && code[i+4].Kind == Alias:
-			out[code[i+4].Text] = full
+		case i+4 < len(code) && code[i+2].Is(",") && code[i+3].Kind == KeywordKey && code[i+3].Text() == "as" && code[i+4].Kind == Alias:
+			out[code[i+4].Text()] = full
 		default:
 			out[full[strings.LastIndexByte(full, '.')+1:]] = full
 		}
@@ -94,7 +94,7 @@ func parseConfigCall(code []Token, n *Node, i int, aliases map[string]string) Co
 	// what follows on a new line is the next statement, whatever comes after the file.
 	if j < len(code) && code[j].Is(",") && j+1 < len(code) && (code[j+1].Kind == Alias || code[j+1].Kind == Atom) &&
 		(j+2 >= n.Close || code[j+2].Is(",") || StatementStart(code, j+2)) {
-		c.Target = code[j+1].Text
+		c.Target = code[j+1].Text()
 		if code[j+1].Kind == Alias {
 			c.Target = Expand(aliases, c.Target)
 		}
@@ -117,12 +117,12 @@ func parseConfigCall(code []Token, n *Node, i int, aliases map[string]string) Co
 			break
 		}
 		if code[j].Kind == KeywordKey {
-			key := strings.Trim(code[j].Text, `"`)
+			key := strings.Trim(code[j].Text(), `"`)
 			c.Keys[key] = true
 			if child := n.ChildAt(j + 1); child != nil && child.Kind == "[" && (key == "http" || key == "url") {
 				for k := child.Open + 1; k < child.Close; k++ {
 					if code[k].Kind == KeywordKey && child.Direct(k) {
-						c.Nested[key+"."+strings.Trim(code[k].Text, `"`)] = key
+						c.Nested[key+"."+strings.Trim(code[k].Text(), `"`)] = key
 					}
 				}
 			} else if key == "http" || key == "url" {
@@ -143,7 +143,7 @@ func (t *Tree) KeywordValue(c ConfigCall, key string) (from, to int, ok bool) {
 	// `config :app, Endpoint, filter.(http: [...])`) the first one at any depth of the call.
 	for _, direct := range []bool{true, false} {
 		for i := c.First; i < end; i++ {
-			if code[i].Kind != KeywordKey || code[i].Text != parent || direct && !c.Node.Direct(i) {
+			if code[i].Kind != KeywordKey || code[i].Text() != parent || direct && !c.Node.Direct(i) {
 				continue
 			}
 			holder := t.Enclosing(i)
@@ -152,7 +152,7 @@ func (t *Tree) KeywordValue(c ConfigCall, key string) (from, to int, ok bool) {
 			}
 			valueEnd := t.ValueEnd(holder, i+1, min(end, holder.Close))
 			for k := i + 1; k < valueEnd; k++ {
-				if code[k].Kind == KeywordKey && code[k].Text == child {
+				if code[k].Kind == KeywordKey && code[k].Text() == child {
 					inner := t.Enclosing(k)
 					return k + 1, t.ValueEnd(inner, k+1, min(valueEnd, inner.Close)), true
 				}
@@ -230,7 +230,7 @@ func (t *Tree) ProdBlock() *Node {
 		}
 		var cond []string
 		for _, tok := range code[i+1 : n.Open] {
-			cond = append(cond, tok.Text)
+			cond = append(cond, tok.Text())
 		}
 		switch strings.Join(cond, " ") {
 		case "config_env ( ) == :prod", "config_env ( ) === :prod", ":prod == config_env ( )", ":prod === config_env ( )":

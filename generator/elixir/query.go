@@ -9,16 +9,19 @@ func StatementStart(code []Token, i int) bool {
 	if i == 0 {
 		return true
 	}
-	prev := code[i-1]
+	prev := &code[i-1]
+	if prev.end-prev.start == 2 && (prev.Is("do") || prev.Is("->")) {
+		return true
+	}
 	// a keyword key at the end of a line (`key:` then its value below) continues the statement
-	return prev.Line < code[i].Line && !prev.Is(",") && !isOperator(prev) && prev.Kind != KeywordKey || prev.Is("do") || prev.Is("->")
+	return prev.line < code[i].line && !prev.Is(",") && !isOperator(*prev) && prev.Kind != KeywordKey
 }
 
 func isOperator(t Token) bool {
 	if t.Kind != Punct {
 		return false
 	}
-	switch t.Text {
+	switch t.Text() {
 	case ")", "]", "}", ">>":
 		return false
 	}
@@ -114,7 +117,7 @@ func (t *Tree) DefBody(name string) (first int, block *Node, ok bool) {
 			}
 			j = args.Close + 1
 		}
-		if j < len(code) && code[j].Is(",") && j+1 < len(code) && code[j+1].Kind == KeywordKey && code[j+1].Text == "do" {
+		if j < len(code) && code[j].Is(",") && j+1 < len(code) && code[j+1].Kind == KeywordKey && code[j+1].Text() == "do" {
 			return j + 2, nil, true
 		}
 		if j < len(code) && code[j].Is("do") {

@@ -6,11 +6,12 @@ package elixir
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
 // Kind classifies a token.
-type Kind int
+type Kind uint8
 
 const (
 	Comment    Kind = iota
@@ -32,17 +33,39 @@ func (k Kind) String() string {
 		"number", "char", "punct", "newline"}[k]
 }
 
-// Token is one lexical element; Start and End are byte offsets into the scanned source.
+// Token is one lexical element of a scanned source. A token is 24 bytes (it was 48 with its
+// text as a string of its own and int offsets): a large router has over 100,000 of them, and
+// tokens were most of the memory of a run.
 type Token struct {
+	src        *string // the scanned source, shared by its tokens
+	start, end int32
+	line       int32
 	Kind       Kind
-	Text       string
-	Start, End int
-	Line       int
+}
+
+// Start and End are the token's byte offsets in the scanned source (a keyword key's End is past
+// its colon).
+func (t Token) Start() int { return int(t.start) }
+func (t Token) End() int   { return int(t.end) }
+
+// Line is the token's line, from 1.
+func (t Token) Line() int { return int(t.line) }
+
+// Text is the token's source text; a keyword key's excludes its colon.
+func (t Token) Text() string {
+	if t.src == nil {
+		return ""
+	}
+	if t.Kind == KeywordKey {
+		return (*t.src)[t.start : t.end-1]
+	}
+	return (*t.src)[t.start:t.end]
 }
 
 // Is reports whether the token is code (not a comment or newline) with the given text.
 func (t Token) Is(text string) bool {
-	return (t.Kind == Ident || t.Kind == Punct || t.Kind == Alias) && t.Text == text
+	// the length first: most tokens compared are not the one looked for
+	return int(t.end-t.start) == len(text) && (t.Kind == Ident || t.Kind == Punct || t.Kind == Alias) && (*t.src)[t.start:t.end] == text
 }
 
 // Error describes source the scanner cannot follow (an unterminated string, for instance).
@@ -55,6 +78,7 @@ func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg
 
 type scanner struct {
 	src   string
+	srcp  *string // src, for the tokens
 	pos   int
 	line  int
 	toks  []Token
@@ -72,11 +96,28 @@ const MaxDepth = 500
 // Scan tokenizes src. It returns an error for input it cannot follow to the end.
 func Scan(src string) ([]Token, error) {
 	// about one token per five bytes in typical Elixir: sized once, the slice rarely grows
-	s := &scanner{src: src, line: 1, toks: make([]Token, 0, len(src)/5+16)}
+	s, err := newScanner(src, 5, false)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.code(false); err != nil {
 		return s.toks, err
 	}
 	return s.toks, nil
+}
+
+// MaxSource is the largest source the scanner reads: a token's offsets are 32-bit. (Files are
+// capped far below it before they are read.)
+const MaxSource = math.MaxInt32
+
+// newScanner is a scanner of src with room for a token per perToken bytes.
+func newScanner(src string, perToken int, codeOnly bool) (*scanner, error) {
+	if len(src) > MaxSource {
+		return nil, &Error{Line: 1, Msg: fmt.Sprintf("%d bytes: larger than the %d the scanner reads", len(src), MaxSource)}
+	}
+	srcp := new(string)
+	*srcp = src
+	return &scanner{src: src, srcp: srcp, line: 1, toks: make([]Token, 0, len(src)/perToken+16), codeOnly: codeOnly}, nil
 }
 
 func (s *scanner) fail(format string, args ...any) error {
@@ -84,7 +125,7 @@ func (s *scanner) fail(format string, args ...any) error {
 }
 
 func (s *scanner) emit(k Kind, start int, line int) {
-	t := Token{Kind: k, Text: s.src[start:s.pos], Start: start, End: s.pos, Line: line}
+	t := Token{src: s.srcp, Kind: k, start: int32(start), end: int32(s.pos), line: int32(line)}
 	if s.codeOnly && (k == Comment || k == Newline) {
 		if k == Comment {
 			s.comments = append(s.comments, t)
@@ -252,7 +293,7 @@ func opLen(rest string) int {
 func (s *scanner) emitKeyword(start, line int) {
 	s.emit(KeywordKey, start, line)
 	s.pos++
-	s.toks[len(s.toks)-1].End = s.pos
+	s.toks[len(s.toks)-1].end = int32(s.pos)
 }
 
 // isKeywordColon reports whether the identifier just scanned is a keyword key ("name: value").
@@ -443,8 +484,11 @@ func (s *scanner) sigil() error {
 // ScanCode is Code(Scan(src)) without the tokens it would drop (about one code token per six
 // bytes in typical Elixir: Scan's one per five, less the comments and line breaks).
 func ScanCode(src string) ([]Token, error) {
-	s := &scanner{src: src, line: 1, toks: make([]Token, 0, len(src)/6+16), codeOnly: true}
-	err := s.code(false)
+	s, err := newScanner(src, 6, true)
+	if err != nil {
+		return nil, err
+	}
+	err = s.code(false)
 	return s.toks, err
 }
 
@@ -462,7 +506,7 @@ func Code(toks []Token) []Token {
 // Unquote returns the contents of a simple string token ("abc" -> abc). Escapes are kept as they
 // are; interpolated or heredoc strings are returned without their quotes.
 func Unquote(t Token) string {
-	s := t.Text
+	s := t.Text()
 	switch {
 	case strings.HasPrefix(s, `"""`) && len(s) >= 6:
 		return strings.TrimSpace(s[3 : len(s)-3])
@@ -474,7 +518,7 @@ func Unquote(t Token) string {
 
 // AtomName returns the name of an atom token without its colon (":my_app" -> "my_app").
 func AtomName(t Token) string {
-	s := strings.TrimPrefix(t.Text, ":")
+	s := strings.TrimPrefix(t.Text(), ":")
 	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') {
 		return s[1 : len(s)-1]
 	}

@@ -14,7 +14,7 @@ func kinds(t *testing.T, src string) []string {
 	var out []string
 	for _, tok := range toks {
 		if tok.Kind != Newline {
-			out = append(out, tok.Kind.String()+":"+tok.Text)
+			out = append(out, tok.Kind.String()+":"+tok.Text())
 		}
 	}
 	return out
@@ -64,8 +64,8 @@ func TestScanKeepsLineNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	code := Code(toks)
-	if code[2].Text != "b" || code[2].Line != 4 {
-		t.Errorf("b at line %d, want 4 (%+v)", code[2].Line, code)
+	if code[2].Text() != "b" || code[2].Line() != 4 {
+		t.Errorf("b at line %d, want 4 (%+v)", code[2].Line(), code)
 	}
 }
 
@@ -78,12 +78,12 @@ func TestScanCoversEveryByte(t *testing.T) {
 	var b strings.Builder
 	last := 0
 	for _, tok := range toks {
-		if tok.Start < last {
-			t.Fatalf("tokens overlap at %d", tok.Start)
+		if tok.Start() < last {
+			t.Fatalf("tokens overlap at %d", tok.Start())
 		}
-		b.WriteString(strings.Repeat(" ", tok.Start-last))
-		b.WriteString(src[tok.Start:tok.End])
-		last = tok.End
+		b.WriteString(strings.Repeat(" ", tok.Start()-last))
+		b.WriteString(src[tok.Start():tok.End()])
+		last = tok.End()
 	}
 	if strings.ReplaceAll(b.String(), " ", "") != strings.ReplaceAll(src, " ", "") {
 		t.Errorf("tokens do not cover the source:\n%s", b.String())
@@ -123,7 +123,7 @@ func TestSigilDelimitersDoNotNest(t *testing.T) {
 	var strs []string
 	for _, tok := range Code(toks) {
 		if tok.Kind == String || tok.Kind == Sigil {
-			strs = append(strs, tok.Text)
+			strs = append(strs, tok.Text())
 		}
 	}
 	if len(strs) != 2 || strs[0] != "~s(notes (see docs)" || !strings.HasPrefix(strs[1], "\")") {

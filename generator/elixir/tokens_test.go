@@ -75,7 +75,7 @@ func TestScannerAgreesWithElixirsTokenizer(t *testing.T) {
 		var got []string
 		for _, tok := range elixir.Code(toks) {
 			if c, ok := kindClass[tok.Kind]; ok {
-				got = append(got, fmt.Sprintf("%d:%s", tok.Line, c))
+				got = append(got, fmt.Sprintf("%d:%s", tok.Line(), c))
 			}
 		}
 		if strings.HasPrefix(want[name], "error:") {
@@ -112,7 +112,7 @@ func TestHeredocEndingInABackslash(t *testing.T) {
 	var kinds []string
 	for _, tok := range elixir.Code(toks) {
 		if tok.Kind == elixir.KeywordKey {
-			kinds = append(kinds, fmt.Sprintf("%s@%d", tok.Text, tok.Line))
+			kinds = append(kinds, fmt.Sprintf("%s@%d", tok.Text(), tok.Line()))
 		}
 	}
 	if strings.Join(kinds, " ") != "do@5 app@5" {

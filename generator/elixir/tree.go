@@ -110,7 +110,10 @@ func (r *reuse) add(t *Tree) {
 }
 
 func parse(src string) (*Tree, error) {
-	s := &scanner{src: src, line: 1, toks: make([]Token, 0, len(src)/6+16), codeOnly: true}
+	s, err := newScanner(src, 6, true)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.code(false); err != nil {
 		return nil, err
 	}
@@ -122,40 +125,44 @@ func parse(src string) (*Tree, error) {
 		if t.Kind == Ident && i > 0 && code[i-1].Is(".") {
 			continue // a field or function after a dot (line.period.end) is not a keyword
 		}
-		opens := t.Kind == Ident && (t.Text == "do" || t.Text == "fn") || t.Kind == Punct && closer(t.Text) != ""
-		closes := t.Kind == Ident && t.Text == "end" || t.Kind == Punct && (t.Text == ")" || t.Text == "]" || t.Text == "}" || t.Text == ">>")
+		if t.Kind != Ident && t.Kind != Punct {
+			continue
+		}
+		text := t.Text()
+		opens := t.Kind == Ident && (text == "do" || text == "fn") || t.Kind == Punct && closer(text) != ""
+		closes := t.Kind == Ident && text == "end" || t.Kind == Punct && (text == ")" || text == "]" || text == "}" || text == ">>")
 		if opens {
 			if depth++; depth > MaxDepth {
-				return nil, &Error{Line: t.Line, Msg: fmt.Sprintf("blocks and brackets nested more than %d deep", MaxDepth)}
+				return nil, &Error{Line: t.Line(), Msg: fmt.Sprintf("blocks and brackets nested more than %d deep", MaxDepth)}
 			}
 		} else if closes {
 			depth--
 		}
 		switch {
-		case t.Kind == Ident && (t.Text == "do" || t.Text == "fn"):
-			n := &Node{Kind: t.Text, Open: i, Parent: cur}
+		case t.Kind == Ident && (text == "do" || text == "fn"):
+			n := &Node{Kind: text, Open: i, Parent: cur}
 			cur.Children = append(cur.Children, n)
 			cur = n
-		case t.Kind == Ident && t.Text == "end":
+		case t.Kind == Ident && text == "end":
 			if cur.Kind != "do" && cur.Kind != "fn" {
-				return nil, &Error{Line: t.Line, Msg: fmt.Sprintf("unexpected end (open: %s)", describe(cur, code))}
+				return nil, &Error{Line: t.Line(), Msg: fmt.Sprintf("unexpected end (open: %s)", describe(cur, code))}
 			}
 			cur.Close = i
 			cur = cur.Parent
-		case t.Kind == Punct && closer(t.Text) != "":
-			n := &Node{Kind: t.Text, Open: i, Parent: cur}
+		case t.Kind == Punct && closer(text) != "":
+			n := &Node{Kind: text, Open: i, Parent: cur}
 			cur.Children = append(cur.Children, n)
 			cur = n
-		case t.Kind == Punct && (t.Text == ")" || t.Text == "]" || t.Text == "}" || t.Text == ">>"):
-			if closer(cur.Kind) != t.Text {
-				return nil, &Error{Line: t.Line, Msg: fmt.Sprintf("unexpected %s (open: %s)", t.Text, describe(cur, code))}
+		case t.Kind == Punct && (text == ")" || text == "]" || text == "}" || text == ">>"):
+			if closer(cur.Kind) != text {
+				return nil, &Error{Line: t.Line(), Msg: fmt.Sprintf("unexpected %s (open: %s)", text, describe(cur, code))}
 			}
 			cur.Close = i
 			cur = cur.Parent
 		}
 	}
 	if cur != root {
-		return nil, &Error{Line: code[cur.Open].Line, Msg: fmt.Sprintf("%s is never closed", describe(cur, code))}
+		return nil, &Error{Line: code[cur.Open].Line(), Msg: fmt.Sprintf("%s is never closed", describe(cur, code))}
 	}
 	return &Tree{Src: src, Code: code, Root: root, comments: s.comments}, nil
 }
@@ -164,7 +171,7 @@ func describe(n *Node, code []Token) string {
 	if n.Open < 0 {
 		return "nothing"
 	}
-	return fmt.Sprintf("%q on line %d", n.Kind, code[n.Open].Line)
+	return fmt.Sprintf("%q on line %d", n.Kind, code[n.Open].Line())
 }
 
 // Inside reports whether byte offset off falls strictly inside a token (in the middle of a
@@ -173,8 +180,8 @@ func (t *Tree) Inside(off int) bool { return inside(t.Code, off) || inside(t.com
 
 // inside reports whether off falls strictly inside one of toks (in source order, disjoint).
 func inside(toks []Token, off int) bool {
-	k := sort.Search(len(toks), func(k int) bool { return toks[k].End > off })
-	return k < len(toks) && toks[k].Start < off
+	k := sort.Search(len(toks), func(k int) bool { return toks[k].End() > off })
+	return k < len(toks) && toks[k].Start() < off
 }
 
 // Balanced reports whether src scans and every block and bracket closes.

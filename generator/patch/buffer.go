@@ -145,19 +145,19 @@ func (s *buffer) insertElement(n *elixir.Node, element string, before int) error
 	code := s.code()
 	elems := s.tree.ListElements(n)
 	openTok, closeTok := code[n.Open], code[n.Close]
-	multiline := openTok.Line != closeTok.Line
+	multiline := openTok.Line() != closeTok.Line()
 	if !multiline {
 		var line string
 		switch {
 		case len(elems) == 0:
-			s.insert(openTok.End, element)
-			line = s.src[s.lineStart(openTok.End):openTok.End] + element + s.src[openTok.End:s.lineEnd(openTok.End)]
+			s.insert(openTok.End(), element)
+			line = s.src[s.lineStart(openTok.End()):openTok.End()] + element + s.src[openTok.End():s.lineEnd(openTok.End())]
 		case before < len(elems):
-			at := code[elems[before][0]].Start
+			at := code[elems[before][0]].Start()
 			s.insert(at, element+", ")
 			line = s.src[s.lineStart(at):at] + element + ", " + s.src[at:s.lineEnd(at)]
 		default:
-			at := code[elems[len(elems)-1][1]].End
+			at := code[elems[len(elems)-1][1]].End()
 			s.insert(at, ", "+element)
 			line = s.src[s.lineStart(at):at] + ", " + element + s.src[at:s.lineEnd(at)]
 		}
@@ -171,25 +171,25 @@ func (s *buffer) insertElement(n *elixir.Node, element string, before int) error
 	}
 	if before < len(elems) {
 		first := code[elems[before][0]]
-		if first.Line == openTok.Line {
+		if first.Line() == openTok.Line() {
 			return errManual // the element shares a line with the bracket: not one per line
 		}
-		indent := s.indentOf(first.Start)
+		indent := s.indentOf(first.Start())
 		if len(indent)+len(element)+1 > elixir.LineLength {
 			return errManual
 		}
-		s.insert(s.startOfComments(first.Start), indent+element+",\n")
+		s.insert(s.startOfComments(first.Start()), indent+element+",\n")
 		return nil
 	}
 	last := code[elems[len(elems)-1][1]]
-	if last.Line+strings.Count(last.Text, "\n") == closeTok.Line {
+	if last.Line()+strings.Count(last.Text(), "\n") == closeTok.Line() {
 		return errManual // the last element ends on the bracket's line (a string spanning lines, say)
 	}
-	indent := s.indentOf(code[elems[len(elems)-1][0]].Start)
+	indent := s.indentOf(code[elems[len(elems)-1][0]].Start())
 	if len(indent)+len(element) > elixir.LineLength {
 		return errManual
 	}
-	s.insert(last.End, ",")
-	s.insert(s.lineEnd(last.End), "\n"+indent+element)
+	s.insert(last.End(), ",")
+	s.insert(s.lineEnd(last.End()), "\n"+indent+element)
 	return nil
 }

@@ -18,7 +18,7 @@ func Children(src, file, child string) (string, error) {
 	}
 	code := s.code()
 	for _, tok := range code {
-		if tok.Kind == elixir.Alias && (tok.Text == "DNSCluster" || tok.Text == "Cluster.Supervisor") {
+		if tok.Kind == elixir.Alias && (tok.Text() == "DNSCluster" || tok.Text() == "Cluster.Supervisor") {
 			return src, nil
 		}
 	}
@@ -62,21 +62,21 @@ func isPhoenixPubSub(toks []elixir.Token) bool {
 	if len(head) > 1 && head[0].Is("{") {
 		head = head[1:]
 	}
-	return len(head) > 0 && head[0].Kind == elixir.Alias && strings.TrimSuffix(head[0].Text, ".child_spec") == "Phoenix.PubSub"
+	return len(head) > 0 && head[0].Kind == elixir.Alias && strings.TrimSuffix(head[0].Text(), ".child_spec") == "Phoenix.PubSub"
 }
 
 // childrenPlace reports whether a list stands where an application builds its children: in
 // start/2, in a function whose name says children, or bound to a variable named children.
 func childrenPlace(t *elixir.Tree, list *elixir.Node) bool {
 	code := t.Code
-	if list.Open >= 2 && code[list.Open-1].Is("=") && code[list.Open-2].Kind == elixir.Ident && strings.Contains(code[list.Open-2].Text, "children") {
+	if list.Open >= 2 && code[list.Open-1].Is("=") && code[list.Open-2].Kind == elixir.Ident && strings.Contains(code[list.Open-2].Text(), "children") {
 		return true
 	}
 	for i := 0; i+2 < len(code) && i < list.Open; i++ {
 		if !(code[i].Is("def") || code[i].Is("defp")) || code[i+1].Kind != elixir.Ident {
 			continue
 		}
-		name := code[i+1].Text
+		name := code[i+1].Text()
 		if name != "start" && !strings.Contains(name, "children") {
 			continue
 		}
@@ -105,6 +105,6 @@ func mentionsPubSub(toks []elixir.Token) bool {
 	if len(head) == 0 || head[0].Kind != elixir.Alias {
 		return false
 	}
-	name := strings.TrimSuffix(head[0].Text, ".child_spec")
+	name := strings.TrimSuffix(head[0].Text(), ".child_spec")
 	return name == "Phoenix.PubSub" || strings.HasSuffix(name, ".PubSub")
 }

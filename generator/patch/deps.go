@@ -45,7 +45,7 @@ func ProjectKeyword(src, file, key, value string) (string, error) {
 	}
 	list := s.tree.NodeAt(first)
 	for i := list.Open + 1; i < list.Close; i++ {
-		if list.Direct(i) && s.code()[i].Kind == elixir.KeywordKey && s.code()[i].Text == key {
+		if list.Direct(i) && s.code()[i].Kind == elixir.KeywordKey && s.code()[i].Text() == key {
 			return src, nil
 		}
 	}

@@ -41,7 +41,7 @@ func ForceSSL(src, file, healthPath, livePath, plugVersion string) (string, erro
 	code := s.code()
 	var list *elixir.Node
 	for i, tok := range code {
-		if tok.Kind == elixir.KeywordKey && tok.Text == "force_ssl" && i+1 < len(code) && code[i+1].Is("[") {
+		if tok.Kind == elixir.KeywordKey && tok.Text() == "force_ssl" && i+1 < len(code) && code[i+1].Is("[") {
 			list = s.tree.NodeAt(i + 1)
 			break
 		}
@@ -52,16 +52,16 @@ func ForceSSL(src, file, healthPath, livePath, plugVersion string) (string, erro
 	keys := map[string]int{}
 	for i := list.Open + 1; i < list.Close; i++ {
 		if list.Direct(i) && code[i].Kind == elixir.KeywordKey {
-			keys[code[i].Text] = i
+			keys[code[i].Text()] = i
 		}
 	}
 	if !PlugExcludesPaths(plugVersion) {
 		// Headers pass when rewrite_on honours X-Forwarded-Proto, or localhost stays excluded.
-		if _, ok := keys["rewrite_on"]; ok && strings.Contains(s.src[code[list.Open].Start:code[list.Close].End], ":x_forwarded_proto") {
+		if _, ok := keys["rewrite_on"]; ok && strings.Contains(s.src[code[list.Open].Start():code[list.Close].End()], ":x_forwarded_proto") {
 			return src, nil
 		}
 		ex, ok := keys["exclude"]
-		if !ok || strings.Contains(s.src[code[ex].Start:code[list.Close].End], `"localhost"`) {
+		if !ok || strings.Contains(s.src[code[ex].Start():code[list.Close].End()], `"localhost"`) {
 			return src, nil
 		}
 		return "", StepBack(file+": force_ssl would redirect health probes: Plug "+orUnknown(plugVersion)+" cannot exclude paths, and neither rewrite_on: [:x_forwarded_proto] nor a localhost exclusion lets the probes' headers through",
@@ -81,14 +81,14 @@ func ForceSSL(src, file, healthPath, livePath, plugVersion string) (string, erro
 	inner := map[string]int{}
 	for i := value.Open + 1; i < value.Close; i++ {
 		if value.Direct(i) && code[i].Kind == elixir.KeywordKey {
-			inner[code[i].Text] = i
+			inner[code[i].Text()] = i
 		}
 	}
 	if len(inner) == 0 {
 		// The old form, a list of hosts: keep them as hosts: and add the paths.
-		hosts := s.src[code[value.Open].Start:code[value.Close].End]
-		s.replace(code[value.Open].Start, code[value.Close].End, "[paths: ["+paths+"], hosts: "+hosts+"]")
-		if len(s.lineText(code[value.Open].Start))+len("[paths: ["+paths+"], hosts: ]") > elixir.LineLength {
+		hosts := s.src[code[value.Open].Start():code[value.Close].End()]
+		s.replace(code[value.Open].Start(), code[value.Close].End(), "[paths: ["+paths+"], hosts: "+hosts+"]")
+		if len(s.lineText(code[value.Open].Start()))+len("[paths: ["+paths+"], hosts: ]") > elixir.LineLength {
 			return "", StepBack(file+": force_ssl's :exclude is too long to rewrite on one line", "exclude: [paths: ["+paths+"], hosts: "+hosts+"]")
 		}
 		return s.done(file, snippet)
@@ -98,7 +98,7 @@ func ForceSSL(src, file, healthPath, livePath, plugVersion string) (string, erro
 		if pl == nil || pl.Kind != "[" {
 			return "", StepBack(file+": force_ssl's exclude paths are not a literal list", "paths: ["+paths+"]")
 		}
-		have := s.src[code[pl.Open].Start:code[pl.Close].End]
+		have := s.src[code[pl.Open].Start():code[pl.Close].End()]
 		var add []string
 		for _, want := range []string{healthPath, livePath} {
 			if q := fmt.Sprintf("%q", want); !strings.Contains(have, q) && !slices.Contains(add, q) {
@@ -108,7 +108,7 @@ func ForceSSL(src, file, healthPath, livePath, plugVersion string) (string, erro
 		if len(add) == 0 {
 			return src, nil
 		}
-		multiline := code[pl.Open].Line != code[pl.Close].Line
+		multiline := code[pl.Open].Line() != code[pl.Close].Line()
 		if multiline && len(add) > 1 || s.insertElement(pl, strings.Join(add, ", "), len(s.tree.ListElements(pl))) != nil {
 			return "", StepBack(file+": force_ssl's exclude paths cannot be extended safely", "paths: ["+paths+"]")
 		}

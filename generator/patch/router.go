@@ -24,10 +24,10 @@ func Router(src, file, path, module string) (string, error) {
 	}
 	code := s.code()
 	for i, tok := range code {
-		if tok.Kind == elixir.Alias && tok.Text == module {
+		if tok.Kind == elixir.Alias && tok.Text() == module {
 			return src, nil // mounted already
 		}
-		if tok.Kind == elixir.Alias && strings.HasSuffix(tok.Text, "HealthController") && i+2 < len(code) &&
+		if tok.Kind == elixir.Alias && strings.HasSuffix(tok.Text(), "HealthController") && i+2 < len(code) &&
 			code[i+2].Kind == elixir.Atom && elixir.AtomName(code[i+2]) == "readiness" {
 			return src, nil // an earlier phxdeploy's health routes
 		}
@@ -50,18 +50,18 @@ func Router(src, file, path, module string) (string, error) {
 			continue
 		}
 		if code[i].Is("scope") && elixir.StatementStart(code, i) {
-			at := s.startOfComments(code[i].Start)
-			indent := s.indentOf(code[i].Start)
+			at := s.startOfComments(code[i].Start())
+			indent := s.indentOf(code[i].Start())
 			s.insert(at, elixir.IndentBlock(scope, indent)+"\n\n")
 			return s.done(file, snippet)
 		}
 	}
 	// No scope at all: add it before the module's end.
 	endTok := code[mod.Close]
-	if endTok.Line == code[mod.Open].Line {
+	if endTok.Line() == code[mod.Open].Line() {
 		return "", StepBack(file+": the router module is written on one line", snippet)
 	}
-	indent := s.indentOf(code[mod.Open].Start) + "  "
-	s.insert(s.lineStart(endTok.Start), "\n"+elixir.IndentBlock(scope, indent)+"\n")
+	indent := s.indentOf(code[mod.Open].Start()) + "  "
+	s.insert(s.lineStart(endTok.Start()), "\n"+elixir.IndentBlock(scope, indent)+"\n")
 	return s.done(file, snippet)
 }

@@ -19,7 +19,7 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 	}
 	code := s.code()
 	for i, tok := range code {
-		if tok.Kind == elixir.Alias && (tok.Text == "Code" || tok.Text == "Config.Reader") || tok.Is("import_config") && !c.ImportsRead {
+		if tok.Kind == elixir.Alias && (tok.Text() == "Code" || tok.Text() == "Config.Reader") || tok.Is("import_config") && !c.ImportsRead {
 			// Settings may live in another file: phxdeploy cannot tell what is there.
 			return "", StepBack(file+" loads other files, so phxdeploy cannot tell which settings they provide; make sure these are read at boot",
 				RuntimeSnippet(all, c))
@@ -27,8 +27,8 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 		// A statement that calls the project's own code (Shop.Config.load!()) may set anything:
 		// settings added after it would override what it sets.
 		if tok.Kind == elixir.Alias && s.tree.Root.Direct(i) && elixir.StatementStart(code, i) && i+1 < len(code) && code[i+1].Is(".") &&
-			!stdlibModule(tok.Text) && !hasDoBlock(s.tree, i) {
-			return "", StepBack(file+" calls "+tok.Text+", which may set any setting (settings added after the call would override it); make sure these are read at boot",
+			!stdlibModule(tok.Text()) && !hasDoBlock(s.tree, i) {
+			return "", StepBack(file+" calls "+tok.Text()+", which may set any setting (settings added after the call would override it); make sure these are read at boot",
 				RuntimeSnippet(all, c))
 		}
 	}
@@ -48,7 +48,7 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 	block := s.tree.ProdBlock()
 	prodIndent := "  "
 	if block != nil {
-		prodIndent = s.indentOf(code[block.Open].Start) + "  "
+		prodIndent = s.indentOf(code[block.Open].Start()) + "  "
 	}
 	top := setting.Render(at(missing, setting.Top), c, 0)
 	start := setting.Render(at(missing, setting.ProdStart), c, len(prodIndent))
@@ -63,12 +63,12 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 			for ifTok > 0 && !code[ifTok].Is("if") {
 				ifTok--
 			}
-			at = s.startOfComments(code[ifTok].Start)
+			at = s.startOfComments(code[ifTok].Start())
 			s.insert(at, strings.Join(top, "\n\n")+"\n\n")
 		} else {
 			for i, tok := range code {
-				if tok.Is("import") && i+1 < len(code) && code[i+1].Text == "Config" {
-					at = s.nextLine(tok.Start)
+				if tok.Is("import") && i+1 < len(code) && code[i+1].Text() == "Config" {
+					at = s.nextLine(tok.Start())
 					break
 				}
 			}
@@ -91,11 +91,11 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 		return s.done(file, snippet)
 	}
 	doTok, endTok := code[block.Open], code[block.Close]
-	if doTok.Line == endTok.Line {
+	if doTok.Line() == endTok.Line() {
 		return "", StepBack(file+": the prod block is written on one line", snippet)
 	}
-	bodyStart := s.nextLine(doTok.Start)
-	endLine := s.lineStart(endTok.Start)
+	bodyStart := s.nextLine(doTok.Start())
+	endLine := s.lineStart(endTok.Start())
 	empty := bodyStart >= endLine || strings.TrimSpace(s.src[bodyStart:endLine]) == ""
 	switch {
 	case empty:

@@ -13,8 +13,8 @@ func configNamespace(code []elixir.Token, app string) string {
 		}
 		// scan this call's arguments up to the next `config` at the same level
 		for j := i + 2; j+1 < len(code) && !code[j].Is("config") && !code[j].Is("import"); j++ {
-			if code[j].Kind == elixir.KeywordKey && code[j].Text == "namespace" && code[j+1].Kind == elixir.Alias {
-				return code[j+1].Text
+			if code[j].Kind == elixir.KeywordKey && code[j].Text() == "namespace" && code[j+1].Kind == elixir.Alias {
+				return code[j+1].Text()
 			}
 		}
 	}
@@ -28,11 +28,11 @@ func configRepos(code []elixir.Token, app string) []string {
 			continue
 		}
 		for j := i + 2; j+1 < len(code) && !code[j].Is("config"); j++ {
-			if code[j].Kind == elixir.KeywordKey && code[j].Text == "ecto_repos" && code[j+1].Is("[") {
+			if code[j].Kind == elixir.KeywordKey && code[j].Text() == "ecto_repos" && code[j+1].Is("[") {
 				var repos []string
 				for k := j + 2; k < len(code) && !code[k].Is("]"); k++ {
 					if code[k].Kind == elixir.Alias {
-						repos = append(repos, code[k].Text)
+						repos = append(repos, code[k].Text())
 					}
 				}
 				return repos
@@ -45,8 +45,8 @@ func configRepos(code []elixir.Token, app string) []string {
 // setsForceSSL returns the line where a config file sets force_ssl in code (not in a comment), or 0.
 func setsForceSSL(code []elixir.Token) int {
 	for _, t := range code {
-		if t.Kind == elixir.KeywordKey && t.Text == "force_ssl" {
-			return t.Line
+		if t.Kind == elixir.KeywordKey && t.Text() == "force_ssl" {
+			return t.Line()
 		}
 	}
 	return 0
@@ -55,8 +55,8 @@ func setsForceSSL(code []elixir.Token) int {
 // plugsSSL returns the line where the endpoint plugs Plug.SSL itself, or 0.
 func plugsSSL(code []elixir.Token) int {
 	for i := 0; i+1 < len(code); i++ {
-		if code[i].Is("plug") && code[i+1].Kind == elixir.Alias && code[i+1].Text == "Plug.SSL" {
-			return code[i].Line
+		if code[i].Is("plug") && code[i+1].Kind == elixir.Alias && code[i+1].Text() == "Plug.SSL" {
+			return code[i].Line()
 		}
 	}
 	return 0

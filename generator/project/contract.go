@@ -136,10 +136,10 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 		}
 		caller := d.module + "." + d.name
 		for i := d.bodyFrom; i+1 < d.bodyTo && i+1 < len(code); i++ {
-			if code[i].Kind != elixir.Ident || !code[i+1].Is("(") || i > 0 && code[i-1].Is(".") || !names[d.module+"."+code[i].Text] {
+			if code[i].Kind != elixir.Ident || !code[i+1].Is("(") || i > 0 && code[i-1].Is(".") || !names[d.module+"."+code[i].Text()] {
 				continue
 			}
-			called := d.module + "." + code[i].Text
+			called := d.module + "." + code[i].Text()
 			if !slices.Contains(ix.calls[caller], called) {
 				if ix.calls == nil {
 					ix.calls, ix.keyCalls = map[string][]string{}, map[string]map[string]string{}
@@ -149,7 +149,7 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 			key := ""
 			switch {
 			case i > 0 && code[i-1].Kind == elixir.KeywordKey:
-				key = code[i-1].Text
+				key = code[i-1].Text()
 			case i > 1 && code[i-1].Is(",") && code[i-2].Kind == elixir.Atom:
 				key = elixir.AtomName(code[i-2])
 			}
@@ -172,15 +172,15 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 	// Mix.env() and friends in a function body run in the release, where Mix is absent. Mix
 	// tasks run under Mix, and module attributes and module bodies are evaluated at compile time.
 	for i := 0; i+2 < len(code); i++ {
-		if code[i].Kind != elixir.Alias || !code[i+1].Is(".") || !(code[i].Text == "Mix" && (code[i+2].Is("env") || code[i+2].Is("target")) || code[i].Text == "Mix.Project") {
+		if code[i].Kind != elixir.Alias || !code[i+1].Is(".") || !(code[i].Text() == "Mix" && (code[i+2].Is("env") || code[i+2].Is("target")) || code[i].Text() == "Mix.Project") {
 			continue
 		}
 		module, function := in(i)
 		if function == "" || strings.HasPrefix(module, "Mix.Tasks.") || strings.HasPrefix(file, "lib/mix/") {
 			continue
 		}
-		call := code[i].Text + "." + code[i+2].Text
-		ix.mixEnv = append(ix.mixEnv, fmt.Sprintf("%s:%d: %s.%s calls %s", file, code[i].Line, module, function, call))
+		call := code[i].Text() + "." + code[i+2].Text()
+		ix.mixEnv = append(ix.mixEnv, fmt.Sprintf("%s:%d: %s.%s calls %s", file, code[i].Line(), module, function, call))
 	}
 }
 
@@ -274,8 +274,8 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 	for _, fr := range runtime {
 		code := fr.tree.Code
 		for i := 0; i+2 < len(code); i++ {
-			if code[i].Kind == elixir.Alias && code[i].Text == "Mix" && code[i+1].Is(".") && (code[i+2].Is("env") || code[i+2].Is("target")) {
-				c.MixAtRuntime = append(c.MixAtRuntime, fmt.Sprintf("%s:%d: calls Mix.%s (use config_env() or config_target())", fr.file, code[i].Line, code[i+2].Text))
+			if code[i].Kind == elixir.Alias && code[i].Text() == "Mix" && code[i+1].Is(".") && (code[i+2].Is("env") || code[i+2].Is("target")) {
+				c.MixAtRuntime = append(c.MixAtRuntime, fmt.Sprintf("%s:%d: calls Mix.%s (use config_env() or config_target())", fr.file, code[i].Line(), code[i+2].Text()))
 			}
 		}
 	}
@@ -370,21 +370,21 @@ func (p *Project) readConfigTree(f *files, file string, h *helpers, runtime bool
 				switch {
 				case strings.Contains(name, "#{") || strings.HasPrefix(target, "../") || !strings.HasPrefix(target, "config/"):
 					if runtime {
-						p.Contract.Unreadable = fmt.Sprintf("%s:%d imports %s, which phxdeploy cannot read", file, code[i].Line, name)
+						p.Contract.Unreadable = fmt.Sprintf("%s:%d imports %s, which phxdeploy cannot read", file, code[i].Line(), name)
 					}
 				case path.Base(target) == "dev.exs" || path.Base(target) == "test.exs":
 				case !f.isFile(target):
 					if runtime {
-						p.Contract.Unreadable = fmt.Sprintf("%s:%d imports %s, which is not in the project", file, code[i].Line, target)
+						p.Contract.Unreadable = fmt.Sprintf("%s:%d imports %s, which is not in the project", file, code[i].Line(), target)
 					}
 				default:
 					if err := visit(target, depth+1); err != nil {
 						return err
 					}
 				}
-			case runtime && code[i].Kind == elixir.Alias && (code[i].Text == "Code" && code[i+1].Is(".") && i+2 < len(code) && strings.HasPrefix(code[i+2].Text, "eval") ||
-				code[i].Text == "Config.Reader"):
-				p.Contract.Unreadable = fmt.Sprintf("%s:%d evaluates another file (%s), which phxdeploy cannot follow", file, code[i].Line, code[i].Text)
+			case runtime && code[i].Kind == elixir.Alias && (code[i].Text() == "Code" && code[i+1].Is(".") && i+2 < len(code) && strings.HasPrefix(code[i+2].Text(), "eval") ||
+				code[i].Text() == "Config.Reader"):
+				p.Contract.Unreadable = fmt.Sprintf("%s:%d evaluates another file (%s), which phxdeploy cannot follow", file, code[i].Line(), code[i].Text())
 			}
 		}
 		return nil
@@ -400,10 +400,10 @@ func calledModules(t *elixir.Tree) []string {
 	code := t.Code
 	for i := 0; i+2 < len(code); i++ {
 		if code[i].Kind == elixir.Alias && code[i+1].Is(".") && code[i+2].Kind == elixir.Ident {
-			out = append(out, elixir.Expand(aliases, code[i].Text))
+			out = append(out, elixir.Expand(aliases, code[i].Text()))
 		}
 		if code[i].Is("import") && code[i+1].Kind == elixir.Alias {
-			out = append(out, elixir.Expand(aliases, code[i+1].Text))
+			out = append(out, elixir.Expand(aliases, code[i+1].Text()))
 		}
 	}
 	return out

@@ -75,7 +75,7 @@ func (s *readScanner) evalCond(from, to int) condValue {
 			return condValue{kind: condEnv, text: text, byDefault: byDefault(&s.reads[k], code, s.reads[k].end, to)}
 		}
 		if code[i].Kind == elixir.Ident && (i+1 >= to || !code[i+1].Is("(")) {
-			if r := s.localRead(code[i].Text, from); r != nil {
+			if r := s.localRead(code[i].Text(), from); r != nil {
 				return condValue{kind: condEnv, text: text, byDefault: byDefault(r, code, i+1, to)}
 			}
 		}
@@ -158,7 +158,7 @@ func (s *readScanner) evalEnvironment(from, to int) (condValue, bool) {
 	code := s.t.Code
 	env := -1
 	for i := from; i < to; i++ {
-		if code[i].Is("config_env") || code[i].Kind == elixir.Alias && code[i].Text == "Mix" && i+2 < to && code[i+2].Is("env") {
+		if code[i].Is("config_env") || code[i].Kind == elixir.Alias && code[i].Text() == "Mix" && i+2 < to && code[i+2].Is("env") {
 			env = i
 			break
 		}
@@ -178,7 +178,7 @@ func (s *readScanner) evalEnvironment(from, to int) (condValue, bool) {
 			compared = true
 		case code[i].Kind == elixir.Atom && elixir.AtomName(code[i]) == "prod":
 			prod = true
-		case code[i].Kind == elixir.Sigil && strings.HasPrefix(code[i].Text, "~w") && strings.Contains(code[i].Text, "prod"):
+		case code[i].Kind == elixir.Sigil && strings.HasPrefix(code[i].Text(), "~w") && strings.Contains(code[i].Text(), "prod"):
 			prod = true
 		}
 	}
@@ -215,7 +215,7 @@ func byDefault(r *envRead, code []elixir.Token, after, to int) bool {
 			return lit.Is("[") && strings.Contains(strings.Join(tokenTexts(code[after+1:to]), " "), "nil")
 		}
 		for _, t := range code[after+1 : to] {
-			if t.Kind == elixir.String && elixir.Unquote(t) == value || t.Kind == elixir.Sigil && strings.Contains(" "+strings.Trim(t.Text[2:], "()[]{}|/<>\"'")+" ", " "+value+" ") {
+			if t.Kind == elixir.String && elixir.Unquote(t) == value || t.Kind == elixir.Sigil && strings.Contains(" "+strings.Trim(t.Text()[2:], "()[]{}|/<>\"'")+" ", " "+value+" ") {
 				return true
 			}
 		}
@@ -227,7 +227,7 @@ func byDefault(r *envRead, code []elixir.Token, after, to int) bool {
 func tokenTexts(ts []elixir.Token) []string {
 	out := make([]string, len(ts))
 	for i, t := range ts {
-		out[i] = t.Text
+		out[i] = t.Text()
 	}
 	return out
 }

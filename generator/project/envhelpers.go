@@ -26,7 +26,7 @@ func functionDefs(t *elixir.Tree) []funcDef {
 	for i := 0; i+1 < len(code); i++ {
 		switch {
 		case (code[i].Is("def") || code[i].Is("defp")) && code[i+1].Kind == elixir.Ident && elixir.StatementStart(code, i):
-			d := funcDef{name: code[i+1].Text, defaults: map[int]string{}, line: code[i].Line}
+			d := funcDef{name: code[i+1].Text(), defaults: map[int]string{}, line: code[i].Line()}
 			for _, m := range modules {
 				if m.from < i && i < m.to {
 					d.module = m.name // the innermost, as ranges nest in order
@@ -41,19 +41,19 @@ func functionDefs(t *elixir.Tree) []funcDef {
 				for k, e := range t.ListElements(args) {
 					name := ""
 					if code[e[0]].Kind == elixir.Ident {
-						name = code[e[0]].Text
+						name = code[e[0]].Text()
 					}
 					d.params = append(d.params, name)
 					for x := e[0]; x <= e[1]; x++ {
 						if code[x].Is(`\\`) && x+1 <= e[1] {
-							d.defaults[k] = strings.TrimSpace(t.Src[code[x+1].Start:code[e[1]].End])
+							d.defaults[k] = strings.TrimSpace(t.Src[code[x+1].Start():code[e[1]].End()])
 						}
 					}
 				}
 				j = args.Close + 1
 			}
 			for j < len(code) && code[j].Is("when") { // a guard: up to the body
-				for j < len(code) && !code[j].Is("do") && !(code[j].Kind == elixir.KeywordKey && code[j].Text == "do") {
+				for j < len(code) && !code[j].Is("do") && !(code[j].Kind == elixir.KeywordKey && code[j].Text() == "do") {
 					j++
 				}
 			}
@@ -62,7 +62,7 @@ func functionDefs(t *elixir.Tree) []funcDef {
 				if body := t.NodeAt(j); body != nil {
 					d.bodyFrom, d.bodyTo = j+1, body.Close
 				}
-			case j+1 < len(code) && code[j].Is(",") && code[j+1].Kind == elixir.KeywordKey && code[j+1].Text == "do":
+			case j+1 < len(code) && code[j].Is(",") && code[j+1].Kind == elixir.KeywordKey && code[j+1].Text() == "do":
 				d.bodyFrom, d.bodyTo = j+2, elixir.StatementEnd(code, t.Enclosing(i), i)
 			default:
 				continue
@@ -73,7 +73,7 @@ func functionDefs(t *elixir.Tree) []funcDef {
 			if fnNode == nil {
 				continue
 			}
-			d := funcDef{name: code[i].Text, defaults: map[int]string{}, line: code[i].Line, bodyTo: fnNode.Close}
+			d := funcDef{name: code[i].Text(), defaults: map[int]string{}, line: code[i].Line(), bodyTo: fnNode.Close}
 			// the first clause's parameters: up to its arrow
 			k := i + 3
 			for ; k < fnNode.Close && !(code[k].Is("->") && fnNode.Direct(k)); k++ {
@@ -88,7 +88,7 @@ func functionDefs(t *elixir.Tree) []funcDef {
 				case code[x].Is(",") && fnNode.Direct(x):
 					d.params, cur = append(d.params, cur), ""
 				case code[x].Kind == elixir.Ident && cur == "" && (x == i+3 || code[x-1].Is(",") || code[x-1].Is("(")):
-					cur = code[x].Text
+					cur = code[x].Text()
 				}
 			}
 			d.params = append(d.params, cur)
@@ -115,7 +115,7 @@ func moduleRanges(t *elixir.Tree) []moduleRange {
 		if body == nil {
 			continue
 		}
-		name := code[i+1].Text
+		name := code[i+1].Text()
 		for k := len(out) - 1; k >= 0; k-- {
 			if out[k].from < i && i < out[k].to {
 				name = out[k].name + "." + name
@@ -140,7 +140,7 @@ func asHelper(t *elixir.Tree, d funcDef, find callee) (helper, bool) {
 			return -1
 		}
 		for i, p := range d.params {
-			if p != "" && p == code[k].Text {
+			if p != "" && p == code[k].Text() {
 				return i
 			}
 		}
@@ -223,16 +223,16 @@ func fileHelpers(t *elixir.Tree, h *helpers) {
 			find := func(code []elixir.Token, i int) (helper, int, bool) {
 				switch {
 				case code[i].Kind == elixir.Ident && i+2 < len(code) && code[i+1].Is(".") && code[i+2].Is("("):
-					k, ok := h.anon[code[i].Text]
+					k, ok := h.anon[code[i].Text()]
 					return k, i + 2, ok
 				case code[i].Kind == elixir.Ident && i+1 < len(code) && code[i+1].Is("(") && (i == 0 || !code[i-1].Is(".")):
-					if k, ok := byModule[d.module][code[i].Text]; ok && d.module != "" {
+					if k, ok := byModule[d.module][code[i].Text()]; ok && d.module != "" {
 						return k, i + 1, true
 					}
-					k, ok := h.imported[code[i].Text]
+					k, ok := h.imported[code[i].Text()]
 					return k, i + 1, ok
 				case code[i].Kind == elixir.Alias && i+3 < len(code) && code[i+1].Is(".") && code[i+2].Kind == elixir.Ident && code[i+3].Is("("):
-					k, ok := h.remote[elixir.Expand(aliases, code[i].Text)+"."+code[i+2].Text]
+					k, ok := h.remote[elixir.Expand(aliases, code[i].Text())+"."+code[i+2].Text()]
 					return k, i + 3, ok
 				}
 				return helper{}, 0, false
@@ -272,13 +272,13 @@ func importInto(t *elixir.Tree, h *helpers) {
 		if !code[i].Is("import") || code[i+1].Kind != elixir.Alias || !elixir.StatementStart(code, i) {
 			continue
 		}
-		if code[i+1].Text == "Dotenvy" {
+		if code[i+1].Text() == "Dotenvy" {
 			for k, v := range dotenvy {
 				h.imported[k] = v
 			}
 			continue
 		}
-		prefix := code[i+1].Text + "."
+		prefix := code[i+1].Text() + "."
 		for k, v := range h.remote {
 			if name, ok := strings.CutPrefix(k, prefix); ok && !strings.Contains(name, ".") {
 				h.imported[name] = v

@@ -73,10 +73,10 @@ var dotenvy = map[string]helper{
 // systemRead reports whether code[i:] is System.get_env/fetch_env!/fetch_env followed by its
 // argument list, and which.
 func systemRead(code []elixir.Token, i int) (fn string, ok bool) {
-	if i+3 >= len(code) || code[i].Kind != elixir.Alias || code[i].Text != "System" || !code[i+1].Is(".") || !code[i+3].Is("(") {
+	if i+3 >= len(code) || code[i].Kind != elixir.Alias || code[i].Text() != "System" || !code[i+1].Is(".") || !code[i+3].Is("(") {
 		return "", false
 	}
-	switch f := code[i+2].Text; f {
+	switch f := code[i+2].Text(); f {
 	case "get_env", "fetch_env!", "fetch_env":
 		return f, code[i+2].Kind == elixir.Ident
 	}
@@ -126,7 +126,7 @@ func (s *readScanner) index() {
 	s.idents = map[string][]int{}
 	for i, tok := range code {
 		if tok.Kind == elixir.Ident {
-			s.idents[tok.Text] = append(s.idents[tok.Text], i)
+			s.idents[tok.Text()] = append(s.idents[tok.Text()], i)
 		}
 	}
 	s.defs = functionDefs(s.t)
@@ -152,7 +152,7 @@ func (s *readScanner) after(name string, from int) []int {
 // inParams reports whether the token at arg names a parameter of the function whose body holds i.
 func (s *readScanner) inParams(i, arg int) bool {
 	d := s.owner[i]
-	return d > 0 && s.t.Code[arg].Kind == elixir.Ident && slices.Contains(s.defs[d-1].params, s.t.Code[arg].Text)
+	return d > 0 && s.t.Code[arg].Kind == elixir.Ident && slices.Contains(s.defs[d-1].params, s.t.Code[arg].Text())
 }
 
 // findReads returns every read of an environment variable in t, with what the code says of
@@ -174,9 +174,9 @@ func scanReads(t *elixir.Tree, h *helpers) *readScanner {
 			s.reads = append(s.reads, r)
 			continue
 		}
-		if code[i].Kind == elixir.String && strings.Contains(code[i].Text, "#{") {
-			for _, m := range interpolatedReadRe.FindAllStringSubmatch(code[i].Text, -1) {
-				s.reads = append(s.reads, envRead{name: m[2], line: code[i].Line, tok: i, start: i, end: i + 1, required: m[1] == "fetch_env!", via: "System." + m[1]})
+		if code[i].Kind == elixir.String && strings.Contains(code[i].Text(), "#{") {
+			for _, m := range interpolatedReadRe.FindAllStringSubmatch(code[i].Text(), -1) {
+				s.reads = append(s.reads, envRead{name: m[2], line: code[i].Line(), tok: i, start: i, end: i + 1, required: m[1] == "fetch_env!", via: "System." + m[1]})
 			}
 		}
 	}
@@ -221,28 +221,28 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 			}
 		default:
 			if len(elems) > 0 && !s.inParams(i, elems[0][0]) && code[elems[0][0]].Kind != elixir.Atom {
-				s.computed = append(s.computed, code[i].Line)
+				s.computed = append(s.computed, code[i].Line())
 			}
 			return envRead{}, false
 		}
-		r.name, r.tok, r.line = elixir.Unquote(code[nameTok]), nameTok, code[nameTok].Line
+		r.name, r.tok, r.line = elixir.Unquote(code[nameTok]), nameTok, code[nameTok].Line()
 		if r.def == "nil" {
 			r.def = ""
 		}
 		return r, true
 	}
 	// without parentheses: System.fetch_env! "NAME"
-	if i+3 < len(code) && code[i].Kind == elixir.Alias && code[i].Text == "System" && code[i+1].Is(".") && isName(code[i+3]) && code[i+3].Line == code[i].Line {
-		switch f := code[i+2].Text; f {
+	if i+3 < len(code) && code[i].Kind == elixir.Alias && code[i].Text() == "System" && code[i+1].Is(".") && isName(code[i+3]) && code[i+3].Line() == code[i].Line() {
+		switch f := code[i+2].Text(); f {
 		case "get_env", "fetch_env!", "fetch_env":
-			return envRead{name: elixir.Unquote(code[i+3]), line: code[i+3].Line, tok: i + 3, start: i, end: i + 4, required: f == "fetch_env!", via: "System." + f}, true
+			return envRead{name: elixir.Unquote(code[i+3]), line: code[i+3].Line(), tok: i + 3, start: i, end: i + 4, required: f == "fetch_env!", via: "System." + f}, true
 		}
 	}
 	// Map.fetch!(System.get_env(), "NAME"), Map.get(System.get_env(), "NAME", default)
-	if i+9 < len(code) && code[i].Kind == elixir.Alias && code[i].Text == "Map" && code[i+1].Is(".") && (code[i+2].Is("fetch!") || code[i+2].Is("get")) && code[i+3].Is("(") {
+	if i+9 < len(code) && code[i].Kind == elixir.Alias && code[i].Text() == "Map" && code[i+1].Is(".") && (code[i+2].Is("fetch!") || code[i+2].Is("get")) && code[i+3].Is("(") {
 		if _, ok := systemRead(code, i+4); ok && code[i+6].Is("get_env") && code[i+8].Is(")") && code[i+9].Is(",") && i+10 < len(code) && isName(code[i+10]) {
 			if n := s.t.NodeAt(i + 3); n != nil {
-				r := envRead{name: elixir.Unquote(code[i+10]), line: code[i+10].Line, tok: i + 10, start: i, end: n.Close + 1, required: code[i+2].Is("fetch!"), via: "Map." + code[i+2].Text}
+				r := envRead{name: elixir.Unquote(code[i+10]), line: code[i+10].Line(), tok: i + 10, start: i, end: n.Close + 1, required: code[i+2].Is("fetch!"), via: "Map." + code[i+2].Text()}
 				if elems := s.t.ListElements(n); len(elems) > 2 && code[i+2].Is("get") {
 					r.def = s.text(elems[2][0], elems[2][1]+1)
 				}
@@ -251,22 +251,22 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 		}
 	}
 	// Erlang's :os.getenv('NAME')
-	if i+4 < len(code) && code[i].Kind == elixir.Atom && code[i].Text == ":os" && code[i+1].Is(".") && code[i+2].Text == "getenv" && code[i+3].Is("(") &&
+	if i+4 < len(code) && code[i].Kind == elixir.Atom && code[i].Text() == ":os" && code[i+1].Is(".") && code[i+2].Text() == "getenv" && code[i+3].Is("(") &&
 		code[i+4].Kind == elixir.Charlist && envNameRe.MatchString(elixir.Unquote(code[i+4])) && !yamlWord(elixir.Unquote(code[i+4])) {
 		if n := s.t.NodeAt(i + 3); n != nil {
-			return envRead{name: elixir.Unquote(code[i+4]), line: code[i+4].Line, tok: i + 4, start: i, end: n.Close + 1, via: ":os.getenv"}, true
+			return envRead{name: elixir.Unquote(code[i+4]), line: code[i+4].Line(), tok: i + 4, start: i, end: n.Close + 1, via: ":os.getenv"}, true
 		}
 	}
 	// &System.fetch_env!/1: the names come from elsewhere
-	if code[i].Is("&") && i+4 < len(code) && code[i+1].Kind == elixir.Alias && code[i+1].Text == "System" && code[i+2].Is(".") && code[i+4].Is("/") &&
+	if code[i].Is("&") && i+4 < len(code) && code[i+1].Kind == elixir.Alias && code[i+1].Text() == "System" && code[i+2].Is(".") && code[i+4].Is("/") &&
 		(code[i+3].Is("get_env") || code[i+3].Is("fetch_env!") || code[i+3].Is("fetch_env")) {
-		s.computed = append(s.computed, code[i].Line)
+		s.computed = append(s.computed, code[i].Line())
 		return envRead{}, false
 	}
 	// {:system, "NAME"}: libraries read the variable when they start.
-	if code[i].Is("{") && i+3 < len(code) && code[i+1].Kind == elixir.Atom && code[i+1].Text == ":system" && code[i+2].Is(",") && isName(code[i+3]) {
+	if code[i].Is("{") && i+3 < len(code) && code[i+1].Kind == elixir.Atom && code[i+1].Text() == ":system" && code[i+2].Is(",") && isName(code[i+3]) {
 		if n := s.t.NodeAt(i); n != nil {
-			return envRead{name: elixir.Unquote(code[i+3]), line: code[i+3].Line, tok: i + 3, start: i, end: n.Close + 1, required: true, via: "{:system, ...}"}, true
+			return envRead{name: elixir.Unquote(code[i+3]), line: code[i+3].Line(), tok: i + 3, start: i, end: n.Close + 1, required: true, via: "{:system, ...}"}, true
 		}
 	}
 	// helper calls
@@ -274,22 +274,22 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 	var open int
 	switch {
 	case code[i].Kind == elixir.Ident && i+2 < len(code) && code[i+1].Is(".") && code[i+2].Is("(") && (i == 0 || !code[i-1].Is(".")):
-		h, ok := s.h.anon[code[i].Text]
+		h, ok := s.h.anon[code[i].Text()]
 		if !ok {
 			return envRead{}, false
 		}
 		hp, open = h, i+2
 	case code[i].Kind == elixir.Ident && i+1 < len(code) && code[i+1].Is("(") && (i == 0 || !code[i-1].Is(".") && !code[i-1].Is("def") && !code[i-1].Is("defp")):
-		h, ok := s.h.imported[code[i].Text]
+		h, ok := s.h.imported[code[i].Text()]
 		if !ok {
 			return envRead{}, false
 		}
 		hp, open = h, i+1
 	case code[i].Kind == elixir.Alias && i+3 < len(code) && code[i+1].Is(".") && code[i+2].Kind == elixir.Ident && code[i+3].Is("("):
-		mod := elixir.Expand(s.aliases, code[i].Text)
-		h, ok := s.h.remote[mod+"."+code[i+2].Text]
+		mod := elixir.Expand(s.aliases, code[i].Text())
+		h, ok := s.h.remote[mod+"."+code[i+2].Text()]
 		if !ok {
-			if d, isDotenvy := dotenvy[code[i+2].Text]; isDotenvy && mod == "Dotenvy" {
+			if d, isDotenvy := dotenvy[code[i+2].Text()]; isDotenvy && mod == "Dotenvy" {
 				h, ok = d, true
 			}
 		}
@@ -307,12 +307,12 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 	elems := s.t.ListElements(args)
 	if hp.nameArg >= len(elems) || elems[hp.nameArg][0] != elems[hp.nameArg][1] || !isName(code[elems[hp.nameArg][0]]) {
 		if hp.nameArg < len(elems) && !s.inParams(i, elems[hp.nameArg][0]) {
-			s.computed = append(s.computed, code[i].Line)
+			s.computed = append(s.computed, code[i].Line())
 		}
 		return envRead{}, false
 	}
 	nameTok := elems[hp.nameArg][0]
-	r := envRead{name: elixir.Unquote(code[nameTok]), line: code[nameTok].Line, tok: nameTok, start: i, end: args.Close + 1, via: hp.via}
+	r := envRead{name: elixir.Unquote(code[nameTok]), line: code[nameTok].Line(), tok: nameTok, start: i, end: args.Close + 1, via: hp.via}
 	hasDef := false
 	if hp.defArg >= 0 && hp.defArg < len(elems) {
 		r.def, hasDef = s.text(elems[hp.defArg][0], elems[hp.defArg][1]+1), true
@@ -331,7 +331,7 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 
 // isName reports whether a token is a plain string literal that looks like a variable name.
 func isName(t elixir.Token) bool {
-	if t.Kind != elixir.String || strings.Contains(t.Text, "#{") || strings.HasPrefix(t.Text, `"""`) {
+	if t.Kind != elixir.String || strings.Contains(t.Text(), "#{") || strings.HasPrefix(t.Text(), `"""`) {
 		return false
 	}
 	name := elixir.Unquote(t)
@@ -360,7 +360,7 @@ func (s *readScanner) text(from, to int) string {
 	if from >= to || to > len(code) {
 		return ""
 	}
-	return strings.TrimSpace(s.t.Src[code[from].Start:code[to-1].End])
+	return strings.TrimSpace(s.t.Src[code[from].Start():code[to-1].End()])
 }
 
 // describe completes a read with what its surroundings say: alternatives and a raise after
@@ -456,7 +456,7 @@ func (s *readScanner) typeAround(r *envRead) string {
 	// wrapped: Mod.fun( read ...
 	for n := s.t.Enclosing(r.start); n != nil && n.Kind == "("; n = n.Parent {
 		if o := n.Open; o >= 3 && code[o-1].Kind == elixir.Ident && code[o-2].Is(".") && code[o-3].Kind == elixir.Alias {
-			if t := converters[code[o-3].Text+"."+code[o-1].Text]; t != "" {
+			if t := converters[code[o-3].Text()+"."+code[o-1].Text()]; t != "" {
 				return t
 			}
 		}
@@ -467,13 +467,13 @@ func (s *readScanner) typeAround(r *envRead) string {
 		k += 2
 	}
 	if k+4 < len(code) && code[k].Is("|>") && code[k+1].Kind == elixir.Alias && code[k+2].Is(".") {
-		if t := converters[code[k+1].Text+"."+code[k+3].Text]; t != "" {
+		if t := converters[code[k+1].Text()+"."+code[k+3].Text()]; t != "" {
 			return t
 		}
 	}
 	if k+1 < len(code) && (code[k].Is("==") || code[k].Is("in") || code[k].Is("!=")) {
 		v := code[k+1]
-		if v.Kind == elixir.String && (elixir.Unquote(v) == "true" || elixir.Unquote(v) == "1") || v.Kind == elixir.Sigil && strings.Contains(v.Text, "true") {
+		if v.Kind == elixir.String && (elixir.Unquote(v) == "true" || elixir.Unquote(v) == "1") || v.Kind == elixir.Sigil && strings.Contains(v.Text(), "true") {
 			return "boolean"
 		}
 		if n := s.t.NodeAt(k + 1); n != nil && strings.Contains(s.text(n.Open, n.Close+1), `"true"`) {
@@ -492,21 +492,21 @@ func (s *readScanner) useOf(r *envRead) (use, local string) {
 	for k >= 3 && code[k].Is("(") && code[k-1].Kind == elixir.Ident && code[k-2].Is(".") && code[k-3].Kind == elixir.Alias {
 		k -= 4
 	}
-	if k >= 0 && code[k].Kind == elixir.KeywordKey && code[k].Text != "do" && code[k].Text != "else" {
-		return code[k].Text, ""
+	if k >= 0 && code[k].Kind == elixir.KeywordKey && code[k].Text() != "do" && code[k].Text() != "else" {
+		return code[k].Text(), ""
 	}
 	// Keyword.put(config, :url, read)
 	if k >= 2 && code[k].Is(",") && code[k-1].Kind == elixir.Atom && code[k-2].Is(",") {
 		return elixir.AtomName(code[k-1]), ""
 	}
 	if k >= 1 && code[k].Is("=") && code[k-1].Kind == elixir.Ident && elixir.StatementStart(code, k-1) {
-		local = code[k-1].Text
+		local = code[k-1].Text()
 		for _, j := range s.after(local, r.end) {
 			if j+2 < len(code) && code[j+1].Is("||") && (raises(code[j+2]) || halts(code, j+2)) {
 				r.required = true // `local || raise ...` where it is used
 			}
 			if use == "" && j > 0 && code[j-1].Kind == elixir.KeywordKey && (j+1 >= len(code) || !code[j+1].Is(".") && !code[j+1].Is("(")) {
-				use = code[j-1].Text
+				use = code[j-1].Text()
 			}
 		}
 	}
@@ -525,7 +525,7 @@ func (s *readScanner) guarded(local string, from int) bool {
 			continue
 		}
 		seen[head] = true
-		if s.guardAt(head, func(j int) bool { return code[j].Kind == elixir.Ident && code[j].Text == local }) {
+		if s.guardAt(head, func(j int) bool { return code[j].Kind == elixir.Ident && code[j].Text() == local }) {
 			return true
 		}
 	}
@@ -536,7 +536,7 @@ func (s *readScanner) guarded(local string, from int) bool {
 func (s *readScanner) guardHead(p int) int {
 	code := s.t.Code
 	for i := p; i >= 0 && i > p-20; i-- {
-		if code[i].Is("do") || code[i].Kind == elixir.KeywordKey && code[i].Text == "do" {
+		if code[i].Is("do") || code[i].Kind == elixir.KeywordKey && code[i].Text() == "do" {
 			return -1
 		}
 		if (code[i].Is("if") || code[i].Is("unless") || code[i].Is("case")) &&
@@ -561,7 +561,7 @@ func (s *readScanner) guardAt(i int, mentions func(j int) bool) bool {
 		j++
 	}
 	mentioned, absent := false, w.Is("unless")
-	for ; j < len(code) && j < i+20 && !code[j].Is("do") && !(code[j].Kind == elixir.KeywordKey && code[j].Text == "do"); j++ {
+	for ; j < len(code) && j < i+20 && !code[j].Is("do") && !(code[j].Kind == elixir.KeywordKey && code[j].Text() == "do"); j++ {
 		switch {
 		case mentions(j):
 			mentioned = true
@@ -584,7 +584,7 @@ func (s *readScanner) guardAt(i int, mentions func(j int) bool) bool {
 		from, to = body.Open+1, body.Close
 		if w.Is("case") {
 			for k := from; k+2 < to; k++ { // the nil (or :error) clause raises
-				if (code[k].Is("nil") || code[k].Kind == elixir.Atom && code[k].Text == ":error") && code[k+1].Is("->") && (raises(code[k+2]) || halts(code, k+2)) {
+				if (code[k].Is("nil") || code[k].Kind == elixir.Atom && code[k].Text() == ":error") && code[k+1].Is("->") && (raises(code[k+2]) || halts(code, k+2)) {
 					return true
 				}
 			}
@@ -597,7 +597,7 @@ func (s *readScanner) guardAt(i int, mentions func(j int) bool) bool {
 		return false
 	}
 	for k := from; k < to; k++ {
-		if code[k].Is("else") || code[k].Kind == elixir.KeywordKey && code[k].Text == "else" {
+		if code[k].Is("else") || code[k].Kind == elixir.KeywordKey && code[k].Text() == "else" {
 			break
 		}
 		if raises(code[k]) || halts(code, k) {
@@ -609,7 +609,7 @@ func (s *readScanner) guardAt(i int, mentions func(j int) bool) bool {
 
 // halts reports whether code[k:] is System.halt.
 func halts(code []elixir.Token, k int) bool {
-	return code[k].Kind == elixir.Alias && code[k].Text == "System" && k+2 < len(code) && code[k+2].Text == "halt"
+	return code[k].Kind == elixir.Alias && code[k].Text() == "System" && k+2 < len(code) && code[k+2].Text() == "halt"
 }
 
 func raises(t elixir.Token) bool { return t.Is("raise") || t.Is("exit") || t.Is("throw") }
@@ -741,7 +741,7 @@ func (s *readScanner) phrase(from, to int) string {
 			add(s.reads[k].name)
 		}
 		if code[i].Kind == elixir.Ident && (i == 0 || !code[i-1].Is(".")) {
-			if r := s.localRead(code[i].Text, from); r != nil {
+			if r := s.localRead(code[i].Text(), from); r != nil {
 				add(r.name)
 			}
 		}
@@ -790,7 +790,7 @@ func clausePattern(t *elixir.Tree, n *elixir.Node, i int) string {
 			for start > n.Open+1 && !elixir.StatementStart(code, start) {
 				start--
 			}
-			pattern = strings.TrimSpace(t.Src[code[start].Start:code[k-1].End])
+			pattern = strings.TrimSpace(t.Src[code[start].Start():code[k-1].End()])
 		}
 	}
 	return pattern

@@ -77,3 +77,19 @@ func FuzzJoinPath(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIsClean checks isClean against path.Clean, and appendPath against joinPath.
+func FuzzIsClean(f *testing.F) {
+	for _, c := range []string{"/", "//", "/a", "/a/", "/a/.", "/a/..", "/.a", "/..a", "/a/./b", "/a//b", "a", "", "/a/b/c"} {
+		f.Add(c, "/x")
+	}
+	f.Fuzz(func(t *testing.T, p, q string) {
+		want := len(p) > 0 && p[0] == '/' && path.Clean(p) == p
+		if isClean(p) != want || isClean([]byte(p)) != want {
+			t.Fatalf("isClean(%q) = %v, path.Clean gives %q", p, !want, path.Clean(p))
+		}
+		if got := string(appendPath([]byte("x"), p, q)); got != "x"+joinPath(p, q) {
+			t.Fatalf("appendPath(%q, %q) = %q, want %q", p, q, got[1:], joinPath(p, q))
+		}
+	})
+}

@@ -231,20 +231,25 @@ func (ix *index) add(file string, t *elixir.Tree) {
 		for len(stack) > 0 && stack[len(stack)-1].node.Close < i {
 			stack = stack[:len(stack)-1]
 		}
-		name := code[i+1].Text
+		name := code[i+1].Text()
 		if len(stack) > 0 {
 			name = stack[len(stack)-1].name + "." + name
 		}
 		stack = append(stack, open{name, body})
-		m := &Module{Name: name, File: file, Line: code[i].Line, defs: map[string]bool{}, mentioned: map[string]bool{},
+		m := &Module{Name: name, File: file, Line: code[i].Line(), defs: map[string]bool{}, mentioned: map[string]bool{},
 			tree: t, body: body, code: code[body.Open : body.Close+1]}
 		m.read()
+		last := "" // a name is mostly mentioned again and again (a router's controllers)
 		for _, tok := range m.code {
-			if tok.Kind == elixir.Alias {
-				m.mentioned[tok.Text] = true
-				head, _, _ := strings.Cut(tok.Text, ".")
+			if tok.Kind != elixir.Alias {
+				continue
+			}
+			if text := tok.Text(); text != last {
+				last = text
+				m.mentioned[text] = true
+				head, _, _ := strings.Cut(text, ".")
 				if full, ok := aliases[head]; ok {
-					m.mentioned[full+tok.Text[len(head):]] = true
+					m.mentioned[full+text[len(head):]] = true
 				}
 			}
 		}
@@ -281,7 +286,7 @@ func (m *Module) read() {
 		next := code[a]
 		switch {
 		case word.Is("use") && next.Kind == elixir.Alias:
-			u := useStmt{mod: next.Text, opts: map[string]string{}, line: word.Line}
+			u := useStmt{mod: next.Text(), opts: map[string]string{}, line: word.Line()}
 			if a+2 < n.Close && code[a+1].Is(",") {
 				if code[a+2].Kind == elixir.Atom {
 					u.arg = elixir.AtomName(code[a+2])
@@ -292,19 +297,19 @@ func (m *Module) read() {
 					}
 					switch v := code[k+1]; v.Kind {
 					case elixir.Atom:
-						u.opts[code[k].Text] = elixir.AtomName(v)
+						u.opts[code[k].Text()] = elixir.AtomName(v)
 					case elixir.String:
-						u.opts[code[k].Text] = elixir.Unquote(v)
+						u.opts[code[k].Text()] = elixir.Unquote(v)
 					case elixir.Alias:
-						u.opts[code[k].Text] = v.Text
+						u.opts[code[k].Text()] = v.Text()
 					}
 				}
 			}
 			m.uses = append(m.uses, u)
 		case (word.Is("def") || word.Is("defp") || word.Is("defmacro")) && next.Kind == elixir.Ident:
-			m.defs[next.Text] = true
+			m.defs[next.Text()] = true
 		case word.Is("plug") && next.Kind == elixir.Alias:
-			m.plugs = append(m.plugs, next.Text)
+			m.plugs = append(m.plugs, next.Text())
 		}
 	}
 }

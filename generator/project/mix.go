@@ -25,9 +25,9 @@ func (f *files) mix(rel string) (*mixFile, error) {
 // (`app: @app`) is resolved to the value of its `@app :name` definition.
 func (m *mixFile) keywordValue(key string) (elixir.Token, bool) {
 	for i, t := range m.code {
-		if t.Kind == elixir.KeywordKey && t.Text == key && i+1 < len(m.code) {
+		if t.Kind == elixir.KeywordKey && t.Text() == key && i+1 < len(m.code) {
 			if m.code[i+1].Is("@") && i+2 < len(m.code) && m.code[i+2].Kind == elixir.Ident {
-				return m.attribute(m.code[i+2].Text)
+				return m.attribute(m.code[i+2].Text())
 			}
 			return m.code[i+1], true
 		}
@@ -38,7 +38,7 @@ func (m *mixFile) keywordValue(key string) (elixir.Token, bool) {
 // attribute returns the value of `@name value` in the file.
 func (m *mixFile) attribute(name string) (elixir.Token, bool) {
 	for i := 0; i+2 < len(m.code); i++ {
-		if m.code[i].Is("@") && m.code[i+1].Is(name) && m.code[i+1].Line == m.code[i+2].Line && m.code[i+2].Kind != elixir.Punct {
+		if m.code[i].Is("@") && m.code[i+1].Is(name) && m.code[i+1].Line() == m.code[i+2].Line() && m.code[i+2].Kind != elixir.Punct {
 			return m.code[i+2], true
 		}
 	}
@@ -67,7 +67,7 @@ func (m *mixFile) deps() map[string]string {
 // releaseNames returns the keys of a literal `releases: [name: [...], ...]` list.
 func (m *mixFile) releaseNames() (names []string, present bool) {
 	for i, t := range m.code {
-		if t.Kind != elixir.KeywordKey || t.Text != "releases" {
+		if t.Kind != elixir.KeywordKey || t.Text() != "releases" {
 			continue
 		}
 		present = true
@@ -76,7 +76,7 @@ func (m *mixFile) releaseNames() (names []string, present bool) {
 		}
 		for _, u := range m.direct(i + 1) {
 			if u.Kind == elixir.KeywordKey {
-				names = append(names, u.Text)
+				names = append(names, u.Text())
 			}
 		}
 		return names, true
@@ -88,7 +88,7 @@ func (m *mixFile) releaseNames() (names []string, present bool) {
 func (m *mixFile) configProviders() []string {
 	var out []string
 	for i, t := range m.code {
-		if t.Kind != elixir.KeywordKey || t.Text != "config_providers" || i+1 >= len(m.code) || !m.code[i+1].Is("[") {
+		if t.Kind != elixir.KeywordKey || t.Text() != "config_providers" || i+1 >= len(m.code) || !m.code[i+1].Is("[") {
 			continue
 		}
 		depth := 0
@@ -96,8 +96,8 @@ func (m *mixFile) configProviders() []string {
 			switch {
 			case m.code[k].Is("[") || m.code[k].Is("{") || m.code[k].Is("("):
 				depth++
-				if m.code[k].Is("{") && depth == 2 && k+1 < len(m.code) && m.code[k+1].Kind == elixir.Alias && !slices.Contains(out, m.code[k+1].Text) {
-					out = append(out, m.code[k+1].Text)
+				if m.code[k].Is("{") && depth == 2 && k+1 < len(m.code) && m.code[k+1].Kind == elixir.Alias && !slices.Contains(out, m.code[k+1].Text()) {
+					out = append(out, m.code[k+1].Text())
 				}
 			case m.code[k].Is("]") || m.code[k].Is("}") || m.code[k].Is(")"):
 				depth--
@@ -115,7 +115,7 @@ func (m *mixFile) aliases() map[string]bool {
 	out := map[string]bool{}
 	for _, t := range m.code {
 		if t.Kind == elixir.KeywordKey {
-			out[strings.Trim(t.Text, `"`)] = true
+			out[strings.Trim(t.Text(), `"`)] = true
 		}
 	}
 	return out
@@ -154,7 +154,7 @@ func compileConfigs(f *files) ([]string, error) {
 // --minify", "phx.digest"]`), or nil.
 func (m *mixFile) aliasCommands(name string) []string {
 	for i, t := range m.code {
-		if t.Kind != elixir.KeywordKey || strings.Trim(t.Text, `"`) != name || i+1 >= len(m.code) {
+		if t.Kind != elixir.KeywordKey || strings.Trim(t.Text(), `"`) != name || i+1 >= len(m.code) {
 			continue
 		}
 		var out []string

@@ -162,8 +162,8 @@ func (p *Project) applicationModule(f *files) string {
 		return ""
 	}
 	for i, t := range m.code {
-		if t.Kind == elixir.KeywordKey && t.Text == "mod" && i+2 < len(m.code) && m.code[i+1].Is("{") && m.code[i+2].Kind == elixir.Alias {
-			return m.code[i+2].Text
+		if t.Kind == elixir.KeywordKey && t.Text() == "mod" && i+2 < len(m.code) && m.code[i+1].Is("{") && m.code[i+2].Kind == elixir.Alias {
+			return m.code[i+2].Text()
 		}
 	}
 	return ""
@@ -227,10 +227,10 @@ func endpointHealth(ix *index, endpoint *Module) (string, string) {
 		end := elixir.StatementEnd(code, endpoint.body, i)
 		for k := i + 2; k < end; k++ {
 			if code[k].Kind == elixir.String && slices.Contains(healthPaths, elixir.Unquote(code[k])) {
-				return elixir.Unquote(code[k]), fmt.Sprintf("%s:%d", endpoint.File, code[i].Line)
+				return elixir.Unquote(code[k]), fmt.Sprintf("%s:%d", endpoint.File, code[i].Line())
 			}
 		}
-		if m := ix.modules[code[at].Text]; m != nil && m.defs["call"] {
+		if m := ix.modules[code[at].Text()]; m != nil && m.defs["call"] {
 			for _, t := range m.code {
 				if t.Kind == elixir.String && slices.Contains(healthPaths, elixir.Unquote(t)) {
 					return elixir.Unquote(t), m.Source()
@@ -269,7 +269,7 @@ func definesModule(f *files, rel, module string) (bool, error) {
 		return false, err
 	}
 	for i := 0; i+1 < len(code); i++ {
-		if code[i].Is("defmodule") && code[i+1].Kind == elixir.Alias && code[i+1].Text == module {
+		if code[i].Is("defmodule") && code[i+1].Kind == elixir.Alias && code[i+1].Text() == module {
 			return true, nil
 		}
 	}
@@ -288,7 +288,7 @@ func existingHealthPath(src string) string {
 	}
 	code := t.Code
 	for i := 0; i+2 < len(code); i++ {
-		if code[i].Kind == elixir.Alias && strings.HasSuffix(code[i].Text, "HealthController") && code[i+1].Is(",") &&
+		if code[i].Kind == elixir.Alias && strings.HasSuffix(code[i].Text(), "HealthController") && code[i+1].Is(",") &&
 			code[i+2].Kind == elixir.Atom && elixir.AtomName(code[i+2]) == "readiness" {
 			return "" // phxdeploy's own routes
 		}

@@ -22,7 +22,14 @@ type Route struct {
 	Source      string `json:"source"`
 }
 
-var verbs = []string{"get", "post", "put", "patch", "delete", "options", "head", "match", "forward", "live", "resources"}
+// isVerb reports whether a call declares a route: get, post, ..., forward, live, resources.
+func isVerb(word string) bool {
+	switch word {
+	case "get", "post", "put", "patch", "delete", "options", "head", "match", "forward", "live", "resources":
+		return true
+	}
+	return false
+}
 
 // routes reads a router module: its pipelines (name -> plugs) and its routes.
 func routes(m *Module) (out []Route, pipelines map[string][]string) {
@@ -30,12 +37,14 @@ func routes(m *Module) (out []Route, pipelines map[string][]string) {
 	// sized once: a large router's routes would otherwise be copied a dozen times as they grow
 	n := 0
 	for _, t := range m.code {
-		if t.Kind == elixir.Ident && slices.Contains(verbs, t.Text) {
+		if t.Kind == elixir.Ident && isVerb(t.Text()) {
 			n++
 		}
 	}
 	out = make([]Route, 0, n)
 	lines := make([]int, 0, n) // each route's line, for its Source
+	// every route's path is written into one buffer, cut into strings at the end (ends)
+	paths, pathEnds := make([]byte, 0, n*24), make([]int, 0, n)
 	// the routes of a scope mostly name one controller: its full name is made once
 	var lastAlias, lastTo, lastFull string
 	var walk func(n *elixir.Node, prefix, alias string, through []string, conditional bool)
@@ -54,7 +63,7 @@ func routes(m *Module) (out []Route, pipelines map[string][]string) {
 			end := elixir.StatementEnd(code, n, i)
 			args := callArgs(code, i, end)
 			block := doBlock(m.tree, n, i, end)
-			switch word := code[i].Text; {
+			switch word := code[i].Text(); {
 			case word == "pipeline" && len(args) > 0 && args[0].Kind == elixir.Atom && block != nil:
 				pipelines[elixir.AtomName(args[0])] = plugsIn(m.tree, block)
 			case word == "pipe_through":
@@ -71,22 +80,23 @@ func routes(m *Module) (out []Route, pipelines map[string][]string) {
 				for k, t := range args {
 					switch {
 					case t.Kind == elixir.Alias && k > 0 && args[k-1].Is(","):
-						a = joinAlias(alias, t.Text)
-					case t.Kind == elixir.KeywordKey && t.Text == "path" && k+1 < len(args) && args[k+1].Kind == elixir.String:
+						a = joinAlias(alias, t.Text())
+					case t.Kind == elixir.KeywordKey && t.Text() == "path" && k+1 < len(args) && args[k+1].Kind == elixir.String:
 						p = joinPath(prefix, elixir.Unquote(args[k+1]))
-					case t.Kind == elixir.KeywordKey && t.Text == "alias" && k+1 < len(args) && args[k+1].Kind == elixir.Alias:
-						a = joinAlias(alias, args[k+1].Text)
+					case t.Kind == elixir.KeywordKey && t.Text() == "alias" && k+1 < len(args) && args[k+1].Kind == elixir.Alias:
+						a = joinAlias(alias, args[k+1].Text())
 					}
 				}
 				walk(block, p, a, through, conditional)
 			case (word == "if" || word == "unless") && block != nil:
 				walk(block, prefix, alias, through, true)
-			case slices.Contains(verbs, word) && len(args) > 0 && args[0].Kind == elixir.String:
-				r := Route{Verb: word, Path: joinPath(prefix, elixir.Unquote(args[0])), Pipelines: through,
-					Conditional: conditional}
+			case isVerb(word) && len(args) > 0 && args[0].Kind == elixir.String:
+				paths = appendPath(paths, prefix, elixir.Unquote(args[0]))
+				pathEnds = append(pathEnds, len(paths))
+				r := Route{Verb: word, Pipelines: through, Conditional: conditional}
 				if len(args) > 2 && args[1].Is(",") && args[2].Kind == elixir.Alias {
-					if alias != lastAlias || args[2].Text != lastTo || lastFull == "" {
-						lastAlias, lastTo, lastFull = alias, args[2].Text, joinAlias(alias, args[2].Text)
+					if alias != lastAlias || args[2].Text() != lastTo || lastFull == "" {
+						lastAlias, lastTo, lastFull = alias, args[2].Text(), joinAlias(alias, args[2].Text())
 					}
 					r.To = lastFull
 					if len(args) > 4 && args[3].Is(",") && args[4].Kind == elixir.Atom {
@@ -94,7 +104,7 @@ func routes(m *Module) (out []Route, pipelines map[string][]string) {
 					}
 				}
 				out = append(out, r)
-				lines = append(lines, code[i].Line)
+				lines = append(lines, code[i].Line())
 			}
 			// no token of n before end starts a statement (StatementEnd): the next is at end
 			i = end - 1
@@ -112,6 +122,10 @@ func routes(m *Module) (out []Route, pipelines map[string][]string) {
 	all, start := string(buf), 0
 	for k := range out {
 		out[k].Source, start = all[start:ends[k]], ends[k]
+	}
+	all, start = string(paths), 0
+	for k := range out {
+		out[k].Path, start = all[start:pathEnds[k]], pathEnds[k]
 	}
 	return out, pipelines
 }
@@ -159,7 +173,7 @@ func plugsIn(t *elixir.Tree, n *elixir.Node) []string {
 		case elixir.Atom:
 			out = append(out, elixir.AtomName(next))
 		case elixir.Alias:
-			out = append(out, next.Text)
+			out = append(out, next.Text())
 		}
 	}
 	return out
@@ -188,6 +202,53 @@ func joinPath(prefix, p string) string {
 		j += "/"
 	}
 	return j
+}
+
+// appendPath appends joinPath(prefix, p) to b: a route under a clean prefix ("/admin", or none)
+// with a clean path of its own ("/users/:id") is the two side by side, with no string made.
+func appendPath(b []byte, prefix, p string) []byte {
+	if p != "" && p[0] == '/' {
+		n := len(b)
+		if prefix != "" && prefix != "/" {
+			b = append(b, prefix...)
+		}
+		b = append(b, p...)
+		if isClean(b[n:]) {
+			return b
+		}
+		b = b[:n]
+	}
+	return append(b, joinPath(prefix, p)...)
+}
+
+// isClean reports whether path.Clean leaves p as it is, for a rooted p: no empty, "." or ".."
+// element, and no trailing slash.
+func isClean[T string | []byte](p T) bool {
+	if len(p) == 0 || p[0] != '/' {
+		return false
+	}
+	if len(p) == 1 {
+		return true
+	}
+	if p[len(p)-1] == '/' {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		// the element after this slash
+		j := i + 1
+		for j < len(p) && p[j] != '/' {
+			j++
+		}
+		switch e := p[i+1 : j]; {
+		case len(e) == 0, len(e) == 1 && e[0] == '.', len(e) == 2 && e[0] == '.' && e[1] == '.':
+			return false
+		}
+		i = j - 1
+	}
+	return true
 }
 
 func joinAlias(a, b string) string {

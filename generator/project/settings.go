@@ -108,7 +108,7 @@ func lastIn(files []fileReads, s setting.Setting, targets []string, at string) (
 			} else {
 				var ok bool
 				if from, to, ok = t.KeywordValue(call, s.Keys[0]); !ok {
-					source := fmt.Sprintf("%s:%d", fr.file, t.Code[call.First].Line)
+					source := fmt.Sprintf("%s:%d", fr.file, t.Code[call.First].Line())
 					parent, child, nested := strings.Cut(s.Keys[0], ".")
 					pf, pt, hasParent := t.KeywordValue(call, parent)
 					switch {
@@ -152,7 +152,7 @@ func lastIn(files []fileReads, s setting.Setting, targets []string, at string) (
 			}
 			v.At = at
 			if v.Source == "" {
-				v.Source = fmt.Sprintf("%s:%d", fr.file, t.Code[call.First].Line)
+				v.Source = fmt.Sprintf("%s:%d", fr.file, t.Code[call.First].Line())
 			}
 			out, found = v, true
 		}
@@ -202,7 +202,7 @@ func valueBefore(fr fileReads, from, to, before, depth int) SettingSource {
 	// one local the value uses
 	if local, conv := onlyLocal(code, from, to); local != "" && depth < 4 {
 		for i := before - 1; i > 0; i-- {
-			if code[i-1].Kind == elixir.Ident && code[i-1].Text == local && code[i].Is("=") && elixir.StatementStart(code, i-1) {
+			if code[i-1].Kind == elixir.Ident && code[i-1].Text() == local && code[i].Is("=") && elixir.StatementStart(code, i-1) {
 				v := valueBefore(fr, i+1, elixir.StatementEnd(code, t.Enclosing(i-1), i-1), i-1, depth+1)
 				v.Type = firstNonEmpty(v.Type, converters[conv])
 				return v
@@ -224,7 +224,7 @@ func valueBefore(fr fileReads, from, to, before, depth int) SettingSource {
 	}
 	switch {
 	case len(literal) == 1:
-		return SettingSource{Name: literal[0], Source: fmt.Sprintf("%s:%d", fr.file, code[from].Line)}
+		return SettingSource{Name: literal[0], Source: fmt.Sprintf("%s:%d", fr.file, code[from].Line())}
 	case len(literal) > 1:
 		return SettingSource{Candidates: literal}
 	case plain:
@@ -243,12 +243,12 @@ func nestedSource(fr fileReads, from, to int, child string) (SettingSource, bool
 		return SettingSource{}, false
 	}
 	for i := from - 1; i > 0; i-- {
-		if !(code[i-1].Kind == elixir.Ident && code[i-1].Text == local && code[i].Is("=") && elixir.StatementStart(code, i-1)) {
+		if !(code[i-1].Kind == elixir.Ident && code[i-1].Text() == local && code[i].Is("=") && elixir.StatementStart(code, i-1)) {
 			continue
 		}
 		end := elixir.StatementEnd(code, t.Enclosing(i-1), i-1)
 		for k := i + 1; k < end; k++ {
-			if code[k].Kind == elixir.KeywordKey && code[k].Text == child {
+			if code[k].Kind == elixir.KeywordKey && code[k].Text() == child {
 				holder := t.Enclosing(k)
 				return valueBefore(fr, k+1, t.ValueEnd(holder, k+1, min(end, holder.Close)), i-1, 1), true
 			}
@@ -264,11 +264,11 @@ func nestedSource(fr fileReads, from, to int, child string) (SettingSource, bool
 func onlyLocal(code []elixir.Token, from, to int) (local, conversion string) {
 	switch {
 	case to-from == 1 && code[from].Kind == elixir.Ident:
-		return code[from].Text, ""
+		return code[from].Text(), ""
 	case to-from == 3 && code[from].Kind == elixir.Ident && code[from+1].Is(".") && code[from+2].Kind == elixir.Ident:
-		return code[from].Text, ""
+		return code[from].Text(), ""
 	case to-from == 6 && code[from].Kind == elixir.Alias && code[from+1].Is(".") && code[from+3].Is("(") && code[from+4].Kind == elixir.Ident && code[from+5].Is(")"):
-		return code[from+4].Text, code[from].Text + "." + code[from+2].Text
+		return code[from+4].Text(), code[from].Text() + "." + code[from+2].Text()
 	}
 	return "", ""
 }
@@ -322,7 +322,7 @@ func flagLike(t *elixir.Tree, from, to int) bool {
 				return true
 			}
 		case elixir.Sigil:
-			if strings.Contains(tok.Text, "true") {
+			if strings.Contains(tok.Text(), "true") {
 				return true
 			}
 		}

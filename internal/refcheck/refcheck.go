@@ -94,8 +94,8 @@ func aliases(file string, src []byte) []string {
 			continue
 		}
 		// `Mod.fun` is scanned as the alias Mod: the alias is what must exist.
-		if !slices.Contains(out, t.Text) {
-			out = append(out, t.Text)
+		if !slices.Contains(out, t.Text()) {
+			out = append(out, t.Text())
 		}
 	}
 	sort.Strings(out)
