@@ -76,7 +76,7 @@ func manyModulesFixture(b *testing.B) string {
 func BenchmarkInitDryRunManyModules(b *testing.B) { benchmarkInit(b, initArgs(manyModulesFixture(b))) }
 
 // benchmarkProcess runs a command as a separate process, start-up included: the time a user
-// waits.
+// waits; then once more under GNU time for its peak resident memory (peak-KiB).
 func benchmarkProcess(b *testing.B, bin string, args ...string) {
 	b.ResetTimer()
 	for b.Loop() {
@@ -84,6 +84,8 @@ func benchmarkProcess(b *testing.B, bin string, args ...string) {
 			b.Fatalf("%s: %v\n%s", bin, err, out)
 		}
 	}
+	b.StopTimer()
+	b.ReportMetric(float64(peakKiB(b, bin, nil, args...)), "peak-KiB")
 }
 
 // BenchmarkHelpProcess is `phxdeploy --help`: start-up alone.

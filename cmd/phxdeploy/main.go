@@ -4,11 +4,13 @@ package main
 
 import (
 	"os"
+	"runtime"
 
 	"golang.org/x/term"
 )
 
 func main() {
+	floor := newHeapFloor(os.Getenv)
 	io := &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		InTTY: term.IsTerminal(int(os.Stdin.Fd())),
@@ -16,5 +18,7 @@ func main() {
 		OutTTY: term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv: os.Getenv,
 	}
-	os.Exit(Execute(os.Args[1:], io))
+	code := Execute(os.Args[1:], io)
+	runtime.KeepAlive(floor) // held to the end: a floor the collector frees is no floor
+	os.Exit(code)
 }
