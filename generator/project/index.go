@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
 	"github.com/phxdeploy/phxdeploy/generator/safefs"
@@ -86,47 +87,9 @@ func readIndex(f *files, dirs []string) (*index, error) {
 		part    *index
 		err     error
 	}
-	var jobs []*job
-	total := int64(0)
-	for _, dir := range dirs {
-		err := f.walkOpen(dir, func(d *safefs.Dir, rel, name string) (bool, error) {
-			st, err := statIn(f, d, rel, name)
-			if err == nil && st.Size() > maxModuleFile {
-				jobs = append(jobs, &job{skipped: fmt.Sprintf("%s (%d MiB, larger than a module file)", rel, st.Size()>>20)})
-				return false, nil
-			}
-			if err == nil {
-				if total += st.Size(); total > maxIndexed {
-					jobs = append(jobs, &job{skipped: fmt.Sprintf("%s and the files after it (more than %d MiB of source in all)", rel, maxIndexed>>20)})
-					return true, nil
-				}
-			}
-			j := &job{rel: rel}
-			jobs = append(jobs, j)
-			b, ok, err := readIn(f, d, rel, name)
-			switch {
-			case err != nil:
-				j.err = err
-				return true, nil // a file-by-file reading stops at its first error
-			case !ok:
-				j.rel = ""
-			}
-			j.src = b
-			return false, nil
-		})
-		if err != nil {
-			jobs = append(jobs, &job{err: err})
-			break
-		}
-		if n := len(jobs); n > 0 && jobs[n-1].err != nil {
-			break
-		}
-	}
 	index1 := func(j *job) {
-		if j.rel == "" || j.err != nil {
-			return
-		}
-		t, err := elixir.Parse(string(j.src))
+		// the tree keeps the file's bytes as its source: nothing writes them once read
+		t, err := elixir.Parse(unsafe.String(unsafe.SliceData(j.src), len(j.src)))
 		j.src = nil
 		if err != nil {
 			j.skipped = fmt.Sprintf("%s (%v)", j.rel, err)
@@ -136,7 +99,45 @@ func readIndex(f *files, dirs []string) (*index, error) {
 		j.part.add(j.rel, t)
 		j.part.scanEnv(j.rel, t)
 	}
-	parallel.Each(len(jobs), func(i int) { index1(jobs[i]) })
+	var jobs []*job
+	total := int64(0)
+	// Each file read is indexed on another core while the walk reads the next.
+	parallel.Stream(func(send func(*job)) {
+		for _, dir := range dirs {
+			err := f.walkOpen(dir, func(d *safefs.Dir, rel, name string) (bool, error) {
+				st, err := statIn(f, d, rel, name)
+				if err == nil && st.Size() > maxModuleFile {
+					jobs = append(jobs, &job{skipped: fmt.Sprintf("%s (%d MiB, larger than a module file)", rel, st.Size()>>20)})
+					return false, nil
+				}
+				if err == nil {
+					if total += st.Size(); total > maxIndexed {
+						jobs = append(jobs, &job{skipped: fmt.Sprintf("%s and the files after it (more than %d MiB of source in all)", rel, maxIndexed>>20)})
+						return true, nil
+					}
+				}
+				j := &job{rel: rel}
+				jobs = append(jobs, j)
+				b, ok, err := readIn(f, d, rel, name)
+				switch {
+				case err != nil:
+					j.err = err
+					return true, nil // a file-by-file reading stops at its first error
+				case ok:
+					j.src = b
+					send(j)
+				}
+				return false, nil
+			})
+			if err != nil {
+				jobs = append(jobs, &job{err: err})
+				return
+			}
+			if n := len(jobs); n > 0 && jobs[n-1].err != nil {
+				return
+			}
+		}
+	}, index1)
 	ix := &index{modules: map[string]*Module{}}
 	for _, j := range jobs {
 		if j.err != nil {

@@ -25,3 +25,24 @@ func Each(n int, fn func(i int)) {
 	work()
 	wg.Wait()
 }
+
+// Stream calls fn on every item produce sends, on as many goroutines as there are cores, while
+// produce is still finding the next items: the work on the first overlaps the finding of the
+// rest. It returns when produce has returned and every call of fn has. The calls must not depend
+// on one another, and produce must not touch an item once it is sent.
+func Stream[T any](produce func(send func(T)), fn func(T)) {
+	items := make(chan T, 64)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for v := range items {
+				fn(v)
+			}
+		}()
+	}
+	defer wg.Wait()
+	defer close(items)
+	produce(func(v T) { items <- v })
+}
