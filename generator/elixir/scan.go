@@ -136,9 +136,15 @@ func (s *scanner) emit(k Kind, start int, line int) {
 }
 
 func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 0x80 }
-func isIdentChar(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
-}
+func isIdentChar(c byte) bool { return identChar[c] }
+
+// identChar marks the bytes of a name: letters, digits, _ and every byte of a multi-byte rune.
+var identChar = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+	}
+	return t
+}()
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
@@ -276,14 +282,18 @@ func opLen(rest string) int {
 	if !opStart[rest[0]] {
 		return 1
 	}
-	for _, op := range threeCharOps {
-		if strings.HasPrefix(rest, op) {
-			return len(op)
+	// as threeCharOps and then twoCharOps are tried in order ("::" is the only operator of
+	// two characters among the three), by switches, not 34 prefix comparisons
+	if len(rest) >= 3 {
+		switch rest[:3] {
+		case "===", "!==", "...", "<<<", ">>>", "|||", "&&&", "^^^", "~~~", "<~>", "<|>", "<<~", "~>>":
+			return 3
 		}
 	}
-	for _, op := range twoCharOps {
-		if strings.HasPrefix(rest, op) {
-			return len(op)
+	if len(rest) >= 2 {
+		switch rest[:2] {
+		case "::", "==", "!=", "<=", ">=", "&&", "||", "|>", "->", "<-", "++", "--", "<>", "=~", "\\\\", "..", "<<", ">>", "=>", "**", "//":
+			return 2
 		}
 	}
 	return 1

@@ -130,3 +130,32 @@ func TestSigilDelimitersDoNotNest(t *testing.T) {
 		t.Errorf("strings and sigils: %q", strs)
 	}
 }
+
+// TestOpLenIsTheLists checks opLen against its definition, the operator lists tried in order,
+// on every string of one to three characters from the operators' bytes and a few others.
+func TestOpLenIsTheLists(t *testing.T) {
+	byList := func(rest string) int {
+		for _, op := range append(append([]string{}, threeCharOps...), twoCharOps...) {
+			if strings.HasPrefix(rest, op) {
+				return len(op)
+			}
+		}
+		return 1
+	}
+	chars := "=!.<>|&^~:+-*/\\a ,("
+	var all []string
+	for _, a := range chars {
+		all = append(all, string(a))
+		for _, b := range chars {
+			all = append(all, string(a)+string(b))
+			for _, c := range chars {
+				all = append(all, string(a)+string(b)+string(c))
+			}
+		}
+	}
+	for _, s := range all {
+		if got, want := opLen(s), byList(s); got != want {
+			t.Errorf("opLen(%q) = %d, the lists give %d", s, got, want)
+		}
+	}
+}

@@ -121,11 +121,17 @@ func parse(src string) (*Tree, error) {
 	root := &Node{Open: -1, Close: len(code)}
 	cur := root
 	depth := 0
-	for i, t := range code {
-		if t.Kind == Ident && i > 0 && code[i-1].Is(".") {
-			continue // a field or function after a dot (line.period.end) is not a keyword
-		}
-		if t.Kind != Ident && t.Kind != Punct {
+	for i := range code {
+		t := &code[i]
+		// only do, fn, end and brackets open or close: other tokens are passed by their kind
+		// and length before their text is read
+		switch n := t.end - t.start; {
+		case t.Kind == Ident && (n == 2 || n == 3):
+			if i > 0 && code[i-1].Is(".") {
+				continue // a field or function after a dot (line.period.end) is not a keyword
+			}
+		case t.Kind == Punct && (n == 1 || n == 2):
+		default:
 			continue
 		}
 		text := t.Text()
