@@ -1,8 +1,8 @@
 package project
 
 import (
+	"bytes"
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
-	"github.com/phxdeploy/phxdeploy/internal/lazyre"
 )
 
 // configNamespace finds `config :app, namespace: Mod` (also inside a longer keyword list).
@@ -62,25 +62,107 @@ func plugsSSL(code []elixir.Token) int {
 	return 0
 }
 
-var lockNameRe = lazyre.New(`(?m)^\s*"([a-z0-9_]+)":\s*\{`)
-
-var lockVersionRe = lazyre.New(`"([a-z0-9_]+)":\s*\{:hex,\s*:[a-z0-9_]+,\s*"([0-9][0-9A-Za-z.+-]*)"`)
-
-// lockVersion returns the version mix.lock pins for dep, or "".
+// lockVersion returns the version mix.lock pins for dep, or "": the first entry
+// `"dep": {:hex, :package, "version"` of the lock (as FindAll of the expression
+// "([a-z0-9_]+)":\s*\{:hex,\s*:[a-z0-9_]+,\s*"([0-9][0-9A-Za-z.+-]*)" finds them, left to right
+// without overlaps, read by hand: FuzzLockMatchers checks it against the expression).
 func lockVersion(lock []byte, dep string) string {
-	for _, m := range lockVersionRe.FindAllSubmatch(lock, -1) {
-		if string(m[1]) == dep {
-			return string(m[2])
+	for i := 0; i < len(lock); {
+		q := bytes.IndexByte(lock[i:], '"')
+		if q < 0 {
+			return ""
 		}
+		i += q
+		name, version, end := lockEntryAt(lock, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		if string(name) == dep {
+			return string(version)
+		}
+		i = end
 	}
 	return ""
 }
 
-// lockNames returns the names of the packages mix.lock locks.
+// lockEntryAt matches `"name": {:hex, :package, "version"` at b[i] (a quote): the name, the
+// version and the index past the match, or end -1.
+func lockEntryAt(b []byte, i int) (name, version []byte, end int) {
+	j := i + 1
+	for j < len(b) && lockNameByte(b[j]) {
+		j++
+	}
+	if j == i+1 || !hasAt(b, j, `":`) {
+		return nil, nil, -1
+	}
+	name = b[i+1 : j]
+	j = skipSpace(b, j+2)
+	if !hasAt(b, j, "{:hex,") {
+		return nil, nil, -1
+	}
+	j = skipSpace(b, j+len("{:hex,"))
+	if !hasAt(b, j, ":") {
+		return nil, nil, -1
+	}
+	k := j + 1
+	for k < len(b) && lockNameByte(b[k]) {
+		k++
+	}
+	if k == j+1 || !hasAt(b, k, ",") {
+		return nil, nil, -1
+	}
+	k = skipSpace(b, k+1)
+	if !hasAt(b, k, `"`) || k+1 >= len(b) || b[k+1] < '0' || b[k+1] > '9' {
+		return nil, nil, -1
+	}
+	v := k + 2
+	for v < len(b) && (b[v] >= '0' && b[v] <= '9' || b[v] >= 'A' && b[v] <= 'Z' || b[v] >= 'a' && b[v] <= 'z' || b[v] == '.' || b[v] == '+' || b[v] == '-') {
+		v++
+	}
+	if !hasAt(b, v, `"`) {
+		return nil, nil, -1
+	}
+	return name, b[k+1 : v], v + 1
+}
+
+func lockNameByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' }
+
+// skipSpace skips what \s matches in Go's expressions: \t \n \f \r and space.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\f' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+func hasAt(b []byte, i int, s string) bool { return i <= len(b) && bytes.HasPrefix(b[i:], []byte(s)) }
+
+// lockNames returns the names of the packages mix.lock locks: each `"name": {` at the start of
+// a line, blanks before it (as FindAll of (?m)^\s*"([a-z0-9_]+)":\s*\{ finds them, read by hand:
+// FuzzLockMatchers checks it against the expression).
 func lockNames(lock []byte) []string {
 	var out []string
-	for _, m := range lockNameRe.FindAllSubmatch(lock, -1) {
-		out = append(out, string(m[1]))
+	for i := 0; i <= len(lock); {
+		// i is the start of a line; the blanks after it may run over several lines
+		j := skipSpace(lock, i)
+		if hasAt(lock, j, `"`) {
+			k := j + 1
+			for k < len(lock) && lockNameByte(lock[k]) {
+				k++
+			}
+			if k > j+1 && hasAt(lock, k, `":`) {
+				if e := skipSpace(lock, k+2); hasAt(lock, e, "{") {
+					out = append(out, string(lock[j+1:k]))
+					i = e + 1 // the next match starts at a line's start after the brace
+				}
+			}
+		}
+		n := bytes.IndexByte(lock[i:], '\n')
+		if n < 0 {
+			break
+		}
+		i += n + 1
 	}
 	return out
 }

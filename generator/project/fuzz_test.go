@@ -5,6 +5,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,6 +91,37 @@ func FuzzIsClean(f *testing.F) {
 		}
 		if got := string(appendPath([]byte("x"), p, q)); got != "x"+joinPath(p, q) {
 			t.Fatalf("appendPath(%q, %q) = %q, want %q", p, q, got[1:], joinPath(p, q))
+		}
+	})
+}
+
+// FuzzLockMatchers checks the hand-written readers of mix.lock against the expressions they
+// stand for.
+func FuzzLockMatchers(f *testing.F) {
+	versionRe := regexp.MustCompile(`"([a-z0-9_]+)":\s*\{:hex,\s*:[a-z0-9_]+,\s*"([0-9][0-9A-Za-z.+-]*)"`)
+	nameRe := regexp.MustCompile(`(?m)^\s*"([a-z0-9_]+)":\s*\{`)
+	b, _ := os.ReadFile(filepath.Join("..", "..", "testdata", "phx18_postgres", "mix.lock"))
+	f.Add(b, "phoenix")
+	f.Add([]byte(`%{"x": {:hex, :x, "1.0"phoenix": {:hex, :phoenix, "1.7.0"`), "phoenix")
+	f.Add([]byte("\n\n  \"a\": {\n\"b\":\t\n{ \"c\":{"), "a")
+	f.Add([]byte(`"plug": {:hex, :plug, "1.15.3", "x"}`+"\n"+`"plug": {:hex,:plug,"2"`), "plug")
+	f.Fuzz(func(t *testing.T, lock []byte, dep string) {
+		want := ""
+		for _, m := range versionRe.FindAllSubmatch(lock, -1) {
+			if string(m[1]) == dep {
+				want = string(m[2])
+				break
+			}
+		}
+		if got := lockVersion(lock, dep); got != want {
+			t.Fatalf("lockVersion(%q) = %q, the expression gives %q", dep, got, want)
+		}
+		var names []string
+		for _, m := range nameRe.FindAllSubmatch(lock, -1) {
+			names = append(names, string(m[1]))
+		}
+		if got := lockNames(lock); !slices.Equal(got, names) {
+			t.Fatalf("lockNames = %q, the expression gives %q", got, names)
 		}
 	})
 }

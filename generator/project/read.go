@@ -92,7 +92,8 @@ func Read(dir string, opts Options) (*Project, error) {
 	for d := range allDeps {
 		p.Deps = append(p.Deps, d)
 	}
-	for _, d := range lockNames(lock) {
+	locked := lockNames(lock)
+	for _, d := range locked {
 		if !slices.Contains(p.Deps, d) {
 			p.Deps = append(p.Deps, d)
 		}
@@ -108,7 +109,7 @@ func Read(dir string, opts Options) (*Project, error) {
 	p.Database = "none"
 	for _, deps := range []func(string) bool{
 		func(d string) bool { _, ok := allDeps[d]; return ok },
-		func(d string) bool { return slices.Contains(lockNames(lock), d) },
+		func(d string) bool { return slices.Contains(locked, d) },
 	} {
 		for _, a := range adapters {
 			if deps(a.dep) {
