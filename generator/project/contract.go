@@ -88,22 +88,21 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 	if ix.helpers == nil {
 		ix.helpers = newHelpers()
 	}
-	own := newHelpers()
-	fileHelpers(t, own)
+	own, defs := newHelpers(), functionDefs(t)
+	fileHelpersOf(t, own, defs)
 	for k, v := range own.remote {
 		ix.helpers.remote[k] = v
 	}
-	defs := functionDefs(t)
 	code := t.Code
 	// Which module and function each token is in: one pass over the ranges, so that a file with
 	// many functions costs no more than its size.
 	module := make([]int32, len(code)+1)
-	for k, m := range moduleRanges(t) { // outer before inner: the innermost wins
+	modules := moduleRanges(t)
+	for k, m := range modules { // outer before inner: the innermost wins
 		for i := m.from + 1; i < m.to && i < len(code); i++ {
 			module[i] = int32(k + 1)
 		}
 	}
-	modules := moduleRanges(t)
 	function := make([]int32, len(code)+1)
 	for k, d := range defs {
 		if d.module == "" {
@@ -161,7 +160,8 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 			}
 		}
 	}
-	reads, _ := findReads(t, nil)
+	// as findReads(t, nil) reads them: own holds the file's helpers, with no others
+	reads := scanReadsOf(t, own, defs).reads
 	for _, r := range reads {
 		if r.skip {
 			continue

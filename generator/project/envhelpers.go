@@ -212,8 +212,10 @@ const maxHelperRounds = 8
 // fileHelpers adds to h the helpers a file defines: its anonymous functions (name.(...)), the
 // functions of the modules it defines (Module.name(...), and by bare name inside the module),
 // and the functions of modules it imports that h knows (Dotenvy's env! among them).
-func fileHelpers(t *elixir.Tree, h *helpers) {
-	defs := functionDefs(t)
+func fileHelpers(t *elixir.Tree, h *helpers) { fileHelpersOf(t, h, functionDefs(t)) }
+
+// fileHelpersOf is fileHelpers given the file's functionDefs.
+func fileHelpersOf(t *elixir.Tree, h *helpers, defs []funcDef) {
 	aliases := t.Aliases()
 	importInto(t, h)
 	byModule := map[string]map[string]helper{}

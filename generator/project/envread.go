@@ -121,15 +121,9 @@ type blockCond struct {
 }
 
 // index builds the scanner's indexes.
-func (s *readScanner) index() {
+func (s *readScanner) index(defs []funcDef) {
 	code := s.t.Code
-	s.idents = map[string][]int{}
-	for i, tok := range code {
-		if tok.Kind == elixir.Ident {
-			s.idents[tok.Text()] = append(s.idents[tok.Text()], i)
-		}
-	}
-	s.defs = functionDefs(s.t)
+	s.defs = defs
 	s.owner = make([]int32, len(code)+1)
 	for k, d := range s.defs {
 		for i := d.bodyFrom; i < d.bodyTo && i < len(code); i++ {
@@ -144,6 +138,14 @@ func (s *readScanner) index() {
 
 // after returns the positions of an identifier after token from.
 func (s *readScanner) after(name string, from int) []int {
+	if s.idents == nil { // made for the first local a read is given to: most files have none
+		s.idents = map[string][]int{}
+		for i, tok := range s.t.Code {
+			if tok.Kind == elixir.Ident {
+				s.idents[tok.Text()] = append(s.idents[tok.Text()], i)
+			}
+		}
+	}
 	at := s.idents[name]
 	k := sort.SearchInts(at, from)
 	return at[k:]
@@ -165,9 +167,15 @@ func findReads(t *elixir.Tree, h *helpers) ([]envRead, []int) {
 // scanReads finds the reads of a file, and keeps what it learnt of the file for later questions
 // (whether a token runs in production).
 func scanReads(t *elixir.Tree, h *helpers) *readScanner {
-	s := &readScanner{t: t, h: h.copy(), aliases: t.Aliases()}
-	fileHelpers(t, s.h)
-	s.index()
+	own, defs := h.copy(), functionDefs(t)
+	fileHelpersOf(t, own, defs)
+	return scanReadsOf(t, own, defs)
+}
+
+// scanReadsOf is scanReads given the file's functionDefs and its helpers (fileHelpersOf done).
+func scanReadsOf(t *elixir.Tree, h *helpers, defs []funcDef) *readScanner {
+	s := &readScanner{t: t, h: h, aliases: t.Aliases()}
+	s.index(defs)
 	code := t.Code
 	for i := 0; i < len(code); i++ {
 		if r, ok := s.readAt(i); ok {
