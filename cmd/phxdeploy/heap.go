@@ -1,20 +1,37 @@
 package main
 
-// heapFloor is the size of a heap floor: a run collects no garbage until its heap grows past
-// about twice this, and from then on as Go does by default (when the heap doubles), counting the
-// floor as part of the heap. A run lasts tens of milliseconds and most of what it allocates is
-// still in use at its end (the project's index, the files it renders), so collecting garbage in
-// a small heap was work for nothing: with the floor, the 20,000-line router and keila take ~17%
-// less time and the small fixture the same. Measured in README "Speed".
-const heapFloor = 16 << 20
+import (
+	"math"
+	"runtime"
+	"runtime/debug"
+)
 
-// newHeapFloor returns the floor: a byte slice that is never read or written. Memory the Go
-// runtime takes fresh from the system is not cleared, so its pages are never touched and it is
-// not resident (TestPeakMemory holds the small fixture's peak to 20 MiB). With GOGC or
-// GOMEMLIMIT set, the person running phxdeploy has chosen how it collects: no floor.
-func newHeapFloor(getenv func(string) string) []byte {
+// firstCollection is the heap size (as the Go runtime counts its memory) at which a run first
+// collects garbage.
+const firstCollection = 32 << 20
+
+// collectLate makes a run collect no garbage until its memory nears firstCollection, and from
+// that first collection on as Go does by default (when the heap has doubled). A run lasts tens
+// of milliseconds and most of what it allocates is in use until its end (the project's index,
+// the files it renders): collections in a small heap were work for nothing, and in a large one
+// (the 20,000-line router's trees) they marked megabytes of tokens again and again. With GOGC or
+// GOMEMLIMIT set, the person running phxdeploy has chosen how it collects: nothing changes.
+//
+// The switch back to the default is a cleanup of an object nothing refers to: it runs after the
+// first collection, whatever caused it. So a heap that outgrows firstCollection is collected as
+// usual, never over and over under a limit it cannot get below.
+func collectLate(getenv func(string) string) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
-		return nil
+		return
 	}
-	return make([]byte, heapFloor)
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(firstCollection)
+	runtime.AddCleanup(new(gcMark), func(struct{}) {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
+	}, struct{}{})
 }
+
+// gcMark is the object whose cleanup ends collectLate's first phase (with a pointer, so that
+// it is not one of the tiny objects allocated together, whose cleanups can wait for others).
+type gcMark struct{ _ *byte }

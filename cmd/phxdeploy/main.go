@@ -4,13 +4,12 @@ package main
 
 import (
 	"os"
-	"runtime"
 
 	"golang.org/x/term"
 )
 
 func main() {
-	floor := newHeapFloor(os.Getenv)
+	collectLate(os.Getenv)
 	io := &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		InTTY: term.IsTerminal(int(os.Stdin.Fd())),
@@ -18,7 +17,5 @@ func main() {
 		OutTTY: term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv: os.Getenv,
 	}
-	code := Execute(os.Args[1:], io)
-	runtime.KeepAlive(floor) // held to the end: a floor the collector frees is no floor
-	os.Exit(code)
+	os.Exit(Execute(os.Args[1:], io))
 }
