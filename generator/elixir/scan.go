@@ -136,7 +136,7 @@ func (s *scanner) emit(k Kind, start int, line int) {
 }
 
 func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 0x80 }
-func isIdentChar(c byte) bool { return identChar[c] }
+func isIdentChar(c byte) bool  { return identChar[c] }
 
 // identChar marks the bytes of a name: letters, digits, _ and every byte of a multi-byte rune.
 var identChar = func() (t [256]bool) {
@@ -145,6 +145,7 @@ var identChar = func() (t [256]bool) {
 	}
 	return t
 }()
+
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
