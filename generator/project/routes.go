@@ -1,6 +1,7 @@
 package project
 
 import (
+	"github.com/phxdeploy/phxdeploy/internal/parallel"
 	"path"
 	"slices"
 	"strconv"
@@ -31,103 +32,187 @@ func isVerb(word string) bool {
 	return false
 }
 
-// routes reads a router module: its pipelines (name -> plugs) and its routes.
+// routes reads a router module: its pipelines (name -> plugs) and its routes, in source order.
+// Each block at the router's top level (a scope, an if) is read on its own, on every core: a
+// large router is hundreds of scopes.
 func routes(m *Module) (out []Route, pipelines map[string][]string) {
+	top := &routeWalker{m: m, code: m.tree.Code, top: true}
+	top.walk(m.body, "", "", nil, false)
+	parts := append(top.parts, top)
+	// One array holds every route: a block's part writes into its own stretch of it, sized by
+	// the route verbs among its tokens (at least its routes); the gaps are closed afterwards.
+	limit := make([]int, len(parts))
+	total := 0
+	var blocks []*routeWalker
+	for k, p := range parts {
+		limit[k] = len(p.out)
+		if p.block != nil {
+			blocks = append(blocks, p)
+			for _, t := range p.code[p.block.Open:p.block.Close] {
+				if t.Kind == elixir.Ident && isVerb(t.Text()) {
+					limit[k]++
+				}
+			}
+		}
+		total += limit[k]
+	}
+	all := make([]Route, total)
+	at := 0
+	for k, p := range parts {
+		region := all[at : at+len(p.out) : at+limit[k]]
+		copy(region, p.out)
+		p.out, at = region, at+limit[k]
+		if p.block != nil {
+			p.out = p.out[:0]
+			p.lines, p.pathEnds, p.paths = make([]int, 0, limit[k]), make([]int, 0, limit[k]), make([]byte, 0, limit[k]*24)
+		}
+	}
+	parallel.Each(len(blocks), func(k int) {
+		b := blocks[k]
+		b.walk(b.block, b.prefix, b.alias, b.through, b.conditional)
+		b.routes()
+	})
 	pipelines = map[string][]string{}
-	// sized once: a large router's routes would otherwise be copied a dozen times as they grow
-	n := 0
-	for _, t := range m.code {
-		if t.Kind == elixir.Ident && isVerb(t.Text()) {
-			n++
+	out = all[:0]
+	for _, p := range parts {
+		if p.block == nil {
+			p.routes()
+		}
+		out = append(out, p.out...) // within all, never past a part's own stretch
+		for _, d := range p.pipelines {
+			pipelines[d.name] = d.plugs
 		}
 	}
-	out = make([]Route, 0, n)
-	lines := make([]int, 0, n) // each route's line, for its Source
-	// every route's path is written into one buffer, cut into strings at the end (ends)
-	paths, pathEnds := make([]byte, 0, n*24), make([]int, 0, n)
-	// the routes of a scope mostly name one controller: its full name is made once
-	var lastAlias, lastTo, lastFull string
-	var walk func(n *elixir.Node, prefix, alias string, through []string, conditional bool)
-	code := m.tree.Code
-	walk = func(n *elixir.Node, prefix, alias string, through []string, conditional bool) {
-		through = slices.Clone(through)
-		kids := n.Cursor(n.Open + 1)
-		for i := n.Open + 1; i < n.Close; i++ {
-			if c := kids.At(i); c != nil {
-				i = c.Close
-				continue
-			}
-			if !elixir.StatementStart(code, i) || code[i].Kind != elixir.Ident {
-				continue
-			}
-			end := elixir.StatementEnd(code, n, i)
-			args := callArgs(code, i, end)
-			block := doBlock(m.tree, n, i, end)
-			switch word := code[i].Text(); {
-			case word == "pipeline" && len(args) > 0 && args[0].Kind == elixir.Atom && block != nil:
-				pipelines[elixir.AtomName(args[0])] = plugsIn(m.tree, block)
-			case word == "pipe_through":
-				for _, a := range args {
-					if a.Kind == elixir.Atom {
-						through = append(through, elixir.AtomName(a))
-					}
-				}
-			case word == "scope" && block != nil:
-				p, a := prefix, alias
-				if len(args) > 0 && args[0].Kind == elixir.String {
-					p = joinPath(prefix, elixir.Unquote(args[0]))
-				}
-				for k, t := range args {
-					switch {
-					case t.Kind == elixir.Alias && k > 0 && args[k-1].Is(","):
-						a = joinAlias(alias, t.Text())
-					case t.Kind == elixir.KeywordKey && t.Text() == "path" && k+1 < len(args) && args[k+1].Kind == elixir.String:
-						p = joinPath(prefix, elixir.Unquote(args[k+1]))
-					case t.Kind == elixir.KeywordKey && t.Text() == "alias" && k+1 < len(args) && args[k+1].Kind == elixir.Alias:
-						a = joinAlias(alias, args[k+1].Text())
-					}
-				}
-				walk(block, p, a, through, conditional)
-			case (word == "if" || word == "unless") && block != nil:
-				walk(block, prefix, alias, through, true)
-			case isVerb(word) && len(args) > 0 && args[0].Kind == elixir.String:
-				paths = appendPath(paths, prefix, elixir.Unquote(args[0]))
-				pathEnds = append(pathEnds, len(paths))
-				r := Route{Verb: word, Pipelines: through, Conditional: conditional}
-				if len(args) > 2 && args[1].Is(",") && args[2].Kind == elixir.Alias {
-					if alias != lastAlias || args[2].Text() != lastTo || lastFull == "" {
-						lastAlias, lastTo, lastFull = alias, args[2].Text(), joinAlias(alias, args[2].Text())
-					}
-					r.To = lastFull
-					if len(args) > 4 && args[3].Is(",") && args[4].Kind == elixir.Atom {
-						r.Action = elixir.AtomName(args[4])
-					}
-				}
-				out = append(out, r)
-				lines = append(lines, code[i].Line())
-			}
-			// no token of n before end starts a statement (StatementEnd): the next is at end
-			i = end - 1
-		}
+	return out, pipelines
+}
+
+// routeWalker reads the routes of a block and the blocks inside it. At the router's top level
+// (top), a block is not read in place but becomes a part of its own, read afterwards (by
+// routes, on another core), and the top level's own routes after it go to a new part: the
+// parts, in order, are the routes in source order.
+type routeWalker struct {
+	m    *Module
+	code []elixir.Token
+	top  bool
+
+	// a part that is a block: what it is read with
+	block             *elixir.Node
+	prefix, alias     string
+	through           []string
+	conditional       bool
+	parts             []*routeWalker // (top) the parts before the top level's last
+	out               []Route
+	lines             []int  // each route's line, for its Source
+	paths             []byte // every route's path, cut into strings by pathEnds
+	pathEnds          []int
+	pipelines         []pipelineDef // in source order: the last definition of a name wins
+	lastAlias, lastTo string        // the routes of a scope mostly name one controller:
+	lastFull          string        // its full name is made once
+}
+
+type pipelineDef struct {
+	name  string
+	plugs []string
+}
+
+// nest reads a block inside the walker's, or at the top level makes it a part.
+func (w *routeWalker) nest(block *elixir.Node, prefix, alias string, through []string, conditional bool) {
+	if !w.top {
+		w.walk(block, prefix, alias, through, conditional)
+		return
 	}
-	walk(m.body, "", "", nil, false)
-	// every Source ("file:line") is cut from one string: a large router has thousands
-	src := m.File + ":"
-	buf := make([]byte, 0, len(out)*(len(src)+6))
-	ends := make([]int, len(out))
-	for k, line := range lines {
+	// the top level's routes so far (if any), then the block
+	if len(w.out) > 0 || len(w.pipelines) > 0 {
+		done := *w
+		done.top, done.parts = false, nil
+		w.parts = append(w.parts, &done)
+	}
+	w.parts = append(w.parts, &routeWalker{m: w.m, code: w.code, block: block, prefix: prefix, alias: alias,
+		through: slices.Clone(through), conditional: conditional})
+	*w = routeWalker{m: w.m, code: w.code, top: true, parts: w.parts}
+}
+
+func (w *routeWalker) walk(n *elixir.Node, prefix, alias string, through []string, conditional bool) {
+	code, t := w.code, w.m.tree
+	through = slices.Clone(through)
+	kids := n.Cursor(n.Open + 1)
+	for i := n.Open + 1; i < n.Close; i++ {
+		if c := kids.At(i); c != nil {
+			i = c.Close
+			continue
+		}
+		if !elixir.StatementStart(code, i) || code[i].Kind != elixir.Ident {
+			continue
+		}
+		end := elixir.StatementEnd(code, n, i)
+		args := callArgs(code, i, end)
+		block := doBlock(t, n, i, end)
+		switch word := code[i].Text(); {
+		case word == "pipeline" && len(args) > 0 && args[0].Kind == elixir.Atom && block != nil:
+			w.pipelines = append(w.pipelines, pipelineDef{elixir.AtomName(args[0]), plugsIn(t, block)})
+		case word == "pipe_through":
+			for _, a := range args {
+				if a.Kind == elixir.Atom {
+					through = append(through, elixir.AtomName(a))
+				}
+			}
+		case word == "scope" && block != nil:
+			p, a := prefix, alias
+			if len(args) > 0 && args[0].Kind == elixir.String {
+				p = joinPath(prefix, elixir.Unquote(args[0]))
+			}
+			for k, t := range args {
+				switch {
+				case t.Kind == elixir.Alias && k > 0 && args[k-1].Is(","):
+					a = joinAlias(alias, t.Text())
+				case t.Kind == elixir.KeywordKey && t.Text() == "path" && k+1 < len(args) && args[k+1].Kind == elixir.String:
+					p = joinPath(prefix, elixir.Unquote(args[k+1]))
+				case t.Kind == elixir.KeywordKey && t.Text() == "alias" && k+1 < len(args) && args[k+1].Kind == elixir.Alias:
+					a = joinAlias(alias, args[k+1].Text())
+				}
+			}
+			w.nest(block, p, a, through, conditional)
+		case (word == "if" || word == "unless") && block != nil:
+			w.nest(block, prefix, alias, through, true)
+		case isVerb(word) && len(args) > 0 && args[0].Kind == elixir.String:
+			w.paths = appendPath(w.paths, prefix, elixir.Unquote(args[0]))
+			w.pathEnds = append(w.pathEnds, len(w.paths))
+			r := Route{Verb: word, Pipelines: through, Conditional: conditional}
+			if len(args) > 2 && args[1].Is(",") && args[2].Kind == elixir.Alias {
+				if alias != w.lastAlias || args[2].Text() != w.lastTo || w.lastFull == "" {
+					w.lastAlias, w.lastTo, w.lastFull = alias, args[2].Text(), joinAlias(alias, args[2].Text())
+				}
+				r.To = w.lastFull
+				if len(args) > 4 && args[3].Is(",") && args[4].Kind == elixir.Atom {
+					r.Action = elixir.AtomName(args[4])
+				}
+			}
+			w.out = append(w.out, r)
+			w.lines = append(w.lines, code[i].Line())
+		}
+		// no token of n before end starts a statement (StatementEnd): the next is at end
+		i = end - 1
+	}
+}
+
+// routes gives the walker's routes their paths and Sources ("file:line"), each cut from one
+// string: a large router has thousands.
+func (w *routeWalker) routes() {
+	src := w.m.File + ":"
+	buf := make([]byte, 0, len(w.out)*(len(src)+6))
+	ends := make([]int, len(w.out))
+	for k, line := range w.lines {
 		buf = strconv.AppendInt(append(buf, src...), int64(line), 10)
 		ends[k] = len(buf)
 	}
 	all, start := string(buf), 0
-	for k := range out {
-		out[k].Source, start = all[start:ends[k]], ends[k]
+	for k := range w.out {
+		w.out[k].Source, start = all[start:ends[k]], ends[k]
 	}
-	all, start = string(paths), 0
-	for k := range out {
-		out[k].Path, start = all[start:pathEnds[k]], pathEnds[k]
+	all, start = string(w.paths), 0
+	for k := range w.out {
+		w.out[k].Path, start = all[start:w.pathEnds[k]], w.pathEnds[k]
 	}
-	return out, pipelines
 }
 
 // callArgs returns the tokens of a call's arguments, parentheses or not, up to end (the do block

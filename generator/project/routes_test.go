@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/phxdeploy/phxdeploy/generator/elixir"
 	"github.com/phxdeploy/phxdeploy/internal/testtools"
 )
 
@@ -108,5 +109,60 @@ func TestRoutesOfALargeRouter(t *testing.T) {
 	last := p.Routes[len(p.Routes)-1]
 	if !strings.HasPrefix(last.Path, "/area") || !strings.HasPrefix(last.To, "ShopWeb.Area") {
 		t.Errorf("last route %+v: want one of the areas, with its scope's prefix and alias", last)
+	}
+}
+
+// TestRoutesInOrderAcrossBlocks reads routes and pipelines around and between top-level blocks
+// (which are read on their own): routes in source order, the last definition of a pipeline wins.
+func TestRoutesInOrderAcrossBlocks(t *testing.T) {
+	src := `defmodule R do
+  use Phoenix.Router
+  get "/first", A, :a
+  pipeline :browser do
+    plug :accepts
+  end
+  scope "/s" do
+    pipe_through :browser
+    get "/in", B, :b
+    scope "/deeper", D do
+      get "/x", X, :x
+    end
+  end
+  get "/between", C, :c
+  pipeline :browser do
+    plug Auth
+  end
+  if true do
+    get "/cond", E, :e
+  end
+  scope "/empty" do
+  end
+  get "/last", F, :f
+end
+`
+	tree, err := elixir.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := &index{modules: map[string]*Module{}}
+	ix.add("lib/r.ex", tree)
+	got, pipelines := routes(ix.modules["R"])
+	var paths []string
+	for _, r := range got {
+		paths = append(paths, fmt.Sprintf("%s %s %v %v %s", r.Path, r.To, r.Pipelines, r.Conditional, r.Source))
+	}
+	want := []string{
+		"/first A [] false lib/r.ex:3",
+		"/s/in B [browser] false lib/r.ex:9",
+		"/s/deeper/x D.X [browser] false lib/r.ex:11",
+		"/between C [] false lib/r.ex:14",
+		"/cond E [] true lib/r.ex:19",
+		"/last F [] false lib/r.ex:23",
+	}
+	if strings.Join(paths, "\n") != strings.Join(want, "\n") {
+		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(paths, "\n"), strings.Join(want, "\n"))
+	}
+	if fmt.Sprint(pipelines) != "map[browser:[Auth]]" {
+		t.Errorf("pipelines %v: want the last definition of browser, [Auth]", pipelines)
 	}
 }
