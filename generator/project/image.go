@@ -49,8 +49,10 @@ const phxdeployDockerfile = "# Written by phxdeploy."
 
 var (
 	mixReleaseRe = lazyre.New(`\bmix\s+(?:do\s+[^;&|]*\brelease\b|release\b)`)
-	relCopyRe    = lazyre.New(`(?:^|/)_build(?:/[^/]+(?:/rel(?:/([^/]+))?)?)?/?$`)
-	builtinArgs  = map[string]bool{"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
+	// the words after `mix release` up to the end of its command, for its name and --path
+	mixReleaseArgsRe = lazyre.New(`\bmix\s+(?:do\s+[^;&|]*?\brelease\b|release\b)([^;&|\n]*)`)
+	relCopyRe        = lazyre.New(`(?:^|/)_build(?:/[^/]+(?:/rel(?:/([^/]+))?)?)?/?$`)
+	builtinArgs      = map[string]bool{"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
 		"BUILDPLATFORM": true, "BUILDOS": true, "BUILDARCH": true, "BUILDVARIANT": true, "HTTP_PROXY": true, "HTTPS_PROXY": true,
 		"NO_PROXY": true, "FTP_PROXY": true, "ALL_PROXY": true, "http_proxy": true, "https_proxy": true, "no_proxy": true}
 )
@@ -162,7 +164,32 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 	for _, i := range chain {
 		inChain[i] = true
 	}
-	// Build stages: does one run `mix release`, and copy rel/ (or everything) before it?
+	// Build stages: does one run `mix release`, and copy rel/ (or everything) before it? Where
+	// does it put the release when `--path` says (releasedAt, by stage)?
+	releasedAt := map[int]builtRelease{}
+	stageDir := make([]string, len(stages)) // each stage's last WORKDIR
+	for i, st := range stages {
+		dir := "/"
+		if base, ok := byName[strings.ToLower(st.BaseName)]; ok && base < i {
+			dir = stageDir[base]
+		}
+		for _, c := range st.Commands {
+			if c.Name == "workdir" {
+				if wd := expand(c.Args[0]); path.IsAbs(wd) {
+					dir = path.Clean(wd)
+				} else {
+					dir = path.Join(dir, wd)
+				}
+			}
+			if c.Name == "run" && !inChain[i] {
+				run := strings.Join(append(append([]string{}, c.Args...), c.Heredocs...), " ")
+				if r, ok := releasePathOf(run, dir); ok {
+					releasedAt[i] = r
+				}
+			}
+		}
+		stageDir[i] = dir
+	}
 	for i, st := range stages {
 		if inChain[i] {
 			continue
@@ -219,13 +246,18 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 				}
 				for _, src := range c.Args {
 					src = expand(src)
-					m := relCopyRe.FindStringSubmatch(strings.TrimSuffix(src, "/"))
-					if m == nil {
-						continue
-					}
 					dest := expand(c.Dest)
 					if !path.IsAbs(dest) {
 						dest = path.Join(workdir, dest)
+					}
+					// a release built with --path, copied from there: its root is the destination
+					if r, ok := releasedAt[stageIndex(byName, c.From)]; ok && path.Clean(src) == r.dir {
+						img.Release, img.ReleaseName, img.ReleaseDir = true, r.name, path.Clean(dest)
+						continue
+					}
+					m := relCopyRe.FindStringSubmatch(strings.TrimSuffix(src, "/"))
+					if m == nil {
+						continue
 					}
 					name := m[1]
 					if strings.Contains(name, "$") {
@@ -263,6 +295,55 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 	}
 	img.Workdir = workdir
 	return img, nil
+}
+
+// builtRelease is where a build stage's `mix release --path` puts the release, and its name
+// when the command gives one.
+type builtRelease struct{ dir, name string }
+
+// releasePathOf reads `mix release [name] --path dir` (or --path=dir) in a RUN's command line,
+// the directory made absolute against the stage's WORKDIR; ok is false without --path, or with a
+// directory phxdeploy cannot name (a variable, a ~).
+func releasePathOf(run, workdir string) (builtRelease, bool) {
+	m := mixReleaseArgsRe.FindStringSubmatch(run)
+	if m == nil {
+		return builtRelease{}, false
+	}
+	var r builtRelease
+	found := false
+	words := strings.Fields(m[1])
+	for k := 0; k < len(words); k++ {
+		w := words[k]
+		switch {
+		case w == "--path" && k+1 < len(words):
+			r.dir, found = words[k+1], true
+			k++
+		case strings.HasPrefix(w, "--path="):
+			r.dir, found = strings.TrimPrefix(w, "--path="), true
+		case !strings.HasPrefix(w, "-") && r.name == "" && k == 0 && ValidAtom(w):
+			r.name = w // `mix release NAME`
+		}
+	}
+	r.dir = strings.Trim(r.dir, `"'`)
+	if !found || r.dir == "" || strings.ContainsAny(r.dir, "$~`*?") {
+		return builtRelease{}, false
+	}
+	if !path.IsAbs(r.dir) {
+		r.dir = path.Join(workdir, r.dir)
+	}
+	r.dir = path.Clean(r.dir)
+	return r, true
+}
+
+// stageIndex is the stage a COPY --from names (by name or number), or -1.
+func stageIndex(byName map[string]int, from string) int {
+	if i, ok := byName[strings.ToLower(from)]; ok {
+		return i
+	}
+	if n, err := strconv.Atoi(from); err == nil && n >= 0 {
+		return n
+	}
+	return -1
 }
 
 // UID is the numeric user the image runs as: its USER when numeric (or nobody's 65534), 0 for

@@ -38,3 +38,39 @@ func FuzzSingleInstanceWords(f *testing.F) {
 		}
 	})
 }
+
+// A release built with `mix release --path` and copied from there is the image's release, at
+// the COPY's destination (TeslaMate's Dockerfile: "builds no Mix release" before).
+func TestImageReleaseBuiltWithPath(t *testing.T) {
+	for _, c := range []struct{ name, build, copy, dir, release string }{
+		{"absolute", "RUN SKIP_DOWNLOAD=true mix release --path /opt/built", "COPY --from=builder --chown=nonroot:nonroot --chmod=555 /opt/built .", "/opt/app", ""},
+		{"relative, named, =", "RUN mix release shop --overwrite --path=out/shop", "COPY --from=0 /app/out/shop/ /srv/shop", "/srv/shop", "shop"},
+		{"in mix do", "RUN mix do compile, release --path /rel", "COPY --from=builder /rel ./rel", "/opt/app/rel", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			img, err := parseImage([]byte(`FROM hexpm/elixir:1.18.4-erlang-28.0.2-debian-bookworm-20250630-slim AS builder
+ENV MIX_ENV=prod
+WORKDIR /app
+COPY . .
+`+c.build+`
+
+FROM debian:bookworm-20250630-slim AS app
+ENV HOME=/opt/app
+WORKDIR $HOME
+`+c.copy+`
+CMD ["bin/shop", "start"]
+`), "shop")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !img.Release || img.ReleaseDir != c.dir || img.ReleaseName != c.release {
+				t.Errorf("release %v in %q named %q; want in %q named %q", img.Release, img.ReleaseDir, img.ReleaseName, c.dir, c.release)
+			}
+		})
+	}
+	// --path to somewhere the final stage does not copy: no release, as before
+	img, err := parseImage([]byte("FROM elixir AS b\nRUN mix release --path /x\nFROM debian\nCOPY --from=b /y .\n"), "shop")
+	if err != nil || img.Release {
+		t.Errorf("release %v, %v: want none", img.Release, err)
+	}
+}
