@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,6 +33,9 @@ type KeptImage struct {
 	// Shell: ENTRYPOINT or CMD is in shell form (a shell is PID 1; signals stop at it).
 	Shell bool   `json:"shell_form,omitempty"`
 	User  string `json:"user,omitempty"`
+	// UserIDs are the uids the image's stages give users they create (useradd --uid N NAME), by
+	// name: a USER named so runs as that uid.
+	UserIDs map[string]int `json:"user_ids,omitempty"`
 	// Env is what the final stage's ENV instructions set (expanded).
 	Env map[string]string `json:"env,omitempty"`
 	// Workdir is the final stage's working directory.
@@ -288,6 +292,13 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 				img.Shell = img.Shell || c.Shell
 			case "user":
 				img.User = c.Args[0]
+			case "run":
+				for name, uid := range usersAdded(strings.Join(c.Args, " ")) {
+					if img.UserIDs == nil {
+						img.UserIDs = map[string]int{}
+					}
+					img.UserIDs[name] = uid
+				}
 			case "expose":
 				img.Expose = append(img.Expose, c.Args...)
 			}
@@ -356,8 +367,47 @@ func (img *KeptImage) UID() (uid int, ok bool) {
 	case "nobody":
 		return 65534, true
 	}
-	n, err := strconv.Atoi(u)
-	return n, err == nil
+	if n, err := strconv.Atoi(u); err == nil {
+		return n, true
+	}
+	n, ok := img.UserIDs[u]
+	return n, ok
+}
+
+// usersAdded reads the users a RUN's command line creates with a fixed uid: `useradd ...
+// --uid N ... NAME` (also -u N, --uid=N). Commands are split at &&, ||, ; and |; a useradd
+// whose name or uid phxdeploy cannot read (a variable) is passed over.
+func usersAdded(run string) map[string]int {
+	out := map[string]int{}
+	for _, cmd := range strings.FieldsFunc(run, func(r rune) bool { return r == '&' || r == '|' || r == ';' || r == '\n' }) {
+		words := strings.Fields(strings.ReplaceAll(cmd, "\\", " "))
+		at := slices.Index(words, "useradd")
+		if at < 0 || len(words) < at+2 {
+			continue
+		}
+		uid := -1
+		args := words[at+1:]
+		for k, w := range args {
+			switch {
+			case (w == "--uid" || w == "-u") && k+1 < len(args):
+				uid = atoiOr(args[k+1], -1)
+			case strings.HasPrefix(w, "--uid="):
+				uid = atoiOr(strings.TrimPrefix(w, "--uid="), -1)
+			}
+		}
+		name := args[len(args)-1] // useradd [options] LOGIN
+		if uid >= 0 && !strings.HasPrefix(name, "-") && !strings.ContainsAny(name, "$`\"'") {
+			out[name] = uid
+		}
+	}
+	return out
+}
+
+func atoiOr(s string, or int) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return or
 }
 
 // RunsItself reports whether the image's own command runs something other than the release's

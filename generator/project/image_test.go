@@ -74,3 +74,32 @@ CMD ["bin/shop", "start"]
 		t.Errorf("release %v, %v: want none", img.Release, err)
 	}
 }
+
+// A USER named after a user the image creates with a fixed uid runs as that uid.
+func TestImageUserCreatedWithUID(t *testing.T) {
+	for _, c := range []struct {
+		run, user string
+		uid       int
+		ok        bool
+	}{
+		{"groupadd --gid 10001 --system nonroot \\\n  && useradd  --uid 10000 --system --gid nonroot --home-dir /home/nonroot --shell /sbin/nologin nonroot", "nonroot:nonroot", 10000, true},
+		{"useradd -u 1000 -m app; chown app /srv", "app", 1000, true},
+		{"useradd --uid=42 svc", "svc", 42, true},
+		{"useradd --uid $APP_UID app", "app", 0, false},
+		{"useradd --system app", "app", 0, false},
+		{"useradd --uid 1000 other", "app", 0, false},
+	} {
+		img, err := parseImage([]byte("FROM debian:bookworm-20250630-slim\nRUN "+c.run+"\nUSER "+c.user+"\n"), "shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if uid, ok := img.UID(); uid != c.uid || ok != c.ok {
+			t.Errorf("RUN %s, USER %s: uid %d, %v; want %d, %v", c.run, c.user, uid, ok, c.uid, c.ok)
+		}
+	}
+	// a user created in a build stage is not the final image's
+	img, err := parseImage([]byte("FROM elixir AS b\nRUN useradd -u 7 app\nFROM debian\nUSER app\n"), "shop")
+	if _, ok := img.UID(); err != nil || ok {
+		t.Errorf("a build stage's useradd resolved the final image's user (%v)", err)
+	}
+}
