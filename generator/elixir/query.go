@@ -13,8 +13,29 @@ func StatementStart(code []Token, i int) bool {
 	if prev.end-prev.start == 2 && (prev.Is("do") || prev.Is("->")) {
 		return true
 	}
-	// a keyword key at the end of a line (`key:` then its value below) continues the statement
-	return prev.line < code[i].line && !prev.Is(",") && !isOperator(*prev) && prev.Kind != KeywordKey
+	// a keyword key at the end of a line (`key:` then its value below) continues the statement,
+	// and so does a line that begins with a binary operator (`|> Keyword.merge(...)`)
+	return prev.line < code[i].line && !prev.Is(",") && !isOperator(*prev) && prev.Kind != KeywordKey && !continuesLine(code[i])
+}
+
+// continuesLine reports whether a token at the start of a line continues the expression above:
+// an operator that only joins two operands (a pipe, a dot, a comparison), never one that may
+// begin an expression (-x, !x, &fun/1, @attr, ^pin, <<binary>>, %{map}).
+func continuesLine(t Token) bool {
+	switch t.Kind {
+	case Punct:
+		switch t.Text() {
+		case "|>", ".", "++", "--", "<>", "||", "|||", "&&", "&&&", "==", "!=", "===", "!==", "=~", "|", "*", "/", "**", "::",
+			"=>", "<-", "\\\\", "=", "<", ">", "<=", ">=", "<<<", ">>>", "<~>", "<|>", "~>>", "<<~":
+			return true
+		}
+	case Ident:
+		switch t.Text() {
+		case "and", "or", "when", "in":
+			return true
+		}
+	}
+	return false
 }
 
 func isOperator(t Token) bool {
