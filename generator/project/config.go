@@ -158,6 +158,11 @@ func lockNames(lock []byte) []string {
 				}
 			}
 		}
+		// every line start in the blanks before j leads to j and fails there too: the next
+		// candidate is the first line after j (from i, blank lines cost quadratic time)
+		if i < j {
+			i = j
+		}
 		n := bytes.IndexByte(lock[i:], '\n')
 		if n < 0 {
 			break
