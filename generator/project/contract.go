@@ -108,7 +108,8 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 		if d.module == "" {
 			continue
 		}
-		for i := d.bodyFrom; i < d.bodyTo && i < len(code); i++ {
+		// the head too: a parameter's default is read when the function is called
+		for i := min(d.head, d.bodyFrom); i < d.bodyTo && i < len(code); i++ {
 			if function[i] == 0 {
 				function[i] = int32(k + 1)
 			}
@@ -182,6 +183,14 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 		call := code[i].Text() + "." + code[i+2].Text()
 		ix.mixEnv = append(ix.mixEnv, fmt.Sprintf("%s:%d: %s.%s calls %s", file, code[i].Line(), module, function, call))
 	}
+}
+
+// sourceFile is the file of a source "file:line".
+func sourceFile(source string) string {
+	if i := strings.LastIndexByte(source, ':'); i >= 0 {
+		return source[:i]
+	}
+	return source
 }
 
 // readContract collects the environment contract of the project, and how it provides the
@@ -279,15 +288,40 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 			}
 		}
 	}
+	configFile := map[string]bool{}
+	for _, fr := range build {
+		configFile[fr.file] = true
+	}
+	for _, fr := range runtime {
+		configFile[fr.file] = true
+	}
 	for _, v := range c.Build {
 		where := strings.Join(v.Sources, ", ")
 		fix := "move the read to config/runtime.exs"
+		// "its value wins" only where both reads are config for one key: the runtime config's
+		// value replaces the build's at boot. A module attribute keeps its build-time value
+		// whatever any other code reads.
+		inConfig, atRuntime := true, c.Var(v.Name)
+		for _, s := range v.Sources {
+			inConfig = inConfig && configFile[sourceFile(s)]
+		}
+		sameKey := atRuntime != nil && inConfig && v.Use != "" && v.Use == atRuntime.Use &&
+			slices.ContainsFunc(atRuntime.Sources, func(s string) bool { return slices.Contains(c.RuntimeFiles, sourceFile(s)) })
+		if !inConfig {
+			fix = "read it when the code runs instead (in a function, or in config/runtime.exs and then Application.get_env/2)"
+		}
 		switch {
-		case c.Var(v.Name) != nil && !v.Required:
+		case !sameKey && v.Required && !inConfig:
+			fix += "; until then the build needs it (phxdeploy passes it as a build argument)"
+			if v.Secret {
+				fix = "read it when the code runs instead (in a function, or in config/runtime.exs and then Application.get_env/2): a secret read at build time is frozen into the image (phxdeploy does not pass secrets as build arguments)"
+			}
+		case !sameKey && !inConfig:
+		case sameKey && !v.Required:
 			fix = "the runtime config reads it too and its value wins: delete the read here"
-		case c.Var(v.Name) != nil && v.Secret:
+		case sameKey && v.Secret:
 			fix = "the runtime config reads it too and its value wins, but the build fails without it: delete the read here (phxdeploy does not pass secrets as build arguments)"
-		case c.Var(v.Name) != nil:
+		case sameKey:
 			fix = "the runtime config reads it too and its value wins, but the build fails without it: delete the read here (until then phxdeploy passes it as a build argument)"
 		case v.Required:
 			fix += "; until then the build needs it (phxdeploy passes it as a build argument)"

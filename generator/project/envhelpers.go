@@ -16,6 +16,9 @@ type funcDef struct {
 	bodyFrom int
 	bodyTo   int
 	line     int
+	// head is the def's first token: its parameters' defaults (`p \\ System.get_env("X")`),
+	// between head and bodyFrom, run when the function is called, as its body does
+	head int
 }
 
 // functionDefs lists the functions a file defines, with their parameters and body ranges.
@@ -26,7 +29,7 @@ func functionDefs(t *elixir.Tree) []funcDef {
 	for i := 0; i+1 < len(code); i++ {
 		switch {
 		case (code[i].Is("def") || code[i].Is("defp")) && code[i+1].Kind == elixir.Ident && elixir.StatementStart(code, i):
-			d := funcDef{name: code[i+1].Text(), defaults: map[int]string{}, line: code[i].Line()}
+			d := funcDef{name: code[i+1].Text(), defaults: map[int]string{}, line: code[i].Line(), head: i}
 			for _, m := range modules {
 				if m.from < i && i < m.to {
 					d.module = m.name // the innermost, as ranges nest in order
@@ -73,7 +76,7 @@ func functionDefs(t *elixir.Tree) []funcDef {
 			if fnNode == nil {
 				continue
 			}
-			d := funcDef{name: code[i].Text(), defaults: map[int]string{}, line: code[i].Line(), bodyTo: fnNode.Close}
+			d := funcDef{name: code[i].Text(), defaults: map[int]string{}, line: code[i].Line(), bodyTo: fnNode.Close, head: i}
 			// the first clause's parameters: up to its arrow
 			k := i + 3
 			for ; k < fnNode.Close && !(code[k].Is("->") && fnNode.Direct(k)); k++ {

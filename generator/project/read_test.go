@@ -263,3 +263,36 @@ func TestIndexReadsLinksAsTheProjectRootDoes(t *testing.T) {
 		t.Errorf("a link out of the project: %v", err)
 	}
 }
+
+// A compile-time read is told "the runtime config's value wins" only where both reads are
+// config for one key; a module attribute keeps its build-time value whatever else reads the
+// variable (papercups, changelog.com); a parameter's default is read when the function is
+// called, not at compile time (hexpm's `def mode(value \\ System.get_env("HEXPM_MODE"))`).
+func TestCompileTimeReadsAdvice(t *testing.T) {
+	ep, epSrc := endpointFor("acme_store", "AcmeStoreWeb.Endpoint")
+	dir := writeFiles(t, map[string]string{
+		"mix.exs": minimalMix, ep: epSrc,
+		"config/config.exs": "import Config\nconfig :acme_store, :region, System.get_env(\"REGION\")\nconfig :waffle, bucket: System.get_env(\"BUCKET\")\n",
+		"config/runtime.exs": "import Config\nconfig :acme_store, :region, System.get_env(\"REGION\")\n",
+		"lib/acme_store/worker.ex": "defmodule AcmeStore.Worker do\n  @admin System.get_env(\"ADMIN_ID\")\n  def admin, do: @admin\n" +
+			"  def admin_now, do: System.get_env(\"ADMIN_ID\")\n  def bucket, do: System.get_env(\"BUCKET\")\n" +
+			"  def mode(value \\\\ System.get_env(\"MODE\")), do: value\nend\n",
+	})
+	p, err := Read(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	warnings := strings.Join(p.Warnings, "\n")
+	for _, want := range []string{
+		"reads REGION at compile time: its value is frozen into the image when it is built; the runtime config reads it too and its value wins: delete the read here",
+		"reads BUCKET at compile time: its value is frozen into the image when it is built; move the read to config/runtime.exs",
+		"reads ADMIN_ID at compile time: its value is frozen into the image when it is built; read it when the code runs instead",
+	} {
+		if !strings.Contains(warnings, want) {
+			t.Errorf("no warning says %q:\n%s", want, warnings)
+		}
+	}
+	if strings.Contains(warnings, "MODE at compile time") {
+		t.Errorf("a parameter's default is read at compile time:\n%s", warnings)
+	}
+}
