@@ -271,10 +271,36 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 		s.computed = append(s.computed, code[i].Line())
 		return envRead{}, false
 	}
-	// {:system, "NAME"}: libraries read the variable when they start.
-	if code[i].Is("{") && i+3 < len(code) && code[i+1].Kind == elixir.Atom && code[i+1].Text() == ":system" && code[i+2].Is(",") && isName(code[i+3]) {
+	// {:system, "NAME"}: libraries read the variable when they start. Confex's forms too: a
+	// type or an adapter before the name ({:system, :integer, "NAME"}, {:system, {Mod, :fun,
+	// []}, "NAME"}), and a default after it ({:system, "NAME", "default"}).
+	if code[i].Is("{") && i+3 < len(code) && code[i+1].Kind == elixir.Atom && code[i+1].Text() == ":system" && code[i+2].Is(",") {
 		if n := s.t.NodeAt(i); n != nil {
-			return envRead{name: elixir.Unquote(code[i+3]), line: code[i+3].Line(), tok: i + 3, start: i, end: n.Close + 1, required: true, via: "{:system, ...}"}, true
+			elems := s.t.ListElements(n)
+			at, typ := -1, ""
+			switch {
+			case len(elems) >= 2 && elems[1][0] == elems[1][1] && isName(code[elems[1][0]]):
+				at = 1
+			case len(elems) >= 3 && elems[2][0] == elems[2][1] && isName(code[elems[2][0]]) &&
+				(elems[1][0] == elems[1][1] && code[elems[1][0]].Kind == elixir.Atom || code[elems[1][0]].Is("{")):
+				at = 2
+				if code[elems[1][0]].Kind == elixir.Atom {
+					typ = elixir.AtomName(code[elems[1][0]])
+				}
+			}
+			if at > 0 {
+				tok := elems[at][0]
+				r := envRead{name: elixir.Unquote(code[tok]), line: code[tok].Line(), tok: tok, start: i, end: n.Close + 1, required: true, via: "{:system, ...}"}
+				switch typ {
+				case "integer", "float", "boolean", "atom", "list":
+					r.typ = typ
+				}
+				if len(elems) > at+1 {
+					d := elems[at+1]
+					r.required, r.def = false, strings.TrimSpace(s.t.Src[code[d[0]].Start():code[d[1]].End()])
+				}
+				return r, true
+			}
 		}
 	}
 	// helper calls

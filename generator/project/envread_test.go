@@ -270,3 +270,33 @@ func BenchmarkFindReadsNestedConditions(b *testing.B) {
 		}
 	}
 }
+
+// {:system, ...} tuples in Confex's forms (bors-ng): a default makes the variable optional, a
+// type or an adapter may come before the name (such reads were not seen at all).
+func TestSystemTuples(t *testing.T) {
+	reads := readsOf(t, `import Config
+config :bors, BorsNG,
+  url: {:system, "DATABASE_URL"},
+  log_outgoing: {:system, "BORS_LOG_OUTGOING", false},
+  poll: {:system, :integer, "BORS_POLL_PERIOD", 1_800_000},
+  id: {:system, :integer, "GITHUB_INTEGRATION_ID"},
+  pem: {:system, {Base, :decode64, []}, "GITHUB_INTEGRATION_PEM"},
+  scheme: {:system, "PUBLIC_PROTOCOL", "https"}
+`, nil)
+	for _, c := range []struct {
+		name, def, typ string
+		required       bool
+	}{
+		{"DATABASE_URL", "", "", true},
+		{"BORS_LOG_OUTGOING", "false", "", false},
+		{"BORS_POLL_PERIOD", "1_800_000", "integer", false},
+		{"GITHUB_INTEGRATION_ID", "", "integer", true},
+		{"GITHUB_INTEGRATION_PEM", "", "", true},
+		{"PUBLIC_PROTOCOL", `"https"`, "", false},
+	} {
+		r, ok := reads[c.name]
+		if !ok || r.required != c.required || r.def != c.def || r.typ != c.typ {
+			t.Errorf("%s: read %v, required %v, default %q, type %q; want required %v, default %q, type %q", c.name, ok, r.required, r.def, r.typ, c.required, c.def, c.typ)
+		}
+	}
+}
