@@ -305,10 +305,14 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 		for _, s := range v.Sources {
 			inConfig = inConfig && configFile[sourceFile(s)]
 		}
-		sameKey := atRuntime != nil && inConfig && v.Use != "" && v.Use == atRuntime.Use &&
+		inRuntimeConfig := atRuntime != nil && inConfig &&
 			slices.ContainsFunc(atRuntime.Sources, func(s string) bool { return slices.Contains(c.RuntimeFiles, sourceFile(s)) })
-		if !inConfig {
+		sameKey := inRuntimeConfig && v.Use != "" && v.Use == atRuntime.Use
+		switch {
+		case !inConfig:
 			fix = "read it when the code runs instead (in a function, or in config/runtime.exs and then Application.get_env/2)"
+		case inRuntimeConfig && !sameKey:
+			fix = "the runtime config reads it too: where it sets the same key, its value wins at boot and this read can go; where not, move the read there"
 		}
 		switch {
 		case !sameKey && v.Required && !inConfig:
@@ -323,6 +327,8 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 			fix = "the runtime config reads it too and its value wins, but the build fails without it: delete the read here (phxdeploy does not pass secrets as build arguments)"
 		case sameKey:
 			fix = "the runtime config reads it too and its value wins, but the build fails without it: delete the read here (until then phxdeploy passes it as a build argument)"
+		case v.Required && v.Secret && inRuntimeConfig:
+			fix += "; until then the build fails without it (phxdeploy does not pass secrets as build arguments)"
 		case v.Required:
 			fix += "; until then the build needs it (phxdeploy passes it as a build argument)"
 			if v.Secret {

@@ -272,8 +272,9 @@ func TestCompileTimeReadsAdvice(t *testing.T) {
 	ep, epSrc := endpointFor("acme_store", "AcmeStoreWeb.Endpoint")
 	dir := writeFiles(t, map[string]string{
 		"mix.exs": minimalMix, ep: epSrc,
-		"config/config.exs": "import Config\nconfig :acme_store, :region, System.get_env(\"REGION\")\nconfig :waffle, bucket: System.get_env(\"BUCKET\")\n",
-		"config/runtime.exs": "import Config\nconfig :acme_store, :region, System.get_env(\"REGION\")\n",
+		"config/config.exs": "import Config\nconfig :acme_store, :region, System.get_env(\"REGION\")\nconfig :waffle, bucket: System.get_env(\"BUCKET\")\n" +
+			"ssl = System.get_env(\"DB_SSL\") == \"true\"\nconfig :acme_store, Repo, ssl: ssl\n",
+		"config/runtime.exs": "import Config\nconfig :acme_store, :region, System.get_env(\"REGION\")\nif System.get_env(\"DB_SSL\") == \"true\", do: config(:acme_store, Repo, ssl: true)\n",
 		"lib/acme_store/worker.ex": "defmodule AcmeStore.Worker do\n  @admin System.get_env(\"ADMIN_ID\")\n  def admin, do: @admin\n" +
 			"  def admin_now, do: System.get_env(\"ADMIN_ID\")\n  def bucket, do: System.get_env(\"BUCKET\")\n" +
 			"  def mode(value \\\\ System.get_env(\"MODE\")), do: value\nend\n",
@@ -287,6 +288,7 @@ func TestCompileTimeReadsAdvice(t *testing.T) {
 		"reads REGION at compile time: its value is frozen into the image when it is built; the runtime config reads it too and its value wins: delete the read here",
 		"reads BUCKET at compile time: its value is frozen into the image when it is built; move the read to config/runtime.exs",
 		"reads ADMIN_ID at compile time: its value is frozen into the image when it is built; read it when the code runs instead",
+		"reads DB_SSL at compile time: its value is frozen into the image when it is built; the runtime config reads it too: where it sets the same key",
 	} {
 		if !strings.Contains(warnings, want) {
 			t.Errorf("no warning says %q:\n%s", want, warnings)
