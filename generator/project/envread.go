@@ -599,7 +599,10 @@ func (s *readScanner) guardAt(i int, mentions func(j int) bool) bool {
 		switch {
 		case mentions(j):
 			mentioned = true
-		case code[j].Is("is_nil") || code[j].Is("nil") || code[j].Is("!") || code[j].Is("not"):
+		case code[j].Is("is_nil") || code[j].Is("nil"):
+			absent = true
+		case (code[j].Is("!") || code[j].Is("not")) && j+1 < len(code) && mentions(j+1):
+			// !x tests for nil; !Enum.member?(values, x) tests the value, not its absence
 			absent = true
 		case code[j].Is("==") && j+1 < len(code) && (code[j+1].Is("[") && j+2 < len(code) && code[j+2].Is("]") || code[j+1].Kind == elixir.String && elixir.Unquote(code[j+1]) == ""):
 			absent = true

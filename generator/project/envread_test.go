@@ -300,3 +300,27 @@ config :bors, BorsNG,
 		}
 	}
 }
+
+// A guard that tests a local's value (`!Enum.member?(values, x)`) does not make the read
+// required; one that tests its absence (`!x`, `is_nil(x)`) does (nerves_hub_web's
+// NERVES_HUB_APP, which defaults to "all", was required and written empty into .env.prod).
+func TestValueGuardIsNotAMissingGuard(t *testing.T) {
+	reads := readsOf(t, `import Config
+app = System.get_env("HUB_APP", "all")
+if !Enum.member?(["all", "web"], app) do
+  raise "unknown HUB_APP"
+end
+key = System.get_env("HUB_KEY")
+if !key do
+  raise "HUB_KEY is missing"
+end
+name = System.get_env("HUB_NAME")
+if is_nil(name), do: raise("HUB_NAME is missing")
+config :hub, app: app, key: key, name: name
+`, nil)
+	for name, want := range map[string]bool{"HUB_APP": false, "HUB_KEY": true, "HUB_NAME": true} {
+		if r, ok := reads[name]; !ok || r.required != want {
+			t.Errorf("%s: read %v, required %v; want required %v", name, ok, r.required, want)
+		}
+	}
+}
