@@ -118,6 +118,9 @@ type blockCond struct {
 	when        string // what it depends on ("" when it always runs)
 	optional    bool   // it runs only when someone sets a variable
 	caseClauses bool   // case config_env(): each clause decides
+	// case System.get_env("X") do (or a local read from X): each clause decides whether it
+	// runs when X is not set (subject: the read)
+	subject *envRead
 }
 
 // index builds the scanner's indexes.
@@ -691,6 +694,9 @@ func (s *readScanner) blockCond(n *elixir.Node, tok int) blockCond {
 		if c.caseClauses {
 			return s.caseClause(n, tok)
 		}
+		if c.subject != nil {
+			return s.envClause(c, n, tok)
+		}
 		return c
 	}
 	var c blockCond
@@ -716,6 +722,11 @@ func (s *readScanner) blockCond(n *elixir.Node, tok int) blockCond {
 				c.caseClauses = true // decided per clause
 			} else {
 				c.when = s.phrase(head+1, n.Open)
+				if k, ok := s.byStart[head+1]; ok && s.reads[k].end == n.Open {
+					c.subject = &s.reads[k] // case System.get_env("X") do
+				} else if head+2 == n.Open && code[head+1].Kind == elixir.Ident {
+					c.subject = s.localRead(code[head+1].Text(), head+1) // case x do, x read from X
+				}
 			}
 		case word.Is("cond") || word.Is("with") || word.Is("for") || word.Is("try") || word.Is("defmodule") ||
 			word.Is("def") || word.Is("defp") || word.Is("quote") || word.Is("receive"):
@@ -728,7 +739,23 @@ func (s *readScanner) blockCond(n *elixir.Node, tok int) blockCond {
 	if c.caseClauses {
 		return s.caseClause(n, tok)
 	}
+	if c.subject != nil {
+		return s.envClause(c, n, tok)
+	}
 	return c
+}
+
+// envClause says whether the clause of `case <read of X> do` that holds tok runs when X is not
+// set: a clause whose pattern is a string ("true" ->) does not, unless it is the read's default,
+// so what it reads is needed only when someone sets X (TeslaMate's DATABASE_SSL_CA_CERT_FILE,
+// under `"true" ->`, was required of every deployment).
+func (s *readScanner) envClause(c blockCond, n *elixir.Node, tok int) blockCond {
+	out := blockCond{when: c.when}
+	p := clausePattern(s.t, n, tok)
+	if len(p) >= 2 && p[0] == '"' && p[len(p)-1] == '"' && !strings.ContainsAny(p[1:len(p)-1], "\"\\#") && p != c.subject.def {
+		out.optional = true
+	}
+	return out
 }
 
 // caseClause says whether the clause of `case config_env() do` that holds tok runs in

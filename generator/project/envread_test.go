@@ -324,3 +324,30 @@ config :hub, app: app, key: key, name: name
 		}
 	}
 }
+
+// What a `case` on a variable reads under a string pattern ("true" ->) is needed only when
+// someone sets that variable; under a catch-all, or the read's own default, it is needed as it
+// would be anywhere.
+func TestCaseOnAVariable(t *testing.T) {
+	reads := readsOf(t, `import Config
+case System.get_env("DB_SSL") do
+  "true" ->
+    ca = System.get_env("DB_CA") || raise "DB_CA must be set"
+    config :app, Repo, ssl: true, cacertfile: ca
+  _ ->
+    host = System.fetch_env!("DB_HOST")
+    config :app, Repo, hostname: host
+end
+mode = System.get_env("MODE", "web")
+case mode do
+  "web" -> config :app, :port, System.fetch_env!("WEB_PORT")
+  "worker" -> config :app, :queue, System.fetch_env!("QUEUE_URL")
+end
+`, nil)
+	for name, optional := range map[string]bool{"DB_CA": true, "DB_HOST": false, "WEB_PORT": false, "QUEUE_URL": true} {
+		r, ok := reads[name]
+		if !ok || r.optional != optional || !r.required {
+			t.Errorf("%s: read %v, required %v, optional %v; want required, optional %v", name, ok, r.required, r.optional, optional)
+		}
+	}
+}
