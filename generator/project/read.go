@@ -99,6 +99,12 @@ func Read(dir string, opts Options) (*Project, error) {
 		}
 	}
 	sort.Strings(p.Deps)
+	// A release built with Distillery (rel/config.exs, no releases: in mix.exs) is not the Mix
+	// release phxdeploy's files are for: its start script, its runtime configuration and its
+	// overlays are Distillery's own.
+	if _, distillery := allDeps["distillery"]; distillery && !hasReleases && f.isFile("rel/config.exs") {
+		p.Warnings = append(p.Warnings, "the project builds its release with Distillery (rel/config.exs): phxdeploy's files are for `mix release` (Elixir 1.9 and later), whose config/runtime.exs, rel/env.sh.eex and overlays Distillery does not read; move the release to `mix release` first (https://hexdocs.pm/mix/Mix.Tasks.Release.html), or keep deploying it as you do")
+	}
 	p.PhoenixRequirement = req
 	p.PhoenixMinor = phoenixMinor(req, lockVersion(lock, "phoenix"))
 	p.PlugVersion = lockVersion(lock, "plug")

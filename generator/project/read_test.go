@@ -298,3 +298,21 @@ func TestCompileTimeReadsAdvice(t *testing.T) {
 		t.Errorf("a parameter's default is read at compile time:\n%s", warnings)
 	}
 }
+
+// A project whose release Distillery builds is told that phxdeploy's files are for mix release.
+func TestDistilleryProjectIsTold(t *testing.T) {
+	ep, epSrc := endpointFor("acme_store", "AcmeStoreWeb.Endpoint")
+	mix := strings.Replace(minimalMix, `{:libcluster, "~> 3.3"}`, `{:libcluster, "~> 3.3"}, {:distillery, "~> 2.1"}`, 1)
+	files := map[string]string{"mix.exs": mix, ep: epSrc, "rel/config.exs": "use Distillery.Releases.Config\n"}
+	p, err := Read(writeFiles(t, files), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(p.Warnings, "\n"), "builds its release with Distillery") {
+		t.Errorf("no warning about Distillery: %q", p.Warnings)
+	}
+	delete(files, "rel/config.exs") // a leftover dependency, no Distillery release
+	if p, err := Read(writeFiles(t, files), Options{}); err != nil || strings.Contains(strings.Join(p.Warnings, "\n"), "Distillery") {
+		t.Errorf("a Distillery warning without rel/config.exs (%v): %q", err, p.Warnings)
+	}
+}
