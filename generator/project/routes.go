@@ -74,6 +74,11 @@ func routes(m *Module) (out []Route, pipelines map[string][]string) {
 	})
 	pipelines = map[string][]string{}
 	out = all[:0]
+	for k, p := range parts {
+		if len(p.out) > limit[k] { // a part outgrew its stretch (it cannot): no merging in place
+			out = make([]Route, 0, total)
+		}
+	}
 	for _, p := range parts {
 		if p.block == nil {
 			p.routes()
