@@ -375,13 +375,14 @@ func (img *KeptImage) UID() (uid int, ok bool) {
 }
 
 // usersAdded reads the users a RUN's command line creates with a fixed uid: `useradd ...
-// --uid N ... NAME` (also -u N, --uid=N). Commands are split at &&, ||, ; and |; a useradd
-// whose name or uid phxdeploy cannot read (a variable) is passed over.
+// --uid N ... NAME` (also -u N, --uid=N; and adduser, Debian's and BusyBox's, the same way).
+// Commands are split at &&, ||, ; and |; a user whose name or uid phxdeploy cannot read (a
+// variable) is passed over.
 func usersAdded(run string) map[string]int {
 	out := map[string]int{}
 	for _, cmd := range strings.FieldsFunc(run, func(r rune) bool { return r == '&' || r == '|' || r == ';' || r == '\n' }) {
 		words := strings.Fields(strings.ReplaceAll(cmd, "\\", " "))
-		at := slices.Index(words, "useradd")
+		at := slices.IndexFunc(words, func(w string) bool { return w == "useradd" || w == "adduser" })
 		if at < 0 || len(words) < at+2 {
 			continue
 		}
