@@ -67,8 +67,14 @@ func functionDefs(t *elixir.Tree) []funcDef {
 				}
 			case j+1 < len(code) && code[j].Is(",") && code[j+1].Kind == elixir.KeywordKey && code[j+1].Text() == "do":
 				d.bodyFrom, d.bodyTo = j+2, elixir.StatementEnd(code, t.Enclosing(i), i)
+			case j < len(code) && code[j].Kind == elixir.KeywordKey && code[j].Text() == "do":
+				// after a guard (`when is_binary(v), do: ...`), whose loop stops at do:
+				d.bodyFrom, d.bodyTo = j+1, elixir.StatementEnd(code, t.Enclosing(i), i)
 			default:
-				continue
+				// a head without a body (`def mode(value \\ default)` before its clauses): no
+				// body, but its defaults are read when the function is called
+				end := elixir.StatementEnd(code, t.Enclosing(i), i)
+				d.bodyFrom, d.bodyTo = end, end
 			}
 			out = append(out, d)
 		case code[i].Kind == elixir.Ident && code[i+1].Is("=") && i+2 < len(code) && code[i+2].Is("fn") && elixir.StatementStart(code, i):

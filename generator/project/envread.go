@@ -104,6 +104,13 @@ type readScanner struct {
 	defs    []funcDef
 	conds   map[condKey]blockCond
 	elses   map[*elixir.Node]int
+	clauses map[*elixir.Node][]clause // a case block's clauses, found once
+}
+
+// clause is a case clause: its arrow and its pattern.
+type clause struct {
+	arrow   int
+	pattern string
 }
 
 // condKey is a block, and whether a read sits in its else branch.
@@ -439,7 +446,10 @@ func (s *readScanner) describe(r *envRead) {
 	}
 	r.typ = firstNonEmpty(r.typ, s.typeAround(r))
 	r.use, r.local = s.useOf(r)
-	if r.local != "" && !r.required && s.guarded(r.local, r.end) {
+	// A guard that raises on a missing value makes the read required, unless the read has a
+	// default: then the value is never missing (nerves_hub_web's NERVES_HUB_APP, "all" by
+	// default, tested with !Enum.member?), unless the default is the empty value tested.
+	if r.local != "" && !r.required && (r.def == "" || r.def == "nil" || r.def == `""` || r.def == "[]") && s.guarded(r.local, r.end) {
 		r.required = true
 	}
 	// System.fetch_env("X") in a statement that raises (with ... else _ -> raise)
@@ -602,10 +612,7 @@ func (s *readScanner) guardAt(i int, mentions func(j int) bool) bool {
 		switch {
 		case mentions(j):
 			mentioned = true
-		case code[j].Is("is_nil") || code[j].Is("nil"):
-			absent = true
-		case (code[j].Is("!") || code[j].Is("not")) && j+1 < len(code) && mentions(j+1):
-			// !x tests for nil; !Enum.member?(values, x) tests the value, not its absence
+		case code[j].Is("is_nil") || code[j].Is("nil") || code[j].Is("!") || code[j].Is("not"):
 			absent = true
 		case code[j].Is("==") && j+1 < len(code) && (code[j+1].Is("[") && j+2 < len(code) && code[j+2].Is("]") || code[j+1].Kind == elixir.String && elixir.Unquote(code[j+1]) == ""):
 			absent = true
@@ -751,7 +758,7 @@ func (s *readScanner) blockCond(n *elixir.Node, tok int) blockCond {
 // under `"true" ->`, was required of every deployment).
 func (s *readScanner) envClause(c blockCond, n *elixir.Node, tok int) blockCond {
 	out := blockCond{when: c.when}
-	p := clausePattern(s.t, n, tok)
+	p := s.clausePattern(n, tok)
 	if len(p) >= 2 && p[0] == '"' && p[len(p)-1] == '"' && !strings.ContainsAny(p[1:len(p)-1], "\"\\#") && p != c.subject.def {
 		out.optional = true
 	}
@@ -761,7 +768,7 @@ func (s *readScanner) envClause(c blockCond, n *elixir.Node, tok int) blockCond 
 // caseClause says whether the clause of `case config_env() do` that holds tok runs in
 // production (:prod, or a catch-all).
 func (s *readScanner) caseClause(n *elixir.Node, tok int) blockCond {
-	switch clausePattern(s.t, n, tok) {
+	switch s.clausePattern(n, tok) {
 	case ":dev", ":test":
 		return blockCond{skip: true}
 	}
@@ -845,17 +852,28 @@ func statementHead(t *elixir.Tree, n *elixir.Node) int {
 }
 
 // clausePattern returns the pattern of the case clause of n that holds token i.
-func clausePattern(t *elixir.Tree, n *elixir.Node, i int) string {
-	code := t.Code
-	pattern := ""
-	for k := n.Open + 1; k < i && k < n.Close; k++ {
-		if code[k].Is("->") && n.Direct(k) {
-			start := k - 1
-			for start > n.Open+1 && !elixir.StatementStart(code, start) {
-				start--
+func (s *readScanner) clausePattern(n *elixir.Node, i int) string {
+	cs, ok := s.clauses[n]
+	if !ok {
+		code := s.t.Code
+		for k := n.Open + 1; k < n.Close; k++ {
+			if code[k].Is("->") && n.Direct(k) {
+				start := k - 1
+				for start > n.Open+1 && !elixir.StatementStart(code, start) {
+					start--
+				}
+				cs = append(cs, clause{k, strings.TrimSpace(s.t.Src[code[start].Start():code[k-1].End()])})
 			}
-			pattern = strings.TrimSpace(t.Src[code[start].Start():code[k-1].End()])
 		}
+		if s.clauses == nil {
+			s.clauses = map[*elixir.Node][]clause{}
+		}
+		s.clauses[n] = cs
 	}
-	return pattern
+	// the last clause whose arrow is before i
+	k := sort.Search(len(cs), func(k int) bool { return cs[k].arrow >= i })
+	if k == 0 {
+		return ""
+	}
+	return cs[k-1].pattern
 }

@@ -301,24 +301,31 @@ config :bors, BorsNG,
 	}
 }
 
-// A guard that tests a local's value (`!Enum.member?(values, x)`) does not make the read
-// required; one that tests its absence (`!x`, `is_nil(x)`) does (nerves_hub_web's
-// NERVES_HUB_APP, which defaults to "all", was required and written empty into .env.prod).
+// A guard that raises when its local is missing makes the read required: a test of its value
+// raises too when it is missing (!Enum.member?(values, nil) is true), unless the read has a
+// default, which it then never is (nerves_hub_web's NERVES_HUB_APP defaults to "all" and was
+// required, written empty into .env.prod).
 func TestValueGuardIsNotAMissingGuard(t *testing.T) {
 	reads := readsOf(t, `import Config
 app = System.get_env("HUB_APP", "all")
 if !Enum.member?(["all", "web"], app) do
   raise "unknown HUB_APP"
 end
+role = System.get_env("HUB_ROLE")
+if !Enum.member?(["a", "b"], role), do: raise("unknown HUB_ROLE")
+kind = System.get_env("HUB_KIND")
+if not is_binary(kind), do: raise("HUB_KIND")
 key = System.get_env("HUB_KEY")
 if !key do
   raise "HUB_KEY is missing"
 end
 name = System.get_env("HUB_NAME")
 if is_nil(name), do: raise("HUB_NAME is missing")
-config :hub, app: app, key: key, name: name
+blank = System.get_env("HUB_BLANK", "")
+if blank == "", do: raise("HUB_BLANK is empty")
+config :hub, app: app, role: role, kind: kind, key: key, name: name, blank: blank
 `, nil)
-	for name, want := range map[string]bool{"HUB_APP": false, "HUB_KEY": true, "HUB_NAME": true} {
+	for name, want := range map[string]bool{"HUB_APP": false, "HUB_ROLE": true, "HUB_KIND": true, "HUB_KEY": true, "HUB_NAME": true, "HUB_BLANK": true} {
 		if r, ok := reads[name]; !ok || r.required != want {
 			t.Errorf("%s: read %v, required %v; want required %v", name, ok, r.required, want)
 		}
@@ -349,5 +356,40 @@ end
 		if !ok || r.optional != optional || !r.required {
 			t.Errorf("%s: read %v, required %v, optional %v; want required, optional %v", name, ok, r.required, r.optional, optional)
 		}
+	}
+}
+
+// manyClauses is `case System.get_env("CX") do` with n clauses, each reading a variable.
+func manyClauses(n int) string {
+	var b strings.Builder
+	b.WriteString("import Config\ncase System.get_env(\"CX\") do\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  \"v%d\" -> config :shop, :k%d, System.fetch_env!(\"Y_%d\")\n", i, i, i)
+	}
+	b.WriteString("  _ -> config :shop, :k, System.fetch_env!(\"Y_ANY\")\nend\n")
+	return b.String()
+}
+
+// Each clause of a case is found once, not once per read in it (16,000 clauses took 16 s).
+func TestCaseWithManyClauses(t *testing.T) {
+	reads := readsOf(t, manyClauses(5_000), nil)
+	for _, name := range []string{"Y_0", "Y_2500", "Y_4999"} {
+		if r := reads[name]; !r.required || !r.optional || !strings.Contains(r.when, "CX") {
+			t.Errorf("%s: %+v; want required under its clause, optional (only when CX is set)", name, r)
+		}
+	}
+	if r := reads["Y_ANY"]; !r.required || r.optional {
+		t.Errorf("Y_ANY under the catch-all: %+v; want required", r)
+	}
+}
+
+func BenchmarkCaseWithManyClauses(b *testing.B) {
+	src := manyClauses(5_000)
+	tree, err := elixir.Parse(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		findReads(tree, nil)
 	}
 }

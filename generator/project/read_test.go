@@ -277,7 +277,9 @@ func TestCompileTimeReadsAdvice(t *testing.T) {
 		"config/runtime.exs": "import Config\nconfig :acme_store, :region, System.get_env(\"REGION\")\nif System.get_env(\"DB_SSL\") == \"true\", do: config(:acme_store, Repo, ssl: true)\n",
 		"lib/acme_store/worker.ex": "defmodule AcmeStore.Worker do\n  @admin System.get_env(\"ADMIN_ID\")\n  def admin, do: @admin\n" +
 			"  def admin_now, do: System.get_env(\"ADMIN_ID\")\n  def bucket, do: System.get_env(\"BUCKET\")\n" +
-			"  def mode(value \\\\ System.get_env(\"MODE\")), do: value\nend\n",
+			"  def mode(value \\\\ System.get_env(\"MODE\")), do: value\n" +
+			"  def head(value \\\\ System.get_env(\"HEAD_MODE\"))\n  def head(nil), do: :a\n  def head(v), do: v\n" +
+			"  def g(v) when is_binary(v), do: System.get_env(\"GUARDED\")\nend\n",
 	})
 	p, err := Read(dir, Options{})
 	if err != nil {
@@ -294,8 +296,10 @@ func TestCompileTimeReadsAdvice(t *testing.T) {
 			t.Errorf("no warning says %q:\n%s", want, warnings)
 		}
 	}
-	if strings.Contains(warnings, "MODE at compile time") {
-		t.Errorf("a parameter's default is read at compile time:\n%s", warnings)
+	for _, name := range []string{"MODE", "HEAD_MODE", "GUARDED"} {
+		if strings.Contains(warnings, " "+name+" at compile time") {
+			t.Errorf("%s, read in a function (a default, a bodiless head's default, a guarded one-line body), is called a compile-time read:\n%s", name, warnings)
+		}
 	}
 }
 
