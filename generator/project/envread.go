@@ -308,6 +308,9 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 				if len(elems) > at+1 {
 					d := elems[at+1]
 					r.required, r.def = false, strings.TrimSpace(s.t.Src[code[d[0]].Start():code[d[1]].End()])
+					if r.def == "nil" {
+						r.def = "" // unset stays unset: optional, with no default
+					}
 				}
 				return r, true
 			}

@@ -281,7 +281,8 @@ config :bors, BorsNG,
   poll: {:system, :integer, "BORS_POLL_PERIOD", 1_800_000},
   id: {:system, :integer, "GITHUB_INTEGRATION_ID"},
   pem: {:system, {Base, :decode64, []}, "GITHUB_INTEGRATION_PEM"},
-  scheme: {:system, "PUBLIC_PROTOCOL", "https"}
+  scheme: {:system, "PUBLIC_PROTOCOL", "https"},
+  region: {:system, "REGION", nil}
 `, nil)
 	for _, c := range []struct {
 		name, def, typ string
@@ -293,6 +294,7 @@ config :bors, BorsNG,
 		{"GITHUB_INTEGRATION_ID", "", "integer", true},
 		{"GITHUB_INTEGRATION_PEM", "", "", true},
 		{"PUBLIC_PROTOCOL", `"https"`, "", false},
+		{"REGION", "", "", false},
 	} {
 		r, ok := reads[c.name]
 		if !ok || r.required != c.required || r.def != c.def || r.typ != c.typ {

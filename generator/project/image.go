@@ -54,7 +54,7 @@ const phxdeployDockerfile = "# Written by phxdeploy."
 var (
 	mixReleaseRe = lazyre.New(`\bmix\s+(?:do\s+[^;&|]*\brelease\b|release\b)`)
 	// the words after `mix release` up to the end of its command, for its name and --path
-	mixReleaseArgsRe = lazyre.New(`\bmix\s+(?:do\s+[^;&|]*?\brelease\b|release\b)([^;&|\n]*)`)
+	mixReleaseArgsRe = lazyre.New(`\bmix\s+(?:do\s+[^;&|]*?\brelease|release)(?:\s|$)([^;&|\n]*)`)
 	relCopyRe        = lazyre.New(`(?:^|/)_build(?:/[^/]+(?:/rel(?:/([^/]+))?)?)?/?$`)
 	builtinArgs      = map[string]bool{"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
 		"BUILDPLATFORM": true, "BUILDOS": true, "BUILDARCH": true, "BUILDVARIANT": true, "HTTP_PROXY": true, "HTTPS_PROXY": true,
@@ -316,34 +316,35 @@ type builtRelease struct{ dir, name string }
 // the directory made absolute against the stage's WORKDIR; ok is false without --path, or with a
 // directory phxdeploy cannot name (a variable, a ~).
 func releasePathOf(run, workdir string) (builtRelease, bool) {
-	m := mixReleaseArgsRe.FindStringSubmatch(run)
-	if m == nil {
-		return builtRelease{}, false
-	}
-	var r builtRelease
-	found := false
-	words := strings.Fields(m[1])
-	for k := 0; k < len(words); k++ {
-		w := words[k]
-		switch {
-		case w == "--path" && k+1 < len(words):
-			r.dir, found = words[k+1], true
-			k++
-		case strings.HasPrefix(w, "--path="):
-			r.dir, found = strings.TrimPrefix(w, "--path="), true
-		case !strings.HasPrefix(w, "-") && r.name == "" && k == 0 && ValidAtom(w):
-			r.name = w // `mix release NAME`
+	for _, m := range mixReleaseArgsRe.FindAllStringSubmatch(run, -1) {
+		var r builtRelease
+		found := false
+		words := strings.Fields(m[1])
+		for k := 0; k < len(words); k++ {
+			w := words[k]
+			switch {
+			case w == "--path" && k+1 < len(words):
+				r.dir, found = words[k+1], true
+				k++
+			case strings.HasPrefix(w, "--path="):
+				r.dir, found = strings.TrimPrefix(w, "--path="), true
+			case w == "--version":
+				k++ // its value
+			case !strings.HasPrefix(w, "-") && r.name == "" && ValidAtom(w):
+				r.name = w // `mix release [options] NAME`
+			}
 		}
+		r.dir = strings.Trim(r.dir, `"'`)
+		if !found || r.dir == "" || strings.ContainsAny(r.dir, "$~`*?") {
+			continue
+		}
+		if !path.IsAbs(r.dir) {
+			r.dir = path.Join(workdir, r.dir)
+		}
+		r.dir = path.Clean(r.dir)
+		return r, true
 	}
-	r.dir = strings.Trim(r.dir, `"'`)
-	if !found || r.dir == "" || strings.ContainsAny(r.dir, "$~`*?") {
-		return builtRelease{}, false
-	}
-	if !path.IsAbs(r.dir) {
-		r.dir = path.Join(workdir, r.dir)
-	}
-	r.dir = path.Clean(r.dir)
-	return r, true
+	return builtRelease{}, false
 }
 
 // stageIndex is the stage a COPY --from names (by name or number), or -1.

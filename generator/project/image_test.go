@@ -46,6 +46,7 @@ func TestImageReleaseBuiltWithPath(t *testing.T) {
 		{"absolute", "RUN SKIP_DOWNLOAD=true mix release --path /opt/built", "COPY --from=builder --chown=nonroot:nonroot --chmod=555 /opt/built .", "/opt/app", ""},
 		{"relative, named, =", "RUN mix release shop --overwrite --path=out/shop", "COPY --from=0 /app/out/shop/ /srv/shop", "/srv/shop", "shop"},
 		{"in mix do", "RUN mix do compile, release --path /rel", "COPY --from=builder /rel ./rel", "/opt/app/rel", ""},
+		{"after release.init, named after options", "RUN mix release.init && mix release --overwrite shop --path /out", "COPY --from=builder /out .", "/opt/app", "shop"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			img, err := parseImage([]byte(`FROM hexpm/elixir:1.18.4-erlang-28.0.2-debian-bookworm-20250630-slim AS builder
