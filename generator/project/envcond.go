@@ -78,9 +78,124 @@ func (s *readScanner) evalCond(from, to int) condValue {
 			if r := s.localRead(code[i].Text(), from); r != nil {
 				return condValue{kind: condEnv, text: text, byDefault: byDefault(r, code, i+1, to)}
 			}
+			if r := s.caseLocal(code[i].Text(), from); r != nil {
+				return condValue{kind: condEnv, text: text, byDefault: byDefault(r, code, i+1, to)}
+			}
 		}
 	}
 	return condValue{kind: condUnknown, text: text}
+}
+
+// caseLocal reads a local assigned from a case on a read, before token before:
+//
+//	mode =
+//	  case System.get_env("HEXPM_MODE") do
+//	    value when value in [nil, "", "web"] -> :web
+//	    "worker" -> :worker
+//	  end
+//
+// as a read of that variable whose default is what the case gives when nobody sets it (:web),
+// found as Elixir does: the first clause that matches the read's own default (nil without one)
+// whose body is a literal. nil when phxdeploy cannot tell.
+func (s *readScanner) caseLocal(local string, before int) *envRead {
+	code := s.t.Code
+	at := -1
+	for _, p := range s.after(local, 0) {
+		if p >= before {
+			break
+		}
+		if p+3 < len(code) && code[p+1].Is("=") && code[p+2].Is("case") && elixir.StatementStart(code, p) {
+			at = p
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	k, ok := s.byStart[at+3]
+	if !ok {
+		return nil
+	}
+	subject := &s.reads[k]
+	n := s.t.NodeAt(subject.end)
+	if n == nil || n.Kind != "do" || n.Open != subject.end {
+		return nil
+	}
+	value := subject.def // as written: "" is nil
+	if value == "" {
+		value = "nil"
+	}
+	cs := s.clausesOf(n)
+	for c, cl := range cs {
+		switch matchesValue(cl.pattern, value) {
+		case matchNo:
+			continue
+		case matchUnknown:
+			return nil
+		}
+		// the clause taken: its body, up to the next clause's pattern (or the end)
+		end := n.Close
+		if c+1 < len(cs) {
+			end = cs[c+1].start
+		}
+		if end-cl.arrow != 2 || (code[cl.arrow+1].Kind != elixir.Atom && code[cl.arrow+1].Kind != elixir.String) {
+			return nil
+		}
+		r := *subject
+		r.def = code[cl.arrow+1].Text()
+		return &r
+	}
+	return nil
+}
+
+type patternMatch int
+
+const (
+	matchNo patternMatch = iota
+	matchYes
+	matchUnknown
+)
+
+// matchesValue says whether a case pattern matches a literal value (nil, "web", :web): a
+// catch-all (_ or a name), the literal itself, or `v when v in [...]` / `v when is_nil(v)`.
+func matchesValue(pattern, value string) patternMatch {
+	name, guard, guarded := strings.Cut(pattern, " when ")
+	name = strings.TrimSpace(name)
+	isName := bareName(name)
+	switch {
+	case !guarded && (name == "_" || isName):
+		return matchYes
+	case !guarded && name == value:
+		return matchYes
+	case !guarded && (name == "nil" || strings.HasPrefix(name, `"`) && strings.HasSuffix(name, `"`) || strings.HasPrefix(name, ":") && !strings.ContainsAny(name, " ,[{(")):
+		return matchNo // another literal
+	case guarded && isName:
+		guard = strings.TrimSpace(guard)
+		if guard == "is_nil("+name+")" {
+			return map[bool]patternMatch{true: matchYes, false: matchNo}[value == "nil"]
+		}
+		if list, ok := strings.CutPrefix(guard, name+" in ["); ok && strings.HasSuffix(list, "]") {
+			for _, item := range strings.Split(strings.TrimSuffix(list, "]"), ",") {
+				if strings.TrimSpace(item) == value {
+					return matchYes
+				}
+			}
+			return matchNo
+		}
+	}
+	return matchUnknown
+}
+
+// bareName reports whether a pattern is a bare variable (value, _unused).
+func bareName(p string) bool {
+	if p == "" || !(p[0] == '_' || p[0] >= 'a' && p[0] <= 'z') {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return p != "nil" && p != "true" && p != "false"
 }
 
 // localRead returns the last read assigned to a local before token before, or nil.
@@ -207,9 +322,9 @@ func byDefault(r *envRead, code []elixir.Token, after, to int) bool {
 	lit := code[after+1]
 	switch {
 	case op.Is("==") || op.Is("==="):
-		return lit.Kind == elixir.String && def != "" && elixir.Unquote(lit) == value
+		return lit.Kind == elixir.String && def != "" && elixir.Unquote(lit) == value || lit.Kind == elixir.Atom && def == lit.Text()
 	case op.Is("!=") || op.Is("!=="):
-		return !(lit.Kind == elixir.String && def != "" && elixir.Unquote(lit) == value)
+		return !(lit.Kind == elixir.String && def != "" && elixir.Unquote(lit) == value || lit.Kind == elixir.Atom && def == lit.Text())
 	case op.Is("in"):
 		if def == "" {
 			return lit.Is("[") && strings.Contains(strings.Join(tokenTexts(code[after+1:to]), " "), "nil")

@@ -107,10 +107,10 @@ type readScanner struct {
 	clauses map[*elixir.Node][]clause // a case block's clauses, found once
 }
 
-// clause is a case clause: its arrow and its pattern.
+// clause is a case clause: its pattern (from token start) and its arrow.
 type clause struct {
-	arrow   int
-	pattern string
+	start, arrow int
+	pattern      string
 }
 
 // condKey is a block, and whether a read sits in its else branch.
@@ -856,27 +856,34 @@ func statementHead(t *elixir.Tree, n *elixir.Node) int {
 
 // clausePattern returns the pattern of the case clause of n that holds token i.
 func (s *readScanner) clausePattern(n *elixir.Node, i int) string {
-	cs, ok := s.clauses[n]
-	if !ok {
-		code := s.t.Code
-		for k := n.Open + 1; k < n.Close; k++ {
-			if code[k].Is("->") && n.Direct(k) {
-				start := k - 1
-				for start > n.Open+1 && !elixir.StatementStart(code, start) {
-					start--
-				}
-				cs = append(cs, clause{k, strings.TrimSpace(s.t.Src[code[start].Start():code[k-1].End()])})
-			}
-		}
-		if s.clauses == nil {
-			s.clauses = map[*elixir.Node][]clause{}
-		}
-		s.clauses[n] = cs
-	}
+	cs := s.clausesOf(n)
 	// the last clause whose arrow is before i
 	k := sort.Search(len(cs), func(k int) bool { return cs[k].arrow >= i })
 	if k == 0 {
 		return ""
 	}
 	return cs[k-1].pattern
+}
+
+// clausesOf returns the clauses of a case's do block, found once per block.
+func (s *readScanner) clausesOf(n *elixir.Node) []clause {
+	if cs, ok := s.clauses[n]; ok {
+		return cs
+	}
+	var cs []clause
+	code := s.t.Code
+	for k := n.Open + 1; k < n.Close; k++ {
+		if code[k].Is("->") && n.Direct(k) {
+			start := k - 1
+			for start > n.Open+1 && !elixir.StatementStart(code, start) {
+				start--
+			}
+			cs = append(cs, clause{start, k, strings.TrimSpace(s.t.Src[code[start].Start():code[k-1].End()])})
+		}
+	}
+	if s.clauses == nil {
+		s.clauses = map[*elixir.Node][]clause{}
+	}
+	s.clauses[n] = cs
+	return cs
 }

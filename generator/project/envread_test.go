@@ -395,3 +395,52 @@ func BenchmarkCaseWithManyClauses(b *testing.B) {
 		findReads(tree, nil)
 	}
 }
+
+// A local given a value by a case on a variable has the value of the clause that matches when
+// nobody sets the variable (hexpm's mode: :web), so what `if mode == :worker` reads is needed
+// only when someone sets HEXPM_MODE (hexpm's 16 worker settings were required of the web).
+func TestLocalFromACaseOnAVariable(t *testing.T) {
+	reads := readsOf(t, `import Config
+mode =
+  case System.get_env("HEXPM_MODE") do
+    value when value in [nil, "", "web"] -> :web
+    "worker" -> :worker
+    value -> raise "invalid HEXPM_MODE #{inspect(value)}"
+  end
+if mode == :worker do
+  config :hexpm, Oban, queues: [heavy: String.to_integer(System.fetch_env!("HEAVY"))]
+end
+if mode == :web do
+  config :hexpm, :web, secret: System.fetch_env!("WEB_SECRET")
+end
+level =
+  case System.get_env("LEVEL", "info") do
+    "debug" -> :debug
+    _ -> :info
+  end
+if level == :debug do
+  config :logger, :file, System.fetch_env!("DEBUG_FILE")
+end
+`, nil)
+	for name, optional := range map[string]bool{"HEAVY": true, "WEB_SECRET": false, "DEBUG_FILE": true} {
+		if r, ok := reads[name]; !ok || !r.required || r.optional != optional {
+			t.Errorf("%s: read %v, required %v, optional %v; want required, optional %v", name, ok, r.required, r.optional, optional)
+		}
+	}
+}
+
+func TestMatchesValue(t *testing.T) {
+	for _, c := range []struct {
+		pattern, value string
+		want           patternMatch
+	}{
+		{"_", "nil", matchYes}, {"value", `"x"`, matchYes}, {"nil", "nil", matchYes}, {`"web"`, "nil", matchNo},
+		{`"web"`, `"web"`, matchYes}, {`value when value in [nil, "", "web"]`, "nil", matchYes},
+		{`value when value in [nil, "", "web"]`, `"worker"`, matchNo}, {"v when is_nil(v)", "nil", matchYes},
+		{"v when is_binary(v)", "nil", matchUnknown}, {"{:ok, v}", "nil", matchUnknown}, {":web", ":web", matchYes},
+	} {
+		if got := matchesValue(c.pattern, c.value); got != c.want {
+			t.Errorf("matchesValue(%q, %q) = %d, want %d", c.pattern, c.value, got, c.want)
+		}
+	}
+}
