@@ -105,6 +105,7 @@ type readScanner struct {
 	conds   map[condKey]blockCond
 	elses   map[*elixir.Node]int
 	clauses map[*elixir.Node][]clause // a case block's clauses, found once
+	kwIfs   map[*elixir.Node][]kwIf   // the keyword-form ifs of a block, found once
 }
 
 // clause is a case clause: its pattern (from token start) and its arrow.
@@ -684,8 +685,116 @@ func (s *readScanner) condition(r *envRead) {
 			whens = append(whens, c.when)
 		}
 	}
+	for _, c := range s.keywordIfs(r.tok) {
+		if c.skip {
+			r.skip = true
+			return
+		}
+		if c.optional {
+			r.optional = true
+		}
+		if c.when != "" && len(whens) < maxWhens {
+			whens = append(whens, c.when)
+		}
+	}
 	slices.Reverse(whens)
 	r.when = strings.Join(whens, " and ")
+}
+
+// keywordIfs says what the ifs in keyword form that hold token tok (`if cond, do: expr, else:
+// expr`, `if(cond, do: ...)`, unless too) say of it, as blockCond does for an if's do block.
+func (s *readScanner) keywordIfs(tok int) []blockCond {
+	code := s.t.Code
+	var out []blockCond
+	p := tok
+	for n := s.t.Enclosing(tok); n != nil; n = n.Parent {
+		spans := s.kwIfsOf(n)
+		// the last span that starts before p (spans of one level do not overlap)
+		k := sort.Search(len(spans), func(k int) bool { return spans[k].head >= p })
+		if k > 0 {
+			if sp := spans[k-1]; p < sp.end && p > sp.doAt {
+				to := sp.doAt
+				if code[to-1].Is(",") {
+					to--
+				}
+				v := s.evalCond(sp.head+1+sp.paren, to)
+				if code[sp.head].Is("unless") != (sp.elseAt > sp.doAt && p > sp.elseAt) {
+					v = v.not()
+				}
+				var c blockCond
+				switch v.kind {
+				case condFalse:
+					c.skip = true
+				case condEnv:
+					c.when, c.optional = s.phrase(sp.head+1+sp.paren, to), !v.byDefault
+				case condUnknown:
+					c.when = s.phrase(sp.head+1+sp.paren, to)
+				}
+				out = append(out, c)
+			}
+		}
+		if n == s.t.Root {
+			break
+		}
+		p = n.Open
+	}
+	return out
+}
+
+// kwIf is an if (or unless) in keyword form: its first token, its do: and else: keys (-1: none),
+// and the index past it; paren is 1 for if(...), whose condition starts after the parenthesis.
+type kwIf struct{ head, doAt, elseAt, end, paren int }
+
+// kwIfsOf lists the keyword-form ifs at the level of node n, in order, found once per node.
+func (s *readScanner) kwIfsOf(n *elixir.Node) []kwIf {
+	if spans, ok := s.kwIfs[n]; ok {
+		return spans
+	}
+	code := s.t.Code
+	var spans []kwIf
+	keys := func(sp *kwIf, from, to int) {
+		for k := from; k < to; k++ {
+			if code[k].Kind == elixir.KeywordKey && n.Direct(k) {
+				switch code[k].Text() {
+				case "do":
+					if sp.doAt < 0 {
+						sp.doAt = k
+					}
+				case "else":
+					sp.elseAt = k
+				}
+			}
+		}
+	}
+	if n.Kind == "(" && n.Open > 0 && (code[n.Open-1].Is("if") || code[n.Open-1].Is("unless")) {
+		sp := kwIf{head: n.Open - 1, doAt: -1, elseAt: -1, end: n.Close, paren: 1}
+		keys(&sp, n.Open+1, n.Close)
+		if sp.doAt >= 0 {
+			spans = append(spans, sp)
+		}
+	} else {
+		kids := n.Cursor(n.Open + 1)
+		for i := n.Open + 1; i < n.Close; i++ {
+			if c := kids.At(i); c != nil {
+				i = c.Close
+				continue
+			}
+			if !(code[i].Is("if") || code[i].Is("unless")) || !elixir.StatementStart(code, i) {
+				continue
+			}
+			sp := kwIf{head: i, doAt: -1, elseAt: -1, end: elixir.StatementEnd(code, n, i)}
+			keys(&sp, i+1, sp.end)
+			if sp.doAt >= 0 {
+				spans = append(spans, sp)
+				i = sp.end - 1
+			}
+		}
+	}
+	if s.kwIfs == nil {
+		s.kwIfs = map[*elixir.Node][]kwIf{}
+	}
+	s.kwIfs[n] = spans
+	return spans
 }
 
 // maxWhens is how many conditions a read's description names (the innermost).

@@ -444,3 +444,21 @@ func TestMatchesValue(t *testing.T) {
 		}
 	}
 }
+
+// An if in keyword form conditions what its do: and else: read as an if's do block does.
+func TestKeywordIfConditions(t *testing.T) {
+	reads := readsOf(t, `import Config
+if System.get_env("USE_S3") == "true", do: config(:app, :bucket, System.fetch_env!("S3_BUCKET"))
+if System.get_env("LOCAL") == "true", do: config(:app, :dir, "/tmp"), else: config(:app, :dir, System.fetch_env!("DATA_DIR"))
+unless System.get_env("NO_MAIL"), do: config(:app, :smtp, System.fetch_env!("SMTP_HOST"))
+config :app, :x, if(config_env() == :dev, do: System.fetch_env!("DEV_ONLY"), else: "prod")
+`, nil)
+	for name, optional := range map[string]bool{"S3_BUCKET": true, "DATA_DIR": false, "SMTP_HOST": false} {
+		if r, ok := reads[name]; !ok || !r.required || r.optional != optional || r.when == "" {
+			t.Errorf("%s: read %v, required %v, optional %v, when %q; want required, optional %v, under its condition", name, ok, r.required, r.optional, r.when, optional)
+		}
+	}
+	if r := reads["DEV_ONLY"]; !r.skip {
+		t.Errorf("DEV_ONLY, read only in dev: %+v; want skipped", r)
+	}
+}
