@@ -517,6 +517,7 @@ func mergeReads(reads []located) []Var {
 var secretWords = map[string]bool{
 	"KEY": true, "SECRET": true, "TOKEN": true, "PASSWORD": true, "PASS": true, "PASSWD": true, "PWD": true,
 	"SALT": true, "COOKIE": true, "CREDENTIALS": true, "PRIVATE": true, "DSN": true, "PASSPHRASE": true,
+	"PEM":    true, // a key in PEM (bors-ng's GITHUB_INTEGRATION_PEM); a certificate kept out of plain files costs nothing
 	"APIKEY": true, "AUTH": false,
 }
 

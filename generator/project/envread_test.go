@@ -462,3 +462,10 @@ config :app, :x, if(config_env() == :dev, do: System.fetch_env!("DEV_ONLY"), els
 		t.Errorf("DEV_ONLY, read only in dev: %+v; want skipped", r)
 	}
 }
+
+// A variable that holds a PEM is a secret (bors-ng's GITHUB_INTEGRATION_PEM, a private key).
+func TestPEMIsASecret(t *testing.T) {
+	if !secretName("GITHUB_INTEGRATION_PEM", "", "") || secretName("GITHUB_INTEGRATION_ID", "", "integer") {
+		t.Error("GITHUB_INTEGRATION_PEM should be a secret and GITHUB_INTEGRATION_ID not")
+	}
+}
