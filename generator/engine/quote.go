@@ -24,7 +24,9 @@ func ShQuote(s string) string {
 // YAMLQuote returns s as a YAML double-quoted scalar.
 func YAMLQuote(s string) (string, error) {
 	return doubleQuoted("yamlq", s, func(r rune) bool {
-		return r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff
+		// controls, the line and paragraph separators, the BOM, and U+FFFE and U+FFFF, which
+		// are outside YAML's printable characters: its parsers refuse them unescaped
+		return r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff || r == 0xfffe || r == 0xffff
 	})
 }
 
