@@ -668,24 +668,14 @@ func raises(t elixir.Token) bool { return t.Is("raise") || t.Is("exit") || t.Is(
 // condition sets what a read depends on: the blocks around it that only run in some
 // environments or when some variable is set.
 func (s *readScanner) condition(r *envRead) {
-	var whens []string
+	var conds []blockCond // innermost first: the do blocks, then the ifs in keyword form
 	for n := s.t.Enclosing(r.tok); n != nil && n != s.t.Root; n = n.Parent {
-		if n.Kind != "do" {
-			continue
-		}
-		c := s.blockCond(n, r.tok)
-		if c.skip {
-			r.skip = true
-			return
-		}
-		if c.optional {
-			r.optional = true
-		}
-		if c.when != "" && len(whens) < maxWhens {
-			whens = append(whens, c.when)
+		if n.Kind == "do" {
+			conds = append(conds, s.blockCond(n, r.tok))
 		}
 	}
-	for _, c := range s.keywordIfs(r.tok) {
+	var whens []string
+	for _, c := range append(conds, s.keywordIfs(r.tok)...) {
 		if c.skip {
 			r.skip = true
 			return
@@ -717,20 +707,7 @@ func (s *readScanner) keywordIfs(tok int) []blockCond {
 				if code[to-1].Is(",") {
 					to--
 				}
-				v := s.evalCond(sp.head+1+sp.paren, to)
-				if code[sp.head].Is("unless") != (sp.elseAt > sp.doAt && p > sp.elseAt) {
-					v = v.not()
-				}
-				var c blockCond
-				switch v.kind {
-				case condFalse:
-					c.skip = true
-				case condEnv:
-					c.when, c.optional = s.phrase(sp.head+1+sp.paren, to), !v.byDefault
-				case condUnknown:
-					c.when = s.phrase(sp.head+1+sp.paren, to)
-				}
-				out = append(out, c)
+				out = append(out, s.ifCond(sp.head+1+sp.paren, to, code[sp.head].Is("unless") != (sp.elseAt > sp.doAt && p > sp.elseAt)))
 			}
 		}
 		if n == s.t.Root {
@@ -739,6 +716,25 @@ func (s *readScanner) keywordIfs(tok int) []blockCond {
 		p = n.Open
 	}
 	return out
+}
+
+// ifCond is what an if's condition in tokens [from, to) says of its branch (of the other
+// branch, or an unless's, when negate is set).
+func (s *readScanner) ifCond(from, to int, negate bool) blockCond {
+	v := s.evalCond(from, to)
+	if negate {
+		v = v.not()
+	}
+	var c blockCond
+	switch v.kind {
+	case condFalse:
+		c.skip = true
+	case condEnv:
+		c.when, c.optional = s.phrase(from, to), !v.byDefault
+	case condUnknown:
+		c.when = s.phrase(from, to)
+	}
+	return c
 }
 
 // kwIf is an if (or unless) in keyword form: its first token, its do: and else: keys (-1: none),
@@ -824,18 +820,7 @@ func (s *readScanner) blockCond(n *elixir.Node, tok int) blockCond {
 		word := code[head]
 		switch {
 		case word.Is("if") || word.Is("unless"):
-			v := s.evalCond(head+1, n.Open)
-			if word.Is("unless") != inElse {
-				v = v.not()
-			}
-			switch v.kind {
-			case condFalse:
-				c.skip = true
-			case condEnv:
-				c.when, c.optional = s.phrase(head+1, n.Open), !v.byDefault
-			case condUnknown:
-				c.when = s.phrase(head+1, n.Open)
-			}
+			c = s.ifCond(head+1, n.Open, word.Is("unless") != inElse)
 		case word.Is("case"):
 			if subject := s.text(head+1, n.Open); subject == "config_env()" || subject == "Mix.env()" {
 				c.caseClauses = true // decided per clause
