@@ -185,8 +185,8 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 	}
 }
 
-// sourceFile is the file of a source "file:line".
-func sourceFile(source string) string {
+// SourceFile is the file of a source "file:line" (Var.Sources, Project.Sources).
+func SourceFile(source string) string {
 	if i := strings.LastIndexByte(source, ':'); i >= 0 {
 		return source[:i]
 	}
@@ -303,10 +303,10 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 		// whatever any other code reads.
 		inConfig, atRuntime := true, c.Var(v.Name)
 		for _, s := range v.Sources {
-			inConfig = inConfig && configFile[sourceFile(s)]
+			inConfig = inConfig && configFile[SourceFile(s)]
 		}
 		inRuntimeConfig := atRuntime != nil && inConfig &&
-			slices.ContainsFunc(atRuntime.Sources, func(s string) bool { return slices.Contains(c.RuntimeFiles, sourceFile(s)) })
+			slices.ContainsFunc(atRuntime.Sources, func(s string) bool { return slices.Contains(c.RuntimeFiles, SourceFile(s)) })
 		sameKey := inRuntimeConfig && v.Use != "" && v.Use == atRuntime.Use
 		switch {
 		case !inConfig:

@@ -397,11 +397,7 @@ func (v EnvVar) Describe() string {
 	// setting it added to the runtime config is read there on the next run).
 	var files []string
 	for _, s := range v.Sources {
-		f := s
-		if k := strings.LastIndexByte(s, ':'); k > 0 {
-			f = s[:k] // file:line
-		}
-		if !slices.Contains(files, f) {
+		if f := project.SourceFile(s); !slices.Contains(files, f) {
 			files = append(files, f)
 		}
 	}
