@@ -52,11 +52,11 @@ type KeptImage struct {
 const phxdeployDockerfile = "# Written by phxdeploy."
 
 var (
-	mixReleaseRe = lazyre.New(`\bmix\s+(?:do\s+[^;&|]*\brelease\b|release\b)`)
-	// the words after `mix release` up to the end of its command, for its name and --path
-	mixReleaseArgsRe = lazyre.New(`\bmix\s+(?:do\s+[^;&|]*?\brelease|release)(?:\s|$)([^;&|\n]*)`)
-	relCopyRe        = lazyre.New(`(?:^|/)_build(?:/[^/]+(?:/rel(?:/([^/]+))?)?)?/?$`)
-	builtinArgs      = map[string]bool{"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
+	// `mix release` (in a `mix do` too; not mix release.init), and the words after it up to the
+	// end of its command, for its name and --path
+	mixReleaseRe = lazyre.New(`\bmix\s+(?:do\s+[^;&|]*?\brelease|release)(?:[\s,]|$)([^;&|\n]*)`)
+	relCopyRe    = lazyre.New(`(?:^|/)_build(?:/[^/]+(?:/rel(?:/([^/]+))?)?)?/?$`)
+	builtinArgs  = map[string]bool{"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
 		"BUILDPLATFORM": true, "BUILDOS": true, "BUILDARCH": true, "BUILDVARIANT": true, "HTTP_PROXY": true, "HTTPS_PROXY": true,
 		"NO_PROXY": true, "FTP_PROXY": true, "ALL_PROXY": true, "http_proxy": true, "https_proxy": true, "no_proxy": true}
 )
@@ -316,7 +316,7 @@ type builtRelease struct{ dir, name string }
 // the directory made absolute against the stage's WORKDIR; ok is false without --path, or with a
 // directory phxdeploy cannot name (a variable, a ~).
 func releasePathOf(run, workdir string) (builtRelease, bool) {
-	for _, m := range mixReleaseArgsRe.FindAllStringSubmatch(run, -1) {
+	for _, m := range mixReleaseRe.FindAllStringSubmatch(run, -1) {
 		var r builtRelease
 		found := false
 		words := strings.Fields(m[1])

@@ -107,3 +107,20 @@ func TestImageUserCreatedWithUID(t *testing.T) {
 		t.Errorf("a build stage's useradd resolved the final image's user (%v)", err)
 	}
 }
+
+// The overlays are in the release when the build copies rel/ and then runs `mix release`, in a
+// `mix do` too; `mix release.init` is no release.
+func TestImageOverlaysNeedAMixRelease(t *testing.T) {
+	for run, want := range map[string]bool{
+		"mix release": true, "mix do compile, release": true, "mix do release, phx.digest": true,
+		"MIX_ENV=prod mix release shop --overwrite": true, "mix release.init": false, "mix compile": false,
+	} {
+		img, err := parseImage([]byte("FROM elixir AS build\nCOPY . .\nRUN "+run+"\nFROM debian\nCOPY --from=build /app/_build/prod/rel/shop ./\n"), "shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if img.Overlays != want {
+			t.Errorf("RUN %s: overlays %v, want %v", run, img.Overlays, want)
+		}
+	}
+}
