@@ -19,11 +19,17 @@ func FuzzScan(f *testing.F) {
 	})
 	f.Fuzz(func(t *testing.T, src string) {
 		toks, err := Scan(src)
-		last := 0
+		last, breaks := 0, 0
 		for _, tok := range toks {
 			if tok.Start() < last || tok.End() < tok.Start() || tok.End() > len(src) {
 				t.Fatalf("token %+v out of order or out of bounds (previous end %d)", tok, last)
 			}
+			// a token's line is one more than the line breaks before it (ParseInserted moves
+			// the lines of the tokens after an insertion by the breaks inserted)
+			if breaks += strings.Count(src[last:tok.Start()], "\n"); tok.Line() != breaks+1 {
+				t.Fatalf("token %q at %d is on line %d, after %d line breaks", tok.Text(), tok.Start(), tok.Line(), breaks)
+			}
+			breaks += strings.Count(src[tok.Start():tok.End()], "\n")
 			last = tok.End()
 		}
 		if err != nil {

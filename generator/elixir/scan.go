@@ -194,6 +194,9 @@ func (s *scanner) code(interp bool) error {
 			if s.src[s.pos] == '\\' && s.pos+1 < len(s.src) {
 				s.pos++
 			}
+			if s.src[s.pos] == '\n' { // ?\ and a line break: the line count stays that of the breaks
+				s.line++
+			}
 			s.pos++ // the character itself (multi-byte runes: continue over continuation bytes)
 			for s.pos < len(s.src) && s.src[s.pos]&0xC0 == 0x80 {
 				s.pos++

@@ -69,6 +69,18 @@ func TestScanKeepsLineNumbers(t *testing.T) {
 	}
 }
 
+// A character literal of a line break (?\ at the end of a line) ends its line: the code after
+// it is on the next (it stayed on the same before).
+func TestCharLiteralOfALineBreakEndsTheLine(t *testing.T) {
+	code, err := ScanCode("x = ?\\\ny\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := code[len(code)-1]; last.Text() != "y" || last.Line() != 2 {
+		t.Errorf("%q on line %d, want y on line 2", last.Text(), last.Line())
+	}
+}
+
 func TestScanCoversEveryByte(t *testing.T) {
 	src := "defmodule A do\n  # c\n  def f(x), do: x <> \"s\" # t\nend\n"
 	toks, err := Scan(src)
