@@ -76,6 +76,11 @@ func (s *buffer) result() string {
 	edits := append([]edit(nil), s.edits...)
 	sort.SliceStable(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
 	var b strings.Builder
+	n := len(s.src)
+	for _, e := range edits {
+		n += len(e.text) - (e.to - e.from)
+	}
+	b.Grow(n) // one piece, not a dozen growing copies of a large file
 	last := 0
 	for _, e := range edits {
 		b.WriteString(s.src[last:e.from])
