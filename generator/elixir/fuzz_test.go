@@ -1,11 +1,14 @@
 package elixir
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/phxdeploy/phxdeploy/internal/testtools"
 )
 
 func FuzzScan(f *testing.F) {
@@ -85,4 +88,122 @@ func TestParseReusesTheTreeOfALargeSourceInUse(t *testing.T) {
 // has its own copy of the source).
 func sameToken(a, b Token) bool {
 	return a.Kind == b.Kind && a.start == b.start && a.end == b.end && a.line == b.line && a.Text() == b.Text()
+}
+
+// FuzzParseInserted checks that the tree ParseInserted builds from a tree and the text inserted
+// into its source is the tree of the whole new source, wherever the text goes and whatever it
+// is (where inserted declines, ParseInserted parses the whole).
+func FuzzParseInserted(f *testing.F) {
+	router, _ := os.ReadFile(filepath.Join("..", "..", "testdata", "phx18_postgres", "lib", "shop_web", "router.ex"))
+	health := "  # Health checks (phxdeploy)\n  forward \"/health\", ShopWeb.Health\n\n"
+	for _, at := range []int{0, 1, strings.Index(string(router), "  scope"), len(router)} {
+		f.Add(string(router), at, health)
+	}
+	f.Add("x = ?\\\ny\n", 7, "\x80z\n") // after a character literal that ends with the line break
+	f.Add("a = \"\n\"\nb\n", 5, "c\n")
+	f.Add("a\n# c\nb\n", 2, "\"s\n")
+	f.Add("a.\nb\n", 3, "end\n")
+	f.Add("def f do\n  :ok\nend\n", 9, "  x = 1\n")
+	f.Fuzz(func(t *testing.T, src string, at int, text string) {
+		old, err := parse(src)
+		if err != nil {
+			return
+		}
+		// mostly at a line start, the place a patcher inserts at
+		at = min(max(at, 0), len(src))
+		if at%3 != 0 {
+			at = strings.LastIndexByte(src[:at], '\n') + 1
+		}
+		out := src[:at] + text + src[at:]
+		want, wantErr := parse(out)
+		got, ok := inserted(old, out, at, len(text))
+		if !ok {
+			return
+		}
+		if wantErr != nil {
+			t.Fatalf("inserted built a tree; parsing the whole fails: %v", wantErr)
+		}
+		sameTree(t, got, want)
+	})
+}
+
+// sameTree fails unless two trees of one source have the same tokens, comments and nesting.
+func sameTree(t *testing.T, got, want *Tree) {
+	t.Helper()
+	if got.Src != want.Src {
+		t.Fatalf("sources differ")
+	}
+	if !slices.EqualFunc(got.Code, want.Code, sameToken) {
+		t.Fatalf("code tokens differ:\n got %v\nwant %v", texts(got.Code), texts(want.Code))
+	}
+	if !slices.EqualFunc(got.comments, want.comments, sameToken) {
+		t.Fatalf("comments differ:\n got %v\nwant %v", texts(got.comments), texts(want.comments))
+	}
+	var nodes func(a, b *Node)
+	nodes = func(a, b *Node) {
+		if a.Kind != b.Kind || a.Open != b.Open || a.Close != b.Close || len(a.Children) != len(b.Children) {
+			t.Fatalf("node %q %d-%d (%d children), want %q %d-%d (%d children)", a.Kind, a.Open, a.Close, len(a.Children), b.Kind, b.Open, b.Close, len(b.Children))
+		}
+		for i := range a.Children {
+			if a.Children[i].Parent != a {
+				t.Fatalf("a child's parent is not its node")
+			}
+			nodes(a.Children[i], b.Children[i])
+		}
+	}
+	nodes(got.Root, want.Root)
+}
+
+func texts(toks []Token) []string {
+	out := make([]string, len(toks))
+	for i, tok := range toks {
+		out[i] = fmt.Sprintf("%s@%d:%d", tok.Text(), tok.Start(), tok.Line())
+	}
+	return out
+}
+
+// TestParseInsertedScansOnlyTheInsertion: the health forward inserted before a large router's
+// first scope is scanned alone, and the tree is the whole source's; where the tokens could
+// differ, inserted declines (and ParseInserted parses the whole).
+func TestParseInsertedScansOnlyTheInsertion(t *testing.T) {
+	src := testtools.BigRouter(t, 2000)
+	old, err := parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := strings.Index(src, "\n  scope") + 1
+	text := "  # Health checks (phxdeploy)\n  forward \"/health\", ShopWeb.Health\n\n"
+	out := src[:at] + text + src[at:]
+	got, ok := inserted(old, out, at, len(text))
+	if !ok {
+		t.Fatal("inserted declined an insertion of whole lines at a line start")
+	}
+	want, _ := parse(out)
+	sameTree(t, got, want)
+	if viaParse, err := ParseInserted(old, out, at, len(text)); err != nil || viaParse.Src != out {
+		t.Fatalf("ParseInserted: %v", err)
+	}
+
+	for _, c := range []struct {
+		name string
+		at   int
+		text string
+	}{
+		{"not at a line start", at + 1, text},
+		{"not ending its line", at, strings.TrimRight(text, "\n")},
+		{"inside a string", strings.Index(src, "\"/") + 1, text},
+		{"nothing", at, ""},
+	} {
+		out := src[:c.at] + c.text + src[c.at:]
+		if _, ok := inserted(old, out, c.at, len(c.text)); ok {
+			t.Errorf("%s: inserted did not decline", c.name)
+		}
+		if tree, err := ParseInserted(old, out, c.at, len(c.text)); err == nil {
+			want, _ := parse(out)
+			sameTree(t, tree, want)
+		}
+	}
+	if _, ok := inserted(old, out[:len(out)-1], at, len(text)); ok {
+		t.Error("inserted took a source that is not the old one with the text inserted")
+	}
 }

@@ -83,6 +83,7 @@ type scanner struct {
 	line  int
 	toks  []Token
 	depth int // interpolations open
+	stop  int // where the scan of code at the top level ends (len(src) but for ParseInserted)
 	// codeOnly (Parse): comments go to comments and newlines nowhere, so that the code tokens
 	// are collected without a second, filtered copy of every token.
 	codeOnly bool
@@ -117,7 +118,7 @@ func newScanner(src string, perToken int, codeOnly bool) (*scanner, error) {
 	}
 	srcp := new(string)
 	*srcp = src
-	return &scanner{src: src, srcp: srcp, line: 1, toks: make([]Token, 0, len(src)/perToken+16), codeOnly: codeOnly}, nil
+	return &scanner{src: src, srcp: srcp, line: 1, stop: len(src), toks: make([]Token, 0, len(src)/perToken+16), codeOnly: codeOnly}, nil
 }
 
 func (s *scanner) fail(format string, args ...any) error {
@@ -156,7 +157,11 @@ var twoCharOps = []string{"==", "!=", "<=", ">=", "&&", "||", "|>", "->", "<-", 
 // code scans code until the end of input, or, inside an interpolation, until the closing brace.
 func (s *scanner) code(interp bool) error {
 	depth := 0
-	for s.pos < len(s.src) {
+	stop := s.stop
+	if interp {
+		stop = len(s.src)
+	}
+	for s.pos < stop {
 		c := s.src[s.pos]
 		start, line := s.pos, s.line
 		switch {

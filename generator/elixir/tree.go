@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"weak"
 )
@@ -117,7 +118,11 @@ func parse(src string) (*Tree, error) {
 	if err := s.code(false); err != nil {
 		return nil, err
 	}
-	code := s.toks
+	return build(src, s.toks, s.comments)
+}
+
+// build finds the nesting of a source's code tokens.
+func build(src string, code, comments []Token) (*Tree, error) {
 	root := &Node{Open: -1, Close: len(code)}
 	cur := root
 	depth := 0
@@ -170,7 +175,76 @@ func parse(src string) (*Tree, error) {
 	if cur != root {
 		return nil, &Error{Line: code[cur.Open].Line(), Msg: fmt.Sprintf("%s is never closed", describe(cur, code))}
 	}
-	return &Tree{Src: src, Code: code, Root: root, comments: s.comments}, nil
+	return &Tree{Src: src, Code: code, Root: root, comments: comments}, nil
+}
+
+// ParseInserted is Parse(src) for a src made by inserting n bytes at offset at of t's source
+// (src[:at] is t.Src[:at] and src[at+n:] is t.Src[at:]): a patcher's edit, checked before it is
+// shown. Where the inserted text starts a line outside every token and ends with a line break,
+// only it is scanned: the tokens before it are t's, and those after it t's moved by n bytes
+// and by the line breaks inserted. (The scanner reads code at the top level with no state but
+// its place: from a line start outside every token it goes on as from the start of a file.)
+// Anything else is parsed whole.
+func ParseInserted(t *Tree, src string, at, n int) (*Tree, error) {
+	if len(src) < reuseMin {
+		return parse(src)
+	}
+	tree, ok := inserted(t, src, at, n)
+	if !ok {
+		return Parse(src)
+	}
+	if tree != nil {
+		parsed.add(tree)
+	}
+	return tree, nil
+}
+
+// inserted builds the tree of src from t's tokens and a scan of the inserted text; ok is false
+// when the tokens could differ from a scan of the whole (or the scan fails: the error is left to
+// Parse to report).
+func inserted(t *Tree, src string, at, n int) (tree *Tree, ok bool) {
+	old := t.Src
+	if at < 0 || n <= 0 || at > len(old) || len(src) != len(old)+n || src[:at] != old[:at] || src[at+n:] != old[at:] ||
+		at > 0 && old[at-1] != '\n' || src[at+n-1] != '\n' {
+		return nil, false
+	}
+	// the first token at or after at, in code and comments; the one before must end before
+	// the line break that at follows (a character literal ?\ can end with it)
+	k := sort.Search(len(t.Code), func(i int) bool { return t.Code[i].Start() >= at })
+	c := sort.Search(len(t.comments), func(i int) bool { return t.comments[i].Start() >= at })
+	if k > 0 && t.Code[k-1].End() >= at || c > 0 && t.comments[c-1].End() >= at {
+		return nil, false
+	}
+	srcp := new(string)
+	*srcp = src
+	s := &scanner{src: src, srcp: srcp, pos: at, stop: at + n, line: 1 + strings.Count(src[:at], "\n"),
+		toks: make([]Token, 0, n/6+16), codeOnly: true}
+	if err := s.code(false); err != nil || s.pos != at+n {
+		return nil, false
+	}
+	lines := int32(strings.Count(src[at:at+n], "\n"))
+	code := splice(t.Code, k, s.toks, srcp, int32(n), lines)
+	comments := splice(t.comments, c, s.comments, srcp, int32(n), lines)
+	tree, err := build(src, code, comments)
+	if err != nil {
+		return nil, false
+	}
+	return tree, true
+}
+
+// splice is old[:k], then added, then old[k:] moved by n bytes and lines lines, all of src.
+func splice(old []Token, k int, added []Token, src *string, n, lines int32) []Token {
+	out := make([]Token, 0, len(old)+len(added))
+	for _, t := range old[:k] {
+		t.src = src
+		out = append(out, t)
+	}
+	out = append(out, added...)
+	for _, t := range old[k:] {
+		t.src, t.start, t.end, t.line = src, t.start+n, t.end+n, t.line+lines
+		out = append(out, t)
+	}
+	return out
 }
 
 func describe(n *Node, code []Token) string {

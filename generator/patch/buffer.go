@@ -61,7 +61,14 @@ func (s *buffer) done(file, snippet string) (string, error) {
 		return "", StepBack(file+": the place to edit is inside a string or comment that spans lines", snippet)
 	}
 	out := s.result()
-	if _, err := elixir.Parse(out); err != nil {
+	var err error
+	if len(s.edits) == 1 && s.edits[0].from == s.edits[0].to {
+		// an insertion (the router's health forward): only the text inserted is scanned
+		_, err = elixir.ParseInserted(s.tree, out, s.edits[0].from, len(s.edits[0].text))
+	} else {
+		_, err = elixir.Parse(out)
+	}
+	if err != nil {
 		// The input parsed (the buffer holds its tree): the place chosen is inside an
 		// expression that goes on across lines (a line ending in `.` before a comment, found by
 		// fuzzing), which the patcher cannot see. Verify would refuse the edit too; refused
