@@ -1,6 +1,7 @@
 package elixir
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/phxdeploy/phxdeploy/internal/testtools"
@@ -15,6 +16,27 @@ func BenchmarkParseBigRouter(b *testing.B) {
 	for b.Loop() {
 		if _, err := parse(src); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseInsertedBigRouter is the check of the health forward inserted before the first
+// scope of the same router: only the inserted text is scanned (BenchmarkParseBigRouter is the
+// whole parse it replaces).
+func BenchmarkParseInsertedBigRouter(b *testing.B) {
+	src := testtools.BigRouter(b, 20_000)
+	old, err := parse(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := strings.Index(src, "\n  scope") + 1
+	text := "  # Health checks (phxdeploy)\n  forward \"/health\", ShopWeb.Health\n\n"
+	out := src[:at] + text + src[at:]
+	b.SetBytes(int64(len(out)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := inserted(old, out, at, len(text)); !ok {
+			b.Fatal("declined")
 		}
 	}
 }
