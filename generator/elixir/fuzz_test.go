@@ -207,3 +207,42 @@ func TestParseInsertedScansOnlyTheInsertion(t *testing.T) {
 		t.Error("inserted took a source that is not the old one with the text inserted")
 	}
 }
+
+// FuzzScanInParts checks that a source scanned in parts, each on its own, gives the whole scan's
+// tokens and comments, wherever the parts start (inside a heredoc, a string, a comment).
+func FuzzScanInParts(f *testing.F) {
+	for _, name := range []string{"phx18_postgres/lib/shop_web/router.ex", "phx18_postgres/config/runtime.exs", "phx18_postgres/lib/shop_web.ex"} {
+		if b, err := os.ReadFile(filepath.Join("..", "..", "testdata", name)); err == nil {
+			f.Add(string(b), uint8(3))
+		}
+	}
+	f.Add("@moduledoc \"\"\"\na\nb\nc\n\"\"\"\nx = 1\ny = \"s\n\"\n", uint8(4))
+	f.Add("a # c\nb\n?\\\nc\n", uint8(3))
+	f.Fuzz(func(t *testing.T, src string, parts uint8) {
+		n := int(parts%8) + 1
+		whole, err := ScanCode(src)
+		code, comments, ok := scanInParts(src, n)
+		if err != nil {
+			if ok {
+				t.Fatalf("scanned in %d parts; the whole scan fails: %v", n, err)
+			}
+			return
+		}
+		if !ok {
+			t.Fatalf("the whole scans; in %d parts it does not", n)
+		}
+		all, _ := Scan(src)
+		var wholeComments []Token
+		for _, tok := range all {
+			if tok.Kind == Comment {
+				wholeComments = append(wholeComments, tok)
+			}
+		}
+		if !slices.EqualFunc(code, whole, sameToken) {
+			t.Fatalf("code tokens in %d parts:\n got %v\nwant %v", n, texts(code), texts(whole))
+		}
+		if !slices.EqualFunc(comments, wholeComments, sameToken) {
+			t.Fatalf("comments in %d parts:\n got %v\nwant %v", n, texts(comments), texts(wholeComments))
+		}
+	})
+}
