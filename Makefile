@@ -71,7 +71,7 @@ FUZZ_TARGETS := generator/elixir:FuzzScan generator/elixir:FuzzParseInserted gen
 	generator/patch:FuzzPatchRuntime generator/patch:FuzzPatchDeps generator/patch:FuzzPatchChildren \
 	generator/patch:FuzzPatchRouter generator/patch:FuzzPatchForceSSL generator/patch:FuzzPatchEnvSh \
 	generator/project:FuzzRead generator/project:FuzzFindReads generator/project:FuzzSingleInstanceWords \
-	generator/project:FuzzJoinPath generator/project:FuzzIsClean generator/project:FuzzLockMatchers \
+	generator/project:FuzzJoinPath generator/project:FuzzIsClean generator/project:FuzzLockMatchers generator/project:FuzzHealthPathNames \
 	generator/engine:FuzzShQuote generator/engine:FuzzYAMLQuote generator/engine:FuzzTOMLQuote \
 	generator/merge:FuzzMerge generator/target:FuzzWrittenNames \
 	generator/dockerfile:FuzzAgreesWithBuildKit generator/dockerfile:FuzzExpandAgreesWithBuildKit \

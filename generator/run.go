@@ -49,6 +49,9 @@ type Request struct {
 	Force  bool     // replace differing files
 	Forced []string // replace these files only (--force with paths)
 	DryRun bool     // plan and report, write nothing
+	// HealthRoutes: the report is not printed as JSON, which lists the router's routes; the
+	// router is read only as far as finding a health route needs (project.Options).
+	HealthRoutes bool
 	// Update re-renders with the saved answers and merges each file phxdeploy wrote with the
 	// user's version (phxdeploy update); Conflict is how overlapping changes are left.
 	Update   bool
@@ -102,7 +105,7 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 		}
 		defer unlock()
 	}
-	p, err := project.Read(req.Dir, project.Options{Release: req.Release, Endpoint: req.Endpoint})
+	p, err := project.Read(req.Dir, project.Options{Release: req.Release, Endpoint: req.Endpoint, HealthRoutes: req.HealthRoutes})
 	if err != nil {
 		return nil, err
 	}

@@ -258,7 +258,7 @@ func runInit(opts *InitOptions) error {
 	}
 	req := generator.Request{
 		Dir: opts.Dir, Release: opts.Release, Endpoint: opts.Endpoint, Given: opts.Given, TemplateDirs: dirs,
-		Force: opts.Force, Forced: opts.Forced, DryRun: opts.DryRun,
+		Force: opts.Force, Forced: opts.Forced, DryRun: opts.DryRun, HealthRoutes: !opts.JSON,
 		Update: opts.Update, Conflict: generator.ConflictStyle(opts.Conflict), Waiting: waiting(ios),
 	}
 	a, interactive := ask.(asker)

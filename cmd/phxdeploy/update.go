@@ -74,7 +74,7 @@ func runCheck(opts *InitOptions) error {
 	}
 	res, err := generator.Run(context.Background(), generator.Request{
 		Dir: opts.Dir, Release: opts.Release, Endpoint: opts.Endpoint, Given: opts.Given, TemplateDirs: dirs,
-		DryRun: true, Update: true, Waiting: waiting(ios),
+		DryRun: true, Update: true, Waiting: waiting(ios), HealthRoutes: !opts.JSON,
 	}, nil)
 	if err != nil {
 		return &exitError{code: generator.ExitUsage, err: err}

@@ -40,6 +40,10 @@ func FuzzRead(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// reading the router only as far as a health route needs finds the same one
+		if h, err := Read(dir, Options{HealthRoutes: true}); err != nil || h.ExistingHealthPath != p.ExistingHealthPath {
+			t.Fatalf("with HealthRoutes: health route %q (%v), want %q", h.ExistingHealthPath, err, p.ExistingHealthPath)
+		}
 		for _, a := range append([]string{p.App, p.WebApp, p.Release}, p.Releases...) {
 			if !ValidAtom(a) {
 				t.Fatalf("accepted the name %q", a)

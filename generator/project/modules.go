@@ -13,6 +13,10 @@ import (
 type Options struct {
 	Release  string // the release to deploy, when mix.exs defines several
 	Endpoint string // the public endpoint, when the project has several
+	// HealthRoutes reads the router only as far as finding a health route needs (init's text
+	// report; its JSON report lists every route): a router whose text has no segment a health
+	// path ends with (mayHaveHealthPath) is not walked, and Routes stays empty.
+	HealthRoutes bool
 }
 
 // readModules reads every module of the project and finds, from the code, the modules
@@ -126,9 +130,9 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 		p.ModuleNames[name], p.moduleFiles[name] = true, m.File
 	}
 
-	if p.Router != "" {
+	if r := ix.modules[p.Router]; r != nil && (!opts.HealthRoutes || mayHaveHealthPath(r.tree.Src)) {
 		var pipelines map[string][]string
-		p.Routes, pipelines = routes(ix.modules[p.Router])
+		p.Routes, pipelines = routes(r)
 		for _, r := range p.Routes {
 			if (r.Verb == "get" || r.Verb == "forward" || r.Verb == "match") && slices.Contains(healthPaths, "/"+path.Base(r.Path)) &&
 				!r.Conditional && safeForProbes(r.Pipelines, pipelines) && !ownHealth(r, ownHealthModule(p)) {
@@ -278,6 +282,31 @@ func definesModule(f *files, rel, module string) (bool, error) {
 
 // healthPaths are the paths an existing health check commonly answers on.
 var healthPaths = []string{"/health", "/healthz", "/health_check", "/healthcheck", "/_health", "/ping", "/up", "/status"}
+
+// mayHaveHealthPath reports whether a router's source could declare a route whose last path
+// segment is one of healthPaths. A route's path is made of the raw text of string literals
+// (the scopes' and its own; a heredoc's trimmed of white space) cut at slashes and cleaned:
+// each of its segments stands in one of them between a slash, a quote or white space (a byte
+// of a multi-byte space too) on both sides. A source with no health path's name standing so
+// has no health route, and its routes need not be read to know it.
+func mayHaveHealthPath(src string) bool {
+	edge := func(c byte) bool { return c == '/' || c == '"' || c <= ' ' || c >= 0x80 }
+	for _, h := range healthPaths {
+		name := h[1:]
+		for from := 0; ; {
+			i := strings.Index(src[from:], name)
+			if i < 0 {
+				break
+			}
+			i += from
+			if end := i + len(name); i > 0 && edge(src[i-1]) && end < len(src) && edge(src[end]) {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
+}
 
 // existingHealthPath returns the path of a health check a file already defines (a route or a
 // plug matching one of the usual paths), or "".

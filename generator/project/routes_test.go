@@ -2,6 +2,8 @@ package project
 
 import (
 	"fmt"
+	"path"
+	"slices"
 	"strings"
 	"testing"
 
@@ -164,5 +166,72 @@ end
 	}
 	if fmt.Sprint(pipelines) != "map[browser:[Auth]]" {
 		t.Errorf("pipelines %v: want the last definition of browser, [Auth]", pipelines)
+	}
+}
+
+// FuzzHealthPathNames: whatever a router declares, a route whose last segment is a health path
+// (as the health route search reads it) has that name standing in the source where
+// mayHaveHealthPath looks, so skipping the routes of a router it says no to misses none.
+func FuzzHealthPathNames(f *testing.F) {
+	f.Add("/", "/health")
+	f.Add("/up", "")
+	f.Add("/a/#{x}", "status/")
+	f.Add("api", "./ping/.")
+	f.Add("/x", "/_health/../healthz")
+	f.Add("/", "\"\"\"\n/up\n\"\"\"")
+	f.Add("0", "\"\"up\u00a0\n\"\"") // a heredoc (forward """up...), trimmed of a no-break space
+	f.Fuzz(func(t *testing.T, scope, route string) {
+		src := fmt.Sprintf("defmodule R do\n  use Phoenix.Router\n  scope %q do\n    get %q, C, :a\n    forward \"%s\", P\n  end\nend\n", scope, route, route)
+		tree, err := elixir.Parse(src)
+		if err != nil {
+			return
+		}
+		ix := &index{modules: map[string]*Module{}}
+		ix.add("lib/r.ex", tree)
+		m := ix.modules["R"]
+		if m == nil {
+			return
+		}
+		got, _ := routes(m)
+		for _, r := range got {
+			if slices.Contains(healthPaths, "/"+path.Base(r.Path)) && !mayHaveHealthPath(src) {
+				t.Fatalf("route %s ends with a health path; mayHaveHealthPath says the source has none:\n%s", r.Path, src)
+			}
+		}
+	})
+}
+
+// TestHealthRoutesOnlyWhereTheRouterCanHaveOne: with HealthRoutes, a router with no health
+// path's name in its text is not walked (no routes), and the health route found is the one a
+// full read finds, with or without one.
+func TestHealthRoutesOnlyWhereTheRouterCanHaveOne(t *testing.T) {
+	for _, c := range []struct{ name, routes, health string }{
+		{"none", `get "/page", PageController, :show`, ""},
+		{"a health route", `get "/healthz", HealthController, :index`, "/healthz"},
+		{"under a scope", `scope "/up" do` + "\n" + `get "/", UpController, :index` + "\nend", "/up/"},
+		{"a name in a longer segment only", `get "/uptime", StatusController, :index`, ""},
+	} {
+		dir := writeFiles(t, map[string]string{
+			"mix.exs":                  "defmodule Shop.MixProject do\n  use Mix.Project\n  def project, do: [app: :shop, deps: [{:phoenix, \"~> 1.7\"}]]\nend\n",
+			"lib/shop_web/endpoint.ex": "defmodule ShopWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :shop\n  plug ShopWeb.Router\nend\n",
+			"lib/shop_web/router.ex":   "defmodule ShopWeb.Router do\n  use Phoenix.Router\n  scope \"/\", ShopWeb do\n" + c.routes + "\n  end\nend\n",
+		})
+		all, err := Read(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		health, err := Read(dir, Options{HealthRoutes: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all.ExistingHealthPath != c.health || health.ExistingHealthPath != c.health || health.Sources["health_route"] != all.Sources["health_route"] {
+			t.Errorf("%s: health route %q (full read) and %q (HealthRoutes), want %q", c.name, all.ExistingHealthPath, health.ExistingHealthPath, c.health)
+		}
+		if len(all.Routes) == 0 {
+			t.Errorf("%s: the full read found no routes", c.name)
+		}
+		if walked := len(health.Routes) > 0; walked != (c.health != "") {
+			t.Errorf("%s: HealthRoutes walked the router: %v, want %v", c.name, walked, c.health != "")
+		}
 	}
 }
