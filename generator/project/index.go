@@ -276,10 +276,12 @@ func (m *Module) read() {
 			}
 			continue
 		}
-		if !elixir.StatementStart(code, i) || i+1 >= n.Close {
+		// the words looked for first: StatementStart costs more, and a router is mostly routes
+		word := code[i]
+		if word.Kind != elixir.Ident || !word.Is("use") && !word.Is("def") && !word.Is("defp") && !word.Is("defmacro") && !word.Is("plug") ||
+			!elixir.StatementStart(code, i) || i+1 >= n.Close {
 			continue
 		}
-		word := code[i]
 		a := i + 1 // the first argument (after the parenthesis of `use(X, ...)` or `plug(X)`)
 		if code[a].Is("(") && a+1 < n.Close && (word.Is("use") || word.Is("plug")) {
 			a++
