@@ -57,11 +57,23 @@ func newMatcher(a, b []string) *matcher {
 	for j, id := range bID {
 		m.b2j[id] = append(m.b2j[id], int32(j))
 	}
-	for i, s := range a {
+	// a line of a's head or tail that b shares is b's line there: its id without a lookup (an
+	// edit leaves most of a large file as it was)
+	head := 0
+	for head < len(a) && head < len(b) && a[head] == b[head] {
+		m.aID[head] = bID[head]
+		head++
+	}
+	tail := 0
+	for tail < len(a)-head && tail < len(b)-head && a[len(a)-1-tail] == b[len(b)-1-tail] {
+		m.aID[len(a)-1-tail] = bID[len(b)-1-tail]
+		tail++
+	}
+	for i, s := range a[head : len(a)-tail] {
 		if id, ok := ids[s]; ok {
-			m.aID[i] = id
+			m.aID[head+i] = id
 		} else {
-			m.aID[i] = -1
+			m.aID[head+i] = -1
 		}
 	}
 	if n := len(b); n >= 200 { // autojunk: popular lines are purged

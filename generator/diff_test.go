@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/phxdeploy/phxdeploy/internal/testtools"
 )
 
 // difflibDiff is go-difflib's unified diff, which UnifiedDiff reproduces.
@@ -62,6 +64,21 @@ func TestUnifiedDiffIsDifflibs(t *testing.T) {
 		a, b := diffLines([]byte(c[0])), diffLines([]byte(c[1]))
 		if got, want := UnifiedDiff("a/f", "b/f", []byte(c[0]), []byte(c[1])), difflibDiff(a, b); got != want {
 			t.Errorf("%q -> %q:\n got %q\nwant %q", c[0], c[1], got, want)
+		}
+	}
+}
+
+// BenchmarkUnifiedDiffBigRouter is the diff init shows for the 20,000-line router: the health
+// forward inserted before its first scope.
+func BenchmarkUnifiedDiffBigRouter(b *testing.B) {
+	src := testtools.BigRouter(b, 20_000)
+	at := strings.Index(src, "\n  scope") + 1
+	out := src[:at] + "  # Health checks (phxdeploy)\n  forward \"/health\", ShopWeb.Health\n\n" + src[at:]
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if UnifiedDiff("a/router.ex", "b/router.ex", []byte(src), []byte(out)) == "" {
+			b.Fatal("no diff")
 		}
 	}
 }
