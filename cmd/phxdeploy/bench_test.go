@@ -99,6 +99,31 @@ func BenchmarkInitDryRunBigRouterProcess(b *testing.B) {
 	benchmarkProcess(b, binary(b), initArgs(testtools.BigRouterFixture(b, routerLines))...)
 }
 
+// walkedRouterFixture is the big router with a `post "/status"` route added: a health path's
+// name is in its text, so init walks all its routes (the big router alone has none, and init
+// does not walk it: no health route can be in it); the route is no health route (a POST), so
+// init plans the same changes.
+func walkedRouterFixture(b *testing.B) string {
+	dir := testtools.BigRouterFixture(b, routerLines)
+	router := filepath.Join(dir, "lib", "shop_web", "router.ex")
+	src, err := os.ReadFile(router)
+	if err != nil {
+		b.Fatal(err)
+	}
+	end := strings.LastIndex(string(src), "end\n")
+	out := string(src[:end]) + "  post \"/status\", ShopWeb.StatusController, :create\n" + string(src[end:])
+	if err := os.WriteFile(router, []byte(out), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// BenchmarkInitDryRunBigRouterWalkedProcess is BenchmarkInitDryRunBigRouterProcess with the
+// router's routes walked.
+func BenchmarkInitDryRunBigRouterWalkedProcess(b *testing.B) {
+	benchmarkProcess(b, binary(b), initArgs(walkedRouterFixture(b))...)
+}
+
 // BenchmarkInitDryRunManyModulesProcess is BenchmarkInitDryRunManyModules as a process.
 func BenchmarkInitDryRunManyModulesProcess(b *testing.B) {
 	benchmarkProcess(b, binary(b), initArgs(manyModulesFixture(b))...)
