@@ -67,7 +67,7 @@ clean:
 # Fuzz the Elixir scanner, every patcher, reading whole projects and every quoting function for
 # FUZZTIME each (bounded; CI runs it briefly).
 FUZZTIME ?= 10s
-FUZZ_TARGETS := generator/elixir:FuzzScan generator/elixir:FuzzParseInserted generator/elixir:FuzzScanInParts \
+FUZZ_TARGETS := generator/elixir:FuzzScan generator/elixir:FuzzParseInserted \
 	generator/patch:FuzzPatchRuntime generator/patch:FuzzPatchDeps generator/patch:FuzzPatchChildren \
 	generator/patch:FuzzPatchRouter generator/patch:FuzzPatchForceSSL generator/patch:FuzzPatchEnvSh \
 	generator/project:FuzzRead generator/project:FuzzFindReads generator/project:FuzzSingleInstanceWords \

@@ -111,11 +111,6 @@ func (r *reuse) add(t *Tree) {
 }
 
 func parse(src string) (*Tree, error) {
-	if n := partCount(len(src)); len(src) >= partMin && n > 1 {
-		if code, comments, ok := scanInParts(src, n); ok {
-			return build(src, code, comments)
-		}
-	}
 	s, err := newScanner(src, 6, true)
 	if err != nil {
 		return nil, err
