@@ -130,7 +130,7 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 		p.ModuleNames[name], p.moduleFiles[name] = true, m.File
 	}
 
-	if r := ix.modules[p.Router]; r != nil && (!opts.HealthRoutes || mayHaveHealthPath(r.tree.Src)) {
+	if r := ix.modules[p.Router]; r != nil && (!opts.HealthRoutes || mayHaveHealthPath(r.tree.Code)) {
 		var pipelines map[string][]string
 		p.Routes, pipelines = routes(r)
 		for _, r := range p.Routes {
@@ -283,27 +283,46 @@ func definesModule(f *files, rel, module string) (bool, error) {
 // healthPaths are the paths an existing health check commonly answers on.
 var healthPaths = []string{"/health", "/healthz", "/health_check", "/healthcheck", "/_health", "/ping", "/up", "/status"}
 
-// mayHaveHealthPath reports whether a router's source could declare a route whose last path
+// mayHaveHealthPath reports whether a router's code could declare a route whose last path
 // segment is one of healthPaths. A route's path is made of the raw text of string literals
-// (the scopes' and its own; a heredoc's trimmed of white space) cut at slashes and cleaned:
-// each of its segments stands in one of them between a slash, a quote or white space (a byte
-// of a multi-byte space too) on both sides. A source with no health path's name standing so
-// has no health route, and its routes need not be read to know it.
-func mayHaveHealthPath(src string) bool {
-	edge := func(c byte) bool { return c == '/' || c == '"' || c <= ' ' || c >= 0x80 }
-	for _, h := range healthPaths {
-		name := h[1:]
-		for from := 0; ; {
-			i := strings.Index(src[from:], name)
-			if i < 0 {
-				break
-			}
-			i += from
-			if end := i + len(name); i > 0 && edge(src[i-1]) && end < len(src) && edge(src[end]) {
-				return true
-			}
-			from = i + 1
+// (the scopes' and its own, in quotes; a heredoc's trimmed of white space) cut at slashes and
+// cleaned: each of its segments stands in one of them between a slash, a quote or white space
+// (a byte of a multi-byte space too) on both sides. Code with no health path's name standing so
+// in a string has no health route, and its routes need not be read to know it.
+func mayHaveHealthPath(code []elixir.Token) bool {
+	for _, t := range code {
+		if t.Kind != elixir.String {
+			continue
 		}
+		s := t.Text() // in its quotes: every segment has an edge on both sides
+		start := 0
+		for i := 0; i < len(s); i++ {
+			if pathEdge[s[i]] {
+				if n := i - start; n >= 2 && n <= 12 && isHealthName(s[start:i]) {
+					return true
+				}
+				start = i + 1
+			}
+		}
+	}
+	return false
+}
+
+// pathEdge marks the bytes a path segment stands between in a string's source (see
+// mayHaveHealthPath): a slash, a quote, white space and control bytes, and bytes of
+// multi-byte characters.
+var pathEdge = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c == '/' || c == '"' || c <= ' ' || c >= 0x80
+	}
+	return t
+}()
+
+// isHealthName reports whether a path segment is the name of one of healthPaths.
+func isHealthName(seg string) bool {
+	switch seg {
+	case "health", "healthz", "health_check", "healthcheck", "_health", "ping", "up", "status":
+		return true
 	}
 	return false
 }

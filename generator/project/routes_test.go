@@ -194,7 +194,7 @@ func FuzzHealthPathNames(f *testing.F) {
 		}
 		got, _ := routes(m)
 		for _, r := range got {
-			if slices.Contains(healthPaths, "/"+path.Base(r.Path)) && !mayHaveHealthPath(src) {
+			if slices.Contains(healthPaths, "/"+path.Base(r.Path)) && !mayHaveHealthPath(tree.Code) {
 				t.Fatalf("route %s ends with a health path; mayHaveHealthPath says the source has none:\n%s", r.Path, src)
 			}
 		}
@@ -232,6 +232,23 @@ func TestHealthRoutesOnlyWhereTheRouterCanHaveOne(t *testing.T) {
 		}
 		if walked := len(health.Routes) > 0; walked != (c.health != "") {
 			t.Errorf("%s: HealthRoutes walked the router: %v, want %v", c.name, walked, c.health != "")
+		}
+	}
+}
+
+// TestIsHealthNameIsHealthPaths: the names mayHaveHealthPath looks for are healthPaths'.
+func TestIsHealthNameIsHealthPaths(t *testing.T) {
+	for _, h := range healthPaths {
+		if !isHealthName(h[1:]) {
+			t.Errorf("%s is not a health name", h[1:])
+		}
+		if len(h[1:]) < 2 || len(h[1:]) > 12 {
+			t.Errorf("%s: mayHaveHealthPath looks at segments of 2 to 12 bytes", h[1:])
+		}
+	}
+	for _, s := range []string{"", "u", "healt", "Health", "pings", "upp"} {
+		if isHealthName(s) {
+			t.Errorf("%q is a health name", s)
 		}
 	}
 }
