@@ -193,9 +193,7 @@ func ParseInserted(t *Tree, src string, at, n int) (*Tree, error) {
 	if !ok {
 		return Parse(src)
 	}
-	if tree != nil {
-		parsed.add(tree)
-	}
+	parsed.add(tree)
 	return tree, nil
 }
 
