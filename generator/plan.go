@@ -199,6 +199,9 @@ func patchChange(file string, old []byte, fn func(string) (string, error)) Chang
 		c.Action, c.Content = Identical, old
 	default:
 		c.Action, c.Content = Patch, unsafe.Slice(unsafe.StringData(out.Content), len(out.Content))
+		if c.Content == nil {
+			c.Content = []byte{} // an empty file, not no content
+		}
 	}
 	return c
 }
