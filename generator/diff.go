@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"hash/maphash"
 	"strconv"
 	"strings"
 )
@@ -33,14 +34,14 @@ type matcher struct {
 
 func newMatcher(a, b []string) *matcher {
 	m := &matcher{a: a, b: b, aID: make([]int32, len(a))}
-	ids := make(map[string]int32, len(b))
+	ids := newLineTable(b)
 	bID := make([]int32, len(b))
 	var count []int32
 	for j, s := range b {
-		id, ok := ids[s]
-		if !ok {
+		id := ids.find(s, bID)
+		if id < 0 {
 			id = int32(len(count))
-			ids[s] = id
+			ids.put(s, j)
 			count = append(count, 0)
 		}
 		bID[j] = id
@@ -70,11 +71,7 @@ func newMatcher(a, b []string) *matcher {
 		tail++
 	}
 	for i, s := range a[head : len(a)-tail] {
-		if id, ok := ids[s]; ok {
-			m.aID[head+i] = id
-		} else {
-			m.aID[head+i] = -1
-		}
+		m.aID[head+i] = ids.find(s, bID)
 	}
 	if n := len(b); n >= 200 { // autojunk: popular lines are purged
 		ntest := n/100 + 1
@@ -87,6 +84,45 @@ func newMatcher(a, b []string) *matcher {
 	m.lens = make([]int32, len(b)+1)
 	m.next = make([]int32, len(b)+1)
 	return m
+}
+
+// lineTable finds the first line of b equal to a line: an open-addressing table of b's
+// indices, hashed by content. A map from strings did the same with more memory and time: a
+// large file's diff is tens of thousands of lines.
+type lineTable struct {
+	b     []string
+	slots []int32 // the index in b of the first line of its content, plus one; 0 is empty
+	mask  uint64
+	seed  maphash.Seed
+}
+
+func newLineTable(b []string) *lineTable {
+	n := 16
+	for n < 2*len(b) {
+		n *= 2
+	}
+	return &lineTable{b: b, slots: make([]int32, n), mask: uint64(n - 1), seed: maphash.MakeSeed()}
+}
+
+// find returns the id (in ids, by b's index) of the first line of b equal to s, or -1.
+func (t *lineTable) find(s string, ids []int32) int32 {
+	for i := maphash.String(t.seed, s) & t.mask; ; i = (i + 1) & t.mask {
+		switch j := t.slots[i]; {
+		case j == 0:
+			return -1
+		case t.b[j-1] == s:
+			return ids[j-1]
+		}
+	}
+}
+
+// put records b[j] as the first line of its content (find has just not found it).
+func (t *lineTable) put(s string, j int) {
+	i := maphash.String(t.seed, s) & t.mask
+	for t.slots[i] != 0 {
+		i = (i + 1) & t.mask
+	}
+	t.slots[i] = int32(j + 1)
 }
 
 // findLongestMatch is the longest block a[i:i+k] == b[j:j+k] within the ranges, earliest in a,
