@@ -31,7 +31,7 @@ func BenchmarkRoutesBigRouter(b *testing.B) {
 	m := ix.modules["ShopWeb.Router"]
 	b.ReportAllocs()
 	for b.Loop() {
-		if rs, _ := routes(m); len(rs) < 15_000 {
+		if rs, _ := routes(m, false); len(rs) < 15_000 {
 			b.Fatalf("%d routes", len(rs))
 		}
 	}

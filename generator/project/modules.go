@@ -14,8 +14,9 @@ type Options struct {
 	Release  string // the release to deploy, when mix.exs defines several
 	Endpoint string // the public endpoint, when the project has several
 	// HealthRoutes reads the router only as far as finding a health route needs (init's text
-	// report; its JSON report lists every route): a router whose text has no segment a health
-	// path ends with (mayHaveHealthPath) is not walked, and Routes stays empty.
+	// report; its JSON report lists every route): a router whose strings have no segment a
+	// health path ends with (mayHaveHealthPath) is not walked, and Routes stays empty; in one
+	// that is, Routes holds only the routes that may be health routes (mayBeHealthRoute).
 	HealthRoutes bool
 }
 
@@ -132,7 +133,7 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 
 	if r := ix.modules[p.Router]; r != nil && (!opts.HealthRoutes || mayHaveHealthPath(r.tree.Code)) {
 		var pipelines map[string][]string
-		p.Routes, pipelines = routes(r)
+		p.Routes, pipelines = routes(r, opts.HealthRoutes)
 		for _, r := range p.Routes {
 			if (r.Verb == "get" || r.Verb == "forward" || r.Verb == "match") && slices.Contains(healthPaths, "/"+path.Base(r.Path)) &&
 				!r.Conditional && safeForProbes(r.Pipelines, pipelines) && !ownHealth(r, ownHealthModule(p)) {
@@ -291,18 +292,30 @@ var healthPaths = []string{"/health", "/healthz", "/health_check", "/healthcheck
 // in a string has no health route, and its routes need not be read to know it.
 func mayHaveHealthPath(code []elixir.Token) bool {
 	for _, t := range code {
-		if t.Kind != elixir.String {
-			continue
+		if t.Kind == elixir.String && healthSegment(t.Text()) {
+			return true
 		}
-		s := t.Text() // in its quotes: every segment has an edge on both sides
-		start := 0
-		for i := 0; i < len(s); i++ {
-			if pathEdge[s[i]] {
-				if n := i - start; n >= 2 && n <= 12 && isHealthName(s[start:i]) {
-					return true
-				}
-				start = i + 1
+	}
+	return false
+}
+
+// mayBeHealthRoute reports whether a route (its verb, its scope's prefix, its path's string
+// token) may be a health route: a GET, forward or match with a segment named as one of
+// healthPaths in its path or its prefix (cleaning a path removes segments, never makes one).
+func mayBeHealthRoute(verb, prefix string, path elixir.Token) bool {
+	return (verb == "get" || verb == "forward" || verb == "match") && (healthSegment(path.Text()) || healthSegment(prefix))
+}
+
+// healthSegment reports whether s (a string's source, quotes included, or a path) has a segment
+// named as one of healthPaths between edges (pathEdge, or s's ends).
+func healthSegment(s string) bool {
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || pathEdge[s[i]] {
+			if n := i - start; n >= 2 && n <= 12 && isHealthName(s[start:i]) {
+				return true
 			}
+			start = i + 1
 		}
 	}
 	return false

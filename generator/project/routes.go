@@ -34,9 +34,11 @@ func isVerb(word string) bool {
 
 // routes reads a router module: its pipelines (name -> plugs) and its routes, in source order.
 // Each block at the router's top level (a scope, an if) is read on its own, on every core: a
-// large router is hundreds of scopes.
-func routes(m *Module) (out []Route, pipelines map[string][]string) {
-	top := &routeWalker{m: m, code: m.tree.Code, top: true}
+// large router is hundreds of scopes. With healthOnly, only the routes that may be a health
+// route are made: a GET, forward or match whose path has a segment named as one of healthPaths
+// (mayBeHealthRoute).
+func routes(m *Module, healthOnly bool) (out []Route, pipelines map[string][]string) {
+	top := &routeWalker{m: m, code: m.tree.Code, top: true, healthOnly: healthOnly}
 	top.walk(m.body, "", "", nil, false)
 	parts := append(top.parts, top)
 	// One array holds every route: a block's part writes into its own stretch of it, sized by
@@ -99,6 +101,8 @@ type routeWalker struct {
 	m    *Module
 	code []elixir.Token
 	top  bool
+	// healthOnly: only the routes that may be a health route are made
+	healthOnly bool
 
 	// a part that is a block: what it is read with
 	block             *elixir.Node
@@ -132,9 +136,9 @@ func (w *routeWalker) nest(block *elixir.Node, prefix, alias string, through []s
 		done.top, done.parts = false, nil
 		w.parts = append(w.parts, &done)
 	}
-	w.parts = append(w.parts, &routeWalker{m: w.m, code: w.code, block: block, prefix: prefix, alias: alias,
+	w.parts = append(w.parts, &routeWalker{m: w.m, code: w.code, healthOnly: w.healthOnly, block: block, prefix: prefix, alias: alias,
 		through: slices.Clone(through), conditional: conditional})
-	*w = routeWalker{m: w.m, code: w.code, top: true, parts: w.parts}
+	*w = routeWalker{m: w.m, code: w.code, top: true, healthOnly: w.healthOnly, parts: w.parts}
 }
 
 func (w *routeWalker) walk(n *elixir.Node, prefix, alias string, through []string, conditional bool) {
@@ -180,6 +184,9 @@ func (w *routeWalker) walk(n *elixir.Node, prefix, alias string, through []strin
 		case (word == "if" || word == "unless") && block != nil:
 			w.nest(block, prefix, alias, through, true)
 		case isVerb(word) && len(args) > 0 && args[0].Kind == elixir.String:
+			if w.healthOnly && !mayBeHealthRoute(word, prefix, args[0]) {
+				break
+			}
 			w.paths = appendPath(w.paths, prefix, elixir.Unquote(args[0]))
 			w.pathEnds = append(w.pathEnds, len(w.paths))
 			r := Route{Verb: word, Pipelines: through, Conditional: conditional}

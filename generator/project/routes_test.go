@@ -3,6 +3,7 @@ package project
 import (
 	"fmt"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -148,7 +149,7 @@ end
 	}
 	ix := &index{modules: map[string]*Module{}}
 	ix.add("lib/r.ex", tree)
-	got, pipelines := routes(ix.modules["R"])
+	got, pipelines := routes(ix.modules["R"], false)
 	var paths []string
 	for _, r := range got {
 		paths = append(paths, fmt.Sprintf("%s %s %v %v %s", r.Path, r.To, r.Pipelines, r.Conditional, r.Source))
@@ -181,7 +182,7 @@ func FuzzHealthPathNames(f *testing.F) {
 	f.Add("/", "\"\"\"\n/up\n\"\"\"")
 	f.Add("0", "\"\"up\u00a0\n\"\"") // a heredoc (forward """up...), trimmed of a no-break space
 	f.Fuzz(func(t *testing.T, scope, route string) {
-		src := fmt.Sprintf("defmodule R do\n  use Phoenix.Router\n  scope %q do\n    get %q, C, :a\n    forward \"%s\", P\n  end\nend\n", scope, route, route)
+		src := fmt.Sprintf("defmodule R do\n  use Phoenix.Router\n  scope %q do\n    get %q, C, :a\n    forward \"%s\", P\n    scope %q do\n      match :*, %q, M, :m\n    end\n  end\nend\n", scope, route, route, route, scope)
 		tree, err := elixir.Parse(src)
 		if err != nil {
 			return
@@ -192,10 +193,17 @@ func FuzzHealthPathNames(f *testing.F) {
 		if m == nil {
 			return
 		}
-		got, _ := routes(m)
+		got, _ := routes(m, false)
+		health, _ := routes(m, true)
 		for _, r := range got {
-			if slices.Contains(healthPaths, "/"+path.Base(r.Path)) && !mayHaveHealthPath(tree.Code) {
+			if !slices.Contains(healthPaths, "/"+path.Base(r.Path)) || r.Verb != "get" && r.Verb != "forward" && r.Verb != "match" {
+				continue
+			}
+			if !mayHaveHealthPath(tree.Code) {
 				t.Fatalf("route %s ends with a health path; mayHaveHealthPath says the source has none:\n%s", r.Path, src)
+			}
+			if !slices.ContainsFunc(health, func(h Route) bool { return reflect.DeepEqual(h, r) }) {
+				t.Fatalf("route %+v may be a health route; reading only those left it out (%+v):\n%s", r, health, src)
 			}
 		}
 	})
