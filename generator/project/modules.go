@@ -299,6 +299,18 @@ func mayHaveHealthPath(code []elixir.Token) bool {
 	return false
 }
 
+// mayHoldHealthRoute reports whether a block of a router (its code) may hold a health route,
+// or defines a pipeline (which routes elsewhere go through): without either, and under a
+// prefix with no health path's name, reading for the health route can pass it by.
+func mayHoldHealthRoute(code []elixir.Token) bool {
+	for _, t := range code {
+		if t.Kind == elixir.String && healthSegment(t.Text()) || t.Kind == elixir.Ident && t.Is("pipeline") {
+			return true
+		}
+	}
+	return false
+}
+
 // mayBeHealthRoute reports whether a route (its verb, its scope's prefix, its path's string
 // token) may be a health route: a GET, forward or match with a segment named as one of
 // healthPaths in its path or its prefix (cleaning a path removes segments, never makes one).

@@ -48,7 +48,7 @@ func routes(m *Module, healthOnly bool) (out []Route, pipelines map[string][]str
 	var blocks []*routeWalker
 	for k, p := range parts {
 		limit[k] = len(p.out)
-		if p.block != nil {
+		if p.block != nil && !(healthOnly && passes(p.code, p.block, p.prefix)) {
 			blocks = append(blocks, p)
 			for _, t := range p.code[p.block.Open:p.block.Close] {
 				if t.Kind == elixir.Ident && isVerb(t.Text()) {
@@ -124,6 +124,12 @@ type pipelineDef struct {
 	plugs []string
 }
 
+// passes reports whether reading for the health route passes a block under prefix by: none of
+// its routes can be a health route, and it defines no pipeline.
+func passes(code []elixir.Token, n *elixir.Node, prefix string) bool {
+	return !healthSegment(prefix) && !mayHoldHealthRoute(code[n.Open+1:max(n.Open+1, n.Close)])
+}
+
 // nest reads a block inside the walker's, or at the top level makes it a part.
 func (w *routeWalker) nest(block *elixir.Node, prefix, alias string, through []string, conditional bool) {
 	if !w.top {
@@ -143,6 +149,9 @@ func (w *routeWalker) nest(block *elixir.Node, prefix, alias string, through []s
 
 func (w *routeWalker) walk(n *elixir.Node, prefix, alias string, through []string, conditional bool) {
 	code, t := w.code, w.m.tree
+	if w.healthOnly && !w.top && passes(code, n, prefix) {
+		return
+	}
 	through = slices.Clone(through)
 	kids := n.Cursor(n.Open + 1)
 	for i := n.Open + 1; i < n.Close; i++ {

@@ -218,6 +218,8 @@ func TestHealthRoutesOnlyWhereTheRouterCanHaveOne(t *testing.T) {
 		{"a health route", `get "/healthz", HealthController, :index`, "/healthz"},
 		{"under a scope", `scope "/up" do` + "\n" + `get "/", UpController, :index` + "\nend", "/up/"},
 		{"a name in a longer segment only", `get "/uptime", StatusController, :index`, ""},
+		{"through a pipeline defined in a scope with no health path", "scope \"/x\" do\npipeline :probe do\nplug :accepts, [\"json\"]\nend\nend\n" +
+			"scope \"/y\" do\nget \"/a\", A, :a\nend\nscope \"/\" do\npipe_through :probe\nget \"/healthz\", H, :i\nend", "/healthz"},
 	} {
 		dir := writeFiles(t, map[string]string{
 			"mix.exs":                  "defmodule Shop.MixProject do\n  use Mix.Project\n  def project, do: [app: :shop, deps: [{:phoenix, \"~> 1.7\"}]]\nend\n",
