@@ -165,7 +165,16 @@ func (w *routeWalker) walk(n *elixir.Node, prefix, alias string, through []strin
 		end := elixir.StatementEnd(code, n, i)
 		args := callArgs(code, i, end)
 		block := doBlock(t, n, i, end)
-		switch word := code[i].Text(); {
+		word := code[i].Text()
+		if word == "match" && len(args) > 2 && args[0].Kind == elixir.Atom && args[1].Is(",") && args[2].Kind == elixir.String {
+			// match :method, "/path", ...: a route of that method (of any, for :*), read as
+			// the others are from its path on
+			if m := elixir.AtomName(args[0]); m != "*" {
+				word = m
+			}
+			args = args[2:]
+		}
+		switch {
 		case word == "pipeline" && len(args) > 0 && args[0].Kind == elixir.Atom && block != nil:
 			w.pipelines = append(w.pipelines, pipelineDef{elixir.AtomName(args[0]), plugsIn(t, block)})
 		case word == "pipe_through":

@@ -80,6 +80,7 @@ func TestRoutesWalkScopesAndStatements(t *testing.T) {
 		"put /v2/things/:id ShopWeb.V2.ThingController update [browser] false lib/shop_web/router.ex:26",
 		"forward /dev/mailbox Plug.Swoosh.MailboxPreview  [] true lib/shop_web/router.ex:32",
 		"get /health ShopWeb.Health check [] false lib/shop_web/router.ex:38",
+		"match /any AnyController all [] false lib/shop_web/router.ex:39",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -218,6 +219,9 @@ func TestHealthRoutesOnlyWhereTheRouterCanHaveOne(t *testing.T) {
 		{"a health route", `get "/healthz", HealthController, :index`, "/healthz"},
 		{"under a scope", `scope "/up" do` + "\n" + `get "/", UpController, :index` + "\nend", "/up/"},
 		{"a name in a longer segment only", `get "/uptime", StatusController, :index`, ""},
+		{"match :get", `match :get, "/healthz", HealthController, :index`, "/healthz"},
+		{"match :*", `match(:*, "/up", UpController, :index)`, "/up"},
+		{"match :post", `match :post, "/health", HealthController, :create`, ""},
 		{"through a pipeline defined in a scope with no health path", "scope \"/x\" do\npipeline :probe do\nplug :accepts, [\"json\"]\nend\nend\n" +
 			"scope \"/y\" do\nget \"/a\", A, :a\nend\nscope \"/\" do\npipe_through :probe\nget \"/healthz\", H, :i\nend", "/healthz"},
 	} {
