@@ -177,6 +177,12 @@ func (w *routeWalker) walk(n *elixir.Node, prefix, alias string, through []strin
 		switch {
 		case word == "pipeline" && len(args) > 0 && args[0].Kind == elixir.Atom && block != nil:
 			w.pipelines = append(w.pipelines, pipelineDef{elixir.AtomName(args[0]), plugsIn(t, block)})
+		case word == "pipeline" && len(args) > 2 && args[0].Kind == elixir.Atom && args[1].Is(",") && args[2].Kind == elixir.KeywordKey && args[2].Text() == "do":
+			// pipeline :api, do: plug(:accepts, ["json"]); a body that is not one plug leaves
+			// the pipeline unknown (a route through it is not taken for probes)
+			if plug, ok := plugOf(args[3:]); ok {
+				w.pipelines = append(w.pipelines, pipelineDef{elixir.AtomName(args[0]), []string{plug}})
+			}
 		case word == "pipe_through":
 			for _, a := range args {
 				if a.Kind == elixir.Atom {
@@ -274,6 +280,30 @@ func doBlock(t *elixir.Tree, n *elixir.Node, i, end int) *elixir.Node {
 		}
 	}
 	return nil
+}
+
+// plugOf is the plug of a pipeline's body in keyword form (`do: plug(:name, ...)`, `do: plug
+// Mod`), when the body is one plug call.
+func plugOf(body []elixir.Token) (string, bool) {
+	if len(body) < 2 || !body[0].Is("plug") {
+		return "", false
+	}
+	for _, t := range body[1:] {
+		if t.Is("plug") || t.Is(";") {
+			return "", false // more than one plug
+		}
+	}
+	next := body[1]
+	if next.Is("(") && len(body) > 2 {
+		next = body[2]
+	}
+	switch next.Kind {
+	case elixir.Atom:
+		return elixir.AtomName(next), true
+	case elixir.Alias:
+		return next.Text(), true
+	}
+	return "", false
 }
 
 // plugsIn lists the plugs of a pipeline's block: `plug :name` as name, `plug Mod` as Mod.

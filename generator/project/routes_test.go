@@ -266,3 +266,31 @@ func TestIsHealthNameIsHealthPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestPipelineInKeywordForm: `pipeline :api, do: plug(...)` is read (a route through it was taken
+// as behind an unknown pipeline, never used for probes); a body that is not one plug leaves
+// the pipeline unknown.
+func TestPipelineInKeywordForm(t *testing.T) {
+	for _, c := range []struct{ pipeline, health string }{
+		{`pipeline :probe, do: plug(:accepts, ["json"])`, "/healthz"},
+		{`pipeline :probe, do: plug :accepts, ["json"]`, "/healthz"},
+		{`pipeline :probe, do: plug(ShopWeb.RequireLogin)`, ""},
+		{`pipeline :probe, do: (plug(:accepts, ["json"]); plug(ShopWeb.RequireLogin))`, ""},
+	} {
+		dir := writeFiles(t, map[string]string{
+			"mix.exs":                  "defmodule Shop.MixProject do\n  use Mix.Project\n  def project, do: [app: :shop, deps: [{:phoenix, \"~> 1.7\"}]]\nend\n",
+			"lib/shop_web/endpoint.ex": "defmodule ShopWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :shop\n  plug ShopWeb.Router\nend\n",
+			"lib/shop_web/router.ex": "defmodule ShopWeb.Router do\n  use Phoenix.Router\n  " + c.pipeline +
+				"\n  scope \"/\", ShopWeb do\n    pipe_through :probe\n    get \"/healthz\", HealthController, :index\n  end\nend\n",
+		})
+		for _, opts := range []Options{{}, {HealthRoutes: true}} {
+			p, err := Read(dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.ExistingHealthPath != c.health {
+				t.Errorf("%s (%+v): health route %q, want %q", c.pipeline, opts, p.ExistingHealthPath, c.health)
+			}
+		}
+	}
+}
