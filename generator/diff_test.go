@@ -72,8 +72,8 @@ func TestUnifiedDiffIsDifflibs(t *testing.T) {
 // forward inserted before its first scope.
 func BenchmarkUnifiedDiffBigRouter(b *testing.B) {
 	src := testtools.BigRouter(b, 20_000)
-	at := strings.Index(src, "\n  scope") + 1
-	out := src[:at] + "  # Health checks (phxdeploy)\n  forward \"/health\", ShopWeb.Health\n\n" + src[at:]
+	at, text := testtools.HealthForward(src)
+	out := src[:at] + text + src[at:]
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {

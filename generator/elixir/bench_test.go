@@ -1,7 +1,6 @@
 package elixir
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/phxdeploy/phxdeploy/internal/testtools"
@@ -29,8 +28,7 @@ func BenchmarkParseInsertedBigRouter(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	at := strings.Index(src, "\n  scope") + 1
-	text := "  # Health checks (phxdeploy)\n  forward \"/health\", ShopWeb.Health\n\n"
+	at, text := testtools.HealthForward(src)
 	out := src[:at] + text + src[at:]
 	b.SetBytes(int64(len(out)))
 	b.ReportAllocs()

@@ -95,8 +95,8 @@ func sameToken(a, b Token) bool {
 // is (where inserted declines, ParseInserted parses the whole).
 func FuzzParseInserted(f *testing.F) {
 	router, _ := os.ReadFile(filepath.Join("..", "..", "testdata", "phx18_postgres", "lib", "shop_web", "router.ex"))
-	health := "  # Health checks (phxdeploy)\n  forward \"/health\", ShopWeb.Health\n\n"
-	for _, at := range []int{0, 1, strings.Index(string(router), "  scope"), len(router)} {
+	first, health := testtools.HealthForward(string(router))
+	for _, at := range []int{0, 1, first, len(router)} {
 		f.Add(string(router), at, health)
 	}
 	f.Add("x = ?\\\ny\n", 7, "\x80z\n") // after a character literal that ends with the line break
@@ -171,8 +171,7 @@ func TestParseInsertedScansOnlyTheInsertion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := strings.Index(src, "\n  scope") + 1
-	text := "  # Health checks (phxdeploy)\n  forward \"/health\", ShopWeb.Health\n\n"
+	at, text := testtools.HealthForward(src)
 	out := src[:at] + text + src[at:]
 	got, ok := inserted(old, out, at, len(text))
 	if !ok {

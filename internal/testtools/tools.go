@@ -159,6 +159,12 @@ func BigRouter(t testing.TB, n int) string {
 	return out.String()
 }
 
+// HealthForward is a health forward as phxdeploy inserts it into a router, and where: before
+// src's first scope (at a line start). Tests and benchmarks of the patched router use it.
+func HealthForward(src string) (at int, text string) {
+	return strings.Index(src, "\n  scope") + 1, "  # Health checks (phxdeploy)\n  forward \"/health\", ShopWeb.Health\n\n"
+}
+
 // BigRouterFixture copies testdata/phx18_postgres into a fresh temporary directory with its
 // router grown to about n lines (BigRouter).
 func BigRouterFixture(t testing.TB, n int) string {
