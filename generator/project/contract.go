@@ -80,7 +80,8 @@ type libRead struct {
 
 // scanEnv records what a lib file reads from the environment: reads in functions (run in the
 // release) and at the top of modules (compile time), the helpers its modules define (functions
-// that read the variable an argument names), and calls to Mix made at run time.
+// that read the variable an argument names), and calls to Mix made at run time. The reads
+// through helpers of other files are found once every file is read (rescanEnv).
 func (ix *index) scanEnv(file string, t *elixir.Tree) {
 	if !strings.Contains(t.Src, "System.") && !strings.Contains(t.Src, "Mix.") && !strings.Contains(t.Src, ":system") && !strings.Contains(t.Src, ":os.") {
 		return
@@ -94,36 +95,7 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 		ix.helpers.remote[k] = v
 	}
 	code := t.Code
-	// Which module and function each token is in: one pass over the ranges, so that a file with
-	// many functions costs no more than its size.
-	module := make([]int32, len(code)+1)
-	modules := moduleRanges(t)
-	for k, m := range modules { // outer before inner: the innermost wins
-		for i := m.from + 1; i < m.to && i < len(code); i++ {
-			module[i] = int32(k + 1)
-		}
-	}
-	function := make([]int32, len(code)+1)
-	for k, d := range defs {
-		if d.module == "" {
-			continue
-		}
-		// the head too: a parameter's default is read when the function is called
-		for i := min(d.head, d.bodyFrom); i < d.bodyTo && i < len(code); i++ {
-			if function[i] == 0 {
-				function[i] = int32(k + 1)
-			}
-		}
-	}
-	in := func(i int) (mod, fn string) {
-		if m := module[i]; m > 0 {
-			mod = modules[m-1].name
-		}
-		if f := function[i]; f > 0 {
-			fn = defs[f-1].name
-		}
-		return mod, fn
-	}
+	in := locate(t, defs)
 	// The calls each function makes to functions of its module, and the config keys it gives
 	// their results to (`Keyword.put(config, :url, db_url())`): init/2 may read through them.
 	names := map[string]bool{}
@@ -162,14 +134,7 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 		}
 	}
 	// as findReads(t, nil) reads them: own holds the file's helpers, with no others
-	reads := scanReadsOf(t, own, defs).reads
-	for _, r := range reads {
-		if r.skip {
-			continue
-		}
-		module, function := in(r.tok)
-		ix.reads = append(ix.reads, libRead{envRead: r, file: file, module: module, function: function})
-	}
+	ix.reads = append(ix.reads, libReads(file, t, own, defs, in)...)
 	// Mix.env() and friends in a function body run in the release, where Mix is absent. Mix
 	// tasks run under Mix, and module attributes and module bodies are evaluated at compile time.
 	for i := 0; i+2 < len(code); i++ {
@@ -183,6 +148,83 @@ func (ix *index) scanEnv(file string, t *elixir.Tree) {
 		call := code[i].Text() + "." + code[i+2].Text()
 		ix.mixEnv = append(ix.mixEnv, fmt.Sprintf("%s:%d: %s.%s calls %s", file, code[i].Line(), module, function, call))
 	}
+}
+
+// locate returns what says which module and function each token of a file is in ("" at a
+// module's top level): one pass over the ranges, so that a file with many functions costs no
+// more than its size.
+func locate(t *elixir.Tree, defs []funcDef) func(i int) (mod, fn string) {
+	code := t.Code
+	module := make([]int32, len(code)+1)
+	modules := moduleRanges(t)
+	for k, m := range modules { // outer before inner: the innermost wins
+		for i := m.from + 1; i < m.to && i < len(code); i++ {
+			module[i] = int32(k + 1)
+		}
+	}
+	function := make([]int32, len(code)+1)
+	for k, d := range defs {
+		if d.module == "" {
+			continue
+		}
+		// the head too: a parameter's default is read when the function is called
+		for i := min(d.head, d.bodyFrom); i < d.bodyTo && i < len(code); i++ {
+			if function[i] == 0 {
+				function[i] = int32(k + 1)
+			}
+		}
+	}
+	return func(i int) (mod, fn string) {
+		if m := module[i]; m > 0 {
+			mod = modules[m-1].name
+		}
+		if f := function[i]; f > 0 {
+			fn = defs[f-1].name
+		}
+		return mod, fn
+	}
+}
+
+// libReads are the reads of a lib file through the helpers h, with where each is.
+func libReads(file string, t *elixir.Tree, h *helpers, defs []funcDef, in func(int) (string, string)) []libRead {
+	var out []libRead
+	for _, r := range scanReadsOf(t, h, defs).reads {
+		if r.skip {
+			continue
+		}
+		module, function := in(r.tok)
+		out = append(out, libRead{envRead: r, file: file, module: module, function: function})
+	}
+	return out
+}
+
+// callsHelpersOf reports whether a file's calls (Module.fun with a variable's name among the
+// arguments, and the modules it imports: see Module.namedCalls) may reach a helper that h has
+// and the file's own helpers do not: a helper another file defines.
+func callsHelpersOf(calls []string, own, h *helpers) bool {
+	for _, c := range calls {
+		if mod, ok := strings.CutPrefix(c, "import "); ok {
+			for k := range h.remote {
+				if name, ok := strings.CutPrefix(k, mod+"."); ok && !strings.Contains(name, ".") && (own == nil || own.remote[k] == helper{}) {
+					return true
+				}
+			}
+			continue
+		}
+		if _, ok := h.remote[c]; ok && (own == nil || own.remote[c] == helper{}) {
+			return true
+		}
+	}
+	return false
+}
+
+// rescanEnv reads again, through every helper of the project (h), the reads of a file that
+// calls helpers other files define (Livebook.Config.secret!("LIVEBOOK_SECRET_KEY_BASE"), whose
+// body reads the variable its argument names, in lib/livebook/config.ex).
+func rescanEnv(file string, t *elixir.Tree, h *helpers) []libRead {
+	all, defs := h.copy(), functionDefs(t)
+	fileHelpersOf(t, all, defs)
+	return libReads(file, t, all, defs, locate(t, defs))
 }
 
 // SourceFile is the file of a source "file:line" (Var.Sources, Project.Sources).

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
@@ -65,6 +66,20 @@ func (s *readScanner) evalCond(from, to int) condValue {
 	}
 	if code[from].Is("not") || code[from].Is("!") {
 		return s.evalCond(from+1, to).not()
+	}
+	if to-from == 1 && code[from].Kind == elixir.Ident {
+		switch {
+		case code[from].Is("true"):
+			return condValue{kind: condTrue}
+		case code[from].Is("false") || code[from].Is("nil"):
+			return condValue{kind: condFalse}
+		}
+	}
+	// a module attribute (if @app? do): what its definition says, when the build decides it
+	if to-from == 2 && code[from].Is("@") && code[from+1].Kind == elixir.Ident {
+		if v, ok := s.attributeCond(code[from+1].Text(), from); ok {
+			return v
+		}
 	}
 	if v, ok := s.evalEnvironment(from, to); ok {
 		return v
@@ -268,17 +283,62 @@ func combine(vals []condValue, or bool, text string) condValue {
 	return out
 }
 
-// evalEnvironment evaluates a comparison of config_env() or Mix.env() with atoms.
-func (s *readScanner) evalEnvironment(from, to int) (condValue, bool) {
+// attributeCond evaluates a condition on a module attribute from the attribute's last
+// definition above token before, in the same module or a module around it (`@app? Mix.target()
+// == :app`): only when that says what the build makes of it (true or false in a production
+// release for the default target); a definition that reads a variable is frozen at build time,
+// so it is no condition phxdeploy can tell.
+func (s *readScanner) attributeCond(name string, before int) (condValue, bool) {
 	code := s.t.Code
-	env := -1
-	for i := from; i < to; i++ {
-		if code[i].Is("config_env") || code[i].Kind == elixir.Alias && code[i].Text() == "Mix" && i+2 < to && code[i+2].Is("env") {
-			env = i
+	around := map[*elixir.Node]bool{}
+	for n := s.t.Enclosing(before); n != nil; n = n.Parent {
+		around[n] = true
+		if n == s.t.Root {
 			break
 		}
 	}
-	if env < 0 {
+	for i := before - 2; i >= 0; i-- {
+		if !code[i].Is("@") || !code[i+1].Is(name) || i+2 >= before || code[i+2].Line() != code[i+1].Line() ||
+			!elixir.StatementStart(code, i) || !around[s.t.Enclosing(i)] {
+			continue
+		}
+		end := elixir.StatementEnd(code, s.t.Enclosing(i), i)
+		if end > before || end <= i+2 {
+			return condValue{}, false
+		}
+		// a definition naming an attribute is not followed (no chains, and no loops)
+		for k := i + 2; k < end; k++ {
+			if code[k].Is("@") {
+				return condValue{}, false
+			}
+		}
+		if v := s.evalCond(i+2, end); v.kind == condTrue || v.kind == condFalse {
+			return v, true
+		}
+		return condValue{}, false
+	}
+	return condValue{}, false
+}
+
+// evalEnvironment evaluates a comparison of config_env() or Mix.env() with atoms (a production
+// release's is :prod), or of config_target() or Mix.target() (:host, the target Mix builds for
+// unless MIX_TARGET names another, which phxdeploy's builds never set).
+func (s *readScanner) evalEnvironment(from, to int) (condValue, bool) {
+	code := s.t.Code
+	want := ""
+	for i := from; i < to; i++ {
+		mix := code[i].Kind == elixir.Alias && code[i].Text() == "Mix" && i+2 < to && code[i+1].Is(".")
+		switch {
+		case code[i].Is("config_env") || mix && code[i+2].Is("env"):
+			want = "prod"
+		case code[i].Is("config_target") || mix && code[i+2].Is("target"):
+			want = "host"
+		default:
+			continue
+		}
+		break
+	}
+	if want == "" {
 		return condValue{}, false
 	}
 	negate, compared := false, false
@@ -291,9 +351,9 @@ func (s *readScanner) evalEnvironment(from, to int) (condValue, bool) {
 			negate, compared = true, true
 		case code[i].Is("==") || code[i].Is("===") || code[i].Is("in"):
 			compared = true
-		case code[i].Kind == elixir.Atom && elixir.AtomName(code[i]) == "prod":
+		case code[i].Kind == elixir.Atom && elixir.AtomName(code[i]) == want:
 			prod = true
-		case code[i].Kind == elixir.Sigil && strings.HasPrefix(code[i].Text(), "~w") && strings.Contains(code[i].Text(), "prod"):
+		case code[i].Kind == elixir.Sigil && strings.HasPrefix(code[i].Text(), "~w") && slices.Contains(sigilWords(code[i].Text()), want):
 			prod = true
 		}
 	}
@@ -304,6 +364,15 @@ func (s *readScanner) evalEnvironment(from, to int) (condValue, bool) {
 		return condValue{kind: condTrue}, true
 	}
 	return condValue{kind: condFalse}, true
+}
+
+// sigilWords returns the words of a ~w sigil (~w(prod dev)a: prod, dev).
+func sigilWords(sigil string) []string {
+	body := strings.TrimRight(sigil, "acs") // the modifiers
+	if len(body) < 4 {
+		return nil
+	}
+	return strings.Fields(body[3 : len(body)-1])
 }
 
 // byDefault says whether a condition on a read holds when the variable is not set: the read

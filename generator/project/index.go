@@ -65,6 +65,9 @@ type index struct {
 	mixEnv   []string
 	calls    map[string][]string          // Mod.fun -> the functions of Mod it calls
 	keyCalls map[string]map[string]string // Mod.fun -> config key -> the function whose result it is
+	// namedCalls are the file's calls that may reach a helper of another file (of a one-file
+	// index: see callsHelpersOf).
+	namedCalls []string
 }
 
 // maxModuleFile is the largest source file indexed: real modules are far smaller, and a file
@@ -138,6 +141,34 @@ func readIndex(f *files, dirs []string) (*index, error) {
 			}
 		}
 	}, index1)
+	// A file calling a helper another file defines is read again through every helper of the
+	// project: rare (a project's own env helpers, called from elsewhere), so it is read and
+	// parsed again instead of every tree being kept.
+	var all *helpers
+	for _, j := range jobs {
+		if j.part != nil && j.part.helpers != nil {
+			if all == nil {
+				all = newHelpers()
+			}
+			for k, v := range j.part.helpers.remote {
+				all.remote[k] = v
+			}
+		}
+	}
+	if all != nil {
+		for _, j := range jobs {
+			if j.part == nil || !callsHelpersOf(j.part.namedCalls, j.part.helpers, all) {
+				continue
+			}
+			b, ok, err := f.read(j.rel)
+			if err != nil || !ok {
+				continue // it was read a moment ago: its first reading stands
+			}
+			if t, err := elixir.Parse(unsafe.String(unsafe.SliceData(b), len(b))); err == nil {
+				j.part.reads = rescanEnv(j.rel, t, all)
+			}
+		}
+	}
 	ix := &index{modules: map[string]*Module{}}
 	for _, j := range jobs {
 		if j.err != nil {
@@ -241,9 +272,14 @@ func (ix *index) add(file string, t *elixir.Tree) {
 			tree: t, body: body, code: code[body.Open : body.Close+1]}
 		m.read()
 		last := "" // a name is mostly mentioned again and again (a router's controllers)
-		for _, tok := range m.code {
+		for k, tok := range m.code {
 			if tok.Kind != elixir.Alias {
 				continue
+			}
+			if k+4 < len(m.code) && m.code[k+1].Is(".") && m.code[k+2].Kind == elixir.Ident && m.code[k+3].Is("(") && namesVariable(m.code[k+4:]) {
+				ix.namedCalls = append(ix.namedCalls, elixir.Expand(aliases, tok.Text())+"."+m.code[k+2].Text())
+			} else if k > 0 && m.code[k-1].Is("import") {
+				ix.namedCalls = append(ix.namedCalls, "import "+elixir.Expand(aliases, tok.Text()))
 			}
 			if text := tok.Text(); text != last {
 				last = text
@@ -262,6 +298,21 @@ func (ix *index) add(file string, t *elixir.Tree) {
 			ix.order = append(ix.order, name)
 		}
 	}
+}
+
+// namesVariable reports whether a call's arguments (the tokens after its parenthesis) begin
+// with a variable's name among their first few tokens: a helper's argument (secret!("KEY"),
+// env!(:integer, "PORT")). A name further on is not looked for.
+func namesVariable(args []elixir.Token) bool {
+	for i := 0; i < len(args) && i < 6; i++ {
+		if args[i].Is(")") {
+			return false
+		}
+		if args[i].Kind == elixir.String && isName(args[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // read collects the module's use, def and plug statements (its own, not nested modules').

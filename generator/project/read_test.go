@@ -320,3 +320,88 @@ func TestDistilleryProjectIsTold(t *testing.T) {
 		t.Errorf("a Distillery warning without rel/config.exs (%v): %q", err, p.Warnings)
 	}
 }
+
+// A read through a helper another file defines is read (Livebook's runtime config calls
+// Livebook.config_runtime(), whose Livebook.Config.secret!("LIVEBOOK_SECRET_KEY_BASE") reads the
+// variable in lib/livebook/config.ex): by the module's name, through an alias, and after an
+// import, from a file that names System nowhere.
+func TestReadsThroughHelpersOfOtherFiles(t *testing.T) {
+	ep, epSrc := endpointFor("acme_store", "AcmeStoreWeb.Endpoint")
+	dir := writeFiles(t, map[string]string{
+		"mix.exs": minimalMix, ep: epSrc,
+		"config/runtime.exs": "import Config\nAcmeStore.config_runtime()\n",
+		"lib/acme_store/config.ex": "defmodule AcmeStore.Config do\n  def secret!(env) do\n    if value = System.get_env(env) do\n      value\n    end\n  end\n\n" +
+			"  def port!(env, default), do: String.to_integer(System.get_env(env) || default)\nend\n",
+		"lib/acme_store.ex": "defmodule AcmeStore do\n  alias AcmeStore.Config, as: C\n\n  def config_runtime do\n" +
+			"    Application.put_env(:acme_store, :key, AcmeStore.Config.secret!(\"ACME_SECRET\") || :crypto.strong_rand_bytes(32))\n" +
+			"    Application.put_env(:acme_store, :other, C.secret!(\"ACME_OTHER\"))\n  end\nend\n",
+		"lib/acme_store/web.ex": "defmodule AcmeStore.Web do\n  import AcmeStore.Config, only: [port!: 2]\n\n" +
+			"  def port, do: port!(\"ACME_PORT\", \"8080\")\nend\n",
+	})
+	p, err := Read(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"ACME_SECRET", "ACME_OTHER", "ACME_PORT"} {
+		v := p.Contract.Var(name)
+		if v == nil {
+			t.Errorf("%s, read through a helper of lib/acme_store/config.ex, is not in the contract: %+v", name, p.Contract.Runtime)
+			continue
+		}
+		if v.Required || len(v.Sources) == 0 || !strings.HasPrefix(v.Sources[0], "lib/acme_store") {
+			t.Errorf("%s: %+v; want optional, read in lib/acme_store.ex or lib/acme_store/web.ex", name, *v)
+		}
+	}
+}
+
+// Code compiled only for another build target (Livebook's desktop app: `@app? Mix.target() ==
+// :app`, then `if @app? do defp ... System.fetch_env!(...)`) reads nothing in a release built
+// for the default target, :host; code compiled for :host reads what it reads.
+func TestReadsUnderABuildTarget(t *testing.T) {
+	src := `defmodule Acme.Application do
+  @app? Mix.target() == :app
+  @host Mix.target() == :host
+  @not_app Mix.target() != :app
+  @from_env System.get_env("DESKTOP") == "1"
+
+  if @app? do
+    defp app_specs, do: [{PubSub, connect: System.fetch_env!("APP_ONLY")}]
+  else
+    defp app_specs, do: [{PubSub, connect: System.fetch_env!("HOST_ELSE")}]
+  end
+
+  if @host, do: def(a, do: System.fetch_env!("HOST_ONLY"))
+  unless @not_app, do: def(b, do: System.fetch_env!("NOT_NOT_APP"))
+  if config_target() in ~w(rpi4 host)a, do: def(c, do: System.fetch_env!("TARGET_LIST"))
+  if @from_env, do: def(d, do: System.fetch_env!("FROM_ENV"))
+  if @undefined, do: def(e, do: System.fetch_env!("UNDEFINED"))
+
+  defmodule Nested do
+    @app? true
+    if @app?, do: def(f, do: System.fetch_env!("NESTED_OWN"))
+  end
+
+  if @app?, do: def(g, do: System.fetch_env!("OUTER_AGAIN"))
+end
+`
+	reads := readsOf(t, src, nil)
+	for name, want := range map[string]string{
+		"APP_ONLY": "skip", "NOT_NOT_APP": "skip", "OUTER_AGAIN": "skip",
+		"HOST_ELSE": "always", "HOST_ONLY": "always", "TARGET_LIST": "always", "NESTED_OWN": "always",
+		"FROM_ENV": "conditional", "UNDEFINED": "conditional",
+	} {
+		r, ok := reads[name]
+		got := "always"
+		switch {
+		case !ok:
+			got = "missing"
+		case r.skip:
+			got = "skip"
+		case r.when != "":
+			got = "conditional"
+		}
+		if got != want {
+			t.Errorf("%s: %s (%+v); want %s", name, got, r, want)
+		}
+	}
+}
