@@ -18,6 +18,13 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 		return "", StepBack(file+" cannot be read as Elixir ("+err.Error()+")", RuntimeSnippet(all, c))
 	}
 	code := s.code()
+	facts := elixir.NewFacts(s.tree)
+	var missing []setting.Setting
+	for _, st := range all {
+		if !st.Present(facts, c) {
+			missing = append(missing, st)
+		}
+	}
 	for i, tok := range code {
 		if tok.Kind == elixir.Alias && (tok.Text() == "Code" || tok.Text() == "Config.Reader") || tok.Is("import_config") && !c.ImportsRead {
 			// Settings may live in another file: phxdeploy cannot tell what is there.
@@ -25,18 +32,15 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 				RuntimeSnippet(all, c))
 		}
 		// A statement that calls the project's own code (Shop.Config.load!()) may set anything:
-		// settings added after it would override what it sets.
+		// settings added after it would override what it sets. The settings phxdeploy found
+		// it sets (c.Provided: the config calls of the function's body) are not asked for.
 		if tok.Kind == elixir.Alias && s.tree.Root.Direct(i) && elixir.StatementStart(code, i) && i+1 < len(code) && code[i+1].Is(".") &&
 			!stdlibModule(tok.Text()) && !hasDoBlock(s.tree, i) {
+			if len(missing) == 0 {
+				return src, nil
+			}
 			return "", StepBack(file+" calls "+tok.Text()+", which may set any setting (settings added after the call would override it); make sure these are read at boot",
-				RuntimeSnippet(all, c))
-		}
-	}
-	facts := elixir.NewFacts(s.tree)
-	var missing []setting.Setting
-	for _, st := range all {
-		if !st.Present(facts, c) {
-			missing = append(missing, st)
+				RuntimeSnippet(missing, c))
 		}
 	}
 	if len(missing) == 0 {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/phxdeploy/phxdeploy/generator/setting"
 )
 
 // TestRuntimeManualReasonsNameTheFile: in a project from Elixir 1.9-1.10 the runtime config is
@@ -20,5 +22,29 @@ func TestRuntimeManualReasonsNameTheFile(t *testing.T) {
 			strings.Contains(m.Reason, "runtime.exs") {
 			t.Errorf("%q: reason %v; want one naming config/releases.exs and %q", src, err, why)
 		}
+	}
+}
+
+// A runtime config that calls the project's code is left to the user with only the settings
+// phxdeploy did not find (c.Provided holds those the called function sets), and left as it is
+// when every setting is found.
+func TestRuntimeCallingProjectCodeAsksOnlyForWhatIsMissing(t *testing.T) {
+	src := "import Config\nShop.Config.runtime()\n"
+	c := shop
+	c.Provided = map[string]bool{}
+	for _, s := range setting.For(c) {
+		c.Provided[s.Env] = true
+	}
+	if out, err := Runtime(src, "config/runtime.exs", c); err != nil || out != src {
+		t.Errorf("every setting provided: %q, %v; want the file as it is", out, err)
+	}
+	c.Provided = map[string]bool{"SECRET_KEY_BASE": true}
+	_, err := Runtime(src, "config/runtime.exs", c)
+	var m *Manual
+	if !errors.As(err, &m) || !strings.Contains(m.Reason, "calls Shop.Config") {
+		t.Fatalf("%v; want a manual step naming the call", err)
+	}
+	if strings.Contains(m.Snippet, "secret_key_base") || !strings.Contains(m.Snippet, "DATABASE_URL") {
+		t.Errorf("snippet:\n%s\nwant the database URL and not secret_key_base (the called function sets it)", m.Snippet)
 	}
 }

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"slices"
@@ -68,7 +69,15 @@ type fileReads struct {
 	reads    []envRead
 	computed []int
 	scan     *readScanner
+	// from and to limit the file's config calls to tokens [from, to) (to 0: the whole file):
+	// the part of a runtime config before or after a call to the project's code, or the body
+	// of the function it calls (see delegates).
+	from, to int
+	body     bool // the body of a function the runtime config calls
 }
+
+// holds reports whether token i is among the file's config calls.
+func (fr fileReads) holds(i int) bool { return i >= fr.from && (fr.to == 0 || i < fr.to) }
 
 // libRead is a read in the project's code (lib/), with the function it is in.
 type libRead struct {
@@ -388,8 +397,79 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 	for _, pr := range c.Providers {
 		p.Warnings = append(p.Warnings, "the release runs the config provider "+pr+": the variables it reads are not in phxdeploy's list")
 	}
-	p.resolveSettings(runtime, build)
+	p.resolveSettings(p.delegates(f, runtime, h), build)
 	return nil
+}
+
+// delegates returns the runtime config files as the settings are looked for in them, with the
+// config calls of the project's functions they call (Livebook's runtime.exs is `import Config`
+// then `Livebook.config_runtime()`, whose body in lib/livebook.ex sets secret_key_base from
+// LIVEBOOK_SECRET_KEY_BASE) in the place of the call: the file before the call, the function's
+// body, the file after it, so that the last setting of a key is still the one that wins.
+func (p *Project) delegates(f *files, runtime []fileReads, h *helpers) []fileReads {
+	if p.ix == nil {
+		return runtime
+	}
+	var out []fileReads
+	for _, fr := range runtime {
+		code, aliases, from := fr.tree.Code, fr.tree.Aliases(), 0
+		for i := 0; i+3 < len(code); i++ {
+			if code[i].Kind != elixir.Alias || !code[i+1].Is(".") || code[i+2].Kind != elixir.Ident || !elixir.StatementStart(code, i) {
+				continue
+			}
+			body, ok := p.delegate(f, elixir.Expand(aliases, code[i].Text()), code[i+2].Text(), h)
+			if !ok {
+				continue
+			}
+			part := fr
+			part.from, part.to = from, i
+			out = append(out, part, body)
+			from = i
+		}
+		fr.from = from
+		out = append(out, fr)
+	}
+	return out
+}
+
+// delegate reads the body of a function of the project (by module and name) that sets config
+// (its file's config calls there), as a runtime config read with the project's helpers h. A
+// module defined twice, a function defined in several clauses, a body with no config call: not
+// one.
+func (p *Project) delegate(f *files, module, name string, h *helpers) (fileReads, bool) {
+	m := p.ix.modules[module]
+	if m == nil {
+		return fileReads{}, false
+	}
+	b, ok, err := f.read(m.File)
+	if err != nil || !ok || !bytes.Contains(b, []byte("config")) {
+		return fileReads{}, false
+	}
+	t, err := elixir.Parse(string(b))
+	if err != nil {
+		return fileReads{}, false
+	}
+	var found []funcDef
+	for _, d := range functionDefs(t) {
+		if d.module == module && d.name == name {
+			found = append(found, d)
+		}
+	}
+	if len(found) != 1 {
+		return fileReads{}, false
+	}
+	d := found[0]
+	fr := fileReads{file: m.File, tree: t, from: d.bodyFrom, to: d.bodyTo, body: true}
+	calls := false
+	for _, c := range t.ConfigCalls() {
+		calls = calls || fr.holds(c.First)
+	}
+	if !calls {
+		return fileReads{}, false
+	}
+	fr.scan = scanReads(t, h)
+	fr.reads = fr.scan.reads
+	return fr, true
 }
 
 // reachable returns the functions the given ones call within their modules, and they.

@@ -193,6 +193,7 @@ func asHelper(t *elixir.Tree, d funcDef, find callee) (helper, bool) {
 			continue
 		}
 		h.nameArg = p
+		h.reshapes = h.reshapes || called.reshapes || !returned(t, d, i, n.Close+1)
 		if called.raises && !(defAt >= 0 && defAt < len(args)) {
 			h.raises = true // it raises when the variable is missing, unless a default is passed
 		}
@@ -213,6 +214,29 @@ func asHelper(t *elixir.Tree, d funcDef, find callee) (helper, bool) {
 		}
 	}
 	return h, h.nameArg >= 0
+}
+
+// returned reports whether a function's body returns the value of the call in tokens [from,
+// to) as it is: the call ends the body or a branch (`|| raise ...` after it changes nothing), or
+// it is given to a local (`value = call`, `if value = call do`) that ends one.
+func returned(t *elixir.Tree, d funcDef, from, to int) bool {
+	code := t.Code
+	last := func(k int) bool { // token k ends the body or a branch
+		return k >= d.bodyTo || k < len(code) && (code[k].Is("end") || code[k].Is("else")) || k == to && k < len(code) && code[k].Is("||")
+	}
+	if last(to) {
+		return true
+	}
+	if from < 2 || !code[from-1].Is("=") || code[from-2].Kind != elixir.Ident {
+		return false
+	}
+	local := code[from-2].Text()
+	for k := to; k < d.bodyTo && k < len(code); k++ {
+		if code[k].Kind == elixir.Ident && code[k].Text() == local && !code[k-1].Is(".") && last(k+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxHelperRounds bounds how long a chain of helpers calling helpers phxdeploy follows.

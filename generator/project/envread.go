@@ -28,6 +28,7 @@ type envRead struct {
 	altOf    string // that other
 	skip     bool   // read only outside production
 	via      string
+	reshaped bool // read through a helper that reshapes the value (see helper.reshapes)
 }
 
 // helper is a function that reads the variable one of its arguments names: an anonymous
@@ -39,6 +40,9 @@ type helper struct {
 	raises  bool   // raises when the variable is missing and no default is given
 	defVal  string // the default of the default argument (`default \\ "true"`)
 	via     string // how the report names it
+	// reshapes: the function may return something other than the variable's value (a part of
+	// it, a parse of it): it does not return the read, or a local given the read, as it is
+	reshapes bool
 }
 
 // helpers are the helpers a file can call: name.(...) for anonymous functions, name(...) for
@@ -360,7 +364,7 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 		return envRead{}, false
 	}
 	nameTok := elems[hp.nameArg][0]
-	r := envRead{name: elixir.Unquote(code[nameTok]), line: code[nameTok].Line(), tok: nameTok, start: i, end: args.Close + 1, via: hp.via}
+	r := envRead{name: elixir.Unquote(code[nameTok]), line: code[nameTok].Line(), tok: nameTok, start: i, end: args.Close + 1, via: hp.via, reshaped: hp.reshapes}
 	hasDef := false
 	if hp.defArg >= 0 && hp.defArg < len(elems) {
 		r.def, hasDef = s.text(elems[hp.defArg][0], elems[hp.defArg][1]+1), true

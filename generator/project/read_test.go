@@ -405,3 +405,41 @@ end
 		}
 	}
 }
+
+// A runtime config that calls a function of the project (Livebook's `Livebook.config_runtime()`)
+// gets the settings that function's config calls make, in the place of the call: the file's
+// own settings after the call win, those before it lose. A host or DNS query read through a
+// helper that reshapes the value (returns a part of it) is named, not taken as the setting.
+func TestSettingsOfAFunctionTheRuntimeConfigCalls(t *testing.T) {
+	ep, epSrc := endpointFor("acme_store", "AcmeStoreWeb.Endpoint")
+	dir := writeFiles(t, map[string]string{
+		"mix.exs": minimalMix, ep: epSrc,
+		"config/runtime.exs": "import Config\n\nconfig :acme_store, AcmeStoreWeb.Endpoint, http: [port: String.to_integer(System.get_env(\"EARLY_PORT\") || \"4000\")]\n\n" +
+			"AcmeStore.config_runtime()\n\nif config_env() == :prod do\n  config :acme_store, AcmeStoreWeb.Endpoint, url: [host: System.get_env(\"LATE_HOST\")]\nend\n",
+		"lib/acme_store/config.ex": "defmodule AcmeStore.Config do\n  def secret!(env) do\n    if value = System.get_env(env) do\n      if byte_size(value) < 64, do: raise(\"short\")\n      value\n    end\n  end\n\n" +
+			"  def query!(env) do\n    case System.get_env(env) do\n      \"dns:\" <> query -> query\n      nil -> nil\n    end\n  end\nend\n",
+		"lib/acme_store.ex": "defmodule AcmeStore do\n  def config_runtime do\n    import Config\n\n" +
+			"    config :acme_store, AcmeStoreWeb.Endpoint,\n      secret_key_base: AcmeStore.Config.secret!(\"ACME_SECRET_KEY_BASE\") || :crypto.strong_rand_bytes(64),\n" +
+			"      url: [host: System.get_env(\"ACME_HOST\")],\n      http: [port: String.to_integer(System.get_env(\"ACME_PORT\") || \"8080\")]\n\n" +
+			"    config :acme_store, :dns_cluster_query, AcmeStore.Config.query!(\"ACME_CLUSTER\")\n  end\nend\n",
+	})
+	p, err := Read(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for env, want := range map[string]string{
+		"SECRET_KEY_BASE": "ACME_SECRET_KEY_BASE", // set by the function only
+		"PORT":            "ACME_PORT",            // the function's call comes after the file's
+		"PHX_HOST":        "LATE_HOST",            // the file's call comes after the function's
+	} {
+		if got := p.Settings[env]; got.Name != want {
+			t.Errorf("%s: %+v; want it read from %s", env, got, want)
+		}
+	}
+	if got := p.Settings["SECRET_KEY_BASE"].Source; got != "lib/acme_store.ex:6" {
+		t.Errorf("SECRET_KEY_BASE's source: %q; want lib/acme_store.ex:6", got)
+	}
+	if got := p.Settings["DNS_CLUSTER_QUERY"]; got.Name != "" || len(got.Candidates) != 1 || !strings.HasPrefix(got.Candidates[0], "ACME_CLUSTER (through AcmeStore.Config.query!)") {
+		t.Errorf("DNS_CLUSTER_QUERY: %+v; want ACME_CLUSTER named as a candidate (query! returns a part of the value)", got)
+	}
+}

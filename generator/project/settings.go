@@ -28,7 +28,16 @@ type SettingSource struct {
 	// At is when it is read: "runtime" (the runtime config), "boot" (the code, such as the
 	// repo's init/2) or "build" (a compile-time config: frozen into the image).
 	At string `json:"at"`
+	// reshapedBy is the function the variable is read through when that may return something
+	// other than its value (see helper.reshapes).
+	reshapedBy string
 }
+
+// formatted are the settings whose value phxdeploy computes as a string of its own format (a
+// host name, a DNS query): one the app reads through a function of its own that reshapes the
+// value may want another (Livebook's LIVEBOOK_CLUSTER must be "dns:" then the query, or it
+// stops at boot), so such a variable is named to the user, not set.
+var formatted = map[string]bool{"PHX_HOST": true, "DNS_CLUSTER_QUERY": true}
 
 // Unresolved reports whether the project sets the setting from something phxdeploy cannot name
 // a variable in.
@@ -63,10 +72,13 @@ func (p *Project) resolveSettings(runtime, build []fileReads) {
 			// The runtime config may set it in a way phxdeploy cannot read (the same test the
 			// runtime patch makes, so that phxdeploy never adds what it then does not write).
 			for _, fr := range runtime {
-				if s.Present(elixir.NewFacts(fr.tree), c) {
+				if !fr.body && s.Present(elixir.NewFacts(fr.tree), c) {
 					found, ok = SettingSource{Source: fr.file, At: "runtime"}, true
 				}
 			}
+		}
+		if ok && formatted[s.Env] && found.reshapedBy != "" {
+			found = SettingSource{Source: found.Source, Candidates: []string{found.Name + " (through " + found.reshapedBy + ")"}, At: found.At}
 		}
 		if ok {
 			p.Settings[s.Env] = found
@@ -99,7 +111,7 @@ func lastIn(files []fileReads, s setting.Setting, targets []string, at string) (
 	for _, fr := range files {
 		t := fr.tree
 		for _, call := range t.ConfigCalls() {
-			if !slices.Contains(targets, call.Target) || outsideProduction(fr, call.First) {
+			if !fr.holds(call.First) || !slices.Contains(targets, call.Target) || outsideProduction(fr, call.First) {
 				continue
 			}
 			var from, to int
@@ -194,7 +206,7 @@ func valueBefore(fr fileReads, from, to, before, depth int) SettingSource {
 	}
 	switch {
 	case len(names) == 1:
-		return SettingSource{Name: first.name, Source: fmt.Sprintf("%s:%d", fr.file, first.line), Type: first.typ}
+		return SettingSource{Name: first.name, Source: fmt.Sprintf("%s:%d", fr.file, first.line), Type: first.typ, reshapedBy: map[bool]string{true: first.via}[first.reshaped]}
 	case len(names) > 1:
 		return SettingSource{Candidates: names}
 	}

@@ -79,7 +79,7 @@ func (d *Data) environment(p *project.Project) {
 		default:
 			d.Env[s.Env] = "" // a fixed value, the database's parts, or a name phxdeploy cannot tell
 			if src.Unresolved() {
-				d.unresolved = append(d.unresolved, unresolvedText(s.Env, src))
+				d.unresolved = append(d.unresolved, unresolvedText(s.Env, src, d.Port))
 			}
 		}
 	}
@@ -184,7 +184,7 @@ func settingNamed(env string) setting.Setting {
 	return setting.Setting{Env: env}
 }
 
-func unresolvedText(env string, src project.SettingSource) string {
+func unresolvedText(env string, src project.SettingSource, port int) string {
 	what := map[string]string{
 		"DATABASE_URL": "the database URL", "DATABASE_PATH": "the SQLite database path", "SECRET_KEY_BASE": "secret_key_base",
 		"PHX_HOST": "the endpoint's url host", "PORT": "the endpoint's HTTP port", "POOL_SIZE": "the repo's pool size",
@@ -196,6 +196,9 @@ func unresolvedText(env string, src project.SettingSource) string {
 	s := fmt.Sprintf("%s sets %s from an expression phxdeploy cannot name one variable in", src.Source, what)
 	if len(src.Candidates) > 0 {
 		s += " (it reads " + strings.Join(src.Candidates, ", ") + ")"
+	}
+	if env == "PORT" {
+		s += fmt.Sprintf(" (every target sends requests and probes to port %d: the app must listen there)", port)
 	}
 	return s + "; make sure every target provides what it reads"
 }
