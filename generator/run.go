@@ -58,7 +58,9 @@ type Request struct {
 	Conflict ConflictStyle
 	// Resolve, when set, is asked about each file that differs from what phxdeploy would write
 	// (a conflict, or a file the project keeps): true replaces it. Not asked in a dry run.
-	Resolve func(Change) (bool, error)
+	// replace is the choice offered first: the one made before, when the person went back to
+	// the file.
+	Resolve func(c Change, replace bool) (bool, error)
 	// BeforeWrite, when set, sees the plan before anything is written (not in a dry run); an
 	// error stops the run with nothing written.
 	BeforeWrite func([]Change) error
@@ -125,24 +127,52 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	if err := flyConfigProblem(p, req, slices.Contains(answers.SplitList(req.Given["target"]), "fly")); err != nil {
 		return nil, err
 	}
-	v, err := Answers(reg, p, req, ask)
+	v, qs, err := answersAsked(reg, p, req, ask)
 	if err != nil {
 		return nil, err
 	}
 	if err := flyConfigProblem(p, req, v.HasTarget("fly")); err != nil {
 		return nil, err
 	}
-	res := &Result{Project: p, Values: v, Warnings: append(eng.StaleOverrides(), staleSaved(reg.Questions(), p, v)...)}
+	res := &Result{Project: p, Values: v}
 	dir, err := safefs.Open(p.Dir)
 	if err != nil {
 		return nil, err
 	}
 	defer dir.Close()
 	root := dir.FS()
-	opts := PlanOptions{Force: req.Force, Paths: req.Forced, Update: req.Update, Conflict: req.Conflict}
-	asked := map[string]bool{}
+	opts := PlanOptions{Force: req.Force, Update: req.Update, Conflict: req.Conflict}
+	// The files the person chose to keep or replace, in the order asked: going back from the
+	// next step takes back the last one, and from the first, goes back into the questions.
+	var decided []decision
+	before := map[string]bool{} // the choices taken back
+	keptImage, keptEnvSh := p.KeptImage, p.KeptEnvSh
+	flyOwn := p.FlyConfig != nil && p.FlyConfig.Own
+	canBack := func() bool { return len(decided) > 0 || qs != nil && len(qs.history) > 0 }
+	back := func() error {
+		if len(decided) > 0 {
+			d := decided[len(decided)-1]
+			decided, before[d.path] = decided[:len(decided)-1], d.replace
+			return nil
+		}
+		if qs == nil {
+			return nil
+		}
+		if again, err := qs.again(); err != nil || !again {
+			return err
+		}
+		if err := reg.Complete(p, v); err != nil {
+			return err
+		}
+		return flyConfigProblem(p, req, v.HasTarget("fly"))
+	}
 	for {
+		opts.Paths = append(slices.Clone(req.Forced), replaced(decided)...)
 		// phxdeploy's files replace the project's: the targets follow them instead
+		p.KeptImage, p.KeptEnvSh = keptImage, keptEnvSh
+		if c := p.FlyConfig; c != nil {
+			c.Own = flyOwn
+		}
 		if opts.Names("Dockerfile") {
 			p.KeptImage = nil
 		}
@@ -157,40 +187,59 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		more, err := resolve(req, res.Changes, asked)
-		if err != nil {
+		// Each file that differs is asked about once, and the plan made again with the answer:
+		// at most one plan per file.
+		if c, ok := toResolve(req, res.Changes, decided); ok {
+			offerBack(ask, canBack())
+			replace, err := req.Resolve(c, before[c.Path])
+			if errors.Is(err, ErrBack) {
+				if err := back(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			decided = append(decided, decision{c.Path, replace})
+			continue
+		}
+		if err := forcedExist(req.Forced, res.Changes); err != nil {
 			return nil, err
 		}
-		if len(more) == 0 {
-			break // each pass asks about files not asked before: at most one pass per file
+		for i, c := range res.Changes {
+			if c.Action == Conflict && wasDecided(decided, c.Path) && !c.Merged && !c.Unresolved {
+				// The person chose to keep it: a decision, not a conflict left open.
+				res.Changes[i].Action = Kept
+				res.Changes[i].Reason = "kept, as you chose; it differs from what phxdeploy would write (phxdeploy init --dry-run shows how)"
+			}
 		}
-		opts.Paths = append(opts.Paths, more...)
-	}
-	if err := forcedExist(req.Forced, res.Changes); err != nil {
-		return nil, err
-	}
-	for i, c := range res.Changes {
-		if c.Action == Conflict && asked[c.Path] && !c.Merged && !c.Unresolved {
-			// The person chose to keep it: a decision, not a conflict left open.
-			res.Changes[i].Action = Kept
-			res.Changes[i].Reason = "kept, as you chose; it differs from what phxdeploy would write (phxdeploy init --dry-run shows how)"
+		record := []string{"made by phxdeploy " + Version()}
+		for _, l := range eng.LayerRecords() {
+			record = append(record, "with the templates of "+l)
 		}
-	}
-	record := []string{"made by phxdeploy " + Version()}
-	for _, l := range eng.LayerRecords() {
-		record = append(record, "with the templates of "+l)
-	}
-	if c, ok := answersChange(root, reg.Questions().Saved(v, record)); ok {
-		res.Changes = append(res.Changes, c)
-	}
-	if ctx.Err() != nil {
-		return nil, &Interrupted{Cause: context.Cause(ctx)} // nothing written yet
-	}
-	if !req.DryRun && req.BeforeWrite != nil {
-		if err := req.BeforeWrite(res.Changes); err != nil {
-			return nil, err
+		if c, ok := answersChange(root, reg.Questions().Saved(v, record)); ok {
+			res.Changes = append(res.Changes, c)
 		}
+		if ctx.Err() != nil {
+			return nil, &Interrupted{Cause: context.Cause(ctx)} // nothing written yet
+		}
+		if !req.DryRun && req.BeforeWrite != nil {
+			offerBack(ask, canBack())
+			err := req.BeforeWrite(res.Changes)
+			if errors.Is(err, ErrBack) {
+				if err := back(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		break
 	}
+	res.Warnings = append(eng.StaleOverrides(), staleSaved(reg.Questions(), p, v)...)
 	if !req.DryRun {
 		if err := ApplyContext(ctx, p.Dir, res.Changes); err != nil {
 			return nil, err
@@ -224,27 +273,37 @@ func flyConfigProblem(p *project.Project, req Request, fly bool) error {
 	return c.Err()
 }
 
-// resolve asks about each file that differs and was not asked about before; it returns those
-// to replace.
-func resolve(req Request, changes []Change, asked map[string]bool) ([]string, error) {
-	if req.Resolve == nil || req.DryRun {
-		return nil, nil
-	}
+// decision is what the person chose for a file that differs: replace it, or keep it.
+type decision struct {
+	path    string
+	replace bool
+}
+
+func replaced(decided []decision) []string {
 	var out []string
-	for _, c := range changes {
-		if asked[c.Path] || !(c.Action == Kept || c.Action == Conflict && c.Old != nil && c.Content != nil) {
-			continue
-		}
-		asked[c.Path] = true
-		replace, err := req.Resolve(c)
-		if err != nil {
-			return nil, err
-		}
-		if replace {
-			out = append(out, c.Path)
+	for _, d := range decided {
+		if d.replace {
+			out = append(out, d.path)
 		}
 	}
-	return out, nil
+	return out
+}
+
+func wasDecided(decided []decision, path string) bool {
+	return slices.ContainsFunc(decided, func(d decision) bool { return d.path == path })
+}
+
+// toResolve returns the first file of the plan that differs and has not been asked about.
+func toResolve(req Request, changes []Change, decided []decision) (Change, bool) {
+	if req.Resolve == nil || req.DryRun {
+		return Change{}, false
+	}
+	for _, c := range changes {
+		if !wasDecided(decided, c.Path) && (c.Action == Kept || c.Action == Conflict && c.Old != nil && c.Content != nil) {
+			return c, true
+		}
+	}
+	return Change{}, false
 }
 
 // forcedExist refuses --force paths that name no file of the plan (a typo would otherwise
@@ -272,6 +331,13 @@ func forcedExist(forced []string, changes []Change) error {
 // ask is not nil), then the project's saved answers, then the organization's defaults, then the
 // built-in defaults. Every answer is validated, the defaults too.
 func Answers(reg *target.Registry, p *project.Project, req Request, ask Asker) (*answers.Values, error) {
+	v, _, err := answersAsked(reg, p, req, ask)
+	return v, err
+}
+
+// answersAsked is Answers, with the state of the questions asked (nil without ask), which a
+// step after them can go back into.
+func answersAsked(reg *target.Registry, p *project.Project, req Request, ask Asker) (*answers.Values, *asking, error) {
 	table := reg.Questions()
 	v := answers.NewValues()
 	for k, val := range req.Given {
@@ -279,111 +345,145 @@ func Answers(reg *target.Registry, p *project.Project, req Request, ask Asker) (
 	}
 	if p.Dir != "" {
 		if err := table.LoadSaved(p.Dir, v); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := table.LoadOrganizationDefaults(req.TemplateDirs, v); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var qs *asking
 	if ask != nil {
-		if err := askAll(table, p, v, ask); err != nil {
-			return nil, err
+		qs = newAsking(table, p, v, ask)
+		if err := qs.from(0); err != nil {
+			return nil, nil, err
 		}
 	}
 	if err := reg.Complete(p, v); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return v, nil
+	return v, qs, nil
 }
 
-// askAll asks the questions that flags did not answer, in order. A prompt that returns ErrBack
-// goes back to the question asked before it (or to the review of the proposals): its answer is
-// taken back and it is asked again.
-func askAll(table answers.Table, p *project.Project, v *answers.Values, ask Asker) error {
-	type step struct {
-		i      int             // the question (or, for a review, the question it came before)
-		before *answers.Values // the answers before it
-		review bool
-		quick  bool
-	}
-	var history []step
+// asking asks the questions that flags did not answer, in order (from). A prompt that returns
+// ErrBack goes back to the question asked before it (or to the review of the proposals): its
+// answer is taken back and it is asked again. Its state is kept, so that a step after the
+// questions (a file's keep / overwrite, the last confirmation) can go back into them (again).
+type asking struct {
+	table answers.Table
+	p     *project.Project
+	v     *answers.Values
+	ask   Asker
+	// history is the questions (and reviews) answered, in order, with the answers before each.
+	history []askStep
 	// prefill holds the answers of questions gone back over: asked again (or reviewed again),
 	// they start from them.
-	prefill := map[string]string{}
-	reviewed, quick, customized := false, false, false
-	canGoBack := func() {
-		if b, ok := ask.(Backer); ok {
-			b.CanGoBack(len(history) > 0)
-		}
+	prefill                     map[string]string
+	reviewed, quick, customized bool
+}
+
+type askStep struct {
+	i      int             // the question (or, for a review, the question it came before)
+	before *answers.Values // the answers before it
+	review bool
+	quick  bool
+}
+
+func newAsking(table answers.Table, p *project.Project, v *answers.Values, ask Asker) *asking {
+	return &asking{table: table, p: p, v: v, ask: ask, prefill: map[string]string{}}
+}
+
+// canGoBack tells the Asker whether there is a question to go back to.
+func (s *asking) canGoBack() { offerBack(s.ask, len(s.history) > 0) }
+
+// offerBack tells ask (when it can go back) whether the next prompt offers it.
+func offerBack(ask Asker, on bool) {
+	if b, ok := ask.(Backer); ok {
+		b.CanGoBack(on)
 	}
-	// back returns the index of the question to ask next after a step back.
-	back := func(i int) int {
-		if len(history) == 0 {
-			return i // nothing before it: ask it again
-		}
-		s := history[len(history)-1]
-		history = history[:len(history)-1]
-		if !s.review {
-			// Asked again, the question starts from the answer it had.
-			prefill[table[s.i].Key], _ = v.Get(table[s.i].Key)
-		}
-		*v = *s.before
-		quick = s.quick
-		if s.review {
-			reviewed = false
-		}
-		return s.i
+}
+
+// back takes back the last step, and returns the index of the question to ask next (i when
+// there is none).
+func (s *asking) back(i int) int {
+	if len(s.history) == 0 {
+		return i // nothing before it: ask it again
 	}
-	for i := 0; i < len(table); i++ {
+	h := s.history[len(s.history)-1]
+	s.history = s.history[:len(s.history)-1]
+	if !h.review {
+		// Asked again, the question starts from the answer it had.
+		s.prefill[s.table[h.i].Key], _ = s.v.Get(s.table[h.i].Key)
+	}
+	*s.v = *h.before
+	s.quick = h.quick
+	if h.review {
+		s.reviewed = false
+	}
+	return h.i
+}
+
+// again goes back to the last question (or review) from a step that follows the questions, and
+// asks from there on; it reports false when no question was asked.
+func (s *asking) again() (bool, error) {
+	if len(s.history) == 0 {
+		return false, nil
+	}
+	return true, s.from(s.back(len(s.table)))
+}
+
+// from asks the questions from index start on.
+func (s *asking) from(start int) error {
+	table, p, v, ask := s.table, s.p, s.v, s.ask
+	for i := start; i < len(table); i++ {
 		q := table[i]
 		if _, given := v.Get(q.Key); given || (q.Key != "target" && !q.Needed(p, v)) || q.Ask != nil && !q.Ask(p, v) {
 			continue
 		}
-		if r, ok := ask.(Reviewer); ok && !reviewed && q.Key != "target" {
+		if r, ok := ask.(Reviewer); ok && !s.reviewed && q.Key != "target" {
 			// Once the targets are known: what phxdeploy would use, and whether to take it.
-			reviewed = true
-			if proposals := propose(table, p, v, prefill); len(proposals) > 0 {
-				canGoBack()
-				customize, err := r.Review(proposals, customized)
+			s.reviewed = true
+			if proposals := propose(table, p, v, s.prefill); len(proposals) > 0 {
+				s.canGoBack()
+				customize, err := r.Review(proposals, s.customized)
 				if errors.Is(err, ErrBack) {
-					reviewed = false
-					i = back(i) - 1
+					s.reviewed = false
+					i = s.back(i) - 1
 					continue
 				}
 				if err != nil {
 					return err
 				}
-				history = append(history, step{i: i, before: v.Clone(), review: true, quick: quick})
-				quick, customized = !customize, customize
-				if quick {
+				s.history = append(s.history, askStep{i: i, before: v.Clone(), review: true, quick: s.quick})
+				s.quick, s.customized = !customize, customize
+				if s.quick {
 					// Taken as shown: the answers given before going back are among them.
 					for _, a := range proposals {
 						if a.Source == answers.SourcePrompt {
 							v.Set(a.Key, a.Value, answers.SourcePrompt)
 						}
 					}
-					clear(prefill)
+					clear(s.prefill)
 				}
 			}
 		}
 		def, defSource, hasDef := v.DefaultFor(q, p)
-		if quick && hasDef {
+		if s.quick && hasDef {
 			continue // Complete settles it, with its source
 		}
 		shown := def
-		if a, ok := prefill[q.Key]; ok {
+		if a, ok := s.prefill[q.Key]; ok {
 			shown = a
-			delete(prefill, q.Key)
+			delete(s.prefill, q.Key)
 		}
-		canGoBack()
+		s.canGoBack()
 		answer, err := ask.Ask(q, shown)
 		if errors.Is(err, ErrBack) {
 			if answer != "" {
-				prefill[q.Key] = answer // what was on the screen when the person went back
+				s.prefill[q.Key] = answer // what was on the screen when the person went back
 			} else {
-				prefill[q.Key] = shown
+				s.prefill[q.Key] = shown
 			}
-			i = back(i) - 1
+			i = s.back(i) - 1
 			continue
 		}
 		if err != nil {
@@ -392,7 +492,7 @@ func askAll(table answers.Table, p *project.Project, v *answers.Values, ask Aske
 		if err := q.Validate(answer); err != nil {
 			return &answers.UsageError{Msg: fmt.Sprintf("--%s: %v", q.Key, err)}
 		}
-		history = append(history, step{i: i, before: v.Clone(), quick: quick})
+		s.history = append(s.history, askStep{i: i, before: v.Clone(), quick: s.quick})
 		if hasDef && answer == def {
 			// Enter on the proposed value chose nothing: it stays detected (or defaulted,
 			// or saved) and is not saved, so that it follows the project later.

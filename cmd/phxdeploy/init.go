@@ -62,7 +62,9 @@ without --force; --dry-run shows every change as a unified diff and writes nothi
 --force alone replaces every file that differs from what phxdeploy would write, except the
 files the project keeps and the other files follow (its own Dockerfile, an env.sh that names
 the nodes): those are replaced only when named, as in --force Dockerfile,rel/env.sh.eex.
-On a terminal, each file that differs asks: keep / overwrite / show the diff.
+On a terminal, each file that differs asks: keep / overwrite / show the diff. Shift+Tab (a
+line with < in accessible mode) goes back: from the list of changes to the last file asked
+about, and from the first file into the questions.
 
 Every question has a flag. Without a terminal, or with --yes, defaults answer the rest;
 answers without a default must then be given as flags.`,
@@ -382,14 +384,14 @@ func (a asker) Ask(q *answers.Question, def string) (string, error) {
 
 // Resolve asks what to do with a file that differs from what phxdeploy would write: keep it,
 // replace it, or show the diff and ask again.
-func (a asker) Resolve(c generator.Change) (bool, error) {
+func (a asker) Resolve(c generator.Change, replace bool) (bool, error) {
 	title := fmt.Sprintf("%s differs from what phxdeploy would write", generator.Printable(c.Path))
 	if c.Action == generator.Kept {
 		title = fmt.Sprintf("%s: %s", generator.Printable(c.Path), generator.Printable(c.Reason))
 	}
 	for {
 		choice, err := a.within(func() (string, error) {
-			return a.pr.Select(title, []string{resolveKeep, resolveOverwrite, resolveDiff}, resolveKeep)
+			return a.pr.Select(title, []string{resolveKeep, resolveOverwrite, resolveDiff}, map[bool]string{false: resolveKeep, true: resolveOverwrite}[replace])
 		})
 		if err != nil || choice != resolveDiff {
 			return choice == resolveOverwrite, err

@@ -336,6 +336,50 @@ func TestAccessibleGoingBack(t *testing.T) {
 	}
 }
 
+// Going back from after the questions: from a file's keep / overwrite into the questions (the
+// review), and from the list of changes to the last file asked about, offered with the choice
+// made before.
+func TestAccessibleGoingBackFromFilesAndTheConfirmation(t *testing.T) {
+	dir := fixture(t, "phx18_noecto")
+	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	input := strings.Join([]string{
+		"2", "0", // docker
+		"1", // take the settings
+		"<", // back from .dockerignore's question to the review
+		"1", // take them again
+		"2", // overwrite .dockerignore
+		"<", // back from the list of changes to .dockerignore
+		"1", // keep it after all
+		"y", // write
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	ios := &IOStreams{In: strings.NewReader(input), Out: &out, ErrOut: &errOut, InTTY: true, OutTTY: true,
+		Getenv: func(string) string { return "" }}
+	if code := Execute([]string{"init", "--dir", dir, "--accessible"}, ios); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, errOut.String(), out.String())
+	}
+	shown := errOut.String()
+	for text, want := range map[string]int{
+		"Write the files with these settings?":                                                  2,
+		".dockerignore differs from what phxdeploy would write [keep the file as it is]":        2,
+		".dockerignore differs from what phxdeploy would write [overwrite it with phxdeploy's]": 1,
+		"Write these changes (9 file(s))?":                                                      1,
+		"Write these changes (8 file(s))?":                                                      1,
+	} {
+		if got := strings.Count(shown, text); got != want {
+			t.Errorf("%q shown %d times, want %d:\n%s", text, got, want, shown)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, ".dockerignore")); err != nil || string(b) != "mine\n" {
+		t.Errorf(".dockerignore, kept after going back, is %q (%v)", b, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "compose.yaml")); err != nil {
+		t.Errorf("the other files were not written: %v", err)
+	}
+}
+
 // --accessible takes piped answers for every question, without a terminal; TERM=dumb alone (set
 // by CI runners) does not start asking.
 func TestAccessibleTakesPipedAnswers(t *testing.T) {

@@ -199,8 +199,15 @@ func TestTerminalBackReviewConfirmAt60Columns(t *testing.T) {
 	for i := 0; i < 30 && !strings.Contains(screen, "Write these changes"); i++ {
 		screen = s.next("Enter")
 	}
-	if !strings.Contains(screen, "create  fly.toml") || !strings.Contains(screen, "create  compose.yaml") {
-		t.Fatalf("the confirmation does not list the changes:\n%s", screen)
+	if !strings.Contains(screen, "create  fly.toml") || !strings.Contains(screen, "create  compose.yaml") || !strings.Contains(screen, "shift+tab back") {
+		t.Fatalf("the confirmation does not list the changes, or offer going back:\n%s", screen)
+	}
+	// back from the confirmation to the last question, and forward again
+	if screen = s.next("BTab"); strings.Contains(screen, "Write these changes") || !strings.Contains(screen, "enter submit") {
+		t.Fatalf("shift+tab at the confirmation did not go back to a question:\n%s", screen)
+	}
+	if screen = s.nextShowing("Write these changes", "Enter"); !strings.Contains(screen, "Write these changes") {
+		t.Fatalf("the last question, answered again, does not lead to the confirmation:\n%s", screen)
 	}
 	s.keys("Enter")
 	s.waitFor("EXIT=0")
