@@ -107,7 +107,21 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 		}
 		defer unlock()
 	}
-	p, err := project.Read(req.Dir, project.Options{Release: req.Release, Endpoint: req.Endpoint, HealthRoutes: req.HealthRoutes})
+	// The release and endpoint chosen on an earlier run, unless flags choose now.
+	popts := project.Options{Release: req.Release, Endpoint: req.Endpoint, HealthRoutes: req.HealthRoutes}
+	if popts.Release == "" || popts.Endpoint == "" {
+		saved, err := reg.Questions().SavedChoices(req.Dir)
+		if err != nil {
+			return nil, err
+		}
+		if r := saved["release"]; popts.Release == "" && r != "" {
+			popts.Release, popts.SavedRelease = r, SavedAnswersFile
+		}
+		if e := saved["endpoint"]; popts.Endpoint == "" && e != "" {
+			popts.Endpoint, popts.SavedEndpoint = e, SavedAnswersFile
+		}
+	}
+	p, err := project.Read(req.Dir, popts)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +144,15 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	v, qs, err := answersAsked(reg, p, req, ask)
 	if err != nil {
 		return nil, err
+	}
+	for k, val := range map[string][2]string{"release": {popts.Release, popts.SavedRelease}, "endpoint": {popts.Endpoint, popts.SavedEndpoint}} {
+		switch {
+		case val[0] == "":
+		case val[1] != "":
+			v.Set(k, val[0], answers.SourceSaved)
+		default:
+			v.Set(k, val[0], answers.SourceFlag)
+		}
 	}
 	if err := flyConfigProblem(p, req, v.HasTarget("fly")); err != nil {
 		return nil, err

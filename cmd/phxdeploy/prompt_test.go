@@ -423,4 +423,35 @@ func TestSeveralEndpointsAreAQuestion(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dir, "lib/shop_web/router.ex")); err != nil || !strings.Contains(string(b), "/health") {
 		t.Errorf("the run did not go on after the choice: %v", err)
 	}
+	// The choice is saved: update and check make it again without being told.
+	if b, err := os.ReadFile(filepath.Join(dir, ".phxdeploy/answers.yaml")); err != nil || !strings.Contains(string(b), "endpoint: \"ShopWeb.Endpoint\"\n") {
+		t.Errorf("the endpoint chosen is not saved: %v\n%s", err, b)
+	}
+	for _, cmd := range []string{"update", "check"} {
+		if r := run(t, "", cmd, "--dir", dir); r.code != 0 {
+			t.Errorf("%s after choosing the endpoint: exit %d\n%s", cmd, r.code, r.stderr)
+		}
+	}
+	// A saved endpoint that is gone is an error naming the file; --endpoint replaces it.
+	answers := filepath.Join(dir, ".phxdeploy/answers.yaml")
+	b, _ := os.ReadFile(answers)
+	if err := os.WriteFile(answers, []byte(strings.Replace(string(b), "ShopWeb.Endpoint", "ShopWeb.OldEndpoint", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, "", "check", "--dir", dir); r.code == 0 || !strings.Contains(r.stderr, "endpoint ShopWeb.OldEndpoint (saved in .phxdeploy/answers.yaml)") ||
+		!strings.Contains(r.stderr, "replaces the saved one") {
+		t.Errorf("a saved endpoint that is gone: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, "", "update", "--dir", dir, "--endpoint", "ShopWeb.Endpoint"); r.code != 0 {
+		t.Errorf("--endpoint over a saved one that is gone: exit %d\n%s", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(answers); !strings.Contains(string(b), "endpoint: \"ShopWeb.Endpoint\"\n") {
+		t.Errorf("--endpoint does not replace the saved endpoint:\n%s", b)
+	}
+	if err := os.WriteFile(answers, []byte("endpoint: \"not a module\"\nrelease: 7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, "", "check", "--dir", dir); r.code == 0 || !strings.Contains(r.stderr, "is not a") {
+		t.Errorf("a saved endpoint that is no module name: exit %d\n%s", r.code, r.stderr)
+	}
 }

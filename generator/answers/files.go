@@ -7,13 +7,16 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/phxdeploy/phxdeploy/generator/project"
 	"github.com/phxdeploy/phxdeploy/generator/safefs"
+	"github.com/phxdeploy/phxdeploy/internal/match"
 )
 
 // SavedFile is where init keeps the answers it was given, for later runs.
@@ -21,6 +24,22 @@ const SavedFile = ".phxdeploy/answers.yaml"
 
 // DefaultsFile is the name of an organization directory's default answers.
 const DefaultsFile = "defaults.yaml"
+
+// Choices are the answers about the project itself, chosen before any question: which release
+// to deploy and which endpoint is the public one, when the project has several. --release and
+// --endpoint (or the prompt for the endpoint) give them; they are saved with the answers, so that
+// update and check deploy the same ones. Only the project's answers file holds them.
+var Choices = []string{"release", "endpoint"}
+
+func validChoice(key, val string) error {
+	switch {
+	case key == "release" && !project.ValidAtom(val):
+		return fmt.Errorf("%q is not a release name (lowercase letters, digits and underscores, starting with a letter)", val)
+	case key == "endpoint" && !match.Module(val):
+		return fmt.Errorf("%q is not a module name", val)
+	}
+	return nil
+}
 
 // FileError names a defaults or answers file that cannot be used, and the fix.
 type FileError struct {
@@ -33,7 +52,7 @@ func (e *FileError) Error() string { return e.File + ": " + e.Msg + "\n  fix: " 
 
 // read reads a YAML mapping of question keys (init's long flag names) to values. An unknown key
 // or an invalid value is an error naming the file and the key.
-func (t Table) read(file string, b []byte) (map[string]string, error) {
+func (t Table) read(file string, b []byte, choices bool) (map[string]string, error) {
 	var raw map[string]any
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
@@ -47,7 +66,8 @@ func (t Table) read(file string, b []byte) (map[string]string, error) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		q := t.Lookup(k)
-		if q == nil {
+		choice := choices && slices.Contains(Choices, k)
+		if q == nil && !choice {
 			return nil, &FileError{File: file, Msg: fmt.Sprintf("unknown key %q", k), Fix: "use the long name of one of init's flags: " + strings.Join(t.Keys(), ", ")}
 		}
 		var val string
@@ -63,7 +83,11 @@ func (t Table) read(file string, b []byte) (map[string]string, error) {
 		default:
 			val = fmt.Sprint(v)
 		}
-		if err := q.Validate(val); err != nil {
+		check := validChoice
+		if q != nil {
+			check = func(_, val string) error { return q.Validate(val) }
+		}
+		if err := check(k, val); err != nil {
 			return nil, &FileError{File: file, Msg: fmt.Sprintf("%s: %v", k, err), Fix: "correct the value of " + k}
 		}
 		out[k] = val
@@ -74,7 +98,29 @@ func (t Table) read(file string, b []byte) (map[string]string, error) {
 // LoadSaved adds the answers the project saved on an earlier run as fallbacks (they rank below
 // flags and prompts and above organization defaults).
 func (t Table) LoadSaved(projectDir string, v *Values) error {
-	return t.loadFallbacks(projectDir, SavedFile, func(string) string { return SourceSaved }, v)
+	return t.loadFallbacks(projectDir, SavedFile, func(string) string { return SourceSaved }, v, true)
+}
+
+// SavedChoices returns the Choices the project saved: none when it has no answers file, and an
+// error when the file cannot be used (a directory that cannot be opened is left to the reader
+// of the project to report).
+func (t Table) SavedChoices(projectDir string) (map[string]string, error) {
+	d, err := safefs.Open(projectDir)
+	if err != nil {
+		return nil, nil
+	}
+	d.Close()
+	v := NewValues()
+	if err := t.loadFallbacks(projectDir, SavedFile, func(string) string { return SourceSaved }, v, true); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, k := range Choices {
+		if f, ok := v.fallback[k]; ok && f[0] != "" {
+			out[k] = f[0]
+		}
+	}
+	return out, nil
 }
 
 // LoadOrganizationDefaults adds each organization directory's defaults.yaml as fallbacks; the
@@ -82,7 +128,7 @@ func (t Table) LoadSaved(projectDir string, v *Values) error {
 func (t Table) LoadOrganizationDefaults(dirs []string, v *Values) error {
 	for _, d := range dirs {
 		source := func(file string) string { return SourceOrganization + " (" + file + ")" }
-		if err := t.loadFallbacks(d, DefaultsFile, source, v); err != nil {
+		if err := t.loadFallbacks(d, DefaultsFile, source, v, false); err != nil {
 			return err
 		}
 	}
@@ -91,7 +137,7 @@ func (t Table) LoadOrganizationDefaults(dirs []string, v *Values) error {
 
 // loadFallbacks reads an answers file of dir, when it exists, into v's fallbacks: through
 // safefs, so that a link to a file outside dir, a FIFO or a huge file is refused, never read.
-func (t Table) loadFallbacks(dir, name string, source func(file string) string, v *Values) error {
+func (t Table) loadFallbacks(dir, name string, source func(file string) string, v *Values, choices bool) error {
 	file := filepath.Join(dir, filepath.FromSlash(name))
 	d, err := safefs.Open(dir)
 	if err != nil {
@@ -109,7 +155,7 @@ func (t Table) loadFallbacks(dir, name string, source func(file string) string, 
 	if err != nil {
 		return &FileError{File: file, Msg: err.Error(), Fix: "make it readable"}
 	}
-	answers, err := t.read(file, b)
+	answers, err := t.read(file, b, choices)
 	if err != nil {
 		return err
 	}
@@ -139,6 +185,13 @@ func (t Table) Saved(v *Values, record []string) []byte {
 		}
 		fmt.Fprintf(&b, "%s: %s\n", q.Key, strconv.Quote(val))
 		n++
+	}
+	for _, k := range Choices {
+		val, ok := v.Get(k)
+		if src := v.Source(k); ok && val != "" && (src == SourceFlag || src == SourcePrompt || src == SourceSaved) {
+			fmt.Fprintf(&b, "%s: %s\n", k, strconv.Quote(val))
+			n++
+		}
 	}
 	if n == 0 {
 		return nil

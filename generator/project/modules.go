@@ -18,6 +18,9 @@ type Options struct {
 	// health path ends with (mayHaveHealthPath) is not walked, and Routes stays empty; in one
 	// that is, Routes holds only the routes that may be health routes (mayBeHealthRoute).
 	HealthRoutes bool
+	// Saved names the file Release and Endpoint come from when no flag gave them (the
+	// project's saved answers), for the errors that name them.
+	SavedRelease, SavedEndpoint string
 }
 
 // readModules reads every module of the project and finds, from the code, the modules
@@ -54,7 +57,7 @@ func (p *Project) readModules(f *files, opts Options, configRepos []string) erro
 		}
 	}
 
-	endpoint, err := chooseEndpoint(f, ix, opts.Endpoint)
+	endpoint, err := chooseEndpoint(f, ix, opts.Endpoint, opts.SavedEndpoint)
 	if err != nil {
 		return err
 	}
@@ -175,7 +178,7 @@ func (p *Project) applicationModule(f *files) string {
 }
 
 // chooseEndpoint returns the project's public endpoint: the one given, or the only one.
-func chooseEndpoint(f *files, ix *index, given string) (*Module, error) {
+func chooseEndpoint(f *files, ix *index, given, saved string) (*Module, error) {
 	eps := ix.endpoints()
 	if given != "" {
 		for _, e := range eps {
@@ -183,8 +186,11 @@ func chooseEndpoint(f *files, ix *index, given string) (*Module, error) {
 				return e, nil
 			}
 		}
-		return nil, &Error{Path: f.name("lib"), Msg: fmt.Sprintf("--endpoint %s: no module of that name uses Phoenix.Endpoint (found: %s)", given, orNone(names(eps))),
-			Fix: "give one of the endpoints found"}
+		what, fix := "--endpoint "+given, "give one of the endpoints found"
+		if saved != "" {
+			what, fix = "endpoint "+given+" (saved in "+saved+")", "give one of the endpoints found with --endpoint, which replaces the saved one"
+		}
+		return nil, &Error{Path: f.name("lib"), Msg: fmt.Sprintf("%s: no module of that name uses Phoenix.Endpoint (found: %s)", what, orNone(names(eps))), Fix: fix}
 	}
 	switch len(eps) {
 	case 1:

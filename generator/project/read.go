@@ -240,7 +240,7 @@ func Read(dir string, opts Options) (*Project, error) {
 			}
 		}
 	}
-	if err := p.chooseRelease(release, f.name("mix.exs")); err != nil {
+	if err := p.chooseRelease(release, opts.SavedRelease, f.name("mix.exs")); err != nil {
 		return nil, err
 	}
 	// The kept Dockerfile's release directory is named after the release (COPY of _build/prod).
@@ -343,11 +343,16 @@ func umbrellaChild(f *files, m *mixFile, dir string) error {
 		Fix: "run phxdeploy there: phxdeploy init --dir " + root}
 }
 
-func (p *Project) chooseRelease(requested, rootMix string) error {
+func (p *Project) chooseRelease(requested, saved, rootMix string) error {
 	switch {
 	case requested != "":
 		if len(p.Releases) > 0 && !slices.Contains(p.Releases, requested) {
-			return &Error{Path: rootMix, Msg: fmt.Sprintf("no release named %q (releases: %s)", requested, strings.Join(p.Releases, ", ")), Fix: "pass one of those to --release"}
+			msg, fix := fmt.Sprintf("no release named %q (releases: %s)", requested, strings.Join(p.Releases, ", ")), "pass one of those to --release"
+			if saved != "" {
+				msg += " for the release saved in " + saved
+				fix += ", which replaces the saved one"
+			}
+			return &Error{Path: rootMix, Msg: msg, Fix: fix}
 		}
 		p.Release = requested
 	case len(p.Releases) == 1:

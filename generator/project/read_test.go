@@ -150,6 +150,10 @@ func TestDetectUmbrellaReleases(t *testing.T) {
 	if _, err := Read(dir, Options{Release: "nope"}); err == nil || !strings.Contains(err.Error(), `no release named "nope" (releases: api, admin)`) {
 		t.Errorf("unknown release: %v", err)
 	}
+	if _, err := Read(dir, Options{Release: "nope", SavedRelease: ".phxdeploy/answers.yaml"}); err == nil ||
+		!strings.Contains(err.Error(), `no release named "nope" (releases: api, admin) for the release saved in .phxdeploy/answers.yaml`) || !strings.Contains(err.Error(), "replaces the saved one") {
+		t.Errorf("unknown saved release: %v", err)
+	}
 }
 
 func TestUnderscore(t *testing.T) {
