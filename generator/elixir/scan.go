@@ -151,8 +151,8 @@ func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // threeCharOps and twoCharOps are matched longest first so that "|>" or "->" stay one token.
-var threeCharOps = []string{"===", "!==", "...", "<<<", ">>>", "|||", "&&&", "^^^", "~~~", "<~>", "<|>", "<<~", "~>>", "::"}
-var twoCharOps = []string{"==", "!=", "<=", ">=", "&&", "||", "|>", "->", "<-", "++", "--", "<>", "=~", "\\\\", "..", "<<", ">>", "=>", "**", "//"}
+var threeCharOps = []string{"===", "!==", "...", "<<<", ">>>", "|||", "&&&", "^^^", "~~~", "<~>", "<|>", "<<~", "~>>", "+++", "---", "::"}
+var twoCharOps = []string{"==", "!=", "<=", ">=", "&&", "||", "|>", "->", "<-", "++", "--", "<>", "=~", "\\\\", "..", "<<", ">>", "=>", "**", "//", "~>", "<~"}
 
 // code scans code until the end of input, or, inside an interpolation, until the closing brace.
 func (s *scanner) code(interp bool) error {
@@ -295,13 +295,13 @@ func opLen(rest string) int {
 	// two characters among the three), by switches, not 34 prefix comparisons
 	if len(rest) >= 3 {
 		switch rest[:3] {
-		case "===", "!==", "...", "<<<", ">>>", "|||", "&&&", "^^^", "~~~", "<~>", "<|>", "<<~", "~>>":
+		case "===", "!==", "...", "<<<", ">>>", "|||", "&&&", "^^^", "~~~", "<~>", "<|>", "<<~", "~>>", "+++", "---":
 			return 3
 		}
 	}
 	if len(rest) >= 2 {
 		switch rest[:2] {
-		case "::", "==", "!=", "<=", ">=", "&&", "||", "|>", "->", "<-", "++", "--", "<>", "=~", "\\\\", "..", "<<", ">>", "=>", "**", "//":
+		case "::", "==", "!=", "<=", ">=", "&&", "||", "|>", "->", "<-", "++", "--", "<>", "=~", "\\\\", "..", "<<", ">>", "=>", "**", "//", "~>", "<~":
 			return 2
 		}
 	}
