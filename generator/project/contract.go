@@ -417,6 +417,15 @@ func (p *Project) delegates(f *files, runtime []fileReads, h *helpers) []fileRea
 			if code[i].Kind != elixir.Alias || !code[i+1].Is(".") || code[i+2].Kind != elixir.Ident || !elixir.StatementStart(code, i) {
 				continue
 			}
+			// only a call every production boot makes: not one for another environment, nor
+			// one that depends on a variable or on anything phxdeploy cannot tell
+			if fr.scan != nil {
+				r := envRead{tok: i}
+				fr.scan.condition(&r)
+				if r.skip || r.when != "" || r.optional {
+					continue
+				}
+			}
 			body, ok := p.delegate(f, elixir.Expand(aliases, code[i].Text()), code[i+2].Text(), h)
 			if !ok {
 				continue

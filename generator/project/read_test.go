@@ -446,4 +446,18 @@ func TestSettingsOfAFunctionTheRuntimeConfigCalls(t *testing.T) {
 	if got := p.Settings["DNS_CLUSTER_QUERY"]; got.Name != "" || len(got.Candidates) != 1 || !strings.HasPrefix(got.Candidates[0], "ACME_CLUSTER (through AcmeStore.Config.query!)") {
 		t.Errorf("DNS_CLUSTER_QUERY: %+v; want ACME_CLUSTER named as a candidate (query! returns a part of the value)", got)
 	}
+	// A call that not every production boot makes provides nothing.
+	for _, cond := range []string{"config_env() == :dev", "System.get_env(\"ACME_CONFIG\")", "Acme.enabled?()"} {
+		runtime := "import Config\n\nif " + cond + " do\n  AcmeStore.config_runtime()\nend\n"
+		if err := os.WriteFile(filepath.Join(dir, "config/runtime.exs"), []byte(runtime), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p, err := Read(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := p.Settings["SECRET_KEY_BASE"]; ok {
+			t.Errorf("under if %s: SECRET_KEY_BASE %+v; want none (the call may not run)", cond, got)
+		}
+	}
 }
