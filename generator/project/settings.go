@@ -55,6 +55,17 @@ func (p *Project) resolveSettings(runtime, build []fileReads) {
 		}
 		targets := s.Targets(c)
 		found, ok := lastIn(runtime, s, targets, "runtime")
+		if ok && found.Unresolved() && s.Scope == setting.Repo && len(targets) > 1 {
+			// The last repo configured sets it from what phxdeploy cannot name (nerves_hub's
+			// analytics repo, `url: clickhouse_url` under `if clickhouse_url = ...`): another
+			// repo that reads it from a variable it names is the one the deployment provides.
+			for _, r := range targets {
+				if one, found1 := lastIn(runtime, s, []string{r}, "runtime"); found1 && one.Name != "" {
+					found = one
+					break
+				}
+			}
+		}
 		if !ok {
 			found, ok = p.atBoot(s, targets)
 		}

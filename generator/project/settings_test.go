@@ -1,6 +1,7 @@
 package project
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
@@ -135,5 +136,30 @@ config :shop, ShopWeb.Endpoint, secret_key_base: File.read!(System.fetch_env!("S
 	got := settingsOf(t, src, nil, "ShopWeb.Endpoint", "none").Settings
 	if s := got["SECRET_KEY_BASE"]; s.Name != "" || !s.Unresolved() || len(s.Candidates) != 1 {
 		t.Errorf("a variable that names the file holding the secret is not the secret: %+v", s)
+	}
+}
+
+// Of several repos, the one configured last may set its URL from what phxdeploy cannot name
+// (nerves_hub's analytics repo, under `if clickhouse_url = System.get_env(...)`): the database
+// URL is then the one another repo reads from a variable (the main repo's DATABASE_URL), not a
+// manual step; with one repo, nothing changes.
+func TestDatabaseURLOfSeveralRepos(t *testing.T) {
+	src := `import Config
+
+if config_env() == :prod do
+  config :shop, Shop.Repo, url: System.fetch_env!("DATABASE_URL")
+
+  if clickhouse_url = System.get_env("CLICKHOUSE_URL") do
+    config :shop, Shop.AnalyticsRepo, url: clickhouse_url
+  end
+end
+`
+	got := settingsOf(t, src, []string{"Shop.AnalyticsRepo", "Shop.Repo"}, "ShopWeb.Endpoint", "postgres").Settings["DATABASE_URL"]
+	if got.Name != "DATABASE_URL" {
+		t.Errorf("two repos: %+v; want the main repo's DATABASE_URL", got)
+	}
+	one := strings.Replace(src, "Shop.Repo, url: System.fetch_env!(\"DATABASE_URL\")", "Shop.Other, url: System.fetch_env!(\"DATABASE_URL\")", 1)
+	if got := settingsOf(t, one, []string{"Shop.AnalyticsRepo"}, "ShopWeb.Endpoint", "postgres").Settings["DATABASE_URL"]; got.Name != "" || !got.Unresolved() {
+		t.Errorf("one repo: %+v; want it unresolved, as before", got)
 	}
 }
