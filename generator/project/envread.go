@@ -357,8 +357,21 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 		return envRead{}, false
 	}
 	elems := s.t.ListElements(args)
-	if hp.nameArg >= len(elems) || elems[hp.nameArg][0] != elems[hp.nameArg][1] || !isName(code[elems[hp.nameArg][0]]) {
-		if hp.nameArg < len(elems) && !s.inParams(i, elems[hp.nameArg][0]) {
+	if i > 0 && code[i-1].Is("|>") {
+		// `config_dir |> get_var_from_path_or_env("LOG_LEVEL", "info")`: the value piped in
+		// is the first argument (-1: no tokens of its own here)
+		elems = append([][2]int{{-1, -1}}, elems...)
+	}
+	if hp.nameArg >= len(elems) {
+		return envRead{}, false
+	}
+	if elems[hp.nameArg][0] < 0 {
+		// the name is piped in (`"#{db}_CACERT" |> env!(:string)`): phxdeploy does not read it
+		s.computed = append(s.computed, code[i].Line())
+		return envRead{}, false
+	}
+	if elems[hp.nameArg][0] != elems[hp.nameArg][1] || !isName(code[elems[hp.nameArg][0]]) {
+		if !s.inParams(i, elems[hp.nameArg][0]) {
 			s.computed = append(s.computed, code[i].Line())
 		}
 		return envRead{}, false
@@ -366,7 +379,7 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 	nameTok := elems[hp.nameArg][0]
 	r := envRead{name: elixir.Unquote(code[nameTok]), line: code[nameTok].Line(), tok: nameTok, start: i, end: args.Close + 1, via: hp.via, reshaped: hp.reshapes}
 	hasDef := false
-	if hp.defArg >= 0 && hp.defArg < len(elems) {
+	if hp.defArg >= 0 && hp.defArg < len(elems) && elems[hp.defArg][0] >= 0 {
 		r.def, hasDef = s.text(elems[hp.defArg][0], elems[hp.defArg][1]+1), true
 	} else if hp.defVal != "" {
 		r.def, hasDef = hp.defVal, true
@@ -375,7 +388,7 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 		r.def = ""
 	}
 	r.required = hp.raises && !hasDef
-	if hp.typeArg >= 0 && hp.typeArg < len(elems) && code[elems[hp.typeArg][0]].Kind == elixir.Atom {
+	if hp.typeArg >= 0 && hp.typeArg < len(elems) && elems[hp.typeArg][0] >= 0 && code[elems[hp.typeArg][0]].Kind == elixir.Atom {
 		r.typ = dotenvyType(elixir.AtomName(code[elems[hp.typeArg][0]]))
 	}
 	return r, true

@@ -469,3 +469,51 @@ func TestPEMIsASecret(t *testing.T) {
 		t.Error("GITHUB_INTEGRATION_PEM should be a secret and GITHUB_INTEGRATION_ID not")
 	}
 }
+
+// A helper given its first argument through a pipe (Plausible's runtime config: `config_dir |>
+// get_var_from_path_or_env("LOG_LEVEL", "warning")`) reads the variable its next argument
+// names; it was taken as a read whose name is computed.
+func TestFindReadsThroughAPipedHelper(t *testing.T) {
+	src := `defmodule Acme.ConfigHelpers do
+  def get_var_from_path_or_env(config_dir, var_name, default \\ nil) do
+    var_path = Path.join(config_dir, var_name)
+
+    if File.exists?(var_path) do
+      File.read!(var_path) |> String.trim()
+    else
+      System.get_env(var_name, default)
+    end
+  end
+end
+
+import Config
+import Acme.ConfigHelpers
+
+config_dir = System.get_env("CONFIG_DIR", "/run/secrets")
+log_level = config_dir |> get_var_from_path_or_env("LOG_LEVEL", "warning")
+other = config_dir |> Acme.ConfigHelpers.get_var_from_path_or_env("OTHER_VAR")
+base_url = get_var_from_path_or_env(config_dir, "BASE_URL")
+pem = "#{db}_CACERT" |> Dotenvy.env!(:string)
+`
+	tree, err := elixir.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads, computed := findReads(tree, nil)
+	got := map[string]envRead{}
+	for _, r := range reads {
+		got[r.name] = r
+	}
+	if r, ok := got["LOG_LEVEL"]; !ok || r.def != `"warning"` {
+		t.Errorf("LOG_LEVEL through a piped imported helper: %+v (found %v); want its default \"warning\"", r, ok)
+	}
+	for _, name := range []string{"OTHER_VAR", "BASE_URL"} {
+		if _, ok := got[name]; !ok {
+			t.Errorf("%s is not read", name)
+		}
+	}
+	// only the name piped into Dotenvy.env! (line 20) is computed
+	if len(computed) != 1 || computed[0] != 20 {
+		t.Errorf("reads taken as computed names at lines %v; want line 20 only", computed)
+	}
+}
