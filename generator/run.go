@@ -141,18 +141,22 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 	if err := flyConfigProblem(p, req, slices.Contains(answers.SplitList(req.Given["target"]), "fly")); err != nil {
 		return nil, err
 	}
-	v, qs, err := answersAsked(reg, p, req, ask)
+	// The release and endpoint are answers too (saved with them), set before any question so
+	// that going back through the questions keeps them.
+	choices := func(v *answers.Values) {
+		for k, val := range map[string][2]string{"release": {popts.Release, popts.SavedRelease}, "endpoint": {popts.Endpoint, popts.SavedEndpoint}} {
+			switch {
+			case val[0] == "":
+			case val[1] != "":
+				v.Set(k, val[0], answers.SourceSaved)
+			default:
+				v.Set(k, val[0], answers.SourceFlag)
+			}
+		}
+	}
+	v, qs, err := answersAsked(reg, p, req, ask, choices)
 	if err != nil {
 		return nil, err
-	}
-	for k, val := range map[string][2]string{"release": {popts.Release, popts.SavedRelease}, "endpoint": {popts.Endpoint, popts.SavedEndpoint}} {
-		switch {
-		case val[0] == "":
-		case val[1] != "":
-			v.Set(k, val[0], answers.SourceSaved)
-		default:
-			v.Set(k, val[0], answers.SourceFlag)
-		}
 	}
 	if err := flyConfigProblem(p, req, v.HasTarget("fly")); err != nil {
 		return nil, err
@@ -354,17 +358,20 @@ func forcedExist(forced []string, changes []Change) error {
 // ask is not nil), then the project's saved answers, then the organization's defaults, then the
 // built-in defaults. Every answer is validated, the defaults too.
 func Answers(reg *target.Registry, p *project.Project, req Request, ask Asker) (*answers.Values, error) {
-	v, _, err := answersAsked(reg, p, req, ask)
+	v, _, err := answersAsked(reg, p, req, ask, nil)
 	return v, err
 }
 
 // answersAsked is Answers, with the state of the questions asked (nil without ask), which a
 // step after them can go back into.
-func answersAsked(reg *target.Registry, p *project.Project, req Request, ask Asker) (*answers.Values, *asking, error) {
+func answersAsked(reg *target.Registry, p *project.Project, req Request, ask Asker, pre func(*answers.Values)) (*answers.Values, *asking, error) {
 	table := reg.Questions()
 	v := answers.NewValues()
 	for k, val := range req.Given {
 		v.Set(k, val, answers.SourceFlag)
+	}
+	if pre != nil {
+		pre(v)
 	}
 	if p.Dir != "" {
 		if err := table.LoadSaved(p.Dir, v); err != nil {

@@ -284,38 +284,66 @@ func combine(vals []condValue, or bool, text string) condValue {
 }
 
 // attributeCond evaluates a condition on a module attribute from the attribute's last
-// definition above token before, in the same module or a module around it (`@app? Mix.target()
-// == :app`): only when that says what the build makes of it (true or false in a production
-// release for the default target); a definition that reads a variable is frozen at build time,
-// so it is no condition phxdeploy can tell.
+// definition above token before in the module the use is in (`@app? Mix.target() == :app`),
+// only when that says what the build makes of it (true or false in a production release for
+// the default target): a definition that reads a variable is frozen at build time, so it is no
+// condition phxdeploy can tell. A definition inside a block of the module (under an if), an
+// accumulating attribute (Module.register_attribute), or a use outside every module is unknown;
+// an enclosing module's attribute does not reach a nested module, nor a nested one's the
+// enclosing module.
 func (s *readScanner) attributeCond(name string, before int) (condValue, bool) {
 	code := s.t.Code
-	around := map[*elixir.Node]bool{}
-	for n := s.t.Enclosing(before); n != nil; n = n.Parent {
-		around[n] = true
-		if n == s.t.Root {
+	var module *elixir.Node
+	for n := s.t.Enclosing(before); n != nil && n != s.t.Root; n = n.Parent {
+		if n.Kind == "do" && n.Open >= 2 && code[n.Open-2].Is("defmodule") {
+			module = n
 			break
 		}
 	}
-	for i := before - 2; i >= 0; i-- {
-		if !code[i].Is("@") || !code[i+1].Is(name) || i+2 >= before || code[i+2].Line() != code[i+1].Line() ||
-			!elixir.StatementStart(code, i) || !around[s.t.Enclosing(i)] {
-			continue
-		}
-		end := elixir.StatementEnd(code, s.t.Enclosing(i), i)
-		if end > before || end <= i+2 {
-			return condValue{}, false
-		}
-		// a definition naming an attribute is not followed (no chains, and no loops)
-		for k := i + 2; k < end; k++ {
-			if code[k].Is("@") {
-				return condValue{}, false
+	if module == nil {
+		return condValue{}, false
+	}
+	def := -1
+	for i := module.Open + 1; i+2 < before; i++ {
+		if code[i].Is("register_attribute") {
+			// Module.register_attribute(__MODULE__, :name, accumulate: true): @name false
+			// makes it [false]
+			for k := i + 1; k < i+8 && k < module.Close; k++ {
+				if code[k].Kind == elixir.Atom && elixir.AtomName(code[k]) == name {
+					return condValue{}, false
+				}
 			}
 		}
-		if v := s.evalCond(i+2, end); v.kind == condTrue || v.kind == condFalse {
-			return v, true
+		if !code[i].Is("@") || !code[i+1].Is(name) || code[i+2].Line() != code[i+1].Line() || !elixir.StatementStart(code, i) {
+			continue
 		}
+		if n := s.t.Enclosing(i); n != module {
+			nested := false
+			for ; n != nil && n != module; n = n.Parent {
+				nested = nested || n.Kind == "do" && n.Open >= 2 && code[n.Open-2].Is("defmodule")
+			}
+			if nested {
+				continue // a nested module's own attribute
+			}
+			return condValue{}, false // defined in a block of the module: not known here
+		}
+		def = i
+	}
+	if def < 0 {
 		return condValue{}, false
+	}
+	end := elixir.StatementEnd(code, module, def)
+	if end > before || end <= def+2 {
+		return condValue{}, false
+	}
+	// a definition naming an attribute is not followed (no chains, and no loops)
+	for k := def + 2; k < end; k++ {
+		if code[k].Is("@") {
+			return condValue{}, false
+		}
+	}
+	if v := s.evalCond(def+2, end); v.kind == condTrue || v.kind == condFalse {
+		return v, true
 	}
 	return condValue{}, false
 }

@@ -227,6 +227,9 @@ func returned(t *elixir.Tree, d funcDef, from, to int) bool {
 	if last(to) {
 		return true
 	}
+	if from >= 1 && code[from-1].Is("case") && to < len(code) && code[to].Is("do") {
+		return caseReturnsIt(t, to)
+	}
 	if from < 2 || !code[from-1].Is("=") || code[from-2].Kind != elixir.Ident {
 		return false
 	}
@@ -237,6 +240,28 @@ func returned(t *elixir.Tree, d funcDef, from, to int) bool {
 		}
 	}
 	return false
+}
+
+// caseReturnsIt reports whether a `case <value> do` block (do at token at) gives the value back
+// as it is: a clause `value -> value` (nil -> default beside it), and no clause that takes a
+// part of it ("dns:" <> query -> query).
+func caseReturnsIt(t *elixir.Tree, at int) bool {
+	code := t.Code
+	n := t.NodeAt(at)
+	if n == nil || n.Open != at {
+		return false
+	}
+	found := false
+	for k := at + 1; k < n.Close && k < len(code); k++ {
+		if code[k].Is("<>") {
+			return false
+		}
+		if k+2 < n.Close && code[k].Kind == elixir.Ident && code[k+1].Is("->") && code[k+2].Kind == elixir.Ident && code[k+2].Text() == code[k].Text() &&
+			code[k-1].Line() < code[k].Line() && (k+3 == n.Close || code[k+3].Line() > code[k+2].Line()) {
+			found = true
+		}
+	}
+	return found
 }
 
 // maxHelperRounds bounds how long a chain of helpers calling helpers phxdeploy follows.

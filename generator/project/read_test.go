@@ -386,6 +386,23 @@ func TestReadsUnderABuildTarget(t *testing.T) {
   end
 
   if @app?, do: def(g, do: System.fetch_env!("OUTER_AGAIN"))
+
+  @feature false
+  if System.get_env("FEATURE_BUILD") == "1" do
+    @feature true
+  end
+  if @feature, do: def(h, do: System.fetch_env!("REDEFINED_IN_A_BLOCK"))
+
+  @desktop true
+  defmodule Inner do
+    unless @desktop, do: def(i, do: System.fetch_env!("OUTER_ATTRIBUTE_IN_INNER"))
+  end
+end
+
+defmodule Acc do
+  Module.register_attribute(__MODULE__, :flag, accumulate: true)
+  @flag false
+  if @flag, do: def(j, do: System.fetch_env!("ACCUMULATED"))
 end
 `
 	reads := readsOf(t, src, nil)
@@ -393,6 +410,9 @@ end
 		"APP_ONLY": "skip", "NOT_NOT_APP": "skip", "OUTER_AGAIN": "skip",
 		"HOST_ELSE": "always", "HOST_ONLY": "always", "TARGET_LIST": "always", "NESTED_OWN": "always",
 		"FROM_ENV": "conditional", "UNDEFINED": "conditional",
+		// found by a reviewing helper: a redefinition under an if, an enclosing module's
+		// attribute (nil in the nested module: elixir 1.14), an accumulating attribute ([false])
+		"REDEFINED_IN_A_BLOCK": "conditional", "OUTER_ATTRIBUTE_IN_INNER": "conditional", "ACCUMULATED": "conditional",
 	} {
 		r, ok := reads[name]
 		got := "always"
@@ -445,6 +465,30 @@ func TestSettingsOfAFunctionTheRuntimeConfigCalls(t *testing.T) {
 	}
 	if got := p.Settings["DNS_CLUSTER_QUERY"]; got.Name != "" || len(got.Candidates) != 1 || !strings.HasPrefix(got.Candidates[0], "ACME_CLUSTER (through AcmeStore.Config.query!)") {
 		t.Errorf("DNS_CLUSTER_QUERY: %+v; want ACME_CLUSTER named as a candidate (query! returns a part of the value)", got)
+	}
+	// A helper returning the value through `case System.get_env(name) do nil -> default; value
+	// -> value end` does not reshape it: the host read through it is named (found by a
+	// reviewing helper: it had become a manual step).
+	if err := os.WriteFile(filepath.Join(dir, "lib/acme_store/env.ex"), []byte("defmodule AcmeStore.Env do\n  def get(name, default \\\\ nil) do\n"+
+		"    case System.get_env(name) do\n      nil -> default\n      value -> value\n    end\n  end\nend\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config/runtime.exs"), []byte("import Config\n\nconfig :acme_store, AcmeStoreWeb.Endpoint, url: [host: AcmeStore.Env.get(\"THE_HOST\", \"example.com\")]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := Read(dir, Options{}); err != nil || p.Settings["PHX_HOST"].Name != "THE_HOST" {
+		t.Errorf("a host read through a case that returns the value: %+v (%v); want THE_HOST", p.Settings["PHX_HOST"], err)
+	}
+	// A parameter of the function called is no local of another function (dev_host's host).
+	if err := os.WriteFile(filepath.Join(dir, "lib/acme_store/params.ex"), []byte("defmodule AcmeStore.Params do\n  def dev_host do\n    host = System.get_env(\"DEV_HOST\") || \"localhost\"\n    host\n  end\n\n"+
+		"  def config_runtime(host) do\n    import Config\n    config :acme_store, AcmeStoreWeb.Endpoint, url: [host: host, port: 443]\n  end\nend\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config/runtime.exs"), []byte("import Config\nAcmeStore.Params.config_runtime(System.get_env(\"REAL_HOST\"))\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := Read(dir, Options{}); err != nil || p.Settings["PHX_HOST"].Name == "DEV_HOST" {
+		t.Errorf("a parameter taken for another function's local: %+v (%v)", p.Settings["PHX_HOST"], err)
 	}
 	// A call that not every production boot makes provides nothing.
 	for _, cond := range []string{"config_env() == :dev", "System.get_env(\"ACME_CONFIG\")", "Acme.enabled?()"} {

@@ -224,7 +224,13 @@ func valueBefore(fr fileReads, from, to, before, depth int) SettingSource {
 	// `url: database_url`, `host: base_url.host`, `URI.parse(base_url)`: the assignment of the
 	// one local the value uses
 	if local, conv := onlyLocal(code, from, to); local != "" && depth < 4 {
-		for i := before - 1; i > 0; i-- {
+		// in a function's body, a local is one of its own (a parameter, or a name another
+		// function gives a value, is not followed)
+		lo := 0
+		if fr.body {
+			lo = fr.from
+		}
+		for i := before - 1; i > lo; i-- {
 			if code[i-1].Kind == elixir.Ident && code[i-1].Text() == local && code[i].Is("=") && elixir.StatementStart(code, i-1) {
 				v := valueBefore(fr, i+1, elixir.StatementEnd(code, t.Enclosing(i-1), i-1), i-1, depth+1)
 				v.Type = firstNonEmpty(v.Type, converters[conv])
