@@ -193,6 +193,15 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 		}
 		return flyConfigProblem(p, req, v.HasTarget("fly"))
 	}
+	// step runs a prompt that follows the questions, offering to go back; went reports that
+	// it went back (the loop plans and asks again from there).
+	step := func(prompt func() error) (went bool, err error) {
+		offerBack(ask, canBack())
+		if err := prompt(); !errors.Is(err, ErrBack) {
+			return false, err
+		}
+		return true, back()
+	}
 	for {
 		opts.Paths = append(slices.Clone(req.Forced), replaced(decided)...)
 		// phxdeploy's files replace the project's: the targets follow them instead
@@ -217,18 +226,17 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 		// Each file that differs is asked about once, and the plan made again with the answer:
 		// at most one plan per file.
 		if c, ok := toResolve(req, res.Changes, decided); ok {
-			offerBack(ask, canBack())
-			replace, err := req.Resolve(c, before[c.Path])
-			if errors.Is(err, ErrBack) {
-				if err := back(); err != nil {
-					return nil, err
-				}
-				continue
-			}
+			var replace bool
+			went, err := step(func() (err error) {
+				replace, err = req.Resolve(c, before[c.Path])
+				return err
+			})
 			if err != nil {
 				return nil, err
 			}
-			decided = append(decided, decision{c.Path, replace})
+			if !went {
+				decided = append(decided, decision{c.Path, replace})
+			}
 			continue
 		}
 		if err := forcedExist(req.Forced, res.Changes); err != nil {
@@ -252,16 +260,12 @@ func Run(ctx context.Context, req Request, ask Asker) (*Result, error) {
 			return nil, &Interrupted{Cause: context.Cause(ctx)} // nothing written yet
 		}
 		if !req.DryRun && req.BeforeWrite != nil {
-			offerBack(ask, canBack())
-			err := req.BeforeWrite(res.Changes)
-			if errors.Is(err, ErrBack) {
-				if err := back(); err != nil {
-					return nil, err
-				}
-				continue
-			}
+			went, err := step(func() error { return req.BeforeWrite(res.Changes) })
 			if err != nil {
 				return nil, err
+			}
+			if went {
+				continue
 			}
 		}
 		break

@@ -49,6 +49,17 @@ func (s *scripted) Confirm(title string, def bool) (bool, error) {
 	return s.answer(title, fmt.Sprint(def)) == "true", nil
 }
 
+// runAccessible runs the command tree as on a terminal in accessible mode, the answers read
+// from lines (each one ended here).
+func runAccessible(t *testing.T, lines []string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	ios := &IOStreams{In: strings.NewReader(strings.Join(lines, "\n") + "\n"), Out: &out, ErrOut: &errOut, InTTY: true, OutTTY: true,
+		Getenv: func(string) string { return "" }}
+	code := Execute(append(args, "--accessible"), ios)
+	return result{code, out.String(), errOut.String()}
+}
+
 func runTTY(t *testing.T, p Prompter, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -296,7 +307,7 @@ func TestReviewThenConfirm(t *testing.T) {
 // answer given before; the first question has nothing to go back to and offers nothing.
 func TestAccessibleGoingBack(t *testing.T) {
 	dir := fixture(t, "phx18_noecto")
-	input := strings.Join([]string{
+	input := []string{
 		"2", "0", // docker
 		"<", "0", // back from the review to the targets: docker stays chosen
 		"2",      // customize
@@ -307,14 +318,12 @@ func TestAccessibleGoingBack(t *testing.T) {
 		"<", "<", "<", // from the port back to the review: it shows the two answers
 		"1", // and takes them
 		"y", // write
-	}, "\n") + "\n"
-	var out, errOut bytes.Buffer
-	ios := &IOStreams{In: strings.NewReader(input), Out: &out, ErrOut: &errOut, InTTY: true, OutTTY: true,
-		Getenv: func(string) string { return "" }}
-	if code := Execute([]string{"init", "--dir", dir, "--accessible"}, ios); code != 0 {
-		t.Fatalf("exit %d\n%s%s", code, errOut.String(), out.String())
 	}
-	shown := errOut.String()
+	r := runAccessible(t, input, "init", "--dir", dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stderr, r.stdout)
+	}
+	shown := r.stderr
 	first := strings.Index(shown, "Deployment targets")
 	if hint := strings.Index(shown, "goes back to the previous question"); hint < 0 || hint < first || strings.Count(shown, "Deployment targets") != 2 ||
 		!strings.Contains(shown[strings.LastIndex(shown, "Deployment targets"):], "2. ✓ docker") {
@@ -344,7 +353,7 @@ func TestAccessibleGoingBackFromFilesAndTheConfirmation(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("mine\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	input := strings.Join([]string{
+	input := []string{
 		"2", "0", // docker
 		"1", // take the settings
 		"<", // back from .dockerignore's question to the review
@@ -353,14 +362,12 @@ func TestAccessibleGoingBackFromFilesAndTheConfirmation(t *testing.T) {
 		"<", // back from the list of changes to .dockerignore
 		"1", // keep it after all
 		"y", // write
-	}, "\n") + "\n"
-	var out, errOut bytes.Buffer
-	ios := &IOStreams{In: strings.NewReader(input), Out: &out, ErrOut: &errOut, InTTY: true, OutTTY: true,
-		Getenv: func(string) string { return "" }}
-	if code := Execute([]string{"init", "--dir", dir, "--accessible"}, ios); code != 0 {
-		t.Fatalf("exit %d\n%s%s", code, errOut.String(), out.String())
 	}
-	shown := errOut.String()
+	r := runAccessible(t, input, "init", "--dir", dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stderr, r.stdout)
+	}
+	shown := r.stderr
 	for text, want := range map[string]int{
 		"Write the files with these settings?":                                                  2,
 		".dockerignore differs from what phxdeploy would write [keep the file as it is]":        2,
@@ -469,11 +476,8 @@ func TestGoingBackKeepsTheChosenEndpoint(t *testing.T) {
 			in = append(in, "<", "1")
 		}
 		in = append(in, "y")
-		var out, errOut bytes.Buffer
-		ios := &IOStreams{In: strings.NewReader(strings.Join(in, "\n") + "\n"), Out: &out, ErrOut: &errOut, InTTY: true, OutTTY: true,
-			Getenv: func(string) string { return "" }}
-		if code := Execute([]string{"init", "--dir", dir, "--accessible", "--endpoint", "ShopWeb.Endpoint"}, ios); code != 0 {
-			t.Fatalf("back=%v exit %d\n%s%s", goBack, code, errOut.String(), out.String())
+		if r := runAccessible(t, in, "init", "--dir", dir, "--endpoint", "ShopWeb.Endpoint"); r.code != 0 {
+			t.Fatalf("back=%v exit %d\n%s%s", goBack, r.code, r.stderr, r.stdout)
 		}
 		b, _ := os.ReadFile(filepath.Join(dir, ".phxdeploy/answers.yaml"))
 		if !strings.Contains(string(b), "endpoint:") {
