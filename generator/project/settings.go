@@ -33,12 +33,6 @@ type SettingSource struct {
 	reshapedBy string
 }
 
-// formatted are the settings whose value phxdeploy computes as a string of its own format (a
-// host name, a DNS query): one the app reads through a function of its own that reshapes the
-// value may want another (Livebook's LIVEBOOK_CLUSTER must be "dns:" then the query, or it
-// stops at boot), so such a variable is named to the user, not set.
-var formatted = map[string]bool{"PHX_HOST": true, "DNS_CLUSTER_QUERY": true}
-
 // Unresolved reports whether the project sets the setting from something phxdeploy cannot name
 // a variable in.
 func (s SettingSource) Unresolved() bool { return s.Name == "" && !s.Fixed && !s.Parts }
@@ -88,7 +82,9 @@ func (p *Project) resolveSettings(runtime, build []fileReads) {
 				}
 			}
 		}
-		if ok && formatted[s.Env] && found.reshapedBy != "" {
+		if ok && s.Shaped && found.reshapedBy != "" {
+			// Livebook's LIVEBOOK_CLUSTER must be "dns:" then the query, or it stops at boot:
+			// the variable is named to the user, not set
 			found = SettingSource{Source: found.Source, Candidates: []string{found.Name + " (through " + found.reshapedBy + ")"}, At: found.At}
 		}
 		if ok {

@@ -102,6 +102,9 @@ type Setting struct {
 	// DefaultIn, when set, is the default for a context (it depends on the database).
 	DefaultIn func(c Context) string
 	Type      string
+	// Shaped marks a value phxdeploy makes in a format of its own (a host name, a DNS query):
+	// read through a function of the app that may reshape it, the variable may want another.
+	Shaped bool
 }
 
 // DefaultFor is the default the code phxdeploy writes falls back to, in context c.
@@ -235,7 +238,7 @@ var All = []Setting{
 			return required("secret_key_base", c.Name("SECRET_KEY_BASE"), "You can generate one by calling: mix phx.gen.secret")
 		},
 		Pair: pair("secret_key_base: secret_key_base")},
-	{Env: "PHX_HOST", Scope: Endpoint, Keys: []string{"url.host"}, Place: ProdEnd, Applies: always, Default: `"example.com"`,
+	{Env: "PHX_HOST", Scope: Endpoint, Keys: []string{"url.host"}, Place: ProdEnd, Applies: always, Default: `"example.com"`, Shaped: true,
 		Pair: func(c Context) string {
 			return fmt.Sprintf(`url: [host: System.get_env(%q) || "example.com", port: 443, scheme: "https"]`, c.Name("PHX_HOST"))
 		}},
@@ -248,7 +251,7 @@ var All = []Setting{
 			}
 			return "http: [" + port + "]"
 		}},
-	{Env: "DNS_CLUSTER_QUERY", Scope: AppKey, Keys: []string{"dns_cluster_query"}, Place: ProdEnd,
+	{Env: "DNS_CLUSTER_QUERY", Scope: AppKey, Keys: []string{"dns_cluster_query"}, Place: ProdEnd, Shaped: true,
 		Applies: func(c Context) bool { return c.DNSCluster },
 		Pair:    func(c Context) string { return fmt.Sprintf("System.get_env(%q)", c.Name("DNS_CLUSTER_QUERY")) }},
 }
