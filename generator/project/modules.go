@@ -18,8 +18,8 @@ type Options struct {
 	// health path ends with (mayHaveHealthPath) is not walked, and Routes stays empty; in one
 	// that is, Routes holds only the routes that may be health routes (mayBeHealthRoute).
 	HealthRoutes bool
-	// Saved names the file Release and Endpoint come from when no flag gave them (the
-	// project's saved answers), for the errors that name them.
+	// SavedRelease and SavedEndpoint name the file Release and Endpoint come from when no flag
+	// gave them (the project's saved answers), for the errors that name them.
 	SavedRelease, SavedEndpoint string
 }
 
