@@ -30,14 +30,21 @@ type matcher struct {
 	aID  []int32 // each line of a's index into b2j, or -1
 	lens []int32 // findLongestMatch's j2len, indexed by j+1, and the next row
 	next []int32
+	// head and tail are the numbers of lines a and b are known to begin and end with, set
+	// aside from the matching
+	head, tail int
 }
 
-func newMatcher(a, b []string) *matcher {
-	m := &matcher{a: a, b: b, aID: make([]int32, len(a))}
+// newMatcher matches a and b but for the head lines they begin with and the tail lines they end
+// with (the same in both), which it takes as they are.
+func newMatcher(a, b []string, head, tail int) *matcher {
+	m := &matcher{a: a, b: b, aID: make([]int32, len(a)), head: head, tail: tail}
+	core := b[head : len(b)-tail]
 	ids := newLineTable(b)
 	bID := make([]int32, len(b))
 	var count []int32
-	for j, s := range b {
+	for j, s := range core {
+		j += head
 		id := ids.find(s, bID)
 		if id < 0 {
 			id = int32(len(count))
@@ -48,32 +55,24 @@ func newMatcher(a, b []string) *matcher {
 		count[id]++
 	}
 	// every line's places in one array, in order
-	places := make([]int32, len(b))
+	places := make([]int32, len(core))
 	m.b2j = make([][]int32, len(count))
 	at := int32(0)
 	for id, n := range count {
 		m.b2j[id] = places[at : at : at+n]
 		at += n
 	}
-	for j, id := range bID {
-		m.b2j[id] = append(m.b2j[id], int32(j))
+	for j := range core {
+		id := bID[head+j]
+		m.b2j[id] = append(m.b2j[id], int32(head+j))
 	}
-	// a line of a's head or tail that b shares is b's line there: its id without a lookup (an
-	// edit leaves most of a large file as it was)
-	head := 0
-	for head < len(a) && head < len(b) && a[head] == b[head] {
-		m.aID[head] = bID[head]
-		head++
+	for i, s := range a {
+		m.aID[i] = -1
+		if i >= head && i < len(a)-tail {
+			m.aID[i] = ids.find(s, bID)
+		}
 	}
-	tail := 0
-	for tail < len(a)-head && tail < len(b)-head && a[len(a)-1-tail] == b[len(b)-1-tail] {
-		m.aID[len(a)-1-tail] = bID[len(b)-1-tail]
-		tail++
-	}
-	for i, s := range a[head : len(a)-tail] {
-		m.aID[head+i] = ids.find(s, bID)
-	}
-	if n := len(b); n >= 200 { // autojunk: popular lines are purged
+	if n := len(core); n >= 200 { // autojunk: popular lines are purged
 		ntest := n/100 + 1
 		for id, js := range m.b2j {
 			if len(js) > ntest {
@@ -187,7 +186,15 @@ func (m *matcher) matchingBlocks() []match {
 		}
 		return matched
 	}
-	matched := blocks(0, len(m.a), 0, len(m.b), nil)
+	// the lines a and b are known to begin and end with match as they are
+	var matched []match
+	if m.head > 0 {
+		matched = append(matched, match{0, 0, m.head})
+	}
+	matched = blocks(m.head, len(m.a)-m.tail, m.head, len(m.b)-m.tail, matched)
+	if m.tail > 0 {
+		matched = append(matched, match{len(m.a) - m.tail, len(m.b) - m.tail, m.tail})
+	}
 	// adjacent blocks become one
 	var out []match
 	i1, j1, k1 := 0, 0, 0
@@ -264,13 +271,19 @@ func (m *matcher) groupedOpCodes(n int) [][]opCode {
 
 // unifiedDiff is difflib's unified diff of the lines a and b with n lines of context.
 func unifiedDiff(from, to string, a, b []string, n int) string {
+	return writeHunks(from, to, a, b, newMatcher(a, b, 0, 0).groupedOpCodes(n), 0)
+}
+
+// writeHunks writes the groups of changes of lines that begin after the files' first skip
+// lines.
+func writeHunks(from, to string, a, b []string, groups [][]opCode, skip int) string {
 	var out strings.Builder
-	for k, g := range newMatcher(a, b).groupedOpCodes(n) {
+	for k, g := range groups {
 		if k == 0 && (from != "" || to != "") {
 			out.WriteString("--- " + from + "\n+++ " + to + "\n")
 		}
 		first, last := g[0], g[len(g)-1]
-		out.WriteString("@@ -" + unifiedRange(first.i1, last.i2) + " +" + unifiedRange(first.j1, last.j2) + " @@\n")
+		out.WriteString("@@ -" + unifiedRange(skip+first.i1, skip+last.i2) + " +" + unifiedRange(skip+first.j1, skip+last.j2) + " @@\n")
 		for _, c := range g {
 			if c.tag == 'e' {
 				for _, line := range a[c.i1:c.i2] {

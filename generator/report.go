@@ -278,11 +278,90 @@ func writeDiff(w *bytes.Buffer, changes []Change) {
 
 // UnifiedDiff is a unified diff of a and b with three lines of context; a last line without a
 // line break is marked as git marks it.
-func UnifiedDiff(from, to string, a, b []byte) string {
+//
+// The lines a and b begin and end with are set aside first, as git's diff does, and difflib's
+// matching (unifiedDiff) compares what lies between: an edit of a large file (a route added to
+// a router of 20,000 lines) is compared over the lines it changes, not split and matched line by
+// line, and the lines around it are always its context.
+func UnifiedDiff(from, to string, a, b []byte) string { return unifiedDiffOf(from, to, a, b, 3) }
+
+// unifiedDiffOf is UnifiedDiff with context lines of context.
+func unifiedDiffOf(from, to string, a, b []byte, context int) string {
 	if len(a) == 0 && len(b) > 0 {
 		return creation(from, to, diffLines(b))
 	}
-	return unifiedDiff(from, to, diffLines(a), diffLines(b), 3)
+	if bytes.Equal(a, b) {
+		return ""
+	}
+	e := sameEnds(a, b, context)
+	la, lb := diffLines(a[e.head:len(a)-e.tail]), diffLines(b[e.head:len(b)-e.tail])
+	m := newMatcher(la, lb, e.before, e.after)
+	return writeHunks(from, to, la, lb, m.groupedOpCodes(context), bytes.Count(a[:e.head], []byte{'\n'}))
+}
+
+// ends are the whole lines two files begin and end with (the same in both, never overlapping),
+// less up to keep lines of each next to the rest: head and tail are their lengths in bytes,
+// before and after the number of lines kept.
+type ends struct{ head, tail, before, after int }
+
+func sameEnds(a, b []byte, keep int) ends {
+	var e ends
+	// back to the start of the line the first difference is in
+	e.head = bytes.LastIndexByte(a[:samePrefix(a, b)], '\n') + 1
+	ra, rb := a[e.head:], b[e.head:]
+	e.tail = sameSuffix(ra, rb)
+	// the shared end's whole lines: it starts one where both have a line break or nothing
+	// before it
+	end := ra[len(ra)-e.tail:]
+	if a, b := len(ra)-e.tail, len(rb)-e.tail; (a > 0 && ra[a-1] != '\n') || (b > 0 && rb[b-1] != '\n') {
+		end, _ = afterLines(end, 1)
+	}
+	end, e.after = afterLines(end, keep)
+	e.tail = len(end)
+	for ; e.before < keep && e.head > 0; e.before++ {
+		e.head = bytes.LastIndexByte(a[:e.head-1], '\n') + 1
+	}
+	return e
+}
+
+// samePrefix is the length of the bytes a and b begin with, compared a block at a time.
+func samePrefix(a, b []byte) int {
+	const block = 256
+	n, k := min(len(a), len(b)), 0
+	for k+block <= n && bytes.Equal(a[k:k+block], b[k:k+block]) {
+		k += block
+	}
+	for k < n && a[k] == b[k] {
+		k++
+	}
+	return k
+}
+
+// sameSuffix is the length of the bytes a and b end with.
+func sameSuffix(a, b []byte) int {
+	const block = 256
+	n, k := min(len(a), len(b)), 0
+	for k+block <= n && bytes.Equal(a[len(a)-k-block:len(a)-k], b[len(b)-k-block:len(b)-k]) {
+		k += block
+	}
+	for k < n && a[len(a)-1-k] == b[len(b)-1-k] {
+		k++
+	}
+	return k
+}
+
+// afterLines is what follows the first n line breaks of text (nothing if it has fewer), and
+// the number of lines passed.
+func afterLines(text []byte, n int) ([]byte, int) {
+	k := 0
+	for ; k < n && len(text) > 0; k++ {
+		i := bytes.IndexByte(text, '\n')
+		if i < 0 {
+			return nil, k + 1
+		}
+		text = text[i+1:]
+	}
+	return text, k
 }
 
 // creation is the unified diff that creates a file of lines, as difflib writes it (a single
