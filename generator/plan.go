@@ -112,7 +112,9 @@ func Plan(reg *target.Registry, p *project.Project, d *target.Data, eng *engine.
 		file := e.Path(p, d)
 		var old []byte
 		exists := false
-		if file != "" {
+		if src, ok := p.Content(file); ok {
+			old, exists = unsafe.Slice(unsafe.StringData(src), len(src)), true // only read
+		} else if file != "" {
 			var unreadable string
 			if old, exists, unreadable = readExisting(root, file); unreadable != "" {
 				changes = append(changes, Change{Path: file, Action: Manual, Reason: unreadable})

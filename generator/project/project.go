@@ -127,6 +127,21 @@ type UmbrellaApp struct {
 	Dir  string `json:"dir"` // relative to the project root, slash-separated
 }
 
+// Content is a file of the project as Read read it, where Read keeps it parsed (the router, the
+// endpoint and the modules they plug): what an edit of the file starts from, without reading it
+// again. ok is false for every other file.
+func (p *Project) Content(rel string) (src string, ok bool) {
+	if p.ix == nil {
+		return "", false
+	}
+	for _, name := range p.ix.order {
+		if m := p.ix.modules[name]; m.File == rel && m.tree != nil {
+			return m.tree.Src, true
+		}
+	}
+	return "", false
+}
+
 // AppDir is the directory (relative to the root, "" for the root) of the core app.
 func (p *Project) AppDir() string { return p.appDir(p.App) }
 

@@ -505,3 +505,35 @@ func TestSettingsOfAFunctionTheRuntimeConfigCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestContentIsTheFileAsRead checks that the router and endpoint Read keeps parsed are given back
+// as they were read (an edit starts from them instead of reading them again), and that no other
+// file is.
+func TestContentIsTheFileAsRead(t *testing.T) {
+	router := "defmodule StorefrontWeb.Router do\n  use Phoenix.Router\n\n  scope \"/\" do\n  end\nend\n"
+	dir := writeFiles(t, map[string]string{
+		"mix.exs":                        minimalMix,
+		"config/config.exs":              "import Config\n",
+		"lib/storefront.ex":              "defmodule Storefront do\nend\n",
+		"lib/storefront_web/endpoint.ex": "defmodule StorefrontWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :acme_store\n  plug StorefrontWeb.Router\nend\n",
+		"lib/storefront_web/router.ex":   router,
+	})
+	p, err := Read(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "lib/storefront_web/router.ex"), []byte("changed since"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := p.Content("lib/storefront_web/router.ex"); !ok || got != router {
+		t.Errorf("router: %q, %v", got, ok)
+	}
+	if got, ok := p.Content("lib/storefront_web/endpoint.ex"); !ok || !strings.Contains(got, "plug StorefrontWeb.Router") {
+		t.Errorf("endpoint: %q, %v", got, ok)
+	}
+	for _, rel := range []string{"lib/storefront.ex", "mix.exs", "config/config.exs", "lib/none.ex", ""} {
+		if got, ok := p.Content(rel); ok {
+			t.Errorf("%s: %q", rel, got)
+		}
+	}
+}
