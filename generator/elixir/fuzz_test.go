@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -82,6 +83,18 @@ func TestParseReusesTheTreeOfALargeSourceInUse(t *testing.T) {
 	if other == first || other.Src != src+"\n" {
 		t.Error("a different source got the tree of another")
 	}
+	// a source of the same length that differs only between the samples of the key: the same
+	// key, another tree
+	at := len(src)/16*3 + 200
+	at = strings.Index(src[at:], "f,") + at
+	edited := src[:at] + "g" + src[at+1:]
+	if parsed.key(edited) != parsed.key(src) {
+		t.Fatal("the edit changed a sampled byte: move it")
+	}
+	if same, _ := Parse(edited); same == first || same.Src != edited {
+		t.Error("a source that shares the key of another got its tree")
+	}
+	runtime.KeepAlive(first)
 }
 
 // sameToken reports whether two tokens of scans of one source are the same token (each scan
@@ -104,6 +117,13 @@ func FuzzParseInserted(f *testing.F) {
 	f.Add("a\n# c\nb\n", 2, "\"s\n")
 	f.Add("a.\nb\n", 3, "end\n")
 	f.Add("def f do\n  :ok\nend\n", 9, "  x = 1\n")
+	f.Add("def f do\n  :ok\nend\n", 15, "  x = [1,\n fn -> g(2) end]\n")                                 // before a block's end
+	f.Add("defmodule A do\nend\ndefmodule B do\nend\n", 19, "scope \"/\" do\n  get \"/\", X, :y\nend\n") // between two
+	f.Add("a(\n  b,\n  c\n)\n", 7, "  x.\n")                                                             // a dot before the next token
+	f.Add("a.\nb\n", 3, "do\nend\n")                                                                     // after a dot: a field, not a block
+	f.Add("f do\n:ok\nend\n", 9, "y.\n")                                                                 // the block's end becomes a field
+	deep := strings.Repeat("[", MaxDepth-1) + "\n" + strings.Repeat("]", MaxDepth-1) + "\n"
+	f.Add(deep, MaxDepth, "[[1]]\n") // nested too deep with the insertion
 	f.Fuzz(func(t *testing.T, src string, at int, text string) {
 		old, err := parse(src)
 		if err != nil {

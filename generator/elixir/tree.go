@@ -78,8 +78,30 @@ type reuse struct {
 	seed  maphash.Seed
 }
 
+// key is the table's key of a source: a hash of its length and of samples of its text, its
+// first and last KiB and 64 bytes at every sixteenth of it, instead of all of it (hashing a
+// large source was most of a lookup). Sources that share the samples share a key; find tells
+// them apart by their text.
+func (r *reuse) key(src string) uint64 {
+	const part = 1 << 10
+	var h maphash.Hash
+	h.SetSeed(r.seed)
+	maphash.WriteComparable(&h, len(src))
+	if len(src) <= 4*part {
+		h.WriteString(src)
+		return h.Sum64()
+	}
+	h.WriteString(src[:part])
+	h.WriteString(src[len(src)-part:])
+	for i := 1; i < 16; i++ {
+		at := len(src) / 16 * i
+		h.WriteString(src[at : at+64])
+	}
+	return h.Sum64()
+}
+
 func (r *reuse) find(src string) *Tree {
-	h := maphash.String(r.seed, src)
+	h := r.key(src)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, w := range r.trees[h] {
@@ -91,7 +113,7 @@ func (r *reuse) find(src string) *Tree {
 }
 
 func (r *reuse) add(t *Tree) {
-	h := maphash.String(r.seed, t.Src)
+	h := r.key(t.Src)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	live := []weak.Pointer[Tree]{weak.Make(t)}
@@ -220,23 +242,77 @@ func inserted(t *Tree, src string, at, n int) (tree *Tree, ok bool) {
 	if err := s.code(false); err != nil || s.pos != at+n {
 		return nil, false
 	}
+	root, ok := spliceNodes(t, k, s.toks)
+	if !ok {
+		return nil, false
+	}
 	lines := int32(strings.Count(src[at:at+n], "\n"))
 	code := splice(t.Code, k, s.toks, srcp, int32(n), lines)
 	comments := splice(t.comments, c, s.comments, srcp, int32(n), lines)
-	tree, err := build(src, code, comments)
+	return &Tree{Src: src, Code: code, Root: root, comments: comments}, true
+}
+
+// spliceNodes is the nesting of t's code with added inserted before its token k: t's nodes, the
+// tokens from k on moved by the number added, and the nodes of added (balanced on their own)
+// inside the node that holds the place. ok is false where that could differ from building the
+// nesting of the whole: a token of added or t's token k that is a keyword or not depending on a
+// dot before it, or nesting too deep.
+func spliceNodes(t *Tree, k int, added []Token) (root *Node, ok bool) {
+	m := len(added)
+	if m > 0 && (k > 0 && t.Code[k-1].Is(".") || added[m-1].Is(".")) {
+		return nil, false
+	}
+	sub, err := build("", added, nil)
 	if err != nil {
 		return nil, false
 	}
-	return tree, true
+	moved := func(i int) int {
+		if i >= k {
+			return i + m
+		}
+		return i
+	}
+	var copyNode func(n, parent *Node, shift int, moves bool, depth int) *Node
+	copyNode = func(n, parent *Node, shift int, moves bool, depth int) *Node {
+		c := &Node{Kind: n.Kind, Open: n.Open + shift, Close: n.Close + shift, Parent: parent}
+		if moves {
+			c.Open, c.Close = moved(n.Open), moved(n.Close)
+		}
+		if depth > MaxDepth {
+			ok = false
+		}
+		c.Children = make([]*Node, 0, len(n.Children))
+		placed := !moves || !(n.Open < k && k <= n.Close)
+		for _, ch := range n.Children {
+			if !placed && ch.Open >= k {
+				// the added nodes go here, unless a child holds the place
+				for _, a := range sub.Root.Children {
+					c.Children = append(c.Children, copyNode(a, c, k, false, depth+1))
+				}
+				placed = true
+			}
+			c.Children = append(c.Children, copyNode(ch, c, shift, moves, depth+1))
+			if !placed && ch.Open < k && k <= ch.Close {
+				placed = true // inside that child
+			}
+		}
+		if !placed {
+			for _, a := range sub.Root.Children {
+				c.Children = append(c.Children, copyNode(a, c, k, false, depth+1))
+			}
+		}
+		return c
+	}
+	ok = true
+	root = copyNode(t.Root, nil, 0, true, 0)
+	return root, ok
 }
 
-// splice is old[:k], then added, then old[k:] moved by n bytes and lines lines, all of src.
+// splice is old[:k], then added, then old[k:] moved by n bytes and lines lines, all of src. The
+// tokens before k keep old's source, whose text up to them is src's.
 func splice(old []Token, k int, added []Token, src *string, n, lines int32) []Token {
 	out := make([]Token, 0, len(old)+len(added))
-	for _, t := range old[:k] {
-		t.src = src
-		out = append(out, t)
-	}
+	out = append(out, old[:k]...)
 	out = append(out, added...)
 	for _, t := range old[k:] {
 		t.src, t.start, t.end, t.line = src, t.start+n, t.end+n, t.line+lines
