@@ -36,8 +36,22 @@ func FuzzScan(f *testing.F) {
 			breaks += strings.Count(src[tok.Start():tok.End()], "\n")
 			last = tok.End()
 		}
+		// a large source's halves are scanned on two cores: the same tokens, or the same error
+		halves, _ := newScanner(src, 6, true)
+		if herr := halves.codeInHalves(); fmt.Sprint(herr) != fmt.Sprint(err) {
+			t.Fatalf("scanned in halves: %v; whole: %v", herr, err)
+		}
 		if err != nil {
 			return
+		}
+		var comments []Token
+		for _, tok := range toks {
+			if tok.Kind == Comment {
+				comments = append(comments, tok)
+			}
+		}
+		if !slices.EqualFunc(halves.toks, Code(toks), sameToken) || !slices.EqualFunc(halves.comments, comments, sameToken) || halves.pos != len(src) {
+			t.Fatalf("scanned in halves: %v, comments %v\nwhole: %v, comments %v", texts(halves.toks), texts(halves.comments), texts(Code(toks)), texts(comments))
 		}
 		tree, err := Parse(src)
 		if err != nil {
@@ -46,6 +60,7 @@ func FuzzScan(f *testing.F) {
 		// Parse collects the code tokens as it scans: the same as Scan's, less comments and
 		// line breaks; Inside answers as it would over every token.
 		code := Code(toks)
+
 		if sc, _ := ScanCode(src); !slices.EqualFunc(sc, code, sameToken) {
 			t.Fatalf("ScanCode differs from Code(Scan)")
 		}

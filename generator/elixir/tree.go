@@ -3,10 +3,12 @@ package elixir
 import (
 	"fmt"
 	"hash/maphash"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 	"weak"
 )
 
@@ -137,10 +139,62 @@ func parse(src string) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.code(false); err != nil {
+	if len(src) >= halvesMin && runtime.GOMAXPROCS(0) > 1 {
+		err = s.codeInHalves()
+	} else {
+		err = s.code(false)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return build(src, s.toks, s.comments)
+}
+
+// halvesMin is the size from which a source's second half is scanned on another core.
+const halvesMin = 128 << 10
+
+// codeInHalves scans s's code: the second half, from a line start, on another core
+// while this one scans the first up to it. The scanner at the top level has no state but its
+// place (ParseInserted relies on the same), so where the first half's last token ends at the
+// line start, the second half's tokens are those a scan of the whole finds there; where a token
+// goes on past it (a string, a heredoc), the scan goes on from that token's end and the second
+// half's tokens are dropped.
+func (s *scanner) codeInHalves() error {
+	split := len(s.src) / 2
+	if i := strings.IndexByte(s.src[split:], '\n'); i >= 0 {
+		split += i + 1
+	} else {
+		return s.code(false)
+	}
+	// the halves' tokens share s's array, the second's from the place of its share (where a
+	// half outgrows its share, append moves it elsewhere)
+	all, mid := s.toks[:0:cap(s.toks)], min(cap(s.toks), split*cap(s.toks)/len(s.src))
+	s.toks = all[:0:mid]
+	rest := &scanner{src: s.src, srcp: s.srcp, pos: split, stop: len(s.src), line: 1 + strings.Count(s.src[:split], "\n"),
+		toks: all[mid:mid], codeOnly: s.codeOnly}
+	done := make(chan error, 1)
+	go func() { done <- rest.code(false) }()
+	s.stop = split
+	err := s.code(false)
+	restErr := <-done
+	s.stop = len(s.src)
+	switch {
+	case err != nil:
+		return err
+	case s.pos != split:
+		return s.code(false)
+	case restErr != nil:
+		return restErr
+	}
+	if n := len(s.toks); n+len(rest.toks) <= cap(all) && unsafe.SliceData(s.toks) == unsafe.SliceData(all) {
+		s.toks = all[:n+len(rest.toks)] // the second half's tokens move down in the same array
+		copy(s.toks[n:], rest.toks)
+	} else {
+		s.toks = append(s.toks, rest.toks...)
+	}
+	s.comments = append(s.comments, rest.comments...)
+	s.pos, s.line = rest.pos, rest.line
+	return nil
 }
 
 // build finds the nesting of a source's code tokens.
