@@ -201,10 +201,17 @@ func texts(toks []Token) []string {
 // first scope is scanned alone, and the tree is the whole source's; where the tokens could
 // differ, inserted declines (and ParseInserted parses the whole).
 func TestParseInsertedScansOnlyTheInsertion(t *testing.T) {
-	src := testtools.BigRouter(t, 2000)
+	// large enough to be scanned in halves, and for splice to move its tokens on two cores
+	src := testtools.BigRouter(t, 20_000)
 	old, err := parse(src)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(src) < halvesMin || len(old.Code) < 2*spliceHalf+100 {
+		t.Fatalf("a router of %d bytes and %d tokens is too small for this test", len(src), len(old.Code))
+	}
+	if whole, _ := Scan(src); !slices.EqualFunc(old.Code, Code(whole), sameToken) {
+		t.Fatal("the halves' tokens are not a whole scan's")
 	}
 	at, text := testtools.HealthForward(src)
 	out := src[:at] + text + src[at:]

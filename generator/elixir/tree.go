@@ -365,15 +365,30 @@ func spliceNodes(t *Tree, k int, added []Token) (root *Node, ok bool) {
 // splice is old[:k], then added, then old[k:] moved by n bytes and lines lines, all of src. The
 // tokens before k keep old's source, whose text up to them is src's.
 func splice(old []Token, k int, added []Token, src *string, n, lines int32) []Token {
-	out := make([]Token, 0, len(old)+len(added))
-	out = append(out, old[:k]...)
-	out = append(out, added...)
-	for _, t := range old[k:] {
-		t.src, t.start, t.end, t.line = src, t.start+n, t.end+n, t.line+lines
-		out = append(out, t)
+	out := make([]Token, len(old)+len(added))
+	copy(out, old[:k])
+	copy(out[k:], added)
+	moved := out[k+len(added):]
+	move := func(from, to int) {
+		for i, t := range old[k+from : k+to] {
+			t.src, t.start, t.end, t.line = src, t.start+n, t.end+n, t.line+lines
+			moved[from+i] = t
+		}
+	}
+	// A large array is written mostly on first touching its pages: half of it on another core.
+	if half := len(moved) / 2; half >= spliceHalf && runtime.GOMAXPROCS(0) > 1 {
+		done := make(chan struct{})
+		go func() { move(half, len(moved)); close(done) }()
+		move(0, half)
+		<-done
+	} else {
+		move(0, len(moved))
 	}
 	return out
 }
+
+// spliceHalf is the number of moved tokens from which splice moves them on two cores.
+const spliceHalf = 16 << 10
 
 func describe(n *Node, code []Token) string {
 	if n.Open < 0 {
