@@ -37,8 +37,9 @@ vet:
 # systemd-analyze skip loudly when the tool is missing (PHXDEPLOY_REQUIRE_TOOLS=1 makes that fail).
 test: vet
 	$(GO) test -count=1 ./...
-	# Plan works on every core: its scenarios again under the race detector.
-	CGO_ENABLED=1 $(GO) test -race -short -count=1 ./generator/
+	# Plan works on every core, and the parser scans a large file on two: their tests again
+	# under the race detector.
+	CGO_ENABLED=1 $(GO) test -race -short -count=1 ./generator/ ./generator/elixir/
 
 # Regenerate every golden file (the scenarios' and the CLI tests'); read `git diff golden/` before
 # committing.
