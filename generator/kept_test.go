@@ -172,6 +172,20 @@ func init() {
 				wantKept("Dockerfile", "the release is in /opt/app/rel/shop"),
 				wantFile("compose.yaml", `entrypoint: ["/opt/app/rel/shop/bin/shop","eval","Shop.Release.migrate"]`),
 			)},
+		// Plausible Community Edition's shape: the release is built with MIX_ENV=ce, so
+		// config_env() is :ce when it runs. The systemd build uses the same MIX_ENV and the
+		// settings phxdeploy adds go in a block for :ce (a :prod block would never run).
+		scenario{name: "kept_dockerfile_building_another_env", fixture: "phx18_postgres", answers: with(allTargets, "target", "docker,systemd"),
+			mutate: both(
+				withFile("Dockerfile", strings.NewReplacer("ENV MIX_ENV=prod\n", "ARG MIX_ENV=ce\nENV MIX_ENV=$MIX_ENV\n", "RUN mix deps.get --only prod", "RUN mix deps.get --only $MIX_ENV",
+					"COPY --from=builder /app/_build/prod/rel/shop /app", "ARG MIX_ENV=ce\nCOPY --from=builder /app/_build/${MIX_ENV}/rel/shop /app").Replace(rootImage)),
+				edited("config/runtime.exs", `  config :shop, :dns_cluster_query, System.get_env("DNS_CLUSTER_QUERY")`+"\n", ""),
+				edited("config/runtime.exs", "if config_env() == :prod do", "if config_env() in [:prod, :ce] do")),
+			facts: keptFacts(
+				wantKept("Dockerfile", "the release is in /app"),
+				wantStep("systemd", "MIX_ENV=ce mix release"),
+				wantFile("config/runtime.exs", "\n  config :shop, :dns_cluster_query, System.get_env(\"DNS_CLUSTER_QUERY\")\nend\n"),
+			)},
 		// tv's shape: Fly's IPv6 settings in the image's ENV, the node name in env.sh.
 		scenario{name: "kept_dockerfile_with_fly_settings_in_env", fixture: "phx18_postgres", answers: allTargets,
 			mutate: both(

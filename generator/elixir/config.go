@@ -214,7 +214,11 @@ func (f *Facts) Sets(targets []string, key string) bool {
 }
 
 // ProdBlock finds a top-level `if config_env() == :prod do` (=== and the reversed order count).
-func (t *Tree) ProdBlock() *Node {
+func (t *Tree) ProdBlock() *Node { return t.EnvBlock("prod") }
+
+// EnvBlock finds a top-level `if config_env() == :env do` (=== and the reversed order count), or
+// one that tests config_env() in a list of atoms that holds :env.
+func (t *Tree) EnvBlock(env string) *Node {
 	code := t.Code
 	for _, n := range t.Root.Children {
 		if n.Kind != "do" {
@@ -232,9 +236,24 @@ func (t *Tree) ProdBlock() *Node {
 		for _, tok := range code[i+1 : n.Open] {
 			cond = append(cond, tok.Text())
 		}
-		switch strings.Join(cond, " ") {
-		case "config_env ( ) == :prod", "config_env ( ) === :prod", ":prod == config_env ( )", ":prod === config_env ( )":
+		atom := ":" + env
+		switch c := strings.Join(cond, " "); c {
+		case "config_env ( ) == " + atom, "config_env ( ) === " + atom, atom + " == config_env ( )", atom + " === config_env ( )":
 			return n
+		default:
+			// config_env() in [:prod, :ce]: only atoms and commas in the brackets
+			list, ok := strings.CutPrefix(c, "config_env ( ) in [ ")
+			if !ok || !strings.HasSuffix(list, " ]") {
+				continue
+			}
+			items := strings.Split(strings.TrimSuffix(list, " ]"), " , ")
+			allAtoms := true
+			for _, it := range items {
+				allAtoms = allAtoms && len(it) > 1 && it[0] == ':' && !strings.ContainsAny(it, " ")
+			}
+			if allAtoms && slices.Contains(items, atom) {
+				return n
+			}
 		}
 	}
 	return nil

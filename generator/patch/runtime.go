@@ -1,6 +1,7 @@
 package patch
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/phxdeploy/phxdeploy/generator/elixir"
@@ -26,7 +27,7 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 		}
 	}
 	for i, tok := range code {
-		if tok.Kind == elixir.Alias && (tok.Text() == "Code" || tok.Text() == "Config.Reader") || tok.Is("import_config") && !c.ImportsRead {
+		if loadsFile(code, i) || tok.Is("import_config") && !c.ImportsRead {
 			// Settings may live in another file: phxdeploy cannot tell what is there.
 			return "", StepBack(file+" loads other files, so phxdeploy cannot tell which settings they provide; make sure these are read at boot",
 				RuntimeSnippet(all, c))
@@ -49,7 +50,13 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 	if c.NoProdBlock {
 		return topLevel(s, file, missing, c)
 	}
-	block := s.tree.ProdBlock()
+	block := s.tree.EnvBlock(c.Env())
+	if block == nil && c.Env() != "prod" && s.tree.ProdBlock() != nil {
+		// The settings the file holds for prod never run in a release built for another
+		// environment: the file needs the user, not one more block.
+		return "", StepBack(fmt.Sprintf("%s configures the release under `if config_env() == :prod`, but the project's Dockerfile builds it with MIX_ENV=%s, so that block never runs: make the settings run in %s too (`if config_env() in [:prod, :%s]`)", file, c.Env(), c.Env(), c.Env()),
+			RuntimeSnippet(all, c))
+	}
 	prodIndent := "  "
 	if block != nil {
 		prodIndent = s.indentOf(code[block.Open].Start()) + "  "
@@ -87,7 +94,7 @@ func Runtime(src, file string, c setting.Context) (string, error) {
 		return s.done(file, snippet)
 	}
 	if block == nil {
-		text := "if config_env() == :prod do\n" + elixir.IndentBlock(strings.Join(prodSnippets, "\n\n"), prodIndent) + "\nend\n"
+		text := "if config_env() == :" + c.Env() + " do\n" + elixir.IndentBlock(strings.Join(prodSnippets, "\n\n"), prodIndent) + "\nend\n"
 		if !strings.HasSuffix(src, "\n") {
 			text = "\n" + text
 		}
@@ -146,7 +153,7 @@ func RuntimeSnippet(settings []setting.Setting, c setting.Context) string {
 		if out != "" {
 			out += "\n\n"
 		}
-		out += "if config_env() == :prod do\n" + elixir.IndentBlock(strings.Join(prod, "\n\n"), "  ") + "\nend"
+		out += "if config_env() == :" + c.Env() + " do\n" + elixir.IndentBlock(strings.Join(prod, "\n\n"), "  ") + "\nend"
 	}
 	return out + "\n"
 }
@@ -185,6 +192,27 @@ func hasDoBlock(t *elixir.Tree, i int) bool {
 		if t.Code[k].Is("do") {
 			return true
 		}
+	}
+	return false
+}
+
+// loadsFile reports whether code[i] begins a call that reads another file or a string of code,
+// which may set anything: Code.eval_file and its kin, Config.Reader.read! and its kin. The
+// modules' other functions do not (Config.Reader.merge merges two keyword lists: Plausible's
+// runtime config merges its HTTPS options with it).
+func loadsFile(code []elixir.Token, i int) bool {
+	if code[i].Kind != elixir.Alias || i+2 >= len(code) || !code[i+1].Is(".") {
+		return false
+	}
+	fn := code[i+2].Text()
+	switch code[i].Text() {
+	case "Code":
+		switch fn {
+		case "eval_file", "require_file", "compile_file", "load_file", "eval_string", "eval_quoted", "compile_string", "compile_quoted", "eval_quoted_with_env":
+			return true
+		}
+	case "Config.Reader":
+		return fn == "read!" || fn == "read_imports!" || fn == "eval!"
 	}
 	return false
 }

@@ -3,6 +3,7 @@ package project
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -25,6 +26,9 @@ type KeptImage struct {
 	ReleaseDir string `json:"release_dir,omitempty"`
 	// ReleaseName is the release the image holds, when the COPY names it.
 	ReleaseName string `json:"release_name,omitempty"`
+	// MixEnv is the MIX_ENV the build stage's `mix release` runs with ("" when phxdeploy cannot
+	// tell): Plausible Community Edition builds with MIX_ENV=ce.
+	MixEnv string `json:"mix_env,omitempty"`
 	// Overlays: the build copies rel/ (or the whole project) before `mix release`, so the
 	// release holds phxdeploy's overlay scripts (bin/migrate, bin/server).
 	Overlays   bool     `json:"overlays"`
@@ -172,13 +176,29 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 	// does it put the release when `--path` says (releasedAt, by stage)?
 	releasedAt := map[int]builtRelease{}
 	stageDir := make([]string, len(stages)) // each stage's last WORKDIR
+	stageVars := make([]map[string]string, len(stages))
+	stageEnvSet := make([]map[string]bool, len(stages))
 	for i, st := range stages {
 		dir := "/"
+		own := maps.Clone(vars) // the meta ARGs' defaults, then the stage's ARGs and ENVs
+		envSet := map[string]bool{}
 		if base, ok := byName[strings.ToLower(st.BaseName)]; ok && base < i {
-			dir = stageDir[base]
+			dir, own, envSet = stageDir[base], maps.Clone(stageVars[base]), maps.Clone(stageEnvSet[base])
 		}
 		for _, c := range st.Commands {
-			if c.Name == "workdir" {
+			switch c.Name {
+			case "arg", "env":
+				for _, kv := range c.Pairs {
+					// an ENV wins over an ARG of the same name
+					if c.Name == "arg" && (!kv.Set || envSet[kv.Key]) {
+						continue
+					}
+					if v, err := dockerfile.Expand(kv.Value, df.Escape, own); err == nil {
+						own[kv.Key] = v
+						envSet[kv.Key] = envSet[kv.Key] || c.Name == "env"
+					}
+				}
+			case "workdir":
 				if wd := expand(c.Args[0]); path.IsAbs(wd) {
 					dir = path.Clean(wd)
 				} else {
@@ -190,9 +210,12 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 				if r, ok := releasePathOf(run, dir); ok {
 					releasedAt[i] = r
 				}
+				if env, ok := mixEnvOf(run, own); ok {
+					img.MixEnv = env
+				}
 			}
 		}
-		stageDir[i] = dir
+		stageDir[i], stageVars[i], stageEnvSet[i] = dir, own, envSet
 	}
 	for i, st := range stages {
 		if inChain[i] {
@@ -274,7 +297,7 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 					case strings.HasSuffix(tail, "/rel"):
 						img.ReleaseDir = path.Join(dest, release)
 					case strings.HasSuffix(tail, "_build"):
-						img.ReleaseDir = path.Join(dest, "prod", "rel", release)
+						img.ReleaseDir = path.Join(dest, img.BuildEnv(), "rel", release)
 					default: // _build/<env>
 						img.ReleaseDir = path.Join(dest, "rel", release)
 					}
@@ -315,6 +338,39 @@ type builtRelease struct{ dir, name string }
 // releasePathOf reads `mix release [name] --path dir` (or --path=dir) in a RUN's command line,
 // the directory made absolute against the stage's WORKDIR; ok is false without --path, or with a
 // directory phxdeploy cannot name (a variable, a ~).
+// mixEnvOf is the MIX_ENV a RUN's `mix release` builds with: set on its command line
+// (MIX_ENV=ce mix release, export MIX_ENV=ce), else the stage's ENV. ok is false when the RUN
+// builds no release, or its MIX_ENV is not a plain name (a variable phxdeploy cannot follow, or
+// none: Mix would build for dev).
+func mixEnvOf(run string, env map[string]string) (string, bool) {
+	m := mixReleaseRe.Re().FindStringIndex(run)
+	if m == nil {
+		return "", false
+	}
+	value, set := env["MIX_ENV"]
+	for _, a := range mixEnvSetRe.FindAllStringSubmatch(run[:m[0]], -1) {
+		value, set = strings.Trim(a[1], `"'`), true
+	}
+	if !set || !mixEnvName.MatchString(value) {
+		return "", false
+	}
+	return value, true
+}
+
+var (
+	mixEnvSetRe = lazyre.New(`(?:^|[\s;&|])(?:export\s+)?MIX_ENV=("[^"]*"|'[^']*'|[^\s;&|]*)`)
+	mixEnvName  = lazyre.New(`^[a-z][a-z0-9_]*$`)
+)
+
+// BuildEnv is the MIX_ENV the image's release is built with: MixEnv, or prod when phxdeploy
+// cannot tell.
+func (img *KeptImage) BuildEnv() string {
+	if img == nil || img.MixEnv == "" {
+		return "prod"
+	}
+	return img.MixEnv
+}
+
 func releasePathOf(run, workdir string) (builtRelease, bool) {
 	for _, m := range mixReleaseRe.FindAllStringSubmatch(run, -1) {
 		var r builtRelease

@@ -1,6 +1,9 @@
 package project
 
-import "testing"
+import (
+	"cmp"
+	"testing"
+)
 
 // The image's paths are expanded as the build expands them, shell patterns included (phxdeploy's
 // first own reader left ${name#…}, ${name%…} and ${name/…} as written).
@@ -121,6 +124,34 @@ func TestImageOverlaysNeedAMixRelease(t *testing.T) {
 		}
 		if img.Overlays != want {
 			t.Errorf("RUN %s: overlays %v, want %v", run, img.Overlays, want)
+		}
+	}
+}
+
+// TestKeptImageMixEnv reads the MIX_ENV the build stage's `mix release` runs with: an ENV from
+// an ARG's default (Plausible's ce), one of the stage it is built on, one on the command line,
+// an ENV winning over a later ARG; none, or one phxdeploy cannot follow, is unknown (prod).
+func TestKeptImageMixEnv(t *testing.T) {
+	for df, want := range map[string]string{
+		"FROM elixir AS build\nARG MIX_ENV=ce\nENV MIX_ENV=$MIX_ENV\nRUN mix release\nFROM alpine\nCOPY --from=build /app/_build/${MIX_ENV}/rel/shop /app\n": "ce",
+		"FROM elixir AS base\nENV MIX_ENV=staging\nFROM base AS build\nRUN mix deps.get && mix release\nFROM debian\n":                                       "staging",
+		"FROM elixir AS build\nENV MIX_ENV=prod\nRUN MIX_ENV=demo mix release shop\nFROM debian\n":                                                           "demo",
+		"FROM elixir AS build\nRUN export MIX_ENV=edge && mix do compile, release\nFROM debian\n":                                                            "edge",
+		"FROM elixir AS build\nENV MIX_ENV=prod\nARG MIX_ENV=dev\nRUN mix release\nFROM debian\n":                                                            "prod",
+		"FROM elixir AS build\nRUN mix release\nFROM debian\n":                                                                                               "",
+		"FROM elixir AS build\nARG MIX_ENV\nENV MIX_ENV=$MIX_ENV\nRUN mix release\nFROM debian\n":                                                            "",
+		"FROM elixir AS build\nENV MIX_ENV=\"$(cat env)\"\nRUN mix release\nFROM debian\n":                                                                   "",
+		"FROM elixir AS build\nENV MIX_ENV=ce\nRUN mix compile\nFROM debian\n":                                                                               "",
+	} {
+		img, err := parseImage([]byte(df), "shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if img.MixEnv != want {
+			t.Errorf("%s: MIX_ENV %q, want %q", df, img.MixEnv, want)
+		}
+		if wantBuild := cmp.Or(want, "prod"); img.BuildEnv() != wantBuild {
+			t.Errorf("%s: BuildEnv %q, want %q", df, img.BuildEnv(), wantBuild)
 		}
 	}
 }

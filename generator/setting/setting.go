@@ -38,6 +38,16 @@ type Context struct {
 	// ImportsRead: phxdeploy read every file the runtime config imports (their settings are
 	// in Provided), so adding settings beside the imports is safe.
 	ImportsRead bool
+	// BuildEnv is the MIX_ENV the release is built with ("" is prod): config_env() in it.
+	BuildEnv string
+}
+
+// Env is the environment the release is built for: BuildEnv, or prod.
+func (c Context) Env() string {
+	if c.BuildEnv == "" {
+		return "prod"
+	}
+	return c.BuildEnv
 }
 
 // Name is the variable a setting is read from: the project's name for it, or the Phoenix one.

@@ -125,6 +125,7 @@ type Data struct {
 	Answers   map[string]string `doc:"every answer by its flag name, as given (for questions added after these fields)"`
 
 	ConfigEnv     bool   `doc:"the builder's Elixir has config_env/0 and runtime.exs (1.11 and later)"`
+	BuildEnv      string `doc:"the MIX_ENV the release is built with: prod, unless the project's own Dockerfile builds with another (Plausible's ce)"`
 	LoggerWarning string `doc:"Logger's warning function on the builder's Elixir: warning (1.11 and later) or warn"`
 
 	SingleInstance string `doc:"why the app runs as one instance ('' when nothing says so)"`
@@ -184,7 +185,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		AppDir: p.AppDir(), WebDir: p.WebDir(), WebLib: p.WebLib(),
 		Assets: p.Assets, AssetsNpm: p.AssetsNpm, AssetsSetup: p.Aliases["assets.setup"], AssetsDeploy: p.Aliases["assets.deploy"],
 		PackageLock: p.PackageLock, Priv: p.Priv, PrivStatic: p.PrivStatic, MixLock: p.MixLock, CompileConfigs: p.CompileConfigs,
-		HasReleasesConfig: p.HasReleasesConfig || p.Umbrella, ForceSSL: p.ForceSSL,
+		HasReleasesConfig: p.HasReleasesConfig || p.Umbrella, ForceSSL: p.ForceSSL, BuildEnv: p.KeptImage.BuildEnv(),
 
 		Name: name, Host: v.String("host"), Port: v.Int("port"), Database: v.String("database"),
 		Clustering: v.Bool("clustering"), Libcluster: p.Libcluster, OwnNodeNames: p.OwnNodeNames,
@@ -305,7 +306,7 @@ func (d *Data) SettingContext(newFile bool) setting.Context {
 	return setting.Context{App: d.App, WebApp: d.WebApp, Repos: d.Repos, Endpoint: d.Endpoint,
 		Database: d.Database, DNSCluster: d.DNSClusterQuery, NewFile: newFile, DatabaseURLExample: d.DatabaseURLExample,
 		NoProdBlock: !d.ConfigEnv && d.RuntimeConfig == "config/releases.exs",
-		Names:       d.settingNames, Provided: d.provided, ImportsRead: d.importsRead}
+		Names:       d.settingNames, Provided: d.provided, ImportsRead: d.importsRead, BuildEnv: d.BuildEnv}
 }
 
 // healthModule names phxdeploy's health check after the router's namespace (ShopWeb.Router ->

@@ -65,8 +65,8 @@ func systemd() Target {
 				steps = append(steps, say("the build reads %s at compile time: export them first", strings.Join(d.BuildArgs, " ")))
 			}
 			steps = append(steps,
-				run("MIX_ENV=prod mix release"+release),
-				say("copy _build/prod/rel/%s to %s on the host, then on the host:", d.Release, d.InstallDir),
+				run("MIX_ENV="+d.BuildEnv+" mix release"+release),
+				say("copy _build/%s/rel/%s to %s on the host, then on the host:", d.BuildEnv, d.Release, d.InstallDir),
 				run(fmt.Sprintf("useradd --system --home-dir /var/lib/%s --shell /usr/sbin/nologin %s", d.Name, d.ServiceUser)),
 				run(fmt.Sprintf("install -D -m 0600 deploy/systemd/%s.env.example %s", d.Name, d.EnvFile)))
 			if fill := append(given(d.EnvFor("systemd"), true), given(d.EnvFor("systemd"), false)...); len(fill) > 0 {
