@@ -174,16 +174,18 @@ func init() {
 			)},
 		// Plausible Community Edition's shape: the release is built with MIX_ENV=ce, so
 		// config_env() is :ce when it runs. The systemd build uses the same MIX_ENV and the
-		// settings phxdeploy adds go in a block for :ce (a :prod block would never run).
-		scenario{name: "kept_dockerfile_building_another_env", fixture: "phx18_postgres", answers: with(allTargets, "target", "docker,systemd"),
+		// settings phxdeploy adds go in a block for :ce (a :prod block would never run). The
+		// image declares a VOLUME it writes to: Kubernetes' read-only root gets an emptyDir there.
+		scenario{name: "kept_dockerfile_building_another_env", fixture: "phx18_postgres", answers: with(allTargets, "target", "docker,systemd,k8s"),
 			mutate: both(
 				withFile("Dockerfile", strings.NewReplacer("ENV MIX_ENV=prod\n", "ARG MIX_ENV=ce\nENV MIX_ENV=$MIX_ENV\n", "RUN mix deps.get --only prod", "RUN mix deps.get --only $MIX_ENV",
-					"COPY --from=builder /app/_build/prod/rel/shop /app", "ARG MIX_ENV=ce\nCOPY --from=builder /app/_build/${MIX_ENV}/rel/shop /app").Replace(rootImage)),
+					"COPY --from=builder /app/_build/prod/rel/shop /app", "ARG MIX_ENV=ce\nCOPY --from=builder /app/_build/${MIX_ENV}/rel/shop /app\nENV DATA_DIR=/var/lib/shop\nVOLUME $DATA_DIR /tmp/cache").Replace(rootImage)),
 				edited("config/runtime.exs", `  config :shop, :dns_cluster_query, System.get_env("DNS_CLUSTER_QUERY")`+"\n", ""),
 				edited("config/runtime.exs", "if config_env() == :prod do", "if config_env() in [:prod, :ce] do")),
 			facts: keptFacts(
 				wantKept("Dockerfile", "the release is in /app"),
 				wantStep("systemd", "MIX_ENV=ce mix release"),
+				wantFile("deploy/k8s/deployment.yaml", "- name: image-volume-1\n              mountPath: /var/lib/shop\n", "- name: image-volume-1\n          emptyDir: {}\n"),
 				wantFile("config/runtime.exs", "\n  config :shop, :dns_cluster_query, System.get_env(\"DNS_CLUSTER_QUERY\")\nend\n"),
 			)},
 		// tv's shape: Fly's IPv6 settings in the image's ENV, the node name in env.sh.

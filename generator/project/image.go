@@ -45,6 +45,8 @@ type KeptImage struct {
 	// Workdir is the final stage's working directory.
 	Workdir string   `json:"workdir,omitempty"`
 	Expose  []string `json:"expose,omitempty"`
+	// Volumes are the directories the final stage declares VOLUME: where the app writes.
+	Volumes []string `json:"volumes,omitempty"`
 	// BuildArgs are the ARGs without a default that the build uses: they must be passed.
 	BuildArgs []string `json:"build_args,omitempty"`
 	// Notes say what phxdeploy assumed from the file, for the report.
@@ -324,6 +326,12 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 				}
 			case "expose":
 				img.Expose = append(img.Expose, c.Args...)
+			case "volume":
+				for _, v := range c.Args {
+					if v = path.Clean(expand(v)); path.IsAbs(v) && !strings.Contains(v, "$") && !slices.Contains(img.Volumes, v) {
+						img.Volumes = append(img.Volumes, v)
+					}
+				}
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package project
 
 import (
 	"cmp"
+	"slices"
 	"testing"
 )
 
@@ -153,5 +154,17 @@ func TestKeptImageMixEnv(t *testing.T) {
 		if wantBuild := cmp.Or(want, "prod"); img.BuildEnv() != wantBuild {
 			t.Errorf("%s: BuildEnv %q, want %q", df, img.BuildEnv(), wantBuild)
 		}
+	}
+}
+
+// TestKeptImageVolumes reads the final stage's VOLUMEs (both forms, variables expanded); a
+// build stage's, a relative one and one phxdeploy cannot expand are not the image's.
+func TestKeptImageVolumes(t *testing.T) {
+	img, err := parseImage([]byte("FROM elixir AS build\nVOLUME /build/cache\nRUN mix release\nFROM debian\nENV DATA=/var/lib/shop\nVOLUME $DATA /srv/a\nVOLUME [\"/srv/b\", \"rel\"]\nVOLUME /srv/a/ ${UNSET}x\n"), "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"/var/lib/shop", "/srv/a", "/srv/b"}; !slices.Equal(img.Volumes, want) {
+		t.Errorf("volumes %q, want %q", img.Volumes, want)
 	}
 }

@@ -23,6 +23,12 @@ func (d *Data) image(p *project.Project) {
 	}
 	d.KeptImage = true
 	d.keptImageUser, d.keptImageEnv = img.UID, img.Env
+	for _, v := range img.Volumes {
+		if v == "/" || v == "/tmp" || strings.HasPrefix(v, "/tmp/") || d.Database == "sqlite" && v == d.DataDir {
+			continue
+		}
+		d.ImageVolumes = append(d.ImageVolumes, ImageVolume{Name: fmt.Sprintf("image-volume-%d", len(d.ImageVolumes)+1), Path: v})
+	}
 	problem := func(targets []string, format string, args ...any) {
 		for _, t := range targets {
 			d.keptProblem("Dockerfile", t, format, args...)

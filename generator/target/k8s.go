@@ -111,6 +111,9 @@ func k8s() Target {
 				steps = append(steps, run(setCommand(fmt.Sprintf("kubectl -n %s create configmap %s", d.Namespace, d.ConfigMapName), plain, literal)))
 			}
 			steps = append(steps, run("kubectl apply -k deploy/k8s"))
+			for _, v := range d.ImageVolumes {
+				steps = append(steps, say("the image declares VOLUME %s: each pod mounts an emptyDir there (the root filesystem is read-only), whose content goes with the pod; mount a PersistentVolumeClaim there instead (deploy/k8s/%s, volume %s) if it must last", v.Path, d.WorkloadFile, v.Name))
+			}
 			if d.IngressClass != "" {
 				steps = append(steps, say("the Ingress serves https://%s with the certificate in the Secret %s-tls: annotate it for cert-manager (see deploy/k8s/ingress.yaml) or create the Secret with: kubectl -n %s create secret tls %s-tls --cert=FILE --key=FILE", d.Host, d.Name, d.Namespace, d.Name))
 			}
