@@ -54,12 +54,12 @@ func isOperator(t Token) bool {
 func StatementEnd(code []Token, n *Node, first int) int {
 	kids := n.Cursor(first + 1)
 	for i := first + 1; i < n.Close; i++ {
-		if child := kids.At(i); child != nil {
-			i = child.Close
-			continue
-		}
+		// a line may begin with a bracket (`{a, b} = ...`): a statement before it is passed by
 		if StatementStart(code, i) {
 			return i
+		}
+		if child := kids.At(i); child != nil {
+			i = child.Close
 		}
 	}
 	return n.Close

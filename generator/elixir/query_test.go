@@ -56,3 +56,31 @@ a = b
 		t.Errorf("statements start at %q, want %q", starts, want)
 	}
 }
+
+// TestStatementEndBeforeALineStartingWithABracket: a statement ends where the next line begins
+// one, brackets included (Plausible's runtime config: `ch_db_url = get_var(...)` then
+// `{pool_size, ""} = ...`); a bracket that continues the line above does not end it.
+func TestStatementEndBeforeALineStartingWithABracket(t *testing.T) {
+	for src, want := range map[string]string{
+		"a =\n  f(\"A\")\n\n{b, \"\"} = g()\n": "{",
+		"a = f(1)\n[x | y] = g()\n":          "[",
+		"a = f(1)\n<<x>> = g()\n":            "<<",
+		"a = f(1)\n(x = 2)\n":                "(",
+		"a =\n  [1,\n   2]\nb = 3\n":         "b",
+		"a = f(1,\n  {2, 3})\nb = 3\n":       "b",
+		"a = f(1) ++\n  [2]\nb = 3\n":        "b",
+	} {
+		tree, err := Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		end := StatementEnd(tree.Code, tree.Root, 0)
+		if end >= len(tree.Code) || tree.Code[end].Text() != want {
+			got := "the end"
+			if end < len(tree.Code) {
+				got = tree.Code[end].Text()
+			}
+			t.Errorf("%q: the first statement ends before %q, want before %q", src, got, want)
+		}
+	}
+}
