@@ -277,6 +277,18 @@ end
 end
 `)),
 		facts: contractFacts(wantRequired("SECRET_KEY_BASE", "DB_URL"), wantSetting("DATABASE_URL", "DB_URL"), wantRuntime(false, "DATABASE_URL"))})
+	// Plausible's shape: a second repo in ecto_repos (ClickHouse), its URL read from its own
+	// variable with a default naming a host of the project's Compose file. phxdeploy runs that
+	// database nowhere: the variable is the user's to give on every target, Compose says so, and
+	// the NetworkPolicy lets the pods reach the default's port.
+	contractScenarios = append(contractScenarios, scenario{name: "env_second_repo_of_another_database", fixture: "phx18_postgres", answers: allTargets,
+		mutate: both(edited("config/config.exs", "ecto_repos: [Shop.Repo]", "ecto_repos: [Shop.Repo, Shop.EventsRepo]"),
+			edited("config/runtime.exs", "\nif config_env() == :prod do\n", "\nconfig :shop, Shop.EventsRepo,\n  url: System.get_env(\"EVENTS_DATABASE_URL\", \"http://events_db:8123/events\"),\n  pool_size: 2\n\nif config_env() == :prod do\n")),
+		facts: contractFacts(wantRequired("DATABASE_URL", "SECRET_KEY_BASE", "EVENTS_DATABASE_URL"), wantSetting("DATABASE_URL", "DATABASE_URL"),
+			wantFile("deploy/k8s/networkpolicy.yaml", "# Shop.EventsRepo's database: the port of EVENTS_DATABASE_URL's default in the code; change it if yours differs.\n    - ports:\n        - port: 8123\n"),
+			wantText("docker", "EVENTS_DATABASE_URL names a second database, which Compose does not run"),
+			wantText("k8s", "Shop.EventsRepo connects to a database phxdeploy does not run: EVENTS_DATABASE_URL"),
+			wantStep("fly", `EVENTS_DATABASE_URL="${EVENTS_DATABASE_URL:?export EVENTS_DATABASE_URL first}"`))})
 	scenarios = append(scenarios, contractScenarios...)
 }
 
@@ -393,5 +405,18 @@ func TestSecretStepsFailLoudly(t *testing.T) {
 		if started := strings.Contains(calls(), "compose"); started != tc.starts {
 			t.Errorf(".env.prod %s: Compose started %v, want %v\n%s", tc.name, started, tc.starts, out)
 		}
+	}
+}
+
+// wantText: a next step of target says part.
+func wantText(target, part string) func(*testing.T, *generator.Result) {
+	return func(t *testing.T, res *generator.Result) {
+		t.Helper()
+		for _, s := range res.Report.NextSteps {
+			if s.Target == target && strings.Contains(s.Text, part) {
+				return
+			}
+		}
+		t.Errorf("no next step of %s says %q", target, part)
 	}
 }

@@ -97,6 +97,10 @@ type Project struct {
 	// Settings say how the project provides the settings phxdeploy needs (DATABASE_URL,
 	// PHX_HOST, ...), by their Phoenix names: the variable it reads each from, or why none.
 	Settings map[string]SettingSource `json:"settings"`
+	// OtherRepoURLs are the repos (of ecto_repos) whose URL the runtime config reads from a
+	// variable other than the main repo's: databases the deployment must provide (Plausible's
+	// ClickHouse, CLICKHOUSE_DATABASE_URL).
+	OtherRepoURLs []RepoURL `json:"other_repo_urls,omitempty"`
 
 	RuntimeExs  bool `json:"runtime_exs"`
 	ReleasesExs bool `json:"releases_exs"` // config/releases.exs (Elixir 1.9-1.10) and no runtime.exs
@@ -226,3 +230,11 @@ func Sample() *Project {
 
 // DefinedIn returns the file that defines module, or "".
 func (p *Project) DefinedIn(module string) string { return p.moduleFiles[module] }
+
+// RepoURL is a repo whose URL the runtime config reads from a variable.
+type RepoURL struct {
+	Repo    string `json:"repo"`
+	Var     string `json:"variable"`
+	Default string `json:"default,omitempty"` // the code's default, as written
+	Source  string `json:"source"`
+}

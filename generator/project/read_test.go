@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -534,6 +535,36 @@ func TestContentIsTheFileAsRead(t *testing.T) {
 	for _, rel := range []string{"lib/storefront.ex", "mix.exs", "config/config.exs", "lib/none.ex", ""} {
 		if got, ok := p.Content(rel); ok {
 			t.Errorf("%s: %q", rel, got)
+		}
+	}
+}
+
+// TestOtherRepoURLs: a repo of ecto_repos whose URL comes from another variable than the main
+// repo's is a database the deployment provides; one that shares the main repo's variable, or
+// a repo outside ecto_repos, is not.
+func TestOtherRepoURLs(t *testing.T) {
+	for _, c := range []struct {
+		repos, runtime string
+		want           []RepoURL
+	}{
+		{"[Storefront.Repo, Storefront.Events]", "config :acme_store, Storefront.Events, url: System.get_env(\"EVENTS_URL\", \"http://events:8123/e\")\n",
+			[]RepoURL{{Repo: "Storefront.Events", Var: "EVENTS_URL", Default: `"http://events:8123/e"`, Source: "config/runtime.exs:4"}}},
+		{"[Storefront.Repo, Storefront.Replica]", "config :acme_store, Storefront.Replica, url: database_url\n", nil},
+		{"[Storefront.Repo]", "config :acme_store, Storefront.Events, url: System.get_env(\"EVENTS_URL\")\n", nil},
+		{"[Storefront.Repo, Storefront.Events]", "if url = System.get_env(\"EVENTS_URL\") do\n  config :acme_store, Storefront.Events, url: url\nend\nif System.get_env(\"EVENTS\") do\n  config :acme_store, Storefront.Events, url: System.get_env(\"EVENTS_URL\")\nend\n", nil},
+	} {
+		dir := writeFiles(t, map[string]string{
+			"mix.exs":                        strings.Replace(minimalMix, `{:ecto_sqlite3, "~> 0.17"}`, `{:postgrex, ">= 0.0.0"}`, 1),
+			"config/config.exs":              "import Config\nconfig :acme_store, ecto_repos: " + c.repos + "\n",
+			"config/runtime.exs":             "import Config\ndatabase_url = System.fetch_env!(\"DATABASE_URL\")\nconfig :acme_store, Storefront.Repo, url: database_url\n" + c.runtime,
+			"lib/storefront_web/endpoint.ex": "defmodule StorefrontWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :acme_store\nend\n",
+		})
+		p, err := Read(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(p.OtherRepoURLs, c.want) {
+			t.Errorf("%s, %q: %+v, want %+v", c.repos, c.runtime, p.OtherRepoURLs, c.want)
 		}
 	}
 }

@@ -31,6 +31,8 @@ type SettingSource struct {
 	// reshapedBy is the function the variable is read through when that may return something
 	// other than its value (see helper.reshapes).
 	reshapedBy string
+	// when is the condition the config call that sets it runs under ("" at every boot).
+	when string
 }
 
 // Unresolved reports whether the project sets the setting from something phxdeploy cannot name
@@ -49,6 +51,15 @@ func (p *Project) resolveSettings(runtime, build []fileReads) {
 		}
 		targets := s.Targets(c)
 		found, ok := lastIn(runtime, s, targets, "runtime")
+		if s.Scope == setting.Repo && len(targets) > 1 {
+			// The main repo is the first of ecto_repos (the one Phoenix generates, and the one
+			// a setting phxdeploy adds configures): its own call, where it names a value, is the
+			// setting, whatever another repo configured after it reads (Plausible's ClickHouse
+			// repo, from CLICKHOUSE_DATABASE_URL).
+			if first, ok1 := lastIn(runtime, s, targets[:1], "runtime"); ok1 && !first.Unresolved() {
+				found, ok = first, true
+			}
+		}
 		if ok && found.Unresolved() && s.Scope == setting.Repo && len(targets) > 1 {
 			// The last repo configured sets it from what phxdeploy cannot name (nerves_hub's
 			// analytics repo, `url: clickhouse_url` under `if clickhouse_url = ...`): another
@@ -89,6 +100,28 @@ func (p *Project) resolveSettings(runtime, build []fileReads) {
 		}
 		if ok {
 			p.Settings[s.Env] = found
+		}
+	}
+	// The other repos' URLs, where a variable other than the main repo's names one.
+	if main, ok := p.Settings["DATABASE_URL"]; ok && main.Name != "" {
+		for _, s := range setting.All {
+			if s.Env != "DATABASE_URL" {
+				continue
+			}
+			for _, r := range p.Repos {
+				one, found := lastIn(runtime, s, []string{r}, "runtime")
+				if !found || one.Name == "" || one.Name == main.Name || slices.ContainsFunc(p.OtherRepoURLs, func(u RepoURL) bool { return u.Var == one.Name }) {
+					continue
+				}
+				if one.when != "" {
+					continue // configured under a condition: a database the app may go without
+				}
+				u := RepoURL{Repo: r, Var: one.Name, Source: one.Source}
+				if v := p.Contract.Var(one.Name); v != nil {
+					u.Default = v.Default
+				}
+				p.OtherRepoURLs = append(p.OtherRepoURLs, u)
+			}
 		}
 	}
 	// A repo given both a URL and its parts, with the URL optional in the code: the parts are
@@ -173,6 +206,7 @@ func lastIn(files []fileReads, s setting.Setting, targets []string, at string) (
 			if v.Source == "" {
 				v.Source = fmt.Sprintf("%s:%d", fr.file, t.Code[call.First].Line())
 			}
+			v.when = callCondition(fr, call.First)
 			out, found = v, true
 		}
 	}
@@ -188,6 +222,17 @@ func outsideProduction(fr fileReads, i int) bool {
 	r := envRead{tok: i}
 	s.condition(&r)
 	return r.skip
+}
+
+// callCondition is the condition token i of a file runs under in production ("" always).
+func callCondition(fr fileReads, i int) string {
+	s := fr.scan
+	if s == nil {
+		s = scanReads(fr.tree, nil)
+	}
+	r := envRead{tok: i}
+	s.condition(&r)
+	return r.when
 }
 
 // valueSource names the variable behind the value in tokens [from, to): the one read there (a

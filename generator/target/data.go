@@ -74,49 +74,50 @@ type Data struct {
 	BuilderTagFrom  string `doc:"the project's Dockerfile that builds on the builder tag, when the table does not list it ('' otherwise)"`
 
 	// Derived values shared by several targets.
-	NetworkDatabase      bool          `doc:"the database is reached over the network (not SQLite)"`
-	DNSClusterQuery      bool          `doc:"the app reads DNS_CLUSTER_QUERY (dns_cluster, not libcluster)"`
-	ReleaseCommand       bool          `doc:"Fly runs migrations as a release command"`
-	FlyVolumeStage       bool          `doc:"the Dockerfile has a stage that hands a Fly volume to the app user"`
-	ProbeHeaders         bool          `doc:"health probes send headers that pass force_ssl"`
-	DataDir              string        `doc:"where SQLite keeps its database in containers"`
-	VolumeName           string        `doc:"Fly volume name"`
-	SwapSizeMB           int           `doc:"Fly swap_size_mb: 512 for machines of 1gb or less, else 0 (none)"`
-	SnapshotRetention    int           `doc:"days Fly keeps each daily snapshot of the SQLite volume"`
-	DatabaseURLExample   string        `doc:"an example DATABASE_URL"`
-	DatabasePort         int           `doc:"the network database's default port"`
-	HealthController     bool          `doc:"phxdeploy adds its health check (the project serves none a probe can reach)"`
-	HealthModule         string        `doc:"the module of phxdeploy's health check, e.g. MyAppWeb.Health (a Plug)"`
-	HealthFile           string        `doc:"its file, beside the router"`
-	HealthRepos          []string      `doc:"the repos the readiness check asks: those the application starts"`
-	Router               string        `doc:"the router module, as the code defines it"`
-	Endpoint             string        `doc:"the endpoint module, as the code defines it"`
-	ReleaseModule        string        `doc:"the module bin/migrate calls: the project's own when it has one, else phxdeploy's"`
-	WriteRelease         bool          `doc:"phxdeploy writes the Release module (the project has none)"`
-	HealthPath           string        `doc:"readiness path"`
-	LivePath             string        `doc:"liveness path"`
-	HealthTimeoutMs      int           `doc:"readiness check timeout (ms)"`
-	HealthTimeoutLiteral string        `doc:"the same, as an Elixir literal (1_000)"`
-	UID                  int           `doc:"numeric user and group of the container"`
-	KeptImage            bool          `doc:"the targets run the image the project's own Dockerfile builds"`
-	ImageVolumes         []ImageVolume `doc:"the directories the project's own Dockerfile declares VOLUME (Name, Path), /tmp and the SQLite directory aside: Kubernetes mounts an emptyDir at each (its root filesystem is read-only)"`
-	ReleaseDir           string        `doc:"where the release is in the image, e.g. /app"`
-	MigrateCommand       []string      `doc:"the command that runs migrations in the image (exec form)"`
-	FlyMigrateCommand    []string      `doc:"Fly's release_command: MigrateCommand, or its arguments when the image's ENTRYPOINT is the release's script"`
-	ImageInit            []string      `doc:"the image's ENTRYPOINT, an init (tini) that runs whatever command the image is given as its child; empty for the project's own Dockerfile"`
-	DistPort             int           `doc:"fixed Erlang distribution port"`
-	PreStopSeconds       int           `doc:"Kubernetes preStop pause"`
-	DrainSeconds         int           `doc:"time the endpoint drains after SIGTERM"`
-	GraceSeconds         int           `doc:"Kubernetes termination grace period"`
-	MigrationLock        string        `doc:"how Ecto's migration lock serialises pods that migrate together, for the database in use ('' without Ecto)"`
-	KillTimeoutSeconds   int           `doc:"Fly kill_timeout and systemd TimeoutStopSec"`
-	SecretName           string        `doc:"Kubernetes Secret with the app secrets"`
-	ConfigMapName        string        `doc:"Kubernetes ConfigMap with the required values that are not secrets and that phxdeploy cannot know"`
-	StatefulSet          bool          `doc:"Kubernetes runs a StatefulSet (SQLite) instead of a Deployment"`
-	WorkloadFile         string        `doc:"deployment.yaml or statefulset.yaml"`
-	HeadlessService      bool          `doc:"the headless Service is needed (clustering, or the StatefulSet)"`
-	EnvFile              string        `doc:"systemd EnvironmentFile"`
-	RunnerPackages       []string      `doc:"extra runner packages (--extra-packages)"`
+	NetworkDatabase      bool            `doc:"the database is reached over the network (not SQLite)"`
+	DNSClusterQuery      bool            `doc:"the app reads DNS_CLUSTER_QUERY (dns_cluster, not libcluster)"`
+	ReleaseCommand       bool            `doc:"Fly runs migrations as a release command"`
+	FlyVolumeStage       bool            `doc:"the Dockerfile has a stage that hands a Fly volume to the app user"`
+	ProbeHeaders         bool            `doc:"health probes send headers that pass force_ssl"`
+	DataDir              string          `doc:"where SQLite keeps its database in containers"`
+	VolumeName           string          `doc:"Fly volume name"`
+	SwapSizeMB           int             `doc:"Fly swap_size_mb: 512 for machines of 1gb or less, else 0 (none)"`
+	SnapshotRetention    int             `doc:"days Fly keeps each daily snapshot of the SQLite volume"`
+	DatabaseURLExample   string          `doc:"an example DATABASE_URL"`
+	DatabasePort         int             `doc:"the network database's default port"`
+	HealthController     bool            `doc:"phxdeploy adds its health check (the project serves none a probe can reach)"`
+	HealthModule         string          `doc:"the module of phxdeploy's health check, e.g. MyAppWeb.Health (a Plug)"`
+	HealthFile           string          `doc:"its file, beside the router"`
+	HealthRepos          []string        `doc:"the repos the readiness check asks: those the application starts"`
+	Router               string          `doc:"the router module, as the code defines it"`
+	Endpoint             string          `doc:"the endpoint module, as the code defines it"`
+	ReleaseModule        string          `doc:"the module bin/migrate calls: the project's own when it has one, else phxdeploy's"`
+	WriteRelease         bool            `doc:"phxdeploy writes the Release module (the project has none)"`
+	HealthPath           string          `doc:"readiness path"`
+	LivePath             string          `doc:"liveness path"`
+	HealthTimeoutMs      int             `doc:"readiness check timeout (ms)"`
+	HealthTimeoutLiteral string          `doc:"the same, as an Elixir literal (1_000)"`
+	UID                  int             `doc:"numeric user and group of the container"`
+	KeptImage            bool            `doc:"the targets run the image the project's own Dockerfile builds"`
+	OtherDatabases       []OtherDatabase `doc:"the repos whose URL the project reads from another variable than the main repo's (Repo, Var, Port: its default's port, 0 when unknown): databases phxdeploy runs nowhere"`
+	ImageVolumes         []ImageVolume   `doc:"the directories the project's own Dockerfile declares VOLUME (Name, Path), /tmp and the SQLite directory aside: Kubernetes mounts an emptyDir at each (its root filesystem is read-only)"`
+	ReleaseDir           string          `doc:"where the release is in the image, e.g. /app"`
+	MigrateCommand       []string        `doc:"the command that runs migrations in the image (exec form)"`
+	FlyMigrateCommand    []string        `doc:"Fly's release_command: MigrateCommand, or its arguments when the image's ENTRYPOINT is the release's script"`
+	ImageInit            []string        `doc:"the image's ENTRYPOINT, an init (tini) that runs whatever command the image is given as its child; empty for the project's own Dockerfile"`
+	DistPort             int             `doc:"fixed Erlang distribution port"`
+	PreStopSeconds       int             `doc:"Kubernetes preStop pause"`
+	DrainSeconds         int             `doc:"time the endpoint drains after SIGTERM"`
+	GraceSeconds         int             `doc:"Kubernetes termination grace period"`
+	MigrationLock        string          `doc:"how Ecto's migration lock serialises pods that migrate together, for the database in use ('' without Ecto)"`
+	KillTimeoutSeconds   int             `doc:"Fly kill_timeout and systemd TimeoutStopSec"`
+	SecretName           string          `doc:"Kubernetes Secret with the app secrets"`
+	ConfigMapName        string          `doc:"Kubernetes ConfigMap with the required values that are not secrets and that phxdeploy cannot know"`
+	StatefulSet          bool            `doc:"Kubernetes runs a StatefulSet (SQLite) instead of a Deployment"`
+	WorkloadFile         string          `doc:"deployment.yaml or statefulset.yaml"`
+	HeadlessService      bool            `doc:"the headless Service is needed (clustering, or the StatefulSet)"`
+	EnvFile              string          `doc:"systemd EnvironmentFile"`
+	RunnerPackages       []string        `doc:"extra runner packages (--extra-packages)"`
 
 	Env       map[string]string `doc:"the project's names for the settings DATABASE_URL, DATABASE_PATH, POOL_SIZE, ECTO_IPV6, SECRET_KEY_BASE, PHX_HOST, PORT, DNS_CLUSTER_QUERY and the database's parts DATABASE_HOST, _NAME, _USER, _PASSWORD, _PORT; '' when the project does not read the setting from a variable"`
 	EnvVars   []EnvVar          `doc:"every variable the release reads (Name, Setting, Required, Secret, Default, Type, When, Sources); EnvFor \"target\" adds the values that target sets"`
@@ -393,4 +394,11 @@ func (d *Data) assets(a project.Assets) {
 type ImageVolume struct {
 	Name string // the pod's volume name
 	Path string
+}
+
+// OtherDatabase is a repo's database that the deployment provides (phxdeploy runs none).
+type OtherDatabase struct {
+	Repo string
+	Var  string // the variable its URL is read from
+	Port int    // the port of the code's default URL (0 when it names none)
 }

@@ -2,6 +2,7 @@ package target
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -142,6 +143,14 @@ func (d *Data) environment(p *project.Project) {
 			out[k].Required = out[k].Required || d.NetworkDatabase && parts
 		}
 	}
+	// Another repo's database (Plausible's ClickHouse) is one phxdeploy runs nowhere: its URL is
+	// the user's to give on every target, whatever the code's default (a host of the project's
+	// own Compose file) says.
+	for _, u := range p.OtherRepoURLs {
+		if k, ok := index[u.Var]; ok {
+			out[k].Required, out[k].Secret = true, true
+		}
+	}
 	// The settings first, in the table's order, then the app's own: required before optional.
 	order := map[string]int{}
 	for i, s := range append(append([]setting.Setting{}, setting.All...), setting.Parts...) {
@@ -171,6 +180,10 @@ func (d *Data) environment(p *project.Project) {
 		if v.Required && v.Setting == "" && strings.HasSuffix(v.Name, "_URL") && (strings.Contains(v.Name, "DATABASE") || strings.Contains(v.Name, "DB_")) {
 			d.secondDatabase = v.Name
 		}
+	}
+	for _, u := range p.OtherRepoURLs {
+		d.secondDatabase = u.Var
+		d.OtherDatabases = append(d.OtherDatabases, OtherDatabase{Repo: u.Repo, Var: u.Var, Port: urlPort(u.Default)})
 	}
 }
 
@@ -494,4 +507,20 @@ func names(vars []EnvVar) string {
 		out = append(out, v.Name)
 	}
 	return strings.Join(out, " ")
+}
+
+// urlPort is the port of a URL the code writes as a default ("http://events_db:8123/events"):
+// the one it names, else its scheme's for the databases phxdeploy knows; 0 when neither says.
+func urlPort(def string) int {
+	u, err := url.Parse(strings.Trim(def, `"`))
+	if err != nil || u.Host == "" {
+		return 0
+	}
+	if u.Port() != "" {
+		if p, err := strconv.Atoi(u.Port()); err == nil && p > 0 && p < 65536 {
+			return p
+		}
+		return 0
+	}
+	return map[string]int{"postgres": 5432, "postgresql": 5432, "ecto": 5432, "mysql": 3306, "http": 80, "https": 443}[u.Scheme]
 }

@@ -111,6 +111,13 @@ func k8s() Target {
 				steps = append(steps, run(setCommand(fmt.Sprintf("kubectl -n %s create configmap %s", d.Namespace, d.ConfigMapName), plain, literal)))
 			}
 			steps = append(steps, run("kubectl apply -k deploy/k8s"))
+			for _, o := range d.OtherDatabases {
+				where := fmt.Sprintf("add its port to the egress of deploy/k8s/networkpolicy.yaml")
+				if o.Port > 0 {
+					where = fmt.Sprintf("deploy/k8s/networkpolicy.yaml lets the pods reach port %d (that of the default in the code); change it if yours differs", o.Port)
+				}
+				steps = append(steps, say("%s connects to a database phxdeploy does not run: %s (in the Secret above) must name it; %s", o.Repo, o.Var, where))
+			}
 			for _, v := range d.ImageVolumes {
 				steps = append(steps, say("the image declares VOLUME %s: each pod mounts an emptyDir there (the root filesystem is read-only), whose content goes with the pod; mount a PersistentVolumeClaim there instead (deploy/k8s/%s, volume %s) if it must last", v.Path, d.WorkloadFile, v.Name))
 			}
