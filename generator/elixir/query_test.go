@@ -63,12 +63,12 @@ a = b
 func TestStatementEndBeforeALineStartingWithABracket(t *testing.T) {
 	for src, want := range map[string]string{
 		"a =\n  f(\"A\")\n\n{b, \"\"} = g()\n": "{",
-		"a = f(1)\n[x | y] = g()\n":          "[",
-		"a = f(1)\n<<x>> = g()\n":            "<<",
-		"a = f(1)\n(x = 2)\n":                "(",
-		"a =\n  [1,\n   2]\nb = 3\n":         "b",
-		"a = f(1,\n  {2, 3})\nb = 3\n":       "b",
-		"a = f(1) ++\n  [2]\nb = 3\n":        "b",
+		"a = f(1)\n[x | y] = g()\n":            "[",
+		"a = f(1)\n<<x>> = g()\n":              "<<",
+		"a = f(1)\n(x = 2)\n":                  "(",
+		"a =\n  [1,\n   2]\nb = 3\n":           "b",
+		"a = f(1,\n  {2, 3})\nb = 3\n":         "b",
+		"a = f(1) ++\n  [2]\nb = 3\n":          "b",
 	} {
 		tree, err := Parse(src)
 		if err != nil {
