@@ -6,12 +6,13 @@ import (
 	"strings"
 )
 
-// The unified diff phxdeploy shows is Python difflib's (as github.com/pmezard/go-difflib ports
-// it): the longest matching block of lines first, then the same on each side of it, with "popular"
-// lines (more than 1% of a file of 200 lines or more) never starting a match. This is the same
-// algorithm, step for step, over line numbers and slices instead of maps of strings, so that a
-// file of 20,000 lines is compared in a fraction of the time and memory. diff_test.go checks it
-// against go-difflib.
+// The unified diff phxdeploy shows matches lines as Python difflib does (as
+// github.com/pmezard/go-difflib ports it): the longest matching block of lines first, then the
+// same on each side of it, with "popular" lines (more than 1% of the lines compared, when they
+// are 200 or more) never starting a match. This is the same algorithm, step for step, over line
+// numbers and slices instead of maps of strings; UnifiedDiff (report.go) first sets aside the
+// lines both files begin and end with, as git's diff does, and matches the rest. diff_test.go
+// checks both against go-difflib.
 
 // opCode says how to turn a[i1:i2] into b[j1:j2]: 'e' equal, 'r' replace, 'd' delete, 'i' insert.
 type opCode struct {
