@@ -356,8 +356,13 @@ func mixEnvOf(run string, env map[string]string) (string, bool) {
 		return "", false
 	}
 	value, set := env["MIX_ENV"]
-	for _, a := range mixEnvSetRe.FindAllStringSubmatch(run[:m[0]], -1) {
-		value, set = strings.Trim(a[1], `"'`), true
+	before := run[:m[0]]
+	for _, a := range mixEnvSetRe.Re().FindAllStringSubmatchIndex(before, -1) {
+		// `export MIX_ENV=x` holds for the commands after it; `MIX_ENV=x cmd` for cmd alone
+		if a[2] < 0 && !onlyAssignments.MatchString(before[a[1]:]) {
+			continue
+		}
+		value, set = strings.Trim(before[a[4]:a[5]], `"'`), true
 	}
 	if !set || !mixEnvName.MatchString(value) {
 		return "", false
@@ -366,8 +371,9 @@ func mixEnvOf(run string, env map[string]string) (string, bool) {
 }
 
 var (
-	mixEnvSetRe = lazyre.New(`(?:^|[\s;&|])(?:export\s+)?MIX_ENV=("[^"]*"|'[^']*'|[^\s;&|]*)`)
-	mixEnvName  = lazyre.New(`^[a-z][a-z0-9_]*$`)
+	mixEnvSetRe     = lazyre.New(`(?:^|[\s;&|])(export\s+)?MIX_ENV=("[^"]*"|'[^']*'|[^\s;&|]*)`)
+	onlyAssignments = lazyre.New(`^\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*$`)
+	mixEnvName      = lazyre.New(`^[a-z][a-z0-9_]*$`)
 )
 
 // BuildEnv is the MIX_ENV the image's release is built with: MixEnv, or prod when phxdeploy

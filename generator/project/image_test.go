@@ -138,6 +138,8 @@ func TestKeptImageMixEnv(t *testing.T) {
 		"FROM elixir AS base\nENV MIX_ENV=staging\nFROM base AS build\nRUN mix deps.get && mix release\nFROM debian\n":                                       "staging",
 		"FROM elixir AS build\nENV MIX_ENV=prod\nRUN MIX_ENV=demo mix release shop\nFROM debian\n":                                                           "demo",
 		"FROM elixir AS build\nRUN export MIX_ENV=edge && mix do compile, release\nFROM debian\n":                                                            "edge",
+		"FROM elixir AS build\nENV MIX_ENV=prod\nRUN MIX_ENV=test mix test && mix release\nFROM debian\n":                                                    "prod",
+		"FROM elixir AS build\nRUN LANG=C.UTF-8 MIX_ENV=staging ERL_FLAGS=+JPperf mix release\nFROM debian\n":                                                "staging",
 		"FROM elixir AS build\nENV MIX_ENV=prod\nARG MIX_ENV=dev\nRUN mix release\nFROM debian\n":                                                            "prod",
 		"FROM elixir AS build\nRUN mix release\nFROM debian\n":                                                                                               "",
 		"FROM elixir AS build\nARG MIX_ENV\nENV MIX_ENV=$MIX_ENV\nRUN mix release\nFROM debian\n":                                                            "",
