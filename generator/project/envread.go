@@ -629,15 +629,33 @@ func (s *readScanner) guardAt(i int, mentions func(j int) bool) bool {
 		j++
 	}
 	mentioned, absent := false, w.Is("unless")
+	negations, nilAllowed := 0, false
+	if w.Is("unless") {
+		negations++
+	}
 	for ; j < len(code) && j < i+20 && !code[j].Is("do") && !(code[j].Kind == elixir.KeywordKey && code[j].Text() == "do"); j++ {
 		switch {
 		case mentions(j):
 			mentioned = true
-		case code[j].Is("is_nil") || code[j].Is("nil") || code[j].Is("!") || code[j].Is("not"):
+		case code[j].Is("in") && j+1 < len(code) && code[j+1].Is("["):
+			// `x in [nil, "a", "b"]`: raises when x is missing only where that is not negated
+			// (`!(x in [nil, ...])` lets a missing x through)
+			for k := j + 2; k < len(code) && k < j+20 && !code[k].Is("]"); k++ {
+				if code[k].Is("nil") {
+					nilAllowed = true
+				}
+			}
+		case code[j].Is("!") || code[j].Is("not"):
+			negations++
+			absent = true
+		case code[j].Is("is_nil") || code[j].Is("nil"):
 			absent = true
 		case code[j].Is("==") && j+1 < len(code) && (code[j+1].Is("[") && j+2 < len(code) && code[j+2].Is("]") || code[j+1].Kind == elixir.String && elixir.Unquote(code[j+1]) == ""):
 			absent = true
 		}
+	}
+	if nilAllowed {
+		absent = negations%2 == 0
 	}
 	if !mentioned || j >= len(code) {
 		return false

@@ -325,9 +325,15 @@ name = System.get_env("HUB_NAME")
 if is_nil(name), do: raise("HUB_NAME is missing")
 blank = System.get_env("HUB_BLANK", "")
 if blank == "", do: raise("HUB_BLANK is empty")
-config :hub, app: app, role: role, kind: kind, key: key, name: name, blank: blank
+ip = System.get_env("HUB_IP")
+if !(ip in [nil, "ipv6", "ipv4"]), do: raise("Invalid IP version")
+mode = System.get_env("HUB_MODE")
+if mode in [nil, ""], do: raise("HUB_MODE is missing")
+config :hub, app: app, role: role, kind: kind, key: key, name: name, blank: blank, ip: ip, mode: mode
 `, nil)
-	for name, want := range map[string]bool{"HUB_APP": false, "HUB_ROLE": true, "HUB_KIND": true, "HUB_KEY": true, "HUB_NAME": true, "HUB_BLANK": true} {
+	// supabase/realtime's DB_IP_VERSION: !(x in [nil, ...]) lets a missing x through
+	for name, want := range map[string]bool{"HUB_APP": false, "HUB_ROLE": true, "HUB_KIND": true, "HUB_KEY": true, "HUB_NAME": true, "HUB_BLANK": true,
+		"HUB_IP": false, "HUB_MODE": true} {
 		if r, ok := reads[name]; !ok || r.required != want {
 			t.Errorf("%s: read %v, required %v; want required %v", name, ok, r.required, want)
 		}
