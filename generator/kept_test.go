@@ -290,3 +290,25 @@ func wantStep(target, part string) func(*testing.T, *generator.Result) {
 		t.Errorf("no next step of %s runs %q", target, part)
 	}
 }
+
+// TestKeptImageIPv6OnlyWhereRead: an image whose ENV sets ECTO_IPV6=true makes the repo use IPv6
+// only where the release reads ECTO_IPV6; supabase/realtime's image sets it and nothing reads it
+// (its repo's socket options come from DB_IP_VERSION), so no target gets a manual step for it.
+func TestKeptImageIPv6OnlyWhereRead(t *testing.T) {
+	sc := scenario{name: "ipv6_not_read", fixture: "phx18_postgres",
+		mutate: both(
+			withFile("Dockerfile", strings.Replace(rootImage, "EXPOSE 4000\n", "EXPOSE 4000\nENV ECTO_IPV6=\"true\"\n", 1)),
+			edited("config/runtime.exs", `maybe_ipv6 = if System.get_env("ECTO_IPV6") in ~w(true 1), do: [:inet6], else: []`,
+				`maybe_ipv6 = if System.get_env("DB_IP_VERSION") == "ipv6", do: [:inet6], else: [:inet]`))}
+	res := dryRun(t, scenarioDir(t, sc), with(allTargets, "target", "docker,k8s"))
+	for _, target := range []string{"docker", "k8s"} {
+		if r := manualFor(res, "Dockerfile", target); strings.Contains(r, "ECTO_IPV6") {
+			t.Errorf("%s: a manual step on ECTO_IPV6, which nothing reads: %s", target, r)
+		}
+	}
+	for _, v := range res.Report.Environment {
+		if v.Name == "ECTO_IPV6" {
+			t.Errorf("ECTO_IPV6 is in the environment, so the release reads it: the test does not test what it says")
+		}
+	}
+}

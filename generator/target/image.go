@@ -36,8 +36,10 @@ func (d *Data) image(p *project.Project) {
 	}
 	// What the image's ENV sets applies wherever it runs: Fly's IPv6 settings break the others.
 	ipv6 := or(d.Env["ECTO_IPV6"], "ECTO_IPV6")
+	// only where the release reads it (supabase/realtime's image sets it, and nothing reads it)
+	readsIPv6 := slices.ContainsFunc(d.EnvVars, func(v EnvVar) bool { return v.Name == ipv6 })
 	for _, t := range []string{"docker", "k8s"} {
-		if strings.Contains(img.Env[ipv6], "true") {
+		if readsIPv6 && strings.Contains(img.Env[ipv6], "true") {
 			problem([]string{t}, "the project's Dockerfile sets ENV %s=%s for every platform: the repo then connects over IPv6 only and %s's database is unreachable over IPv4; set it on Fly alone (fly.toml [env], or rel/env.sh.eex under `if [ -n \"${FLY_APP_NAME:-}\" ]`)", ipv6, img.Env[ipv6], t)
 		}
 		if d.Clustering && strings.Contains(img.Env["ERL_AFLAGS"]+img.Env["ELIXIR_ERL_OPTIONS"], "inet6_tcp") {
