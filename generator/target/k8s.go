@@ -112,7 +112,7 @@ func k8s() Target {
 			}
 			steps = append(steps, run("kubectl apply -k deploy/k8s"))
 			for _, o := range d.OtherDatabases {
-				where := fmt.Sprintf("add its port to the egress of deploy/k8s/networkpolicy.yaml")
+				where := "add its port to the egress of deploy/k8s/networkpolicy.yaml"
 				if o.Port > 0 {
 					where = fmt.Sprintf("deploy/k8s/networkpolicy.yaml lets the pods reach port %d (that of the default in the code); change it if yours differs", o.Port)
 				}
