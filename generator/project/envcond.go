@@ -96,6 +96,9 @@ func (s *readScanner) evalCond(from, to int) condValue {
 			if r := s.caseLocal(code[i].Text(), from); r != nil {
 				return condValue{kind: condEnv, text: text, byDefault: byDefault(r, code, i+1, to)}
 			}
+			if r := s.ifLocal(code[i].Text(), from); r != nil {
+				return condValue{kind: condEnv, text: text, byDefault: byDefault(r, code, i+1, to)}
+			}
 		}
 	}
 	return condValue{kind: condUnknown, text: text}
@@ -160,6 +163,67 @@ func (s *readScanner) caseLocal(local string, before int) *envRead {
 		return &r
 	}
 	return nil
+}
+
+// ifLocal reads a local assigned from an if on a read (or on a local assigned from one), before
+// token before:
+//
+//	driver = if ssl_port, do: :ssl, else: :tcp
+//	driver = if System.get_env("SSL_PORT") do :ssl else :tcp end
+//
+// as a read of that variable whose default is the branch taken when nobody sets it (supabase/
+// realtime's GEN_RPC_SSL_SERVER_PORT: :tcp, so what it reads under `driver == :ssl` is
+// optional). Each branch must be one literal; nil when phxdeploy cannot tell.
+func (s *readScanner) ifLocal(local string, before int) *envRead {
+	code := s.t.Code
+	at := -1
+	for _, p := range s.after(local, 0) {
+		if p >= before {
+			break
+		}
+		if p+3 < len(code) && code[p+1].Is("=") && code[p+2].Is("if") && elixir.StatementStart(code, p) {
+			at = p
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	literal := func(i int) bool {
+		return i < len(code) && (code[i].Kind == elixir.Atom || code[i].Kind == elixir.String || code[i].Is("true") || code[i].Is("false") || code[i].Is("nil"))
+	}
+	condFrom := at + 3
+	// the condition runs up to `, do:` or `do`
+	k := condFrom
+	for k < len(code) && k < condFrom+8 && !(code[k].Kind == elixir.KeywordKey && code[k].Text() == "do") && !code[k].Is("do") {
+		k++
+	}
+	var condTo, then, other int
+	switch {
+	case k+4 < len(code) && code[k].Kind == elixir.KeywordKey && code[k-1].Is(",") && code[k+2].Is(",") && code[k+3].Kind == elixir.KeywordKey && code[k+3].Text() == "else":
+		condTo, then, other = k-1, k+1, k+4
+	case k+4 < len(code) && code[k].Is("do") && code[k+2].Is("else") && code[k+4].Is("end"):
+		condTo, then, other = k, k+1, k+3
+	default:
+		return nil
+	}
+	if !literal(then) || !literal(other) {
+		return nil
+	}
+	var r *envRead
+	if k, ok := s.byStart[condFrom]; ok && s.reads[k].end == condTo {
+		r = &s.reads[k]
+	} else if condTo == condFrom+1 && code[condFrom].Kind == elixir.Ident {
+		r = s.localRead(code[condFrom].Text(), condFrom)
+	}
+	if r == nil {
+		return nil
+	}
+	out := *r
+	out.def = code[other].Text()
+	if byDefault(r, code, condTo, condTo) {
+		out.def = code[then].Text()
+	}
+	return &out
 }
 
 type patternMatch int

@@ -523,3 +523,34 @@ pem = "#{db}_CACERT" |> Dotenvy.env!(:string)
 		t.Errorf("reads taken as computed names at lines %v; want line 20 only", computed)
 	}
 }
+
+// TestIfOnAVariable: a local assigned by an if on a read (or on a local holding one) has the
+// branch taken when nobody sets the variable (supabase/realtime: gen_rpc_default_driver is :tcp
+// unless GEN_RPC_SSL_SERVER_PORT is set, so the certificates fetched under `== :ssl` are needed
+// only when someone sets it: optional); under a comparison the default branch passes, or an if
+// on something else, they stay needed.
+func TestIfOnAVariable(t *testing.T) {
+	reads := readsOf(t, `import Config
+ssl_port = System.get_env("SSL_PORT")
+driver = if ssl_port, do: :ssl, else: :tcp
+if driver == :ssl do
+  config :rpc, certfile: System.fetch_env!("CERTFILE")
+end
+mode = if System.get_env("WORKER") do "worker" else "web" end
+if mode == "web" do
+  config :app, host: System.fetch_env!("WEB_HOST")
+end
+if mode == "worker" do
+  config :app, queue: System.fetch_env!("QUEUE_URL")
+end
+kind = if System.get_env("KIND", "full"), do: :full, else: :lite
+if kind == :full, do: config(:app, full: System.fetch_env!("FULL_KEY"))
+other = if Application.get_env(:app, :x), do: :a, else: :b
+if other == :a, do: config(:app, a: System.fetch_env!("A_KEY"))
+`, nil)
+	for name, optional := range map[string]bool{"CERTFILE": true, "WEB_HOST": false, "QUEUE_URL": true, "FULL_KEY": false, "A_KEY": false} {
+		if r, ok := reads[name]; !ok || r.optional != optional || !r.required {
+			t.Errorf("%s: read %v, required %v, optional %v; want required, optional %v", name, ok, r.required, r.optional, optional)
+		}
+	}
+}
