@@ -281,6 +281,7 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 		h = p.ix.helpers
 	}
 	// The runtime config and the files it imports (inside config/, literal names only).
+	h = p.envMapReaders(f, runtimeFile, h)
 	runtime, err := p.readConfigTree(f, runtimeFile, h, true)
 	if err != nil {
 		return err
@@ -711,4 +712,62 @@ func secretName(name, use, typ string) bool {
 		return true
 	}
 	return false
+}
+
+// envMapReaders adds to h the project's functions the runtime config gives the whole environment
+// (env = System.get_env(); Sequin.ConfigParser.secret_key_base(env)) and that read fixed names
+// from it: their reads count at the call. The functions' files are read again (rare).
+func (p *Project) envMapReaders(f *files, runtimeFile string, h *helpers) *helpers {
+	b, ok, err := f.read(runtimeFile)
+	if err != nil || !ok || p.ix == nil || !strings.Contains(string(b), "System.get_env()") {
+		return h
+	}
+	t, err := elixir.Parse(string(b))
+	if err != nil {
+		return h
+	}
+	maps := envMaps(t.Code)
+	if maps == nil {
+		return h
+	}
+	code, aliases := t.Code, t.Aliases()
+	wanted := map[string]map[string]bool{} // by module: Module.name
+	for i := 0; i+3 < len(code); i++ {
+		if code[i].Kind != elixir.Alias || !code[i+1].Is(".") || code[i+2].Kind != elixir.Ident || !code[i+3].Is("(") {
+			continue
+		}
+		args := t.NodeAt(i + 3)
+		if args == nil {
+			continue
+		}
+		for _, e := range t.ListElements(args) {
+			if e[0] == e[1] && code[e[0]].Kind == elixir.Ident && maps[code[e[0]].Text()] {
+				mod := elixir.Expand(aliases, code[i].Text())
+				if wanted[mod] == nil {
+					wanted[mod] = map[string]bool{}
+				}
+				wanted[mod][mod+"."+code[i+2].Text()] = true
+			}
+		}
+	}
+	out := h.copy()
+	out.maps = map[string]mapReader{}
+	for mod, names := range wanted {
+		m := p.ix.modules[mod]
+		if m == nil {
+			continue
+		}
+		src, ok, err := f.read(m.File)
+		if err != nil || !ok {
+			continue
+		}
+		mt, err := elixir.Parse(string(src))
+		if err != nil {
+			continue
+		}
+		for k, v := range mapReadersOf(mt, functionDefs(mt), names) {
+			out.maps[k] = v
+		}
+	}
+	return out
 }

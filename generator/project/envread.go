@@ -51,6 +51,18 @@ type helpers struct {
 	anon     map[string]helper
 	imported map[string]helper
 	remote   map[string]helper
+	// maps are the project's functions that read fixed names from a map the runtime config
+	// gives them whole (env = System.get_env(); Sequin.ConfigParser.secret_key_base(env)), by
+	// Module.name
+	maps map[string]mapReader
+}
+
+// mapReader is a function that reads variables from the map of the environment one of its
+// parameters is given: Map.get(env, "NAME"), env["NAME"], Map.fetch!(env, "NAME").
+type mapReader struct {
+	arg   int
+	reads []envRead // name, def, required, alt (tokens are the function's file's)
+	via   string
 }
 
 func newHelpers() *helpers {
@@ -64,6 +76,7 @@ func (h *helpers) copy() *helpers {
 		for k, v := range h.remote {
 			out.remote[k] = v
 		}
+		out.maps = h.maps
 	}
 	return out
 }
@@ -110,6 +123,8 @@ type readScanner struct {
 	elses   map[*elixir.Node]int
 	clauses map[*elixir.Node][]clause // a case block's clauses, found once
 	kwIfs   map[*elixir.Node][]kwIf   // the keyword-form ifs of a block, found once
+	envMaps map[string]bool           // the locals that hold the whole environment
+	pending []envRead                 // reads found with the last one (a function given the environment)
 }
 
 // clause is a case clause: its pattern (from token start) and its arrow.
@@ -192,9 +207,12 @@ func scanReadsOf(t *elixir.Tree, h *helpers, defs []funcDef) *readScanner {
 	s := &readScanner{t: t, h: h, aliases: t.Aliases()}
 	s.index(defs)
 	code := t.Code
+	s.envMaps = envMaps(code)
 	for i := 0; i < len(code); i++ {
 		if r, ok := s.readAt(i); ok {
 			s.reads = append(s.reads, r)
+			s.reads = append(s.reads, s.pending...)
+			s.pending = s.pending[:0]
 			continue
 		}
 		if code[i].Kind == elixir.String && strings.Contains(code[i].Text(), "#{") {
@@ -320,6 +338,11 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 				return r, true
 			}
 		}
+	}
+	// the environment as a map: Map.get(env, "NAME"), env["NAME"], and the project's functions
+	// given it whole
+	if r, ok := s.envMapRead(i); ok {
+		return r, true
 	}
 	// helper calls
 	var hp helper
@@ -1015,4 +1038,115 @@ func (s *readScanner) clausesOf(n *elixir.Node) []clause {
 	}
 	s.clauses[n] = cs
 	return cs
+}
+
+// envMaps are the locals a file assigns the whole environment (env = System.get_env()).
+func envMaps(code []elixir.Token) map[string]bool {
+	var out map[string]bool
+	for i := 0; i+6 < len(code); i++ {
+		if code[i].Kind == elixir.Ident && code[i+1].Is("=") && code[i+2].Kind == elixir.Alias && code[i+2].Text() == "System" &&
+			code[i+3].Is(".") && code[i+4].Is("get_env") && code[i+5].Is("(") && code[i+6].Is(")") && elixir.StatementStart(code, i) {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[code[i].Text()] = true
+		}
+	}
+	return out
+}
+
+// mapGet recognizes Map.get(m, "NAME"[, default]), Map.fetch!(m, "NAME") and m["NAME"] at token
+// i, where isMap says m is the environment: the read, without its position.
+func mapGet(t *elixir.Tree, i int, isMap func(string) bool, text func(from, to int) string) (envRead, bool) {
+	code := t.Code
+	switch {
+	case code[i].Kind == elixir.Alias && code[i].Text() == "Map" && i+7 < len(code) && code[i+1].Is(".") &&
+		(code[i+2].Is("get") || code[i+2].Is("fetch!") || code[i+2].Is("fetch")) && code[i+3].Is("(") &&
+		code[i+4].Kind == elixir.Ident && isMap(code[i+4].Text()) && code[i+5].Is(",") && isName(code[i+6]):
+		n := t.NodeAt(i + 3)
+		if n == nil {
+			return envRead{}, false
+		}
+		r := envRead{name: elixir.Unquote(code[i+6]), line: code[i+6].Line(), tok: i + 6, start: i, end: n.Close + 1, required: code[i+2].Is("fetch!"), via: "Map." + code[i+2].Text()}
+		if elems := t.ListElements(n); len(elems) > 2 && code[i+2].Is("get") {
+			r.def = text(elems[2][0], elems[2][1]+1)
+		}
+		return r, true
+	case code[i].Kind == elixir.Ident && isMap(code[i].Text()) && i+3 < len(code) && code[i+1].Is("[") && isName(code[i+2]) && code[i+3].Is("]") &&
+		code[i+1].Start() == code[i].End():
+		return envRead{name: elixir.Unquote(code[i+2]), line: code[i+2].Line(), tok: i + 2, start: i, end: i + 4, via: "Access"}, true
+	}
+	return envRead{}, false
+}
+
+// envMapRead recognizes, at token i, a read from a local holding the whole environment, or a
+// call of a project function that reads from it (each of the names it reads, at the call).
+func (s *readScanner) envMapRead(i int) (envRead, bool) {
+	code := s.t.Code
+	if s.envMaps == nil {
+		return envRead{}, false
+	}
+	isMap := func(name string) bool { return s.envMaps[name] }
+	if r, ok := mapGet(s.t, i, isMap, s.text); ok {
+		return r, true
+	}
+	if s.h == nil || len(s.h.maps) == 0 || code[i].Kind != elixir.Alias || i+3 >= len(code) || !code[i+1].Is(".") || code[i+2].Kind != elixir.Ident || !code[i+3].Is("(") {
+		return envRead{}, false
+	}
+	mr, ok := s.h.maps[elixir.Expand(s.aliases, code[i].Text())+"."+code[i+2].Text()]
+	args := s.t.NodeAt(i + 3)
+	if !ok || args == nil {
+		return envRead{}, false
+	}
+	elems := s.t.ListElements(args)
+	if mr.arg >= len(elems) || elems[mr.arg][0] != elems[mr.arg][1] || !isMap(code[elems[mr.arg][0]].Text()) {
+		return envRead{}, false
+	}
+	// the first name here; the others follow as reads of their own at the same call
+	for k, fr := range mr.reads {
+		r := fr
+		r.tok, r.start, r.end, r.line, r.via = i, i, args.Close+1, code[i].Line(), mr.via
+		if k == 0 {
+			s.pending = append(s.pending[:0], mr.reads[1:]...)
+			for j := range s.pending {
+				s.pending[j].tok, s.pending[j].start, s.pending[j].end, s.pending[j].line, s.pending[j].via = i, i, args.Close+1, code[i].Line(), mr.via
+			}
+			return r, true
+		}
+	}
+	return envRead{}, false
+}
+
+// mapReadersOf finds, in a file's functions, those that read fixed names from a parameter the
+// way a map of the environment is read: by Module.name, for the names wanted (nil: all).
+func mapReadersOf(t *elixir.Tree, defs []funcDef, wanted map[string]bool) map[string]mapReader {
+	code := t.Code
+	out := map[string]mapReader{}
+	text := func(from, to int) string { return t.Src[code[from].Start():code[to-1].End()] }
+	for _, d := range defs {
+		key := d.module + "." + d.name
+		if d.module == "" || wanted != nil && !wanted[key] {
+			continue
+		}
+		for arg, p := range d.params {
+			var reads []envRead
+			for i := d.bodyFrom; i < d.bodyTo && i < len(code); i++ {
+				r, ok := mapGet(t, i, func(name string) bool { return name == p }, text)
+				if !ok {
+					continue
+				}
+				// `Map.get(env, "A") || Map.get(env, "B")`: B is read in A's place
+				if n := len(reads); n > 0 && i > 0 && code[i-1].Is("||") && reads[n-1].end == i-1 {
+					r.alt, r.altOf = true, reads[n-1].name
+				}
+				reads = append(reads, r)
+				i = r.end - 1
+			}
+			if len(reads) > 0 {
+				out[key] = mapReader{arg: arg, reads: reads, via: key}
+				break
+			}
+		}
+	}
+	return out
 }

@@ -568,3 +568,63 @@ func TestOtherRepoURLs(t *testing.T) {
 		}
 	}
 }
+
+// TestReadsThroughTheEnvironmentAsAMap: sequinstream/sequin's runtime config takes the whole
+// environment (env_vars = System.get_env()) and reads it with Map.get, env["X"] and functions of
+// its own given it whole (ConfigParser.secret_key_base(env_vars) -> Map.get(env,
+// "SECRET_KEY_BASE")). Those are reads, at the call: the settings are named from them. A map
+// that is not the environment, or a function given something else, reads nothing.
+func TestReadsThroughTheEnvironmentAsAMap(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"mix.exs":           strings.Replace(minimalMix, `{:ecto_sqlite3, "~> 0.17"}`, `{:postgrex, ">= 0.0.0"}`, 1),
+		"config/config.exs": "import Config\nconfig :acme_store, ecto_repos: [Storefront.Repo]\n",
+		"config/runtime.exs": `import Config
+alias Storefront.ConfigParser
+env_vars = System.get_env()
+opts = %{"REGION" => "x"}
+if config_env() == :prod do
+  config :acme_store, Storefront.Repo, url: Map.fetch!(env_vars, "PG_URL")
+  config :acme_store, StorefrontWeb.Endpoint,
+    url: [host: ConfigParser.server_host(env_vars)],
+    http: [port: ConfigParser.server_port(env_vars)],
+    secret_key_base: ConfigParser.secret_key_base(env_vars)
+  config :acme_store, region: Map.get(opts, "REGION"), zone: ConfigParser.zone(opts), label: env_vars["LABEL"], key: Map.fetch!(env_vars, "API_KEY")
+end
+if config_env() == :dev do
+  config :acme_store, zone: ConfigParser.zone(env_vars)
+end
+`,
+		"lib/storefront/config_parser.ex": `defmodule Storefront.ConfigParser do
+  def server_host(env), do: Map.get(env, "SERVER_HOST") || "localhost"
+  def server_port(env) do
+    String.to_integer(Map.get(env, "SERVER_PORT") || Map.get(env, "PORT") || "7376")
+  end
+  def secret_key_base(env), do: Map.get(env, "SECRET_KEY_BASE")
+  def zone(env), do: Map.get(env, "ZONE")
+end
+`,
+		"lib/storefront_web/endpoint.ex": "defmodule StorefrontWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :acme_store\nend\n",
+	})
+	p, err := Read(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for env, want := range map[string]string{"DATABASE_URL": "PG_URL", "PHX_HOST": "SERVER_HOST", "PORT": "SERVER_PORT", "SECRET_KEY_BASE": "SECRET_KEY_BASE"} {
+		if got := p.Settings[env].Name; got != want {
+			t.Errorf("setting %s: %q (%+v), want %q", env, got, p.Settings[env], want)
+		}
+	}
+	for name, required := range map[string]bool{"PG_URL": true, "SERVER_HOST": false, "SERVER_PORT": false, "PORT": false, "SECRET_KEY_BASE": false, "LABEL": false, "API_KEY": true} {
+		if v := p.Contract.Var(name); v == nil || v.Required != required {
+			t.Errorf("%s: %+v, want read, required %v", name, v, required)
+		}
+	}
+	if v := p.Contract.Var("PORT"); v == nil || v.AlternativeOf != "" && v.AlternativeOf != "SERVER_PORT" {
+		t.Errorf("PORT: %+v", v)
+	}
+	for _, name := range []string{"REGION", "ZONE"} {
+		if v := p.Contract.Var(name); v != nil {
+			t.Errorf("%s is read from a map that is not the environment: %+v", name, v)
+		}
+	}
+}
