@@ -181,7 +181,7 @@ func init() {
 				withFile("Dockerfile", strings.NewReplacer("ENV MIX_ENV=prod\n", "ARG MIX_ENV=ce\nENV MIX_ENV=$MIX_ENV\n", "RUN mix deps.get --only prod", "RUN mix deps.get --only $MIX_ENV",
 					"COPY --from=builder /app/_build/prod/rel/shop /app", "ARG MIX_ENV=ce\nCOPY --from=builder /app/_build/${MIX_ENV}/rel/shop /app\nENV DATA_DIR=/var/lib/shop\nVOLUME $DATA_DIR /tmp/cache").Replace(rootImage)),
 				edited("config/runtime.exs", `  config :shop, :dns_cluster_query, System.get_env("DNS_CLUSTER_QUERY")`+"\n", ""),
-				edited("config/runtime.exs", "if config_env() == :prod do", "if config_env() in [:prod, :ce] do")),
+				edited("config/runtime.exs", "if config_env() == :prod do", "if config_env() in [:ce, :ce_test] do")),
 			facts: keptFacts(
 				wantKept("Dockerfile", "the release is in /app"),
 				wantStep("systemd", "MIX_ENV=ce mix release"),

@@ -2,6 +2,7 @@ package project
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"path"
 	"slices"
@@ -280,8 +281,10 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 	if p.ix != nil && p.ix.helpers != nil {
 		h = p.ix.helpers
 	}
-	// The runtime config and the files it imports (inside config/, literal names only).
-	h = p.envMapReaders(f, runtimeFile, h)
+	// The runtime config and the files it imports (inside config/, literal names only), read
+	// for the environment the release is built for.
+	h = p.envMapReaders(f, runtimeFile, h.copy())
+	h.env = p.buildEnv
 	runtime, err := p.readConfigTree(f, runtimeFile, h, true)
 	if err != nil {
 		return err
@@ -565,7 +568,8 @@ func (p *Project) readConfigTree(f *files, file string, h *helpers, runtime bool
 					continue
 				}
 				name := elixir.Unquote(code[arg])
-				name = strings.NewReplacer("#{config_env()}", "prod", "#{Mix.env()}", "prod", "#{Mix.env}", "prod").Replace(name)
+				env := cmp.Or(h.env, "prod")
+				name = strings.NewReplacer("#{config_env()}", env, "#{Mix.env()}", env, "#{Mix.env}", env).Replace(name)
 				target := path.Clean(path.Join(path.Dir(file), name))
 				switch {
 				case strings.Contains(name, "#{") || strings.HasPrefix(target, "../") || !strings.HasPrefix(target, "config/"):

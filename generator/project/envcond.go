@@ -423,6 +423,9 @@ func (s *readScanner) evalEnvironment(from, to int) (condValue, bool) {
 		switch {
 		case code[i].Is("config_env") || mix && code[i+2].Is("env"):
 			want = "prod"
+			if s.h != nil && s.h.env != "" {
+				want = s.h.env // the project's Dockerfile builds the release for another
+			}
 		case code[i].Is("config_target") || mix && code[i+2].Is("target"):
 			want = "host"
 		default:

@@ -51,6 +51,8 @@ type helpers struct {
 	anon     map[string]helper
 	imported map[string]helper
 	remote   map[string]helper
+	// env is the environment the release is built for ("" is prod): config_env() there
+	env string
 	// maps are the project's functions that read fixed names from a map the runtime config
 	// gives them whole (env = System.get_env(); Sequin.ConfigParser.secret_key_base(env)), by
 	// Module.name
@@ -76,7 +78,7 @@ func (h *helpers) copy() *helpers {
 		for k, v := range h.remote {
 			out.remote[k] = v
 		}
-		out.maps = h.maps
+		out.maps, out.env = h.maps, h.env
 	}
 	return out
 }

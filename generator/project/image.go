@@ -69,10 +69,8 @@ var (
 
 // readImage reads the project's own Dockerfile (nil when there is none, or it is phxdeploy's).
 func (p *Project) readImage(f *files) error {
-	b, ok, err := f.read("Dockerfile")
-	if err != nil || !ok || bytes.HasPrefix(b, []byte(phxdeployDockerfile)) || bytes.Contains(b[:min(len(b), 200)], []byte("\n"+phxdeployDockerfile)) {
-		// A Dockerfile phxdeploy may not read (a link out of the project, a FIFO) is reported
-		// when the plan reaches it: it is never read, never followed, never replaced.
+	b, ok := ownDockerfile(f)
+	if !ok {
 		return nil
 	}
 	img, err := parseImage(b, p.Release)
@@ -487,4 +485,29 @@ func atoiOr(s string, or int) int {
 func (img *KeptImage) RunsItself() bool {
 	all := strings.Join(append(append([]string{}, img.Entrypoint...), img.Cmd...), " ")
 	return strings.Contains(all, "migrate") || strings.Contains(all, "&&") || strings.Contains(all, ".sh")
+}
+
+// keptBuildEnv is the MIX_ENV the project's own Dockerfile builds its release with ("" when it
+// has none, it is phxdeploy's, or it does not say): the runtime config's config_env() then.
+func keptBuildEnv(f *files) string {
+	b, ok := ownDockerfile(f)
+	if !ok {
+		return ""
+	}
+	img, err := parseImage(b, "")
+	if err != nil {
+		return ""
+	}
+	return img.MixEnv
+}
+
+// ownDockerfile is the project's own Dockerfile: ok is false when it has none or it is
+// phxdeploy's. A Dockerfile phxdeploy may not read (a link out of the project, a FIFO) is
+// reported when the plan reaches it: it is never read, never followed, never replaced.
+func ownDockerfile(f *files) ([]byte, bool) {
+	b, ok, err := f.read("Dockerfile")
+	if err != nil || !ok || bytes.HasPrefix(b, []byte(phxdeployDockerfile)) || bytes.Contains(b[:min(len(b), 200)], []byte("\n"+phxdeployDockerfile)) {
+		return nil, false
+	}
+	return b, true
 }

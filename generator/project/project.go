@@ -94,6 +94,8 @@ type Project struct {
 	// Contract is the environment the release reads (and what the build reads).
 	Contract Contract `json:"environment"`
 	ix       *index
+	// buildEnv is the MIX_ENV the project's own Dockerfile builds the release with ("": prod)
+	buildEnv string
 	// Settings say how the project provides the settings phxdeploy needs (DATABASE_URL,
 	// PHX_HOST, ...), by their Phoenix names: the variable it reads each from, or why none.
 	Settings map[string]SettingSource `json:"settings"`

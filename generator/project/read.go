@@ -225,6 +225,7 @@ func Read(dir string, opts Options) (*Project, error) {
 	if p.ReleasesExs {
 		runtimeFile = "config/releases.exs"
 	}
+	p.buildEnv = keptBuildEnv(f)
 	if err := p.readContract(f, runtimeFile, root); err != nil {
 		return nil, err // the names of the variables it reads cannot be known
 	}
