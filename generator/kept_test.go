@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -309,6 +310,42 @@ func TestKeptImageIPv6OnlyWhereRead(t *testing.T) {
 	for _, v := range res.Report.Environment {
 		if v.Name == "ECTO_IPV6" {
 			t.Errorf("ECTO_IPV6 is in the environment, so the release reads it: the test does not test what it says")
+		}
+	}
+}
+
+// TestForcedDockerfileKeepsTheBuildEnv: --force Dockerfile on a project whose Dockerfile builds
+// MIX_ENV=ce writes phxdeploy's Dockerfile building ce too, the runtime config is read and
+// patched for ce in the same run, and the next run (reading phxdeploy's Dockerfile) changes
+// nothing. Before, phxdeploy's Dockerfile built prod while the contract was read for ce, and the
+// second run changed six files.
+func TestForcedDockerfileKeepsTheBuildEnv(t *testing.T) {
+	var sc scenario
+	for _, s := range scenarios {
+		if s.name == "kept_dockerfile_building_another_env" {
+			sc = s
+		}
+	}
+	dir := scenarioDir(t, sc)
+	given := with(allTargets, "target", "docker,systemd")
+	res, err := generator.Run(context.Background(), generator.Request{Dir: dir, Given: given, DryRun: true, Forced: []string{"Dockerfile"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := changed(res, "Dockerfile"); c == nil || !strings.Contains(string(c.Content), "ENV MIX_ENV=ce") || !strings.Contains(string(c.Content), "/_build/ce/rel/") {
+		t.Fatalf("phxdeploy's Dockerfile does not build ce: %v", c != nil && c.Content != nil)
+	}
+	if c := changed(res, "config/runtime.exs"); c != nil && strings.Contains(string(c.Content), "config_env() == :prod do") {
+		t.Errorf("runtime.exs got a prod block:\n%s", c.Content)
+	}
+	wantStep("systemd", "MIX_ENV=ce mix release")(t, res)
+	if _, err := generator.Run(context.Background(), generator.Request{Dir: dir, Given: given, Forced: []string{"Dockerfile"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range dryRun(t, dir, given).Changes {
+		// (the merge base of the replaced Dockerfile is the CLI's to write: Bookkeeping)
+		if c.Action != generator.Identical && c.Action != generator.Manual && c.Action != generator.Kept && !c.Bookkeeping {
+			t.Errorf("second run: %s %s", c.Action, c.Path)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package project
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"maps"
 	"path"
@@ -178,6 +179,21 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 	stageDir := make([]string, len(stages)) // each stage's last WORKDIR
 	stageVars := make([]map[string]string, len(stages))
 	stageEnvSet := make([]map[string]bool, len(stages))
+	stageEnv := map[int]string{} // the MIX_ENV of each stage that runs `mix release`
+	// the MIX_ENV of the release a stage holds: its own `mix release`'s, else its base stage's
+	envOfStage := func(i int) string {
+		for seen := 0; i >= 0 && seen < len(stages); seen++ {
+			if env, ok := stageEnv[i]; ok {
+				return env
+			}
+			base, ok := byName[strings.ToLower(stages[i].BaseName)]
+			if !ok || base >= i {
+				break
+			}
+			i = base
+		}
+		return ""
+	}
 	for i, st := range stages {
 		dir := "/"
 		own := maps.Clone(vars) // the meta ARGs' defaults, then the stage's ARGs and ENVs
@@ -205,13 +221,13 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 					dir = path.Join(dir, wd)
 				}
 			}
-			if c.Name == "run" && !inChain[i] {
+			if c.Name == "run" {
 				run := strings.Join(append(append([]string{}, c.Args...), c.Heredocs...), " ")
-				if r, ok := releasePathOf(run, dir); ok {
-					releasedAt[i] = r
-				}
 				if env, ok := mixEnvOf(run, own); ok {
-					img.MixEnv = env
+					stageEnv[i] = env
+				}
+				if r, ok := releasePathOf(run, dir); ok && !inChain[i] {
+					releasedAt[i] = r
 				}
 			}
 		}
@@ -280,12 +296,15 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 					// a release built with --path, copied from there: its root is the destination
 					if r, ok := releasedAt[stageIndex(byName, c.From)]; ok && path.Clean(src) == r.dir {
 						img.Release, img.ReleaseName, img.ReleaseDir = true, r.name, path.Clean(dest)
+						img.MixEnv = envOfStage(stageIndex(byName, c.From))
 						continue
 					}
 					m := relCopyRe.FindStringSubmatch(strings.TrimSuffix(src, "/"))
 					if m == nil {
 						continue
 					}
+					// the release's MIX_ENV is that of the stage it is copied from
+					img.MixEnv = envOfStage(stageIndex(byName, c.From))
 					name := m[1]
 					if strings.Contains(name, "$") {
 						name = ""
@@ -334,6 +353,10 @@ func parseImage(content []byte, release string) (*KeptImage, error) {
 		}
 	}
 	img.Workdir = workdir
+	if !img.Release {
+		// no release copied in: one the final stage (or a stage it is built on) builds itself
+		img.MixEnv = envOfStage(chain[len(chain)-1])
+	}
 	return img, nil
 }
 
@@ -487,11 +510,13 @@ func (img *KeptImage) RunsItself() bool {
 	return strings.Contains(all, "migrate") || strings.Contains(all, "&&") || strings.Contains(all, ".sh")
 }
 
-// keptBuildEnv is the MIX_ENV the project's own Dockerfile builds its release with ("" when it
-// has none, it is phxdeploy's, or it does not say): the runtime config's config_env() then.
+// keptBuildEnv is the MIX_ENV the project's Dockerfile builds its release with ("" when it has
+// none or it does not say): the runtime config's config_env() then. phxdeploy's own Dockerfile
+// counts too: it was written to build what the project's built (--force Dockerfile keeps the
+// MIX_ENV), so the next run reads the project as the first did.
 func keptBuildEnv(f *files) string {
-	b, ok := ownDockerfile(f)
-	if !ok {
+	b, ok, err := f.read("Dockerfile")
+	if err != nil || !ok {
 		return ""
 	}
 	img, err := parseImage(b, "")
@@ -511,3 +536,7 @@ func ownDockerfile(f *files) ([]byte, bool) {
 	}
 	return b, true
 }
+
+// BuildEnv is the MIX_ENV the project's releases are built with: what its Dockerfile says, else
+// prod.
+func (p *Project) BuildEnv() string { return cmp.Or(p.buildEnv, "prod") }

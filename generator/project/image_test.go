@@ -129,22 +129,30 @@ func TestImageOverlaysNeedAMixRelease(t *testing.T) {
 	}
 }
 
-// TestKeptImageMixEnv reads the MIX_ENV the build stage's `mix release` runs with: an ENV from
-// an ARG's default (Plausible's ce), one of the stage it is built on, one on the command line,
-// an ENV winning over a later ARG; none, or one phxdeploy cannot follow, is unknown (prod).
+// TestKeptImageMixEnv reads the MIX_ENV the image's release is built with: that of the stage
+// the final stage copies it from (an ENV from an ARG's default: Plausible's ce; one of the stage it
+// is built on; one on the command line, which holds for its own command only; an ENV winning over
+// a later ARG), or of the final stage when it builds the release itself. Another stage's
+// `mix release` (a staging build, a test stage) is not the image's; none, or one phxdeploy
+// cannot follow, is unknown (prod).
 func TestKeptImageMixEnv(t *testing.T) {
+	const final = "FROM debian\nCOPY --from=build /app/_build/x/rel/shop /app\n"
 	for df, want := range map[string]string{
-		"FROM elixir AS build\nARG MIX_ENV=ce\nENV MIX_ENV=$MIX_ENV\nRUN mix release\nFROM alpine\nCOPY --from=build /app/_build/${MIX_ENV}/rel/shop /app\n": "ce",
-		"FROM elixir AS base\nENV MIX_ENV=staging\nFROM base AS build\nRUN mix deps.get && mix release\nFROM debian\n":                                       "staging",
-		"FROM elixir AS build\nENV MIX_ENV=prod\nRUN MIX_ENV=demo mix release shop\nFROM debian\n":                                                           "demo",
-		"FROM elixir AS build\nRUN export MIX_ENV=edge && mix do compile, release\nFROM debian\n":                                                            "edge",
-		"FROM elixir AS build\nENV MIX_ENV=prod\nRUN MIX_ENV=test mix test && mix release\nFROM debian\n":                                                    "prod",
-		"FROM elixir AS build\nRUN LANG=C.UTF-8 MIX_ENV=staging ERL_FLAGS=+JPperf mix release\nFROM debian\n":                                                "staging",
-		"FROM elixir AS build\nENV MIX_ENV=prod\nARG MIX_ENV=dev\nRUN mix release\nFROM debian\n":                                                            "prod",
-		"FROM elixir AS build\nRUN mix release\nFROM debian\n":                                                                                               "",
-		"FROM elixir AS build\nARG MIX_ENV\nENV MIX_ENV=$MIX_ENV\nRUN mix release\nFROM debian\n":                                                            "",
-		"FROM elixir AS build\nENV MIX_ENV=\"$(cat env)\"\nRUN mix release\nFROM debian\n":                                                                   "",
-		"FROM elixir AS build\nENV MIX_ENV=ce\nRUN mix compile\nFROM debian\n":                                                                               "",
+		"FROM elixir AS build\nARG MIX_ENV=ce\nENV MIX_ENV=$MIX_ENV\nRUN mix release\nFROM alpine\nARG MIX_ENV=ce\nCOPY --from=build /app/_build/${MIX_ENV}/rel/shop /app\n": "ce",
+		"FROM elixir AS base\nENV MIX_ENV=staging\nFROM base AS build\nRUN mix deps.get && mix release\n" + final:                                                            "staging",
+		"FROM elixir AS build\nENV MIX_ENV=prod\nRUN MIX_ENV=demo mix release shop\n" + final:                                                                                "demo",
+		"FROM elixir AS build\nRUN export MIX_ENV=edge && mix do compile, release\n" + final:                                                                                 "edge",
+		"FROM elixir AS build\nENV MIX_ENV=prod\nARG MIX_ENV=dev\nRUN mix release\n" + final:                                                                                 "prod",
+		"FROM elixir AS build\nENV MIX_ENV=prod\nRUN MIX_ENV=test mix test && mix release\n" + final:                                                                         "prod",
+		"FROM elixir AS build\nRUN LANG=C.UTF-8 MIX_ENV=staging ERL_FLAGS=+JPperf mix release\n" + final:                                                                     "staging",
+		"FROM elixir\nENV MIX_ENV=prod\nRUN mix release\nCMD [\"/app/_build/prod/rel/shop/bin/shop\", \"start\"]\n":                                                          "prod",
+		// two release stages: the one copied is the image's
+		"FROM elixir AS src\nCOPY . .\nFROM src AS release-prod\nENV MIX_ENV=prod\nRUN mix release\nFROM src AS release-staging\nENV MIX_ENV=staging\nRUN mix release\nFROM debian\nCOPY --from=release-prod /app/_build/prod/rel/shop /app\n": "prod",
+		"FROM elixir AS build\nENV MIX_ENV=prod\nRUN mix release\nFROM build AS test\nENV MIX_ENV=test\nRUN mix test && mix release\n" + final:                                                                                                 "prod",
+		"FROM elixir AS build\nRUN mix release\n" + final:                                    "",
+		"FROM elixir AS build\nARG MIX_ENV\nENV MIX_ENV=$MIX_ENV\nRUN mix release\n" + final: "",
+		"FROM elixir AS build\nENV MIX_ENV=\"$(cat env)\"\nRUN mix release\n" + final:        "",
+		"FROM elixir AS build\nENV MIX_ENV=ce\nRUN mix compile\n" + final:                    "",
 	} {
 		img, err := parseImage([]byte(df), "shop")
 		if err != nil {

@@ -187,7 +187,7 @@ func (r *Registry) NewData(p *project.Project, v *answers.Values) *Data {
 		AppDir: p.AppDir(), WebDir: p.WebDir(), WebLib: p.WebLib(),
 		Assets: p.Assets, AssetsNpm: p.AssetsNpm, AssetsSetup: p.Aliases["assets.setup"], AssetsDeploy: p.Aliases["assets.deploy"],
 		PackageLock: p.PackageLock, Priv: p.Priv, PrivStatic: p.PrivStatic, MixLock: p.MixLock, CompileConfigs: p.CompileConfigs,
-		HasReleasesConfig: p.HasReleasesConfig || p.Umbrella, ForceSSL: p.ForceSSL, BuildEnv: p.KeptImage.BuildEnv(),
+		HasReleasesConfig: p.HasReleasesConfig || p.Umbrella, ForceSSL: p.ForceSSL, BuildEnv: p.BuildEnv(),
 
 		Name: name, Host: v.String("host"), Port: v.Int("port"), Database: v.String("database"),
 		Clustering: v.Bool("clustering"), Libcluster: p.Libcluster, OwnNodeNames: p.OwnNodeNames,
