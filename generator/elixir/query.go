@@ -15,7 +15,14 @@ func StatementStart(code []Token, i int) bool {
 	}
 	// a keyword key at the end of a line (`key:` then its value below) continues the statement,
 	// and so does a line that begins with a binary operator (`|> Keyword.merge(...)`)
-	return prev.line < code[i].line && !prev.Is(",") && !isOperator(*prev) && prev.Kind != KeywordKey && !continuesLine(code[i])
+	return prev.line < code[i].line && !prev.Is(",") && !isOperator(*prev) && prev.Kind != KeywordKey && !continuesLine(code[i]) && !wordOperator(*prev)
+}
+
+// wordOperator reports whether a token is an operator written as a word, which continues the
+// expression on the next line when a line ends with it (`a or\n  (b and c)`: mix format writes
+// that).
+func wordOperator(t Token) bool {
+	return t.Kind == Ident && (t.Is("and") || t.Is("or") || t.Is("in") || t.Is("when") || t.Is("not"))
 }
 
 // continuesLine reports whether a token at the start of a line continues the expression above:

@@ -69,6 +69,8 @@ func TestStatementEndBeforeALineStartingWithABracket(t *testing.T) {
 		"a =\n  [1,\n   2]\nb = 3\n":           "b",
 		"a = f(1,\n  {2, 3})\nb = 3\n":         "b",
 		"a = f(1) ++\n  [2]\nb = 3\n":          "b",
+		"a =\n  f(\"A\") == \"true\" or\n    (g(\"B\") != nil and x)\nb = 3\n": "b",
+		"a = x in [\"1\"] and\n  {c(), d()} == {:prod, :host}\nb = 3\n":        "b",
 	} {
 		tree, err := Parse(src)
 		if err != nil {
