@@ -551,6 +551,9 @@ func TestOtherRepoURLs(t *testing.T) {
 			[]RepoURL{{Repo: "Storefront.Events", Var: "EVENTS_URL", Default: `"http://events:8123/e"`, Source: "config/runtime.exs:4"}}},
 		{"[Storefront.Repo, Storefront.Replica]", "config :acme_store, Storefront.Replica, url: database_url\n", nil},
 		{"[Storefront.Repo]", "config :acme_store, Storefront.Events, url: System.get_env(\"EVENTS_URL\")\n", nil},
+		// falling back to the main repo's URL: nothing more to provide
+		{"[Storefront.Repo, Storefront.Events]", "config :acme_store, Storefront.Events, url: System.get_env(\"EVENTS_URL\") || database_url\n", nil},
+		{"[Storefront.Repo, Storefront.Events]", "config :acme_store, Storefront.Events, url: System.get_env(\"EVENTS_URL\", database_url)\n", nil},
 		{"[Storefront.Repo, Storefront.Events]", "if url = System.get_env(\"EVENTS_URL\") do\n  config :acme_store, Storefront.Events, url: url\nend\nif System.get_env(\"EVENTS\") do\n  config :acme_store, Storefront.Events, url: System.get_env(\"EVENTS_URL\")\nend\n", nil},
 	} {
 		dir := writeFiles(t, map[string]string{
@@ -626,5 +629,24 @@ end
 		if v := p.Contract.Var(name); v != nil {
 			t.Errorf("%s is read from a map that is not the environment: %+v", name, v)
 		}
+	}
+}
+
+// TestOtherRepoURLsBesideARepoConfiguredByParts: the main repo configured from its parts
+// (hostname, username, ...) does not hide a second repo's URL variable.
+func TestOtherRepoURLsBesideARepoConfiguredByParts(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"mix.exs":           strings.Replace(minimalMix, `{:ecto_sqlite3, "~> 0.17"}`, `{:postgrex, ">= 0.0.0"}`, 1),
+		"config/config.exs": "import Config\nconfig :acme_store, ecto_repos: [Storefront.Repo, Storefront.Events]\n",
+		"config/runtime.exs": "import Config\nconfig :acme_store, Storefront.Repo, hostname: System.fetch_env!(\"DB_HOST\"), username: System.fetch_env!(\"DB_USER\"), database: \"app\"\n" +
+			"config :acme_store, Storefront.Events, url: System.get_env(\"CLICKHOUSE_DATABASE_URL\", \"http://events_db:8123/events\")\n",
+		"lib/storefront_web/endpoint.ex": "defmodule StorefrontWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :acme_store\nend\n",
+	})
+	p, err := Read(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.OtherRepoURLs) != 1 || p.OtherRepoURLs[0].Var != "CLICKHOUSE_DATABASE_URL" || !p.Settings["DATABASE_URL"].Parts {
+		t.Errorf("other repo URLs %+v, main %+v", p.OtherRepoURLs, p.Settings["DATABASE_URL"])
 	}
 }

@@ -103,7 +103,7 @@ func (p *Project) resolveSettings(runtime, build []fileReads) {
 		}
 	}
 	// The other repos' URLs, where a variable other than the main repo's names one.
-	if main, ok := p.Settings["DATABASE_URL"]; ok && main.Name != "" {
+	if main, ok := p.Settings["DATABASE_URL"]; ok && (main.Name != "" || main.Parts) {
 		for _, s := range setting.All {
 			if s.Env != "DATABASE_URL" {
 				continue
@@ -118,6 +118,9 @@ func (p *Project) resolveSettings(runtime, build []fileReads) {
 				}
 				u := RepoURL{Repo: r, Var: one.Name, Source: one.Source}
 				if v := p.Contract.Var(one.Name); v != nil {
+					if v.Default != "" && !strings.HasPrefix(v.Default, `"`) {
+						continue // it falls back to something the code computes (the main URL)
+					}
 					u.Default = v.Default
 				}
 				p.OtherRepoURLs = append(p.OtherRepoURLs, u)
