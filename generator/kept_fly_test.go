@@ -230,3 +230,24 @@ func TestFlyConfigHostOfEveryTarget(t *testing.T) {
 	wantAnswer("name", "shop-prod", "detected: fly.toml:3")(t, res)
 	want(t, "k8s namespace", res.Values.String("namespace"), "shop-prod")
 }
+
+// TestSeveralFlyConfigsDeployNothingBlindly: with several Fly configs and no fly.toml
+// (supabase/realtime's deploy/fly/{prod,qa,staging}.toml), a bare `fly deploy` finds no config
+// and `fly apps create` may create a second app: the next steps say which config to deploy with
+// instead of running either.
+func TestSeveralFlyConfigsDeployNothingBlindly(t *testing.T) {
+	dir := scenarioDir(t, scenario{fixture: "phx18_postgres", mutate: both(
+		withFile("deploy/fly/prod.toml", "app = \"shop-prod\"\nprimary_region = \"sea\"\n"),
+		withFile("deploy/fly/staging.toml", "app = \"shop-staging\"\nprimary_region = \"sea\"\n"))})
+	res := dryRun(t, dir, map[string]string{"target": "fly", "name": "shop-prod"})
+	said := false
+	for _, s := range res.Report.NextSteps {
+		if strings.HasPrefix(s.Command, "fly deploy") || strings.HasPrefix(s.Command, "fly apps create") {
+			t.Errorf("next step runs %q", s.Command)
+		}
+		said = said || strings.Contains(s.Text, "fly deploy --config FILE, FILE one of deploy/fly/prod.toml, deploy/fly/staging.toml")
+	}
+	if !said {
+		t.Errorf("no step says which config to deploy with: %+v", res.Report.NextSteps)
+	}
+}

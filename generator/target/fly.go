@@ -126,7 +126,12 @@ func fly() Target {
 				set = append(set, cookie)
 			}
 			var steps []Step
+			several := d.flyConfigFile == "" && len(d.flyConfigs) > 1
 			switch {
+			case several:
+				// supabase/realtime keeps deploy/fly/{prod,qa,staging}.toml: a bare `fly deploy`
+				// finds no config, and which app deploys is the user's choice
+				steps = []Step{say("the project keeps several Fly configs (%s) and phxdeploy cannot tell which one deploys: the commands below are for the app %s (--name); if it does not exist yet: fly apps create %s", strings.Join(d.flyConfigs, ", "), d.Name, d.Name)}
 			case d.flyConfigOwn && d.flyConfigApp != d.Name:
 				steps = []Step{say("%s deploys the app %s, not %s: settle the manual step on it first", d.flyConfigFile, or(d.flyConfigApp, "(none)"), d.Name),
 					run("fly apps create " + d.Name)}
@@ -148,6 +153,9 @@ func fly() Target {
 				// Values fly.toml cannot hold (secrets, and values phxdeploy does not know) are
 				// Fly secrets; --stage sets them without restarting anything.
 				steps = append(steps, run(setCommand("fly secrets set --stage --app "+d.Name, set, func(n, v string) string { return n + "=" + v })))
+			}
+			if several {
+				return append(steps, say("then deploy with the config that names %s: fly deploy --config FILE%s, FILE one of %s", d.Name, d.buildArgWords(), strings.Join(d.flyConfigs, ", ")))
 			}
 			deploy := "fly deploy" + d.buildArgWords()
 			if d.flyConfigFile != "" && d.flyConfigFile != "fly.toml" {
