@@ -420,7 +420,14 @@ func (p *Project) readContract(f *files, runtimeFile string, mix *mixFile) error
 		}
 		p.Warnings = append(p.Warnings, fmt.Sprintf("%s reads %s at compile time: its value is frozen into the image when it is built; %s", where, v.Name, fix))
 	}
+	mixInRelease := mix != nil && mix.extraApplication("mix")
 	for _, m := range c.MixAtRuntime {
+		if mixInRelease {
+			// supabase/realtime lists :mix in extra_applications: Mix is there, and Mix.env()
+			// is what MIX_ENV says as the release runs
+			p.Warnings = append(p.Warnings, m+": mix.exs puts :mix in the release (extra_applications), where Mix.env() is MIX_ENV as the release runs (:dev where it is unset); read the value at compile time (a module attribute or Application.compile_env) or from config, or set MIX_ENV on every target")
+			continue
+		}
 		p.Warnings = append(p.Warnings, m+": Mix is not part of a release, so this raises UndefinedFunctionError when it runs; read the value at compile time (a module attribute or Application.compile_env) or from config")
 	}
 	for _, l := range c.Computed {

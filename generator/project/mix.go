@@ -194,3 +194,17 @@ func (m *mixFile) direct(i int) []elixir.Token {
 	}
 	return out
 }
+
+// extraApplication reports whether application/0's extra_applications lists :name.
+func (m *mixFile) extraApplication(name string) bool {
+	for i, t := range m.code {
+		if t.Kind == elixir.KeywordKey && t.Text() == "extra_applications" && i+1 < len(m.code) && m.code[i+1].Is("[") {
+			for _, u := range m.direct(i + 1) {
+				if u.Kind == elixir.Atom && elixir.AtomName(u) == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -650,3 +650,25 @@ func TestOtherRepoURLsBesideARepoConfiguredByParts(t *testing.T) {
 		t.Errorf("other repo URLs %+v, main %+v", p.OtherRepoURLs, p.Settings["DATABASE_URL"])
 	}
 }
+
+// TestMixInTheRelease: with :mix in extra_applications (supabase/realtime), Mix is in the
+// release and Mix.env() does not raise there: the warning says what it returns instead.
+func TestMixInTheRelease(t *testing.T) {
+	ep, epSrc := endpointFor("acme_store", "AcmeStoreWeb.Endpoint")
+	for extra, inRelease := range map[string]bool{"[:logger, :mix]": true, "[:logger]": false} {
+		mix := strings.Replace(minimalMix, "[app: :acme_store, version: \"0.1.0\", deps: deps()]",
+			"[app: :acme_store, version: \"0.1.0\", deps: deps()]\n  end\n\n  def application do\n    [extra_applications: "+extra+"]", 1)
+		dir := writeFiles(t, map[string]string{
+			"mix.exs": mix, ep: epSrc,
+			"config/runtime.exs": "import Config\nconfig :acme_store, :env, Mix.env()\n",
+		})
+		p, err := Read(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := strings.Join(p.Warnings, "\n")
+		if strings.Contains(w, "raises UndefinedFunctionError") == inRelease || strings.Contains(w, "puts :mix in the release") != inRelease {
+			t.Errorf("extra_applications %s: warnings %q", extra, p.Warnings)
+		}
+	}
+}
