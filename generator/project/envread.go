@@ -300,9 +300,19 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 			return envRead{name: elixir.Unquote(code[i+4]), line: code[i+4].Line(), tok: i + 4, start: i, end: n.Close + 1, via: ":os.getenv"}, true
 		}
 	}
-	// &System.fetch_env!/1: the names come from elsewhere
+	// &System.fetch_env!/1: the names come from elsewhere, unless from a literal list it maps
+	// (["API_JWT_SECRET", "API_JWT_SECRET_NEXT"] |> Enum.map(&System.get_env/1))
 	if code[i].Is("&") && i+4 < len(code) && code[i+1].Kind == elixir.Alias && code[i+1].Text() == "System" && code[i+2].Is(".") && code[i+4].Is("/") &&
 		(code[i+3].Is("get_env") || code[i+3].Is("fetch_env!") || code[i+3].Is("fetch_env")) {
+		if names := s.mappedNames(i); len(names) > 0 {
+			end := min(i+6, len(code))
+			var reads []envRead
+			for _, n := range names {
+				reads = append(reads, envRead{name: elixir.Unquote(code[n]), line: code[n].Line(), tok: n, start: i, end: end, required: code[i+3].Is("fetch_env!"), via: "System." + code[i+3].Text()})
+			}
+			s.pending = append(s.pending[:0], reads[1:]...)
+			return reads[0], true
+		}
 		s.computed = append(s.computed, code[i].Line())
 		return envRead{}, false
 	}
@@ -1151,4 +1161,52 @@ func mapReadersOf(t *elixir.Tree, defs []funcDef, wanted map[string]bool) map[st
 		}
 	}
 	return out
+}
+
+// mappedNames are the name strings of the literal list Enum.map maps the function reference at
+// token i over: `Enum.map(["A", "B"], &System.get_env/1)` or `["A", "B"] |> Enum.map(&...)`.
+// nil when it is anything else.
+func (s *readScanner) mappedNames(i int) []int {
+	code := s.t.Code
+	enumMap := func(paren int) bool {
+		return paren >= 3 && code[paren].Is("(") && code[paren-1].Is("map") && code[paren-2].Is(".") && code[paren-3].Kind == elixir.Alias && code[paren-3].Text() == "Enum"
+	}
+	closing := func(k int) *elixir.Node { // the list that closes at token k
+		n := s.t.Enclosing(k)
+		if n != nil && n.Close == k && n.Kind == "[" {
+			return n
+		}
+		for n != nil {
+			for _, c := range n.Children {
+				if c.Close == k && c.Kind == "[" {
+					return c
+				}
+			}
+			break
+		}
+		return nil
+	}
+	var list *elixir.Node
+	switch {
+	case i >= 6 && enumMap(i-1) && code[i-5].Is("|>") && code[i-6].Is("]"):
+		list = closing(i - 6)
+	case i >= 2 && code[i-1].Is(",") && code[i-2].Is("]"):
+		if l := closing(i - 2); l != nil && enumMap(l.Open-1) {
+			list = l
+		}
+	}
+	if list == nil {
+		return nil
+	}
+	var names []int
+	for k := list.Open + 1; k < list.Close; k++ {
+		switch {
+		case isName(code[k]):
+			names = append(names, k)
+		case code[k].Is(","):
+		default:
+			return nil
+		}
+	}
+	return names
 }

@@ -554,3 +554,23 @@ if other == :a, do: config(:app, a: System.fetch_env!("A_KEY"))
 		}
 	}
 }
+
+// TestMappedNames: supabase/realtime reads API_JWT_SECRET and API_JWT_SECRET_NEXT with
+// ["API_JWT_SECRET", "API_JWT_SECRET_NEXT"] |> Enum.map(&System.get_env/1): the names of a
+// literal list mapped over a System function are reads; a list built elsewhere stays computed.
+func TestMappedNames(t *testing.T) {
+	reads := readsOf(t, `import Config
+secrets = ["API_JWT_SECRET", "API_JWT_SECRET_NEXT"] |> Enum.map(&System.get_env/1) |> Enum.reject(&is_nil/1)
+keys = Enum.map(["KEY_A", "KEY_B"], &System.fetch_env!/1)
+others = Enum.map(names(), &System.get_env/1)
+config :app, secrets: secrets, keys: keys, others: others
+`, nil)
+	for name, required := range map[string]bool{"API_JWT_SECRET": false, "API_JWT_SECRET_NEXT": false, "KEY_A": true, "KEY_B": true} {
+		if r, ok := reads[name]; !ok || r.required != required {
+			t.Errorf("%s: read %v, required %v; want read, required %v", name, ok, r.required, required)
+		}
+	}
+	if len(reads) != 4 {
+		t.Errorf("reads %v", reads)
+	}
+}
