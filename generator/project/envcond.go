@@ -117,15 +117,7 @@ func (s *readScanner) evalCond(from, to int) condValue {
 // whose body is a literal. nil when phxdeploy cannot tell.
 func (s *readScanner) caseLocal(local string, before int) *envRead {
 	code := s.t.Code
-	at := -1
-	for _, p := range s.after(local, 0) {
-		if p >= before {
-			break
-		}
-		if p+3 < len(code) && code[p+1].Is("=") && code[p+2].Is("case") && elixir.StatementStart(code, p) {
-			at = p
-		}
-	}
+	at := s.assignedBy(local, before, "case")
 	if at < 0 {
 		return nil
 	}
@@ -176,15 +168,7 @@ func (s *readScanner) caseLocal(local string, before int) *envRead {
 // optional). Each branch must be one literal; nil when phxdeploy cannot tell.
 func (s *readScanner) ifLocal(local string, before int) *envRead {
 	code := s.t.Code
-	at := -1
-	for _, p := range s.after(local, 0) {
-		if p >= before {
-			break
-		}
-		if p+3 < len(code) && code[p+1].Is("=") && code[p+2].Is("if") && elixir.StatementStart(code, p) {
-			at = p
-		}
-	}
+	at := s.assignedBy(local, before, "if")
 	if at < 0 {
 		return nil
 	}
@@ -224,6 +208,22 @@ func (s *readScanner) ifLocal(local string, before int) *envRead {
 		out.def = code[then].Text()
 	}
 	return &out
+}
+
+// assignedBy is the last statement before token before that assigns local from a case or an if
+// (keyword says which): the local's token, or -1.
+func (s *readScanner) assignedBy(local string, before int, keyword string) int {
+	code := s.t.Code
+	at := -1
+	for _, p := range s.after(local, 0) {
+		if p >= before {
+			break
+		}
+		if p+3 < len(code) && code[p+1].Is("=") && code[p+2].Is(keyword) && elixir.StatementStart(code, p) {
+			at = p
+		}
+	}
+	return at
 }
 
 type patternMatch int

@@ -217,25 +217,20 @@ func lastIn(files []fileReads, s setting.Setting, targets []string, at string) (
 }
 
 // outsideProduction reports whether token i of a file only runs outside production.
-func outsideProduction(fr fileReads, i int) bool {
-	s := fr.scan
-	if s == nil {
-		s = scanReads(fr.tree, nil)
-	}
-	r := envRead{tok: i}
-	s.condition(&r)
-	return r.skip
-}
+func outsideProduction(fr fileReads, i int) bool { return conditionAt(fr, i).skip }
 
 // callCondition is the condition token i of a file runs under in production ("" always).
-func callCondition(fr fileReads, i int) string {
+func callCondition(fr fileReads, i int) string { return conditionAt(fr, i).when }
+
+// conditionAt is what the blocks around token i of a file say of it (see readScanner.condition).
+func conditionAt(fr fileReads, i int) envRead {
 	s := fr.scan
 	if s == nil {
 		s = scanReads(fr.tree, nil)
 	}
 	r := envRead{tok: i}
 	s.condition(&r)
-	return r.when
+	return r
 }
 
 // valueSource names the variable behind the value in tokens [from, to): the one read there (a
