@@ -310,8 +310,7 @@ func (s *readScanner) readAt(i int) (envRead, bool) {
 			for _, n := range names {
 				reads = append(reads, envRead{name: elixir.Unquote(code[n]), line: code[n].Line(), tok: n, start: i, end: end, required: code[i+3].Is("fetch_env!"), via: "System." + code[i+3].Text()})
 			}
-			s.pending = append(s.pending[:0], reads[1:]...)
-			return reads[0], true
+			return s.several(reads)
 		}
 		s.computed = append(s.computed, code[i].Line())
 		return envRead{}, false
@@ -1114,19 +1113,22 @@ func (s *readScanner) envMapRead(i int) (envRead, bool) {
 	if mr.arg >= len(elems) || elems[mr.arg][0] != elems[mr.arg][1] || !isMap(code[elems[mr.arg][0]].Text()) {
 		return envRead{}, false
 	}
-	// the first name here; the others follow as reads of their own at the same call
-	for k, fr := range mr.reads {
-		r := fr
+	// every name it reads, at the call
+	reads := make([]envRead, len(mr.reads))
+	for k, r := range mr.reads {
 		r.tok, r.start, r.end, r.line, r.via = i, i, args.Close+1, code[i].Line(), mr.via
-		if k == 0 {
-			s.pending = append(s.pending[:0], mr.reads[1:]...)
-			for j := range s.pending {
-				s.pending[j].tok, s.pending[j].start, s.pending[j].end, s.pending[j].line, s.pending[j].via = i, i, args.Close+1, code[i].Line(), mr.via
-			}
-			return r, true
-		}
+		reads[k] = r
 	}
-	return envRead{}, false
+	return s.several(reads)
+}
+
+// several returns the first of reads found at one place; the others follow it (pending).
+func (s *readScanner) several(reads []envRead) (envRead, bool) {
+	if len(reads) == 0 {
+		return envRead{}, false
+	}
+	s.pending = append(s.pending[:0], reads[1:]...)
+	return reads[0], true
 }
 
 // mapReadersOf finds, in a file's functions, those that read fixed names from a parameter the
