@@ -127,7 +127,7 @@ type Data struct {
 	Answers   map[string]string `doc:"every answer by its flag name, as given (for questions added after these fields)"`
 
 	ConfigEnv     bool   `doc:"the builder's Elixir has config_env/0 and runtime.exs (1.11 and later)"`
-	BuildEnv      string `doc:"the MIX_ENV the release is built with: prod, unless the project's own Dockerfile builds with another (Plausible's ce)"`
+	BuildEnv      string `doc:"the MIX_ENV the release is built with: prod, unless the project's Dockerfile (phxdeploy's included) builds with another (Plausible's ce)"`
 	LoggerWarning string `doc:"Logger's warning function on the builder's Elixir: warning (1.11 and later) or warn"`
 
 	SingleInstance string `doc:"why the app runs as one instance ('' when nothing says so)"`
